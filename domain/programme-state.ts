@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import type { Template } from './template-schema';
+
+/** The programme state a workflow holds, projects to PostgreSQL and answers queries with. */
+
+export type ProgrammeStatus = 'active' | 'paused' | 'completed' | 'cancelled';
+export type PhaseStatus = 'pending' | 'awaiting_gate' | 'active' | 'completed' | 'cancelled';
+export type StepStatus = 'pending' | 'active' | 'completed' | 'cancelled';
+
+export const ZActor = z.object({
+  userId: z.string().min(1),
+  role: z.enum(['admin', 'coordinator', 'manager', 'partner']),
+  organisationId: z.string().min(1).optional(),
+});
+export type Actor = z.infer<typeof ZActor>;
+
+export type StepAssignee =
+  | { kind: 'coordinator' }
+  | { kind: 'organisation'; organisationId: string; slot?: string }
+  | { kind: 'unassigned'; slot: string }
+  | { kind: 'eachPartner'; organisationIds: string[] };
+
+export interface DeliverableState {
+  id: string;
+  kind: string;
+  title: string;
+  url?: string;
+  file?: { name: string; size: number; sha256: string; mediaType: string; storageKey: string };
+  organisationId?: string;
+  addedBy: string;
+  addedAt: string;
+  status: 'submitted' | 'accepted' | 'rejected';
+  reviewNote?: string;
+}
+
+export interface StepState {
+  key: string;
+  phaseKey: string;
+  position: number;
+  status: StepStatus;
+  assignee: StepAssignee;
+  dueAt?: string;
+  /** When the current due date was set: reminders planned before it are skipped. */
+  dueSetAt?: string;
+  late: boolean;
+  activatedAt?: string;
+  completedAt?: string;
+  completedBy?: string;
+  onBehalfOf?: string;
+  note?: string;
+  parts: Record<string, { at: string; by: string; note?: string }>;
+  deliverables: DeliverableState[];
+  remindersSent: string[];
+  data?: unknown;
+}
+
+export interface PhaseState {
+  key: string;
+  status: PhaseStatus;
+  openedAt?: string;
+  completedAt?: string;
+  approvedBy?: string;
+  enrolled: { organisationId: string; at: string; slot?: string }[];
+}
+
+export interface ChildState {
+  childKey: string;
+  programmeId: string;
+  templateKey: string;
+  title: string;
+  status: ProgrammeStatus;
+  milestones: string[];
+}
+
+export interface AuditEvent {
+  seq: number;
+  type: string;
+  at: string;
+  actorId?: string;
+  onBehalfOf?: string;
+  data: Record<string, unknown>;
+}
+
+export interface ProgrammeState {
+  programmeId: string;
+  title: string;
+  templateKey: string;
+  templateVersion: number;
+  status: ProgrammeStatus;
+  cancelReason?: string;
+  startDate: string;
+  startedAt: string;
+  coordinatorId?: string;
+  parentId?: string;
+  dates: Record<string, string>;
+  slots: Record<string, string>;
+  phases: PhaseState[];
+  steps: StepState[];
+  children: ChildState[];
+  indicators: Record<string, number>;
+  /** Reached milestones (milestone steps completed, module milestones such as "awarded"). */
+  milestones: { key: string; at: string }[];
+  moduleState: Record<string, unknown>;
+  /** Bumped on every change; the projection ignores anything older than what it holds. */
+  version: number;
+  eventSeq: number;
+  /** Audit events not yet written to PostgreSQL. */
+  pendingEvents: AuditEvent[];
+}
+
+export interface ProgrammeSnapshot {
+  template: Template;
+  state: ProgrammeState;
+}

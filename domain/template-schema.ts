@@ -1,0 +1,224 @@
+import { z } from 'zod';
+
+/**
+ * The template model: one zod schema that validates built-in and published templates,
+ * feeds the OpenAPI document and types the workflow's snapshot. Naming rule across the
+ * code base: schemas are `Z…`, their inferred types drop the `Z`.
+ */
+
+const ZKey = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower-case letters, digits and dashes');
+
+export const ZIsoDate = z.iso.date({ message: 'expected a date as YYYY-MM-DD' });
+
+export const ZLocalisedText = z.object({ fr: z.string().min(1), en: z.string().min(1) });
+export type LocalisedText = z.infer<typeof ZLocalisedText>;
+
+export const ZDuration = z.object({
+  amount: z.number().int().min(0),
+  /** `seconds` exists for test and demo templates; real templates count days. */
+  unit: z.enum(['calendarDays', 'workingDays', 'seconds']),
+});
+export type Duration = z.infer<typeof ZDuration>;
+
+export const ZDueRule = z.discriminatedUnion('from', [
+  z.object({ from: z.literal('date'), date: ZIsoDate }),
+  z.object({ from: z.literal('programmeStart'), offset: ZDuration }),
+  z.object({ from: z.literal('phaseStart'), offset: ZDuration }),
+  z.object({ from: z.literal('stepCompleted'), stepKey: ZKey, offset: ZDuration }),
+  /** A date supplied when the programme starts (`params.dates[name]`), e.g. a bid deadline. */
+  z.object({ from: z.literal('param'), param: ZKey, offset: ZDuration.optional() }),
+]);
+export type DueRule = z.infer<typeof ZDueRule>;
+
+export const ZAssigneeRule = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('coordinator') }),
+  /** A named organisation slot (contractor, evaluator, winner…) filled at enrolment or by a module. */
+  z.object({ kind: z.literal('slot'), slot: ZKey }),
+  /** Every organisation enrolled in the step's phase must complete its own part. */
+  z.object({ kind: z.literal('eachPartner') }),
+]);
+export type AssigneeRule = z.infer<typeof ZAssigneeRule>;
+
+export const ZDeliverableRequirement = z.object({
+  kind: ZKey,
+  label: ZLocalisedText,
+  min: z.number().int().min(1).default(1),
+  /** When true a coordinator must accept the deliverable before the step can complete. */
+  acceptance: z.boolean().default(false),
+});
+export type DeliverableRequirement = z.infer<typeof ZDeliverableRequirement>;
+
+export const ZReminderPolicy = z.object({
+  unit: z.enum(['days', 'seconds']).default('days'),
+  beforeDue: z.array(z.number().int().min(1)).max(10).default([7, 1]),
+  onDue: z.boolean().default(true),
+  overdueEvery: z.number().int().min(1).nullable().default(3),
+  /** Escalate to the coordinator after this many overdue reminders. */
+  escalateAfter: z.number().int().min(1).nullable().default(2),
+});
+export type ReminderPolicy = z.infer<typeof ZReminderPolicy>;
+
+export const ZModuleRef = z.object({
+  name: z.string().regex(/^[a-z][a-z0-9-]*$/),
+  config: z.record(z.string(), z.unknown()).default({}),
+});
+export type ModuleRef = z.infer<typeof ZModuleRef>;
+
+export const ZStep = z.object({
+  key: ZKey,
+  name: ZLocalisedText,
+  description: ZLocalisedText.optional(),
+  assignee: ZAssigneeRule,
+  due: ZDueRule.optional(),
+  dependsOn: z.array(ZKey).default([]),
+  deliverables: z.array(ZDeliverableRequirement).default([]),
+  milestone: z.boolean().default(false),
+  reminders: ZReminderPolicy.optional(),
+  /** Completing the step requires this many of `indicator` to be recorded first (e.g. interviews held). */
+  indicator: z.object({ key: ZKey, atLeast: z.number().min(0).default(0) }).optional(),
+  /** Lifecycle-specific rules (see workflows/modules); the generic engine knows none of them. */
+  module: ZModuleRef.optional(),
+});
+export type Step = z.infer<typeof ZStep>;
+
+export const ZPhase = z.object({
+  key: ZKey,
+  name: ZLocalisedText,
+  /** An entry gate a coordinator approves before the phase opens. */
+  gate: z
+    .object({
+      requiresChildren: z
+        .array(z.object({ child: ZKey, milestone: ZKey.optional() }))
+        .default([]),
+    })
+    .optional(),
+  capacity: z
+    .object({ min: z.number().int().min(0).default(0), max: z.number().int().min(1, 'capacity must be at least 1') })
+    .optional(),
+  steps: z.array(ZStep).min(1, 'a phase needs at least one step'),
+});
+export type Phase = z.infer<typeof ZPhase>;
+
+export const ZChildDefinition = z.object({
+  key: ZKey,
+  templateKey: ZKey,
+  title: ZLocalisedText,
+  /** `withParent`: started with the programme; `byCoordinator`: opened on demand (repeatable for sectors). */
+  start: z.enum(['withParent', 'byCoordinator']),
+  repeatable: z.boolean().default(false),
+});
+export type ChildDefinition = z.infer<typeof ZChildDefinition>;
+
+export const ZIndicatorDefinition = z.object({
+  key: ZKey,
+  name: ZLocalisedText,
+  target: z.number().min(0).optional(),
+  unit: z.string().optional(),
+});
+export type IndicatorDefinition = z.infer<typeof ZIndicatorDefinition>;
+
+const ZTemplateBase = z.object({
+  key: ZKey,
+  version: z.number().int().min(1),
+  name: ZLocalisedText,
+  description: ZLocalisedText.optional(),
+  reminders: ZReminderPolicy.default(ZReminderPolicy.parse({})),
+  phases: z.array(ZPhase).min(1, 'a template needs at least one phase'),
+  children: z.array(ZChildDefinition).default([]),
+  indicators: z.array(ZIndicatorDefinition).default([]),
+  /** Dates to supply at start, e.g. { bidDeadline: … }. */
+  dateParams: z.array(ZKey).default([]),
+});
+
+export const ZTemplate = ZTemplateBase.superRefine((t, ctx) => {
+  const problem = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+  const phaseKeys = new Set<string>();
+  const steps = new Map<string, { phase: number; step: number }>();
+  t.phases.forEach((phase, p) => {
+    if (phaseKeys.has(phase.key)) problem(['phases', p, 'key'], `duplicate phase key "${phase.key}"`);
+    phaseKeys.add(phase.key);
+    if (phase.capacity && phase.capacity.min > phase.capacity.max) {
+      problem(['phases', p, 'capacity', 'min'], 'min capacity exceeds max capacity');
+    }
+    phase.steps.forEach((step, s) => {
+      if (steps.has(step.key)) problem(['phases', p, 'steps', s, 'key'], `duplicate step key "${step.key}"`);
+      steps.set(step.key, { phase: p, step: s });
+      if (step.assignee.kind === 'eachPartner' && !phase.capacity) {
+        problem(['phases', p, 'steps', s, 'assignee'], 'an "eachPartner" step needs a phase that takes enrolments (set capacity)');
+      }
+    });
+  });
+  const childKeys = new Set(t.children.map((c) => c.key));
+  const indicatorKeys = new Set(t.indicators.map((i) => i.key));
+  t.phases.forEach((phase, p) => {
+    phase.gate?.requiresChildren.forEach((req, r) => {
+      if (!childKeys.has(req.child)) problem(['phases', p, 'gate', 'requiresChildren', r, 'child'], `unknown child "${req.child}"`);
+    });
+    phase.steps.forEach((step, s) => {
+      const at = ['phases', p, 'steps', s];
+      step.dependsOn.forEach((dep, d) => {
+        if (!steps.has(dep)) problem([...at, 'dependsOn', d], `unknown step "${dep}"`);
+        if (dep === step.key) problem([...at, 'dependsOn', d], 'a step cannot depend on itself');
+        const depAt = steps.get(dep);
+        if (depAt && depAt.phase > p) problem([...at, 'dependsOn', d], `step "${dep}" belongs to a later phase`);
+      });
+      if (step.due?.from === 'stepCompleted' && !steps.has(step.due.stepKey)) {
+        problem([...at, 'due', 'stepKey'], `unknown step "${step.due.stepKey}"`);
+      }
+      if (step.due?.from === 'param' && !t.dateParams.includes(step.due.param)) {
+        problem([...at, 'due', 'param'], `"${step.due.param}" is not declared in dateParams`);
+      }
+      if (step.indicator && !indicatorKeys.has(step.indicator.key)) {
+        problem([...at, 'indicator', 'key'], `unknown indicator "${step.indicator.key}"`);
+      }
+    });
+  });
+  const cycle = findDependencyCycle(t.phases.flatMap((ph) => ph.steps));
+  if (cycle) problem(['phases'], `dependency cycle: ${cycle.join(' → ')}`);
+});
+export type Template = z.output<typeof ZTemplate>;
+export type TemplateInput = z.input<typeof ZTemplate>;
+
+/** Depth-first search; returns the first cycle found as a list of step keys, closed on itself. */
+export function findDependencyCycle(steps: { key: string; dependsOn: string[] }[]): string[] | undefined {
+  const deps = new Map(steps.map((s) => [s.key, s.dependsOn]));
+  const state = new Map<string, 'visiting' | 'done'>();
+  const stack: string[] = [];
+  const visit = (key: string): string[] | undefined => {
+    if (state.get(key) === 'done') return undefined;
+    if (state.get(key) === 'visiting') return [...stack.slice(stack.indexOf(key)), key];
+    state.set(key, 'visiting');
+    stack.push(key);
+    for (const dep of deps.get(key) ?? []) {
+      if (!deps.has(dep)) continue;
+      const found = visit(dep);
+      if (found) return found;
+    }
+    stack.pop();
+    state.set(key, 'done');
+    return undefined;
+  };
+  for (const s of steps) {
+    const found = visit(s.key);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+export interface TemplateProblem {
+  path: string;
+  message: string;
+}
+
+export function validateTemplate(input: unknown): { ok: true; template: Template } | { ok: false; problems: TemplateProblem[] } {
+  const parsed = ZTemplate.safeParse(input);
+  if (parsed.success) return { ok: true, template: parsed.data };
+  return {
+    ok: false,
+    problems: parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })),
+  };
+}

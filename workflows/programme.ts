@@ -1,0 +1,270 @@
+/**
+ * The programme lifecycle workflow: one generic interpreter for every template. It keeps
+ * the programme's state for months, decides every human action through Updates (refusals
+ * leave no trace in history), drives reminders with durable timers and projects each
+ * change to PostgreSQL before an Update answers (read-your-writes).
+ */
+import {
+  ApplicationFailure,
+  ParentClosePolicy,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  defineUpdate,
+  getExternalWorkflowHandle,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  startChild,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { ProgrammeActivities } from '../activities';
+import type { ChildState, DeliverableState, ProgrammeState, ProgrammeStatus } from '../domain/programme-state';
+import type { Template } from '../domain/template-schema';
+import type { NotificationRequest } from './modules';
+import * as engine from './programme-engine';
+import type { Refusal } from './refusal';
+import { markLateSteps, nextWakeAt, pendingReminders } from './reminders';
+import { CoordinatorAttribute, NextDueAtAttribute, ProgrammeStatusAttribute, TemplateKeyAttribute } from './search-attributes';
+
+export interface ProgrammeWorkflowInput extends engine.ProgrammeStartInput {
+  /** Set by continueAsNew: the state carried over from the previous run. */
+  carried?: ProgrammeState;
+}
+
+export interface ChildProgress {
+  programmeId: string;
+  status: ProgrammeStatus;
+  milestones: string[];
+}
+
+export interface OpenChildInput {
+  actor: engine.CompleteStepInput['actor'];
+  childKey: string;
+  title: string;
+}
+
+export const programmeStateQuery = defineQuery<ProgrammeState>('programmeState');
+export const completeStepUpdate = defineUpdate<ProgrammeState, [engine.CompleteStepInput]>('completeStep');
+export const addDeliverableUpdate = defineUpdate<DeliverableState, [engine.AddDeliverableInput]>('addDeliverable');
+export const reviewDeliverableUpdate = defineUpdate<ProgrammeState, [engine.ReviewDeliverableInput]>('reviewDeliverable');
+export const approvePhaseUpdate = defineUpdate<ProgrammeState, [engine.ApprovePhaseInput]>('approvePhase');
+export const enrolOrganisationUpdate = defineUpdate<ProgrammeState, [engine.EnrolInput]>('enrolOrganisation');
+export const changeStepUpdate = defineUpdate<ProgrammeState, [engine.ChangeStepInput]>('changeStep');
+export const cancelProgrammeUpdate = defineUpdate<ProgrammeState, [engine.CancelInput]>('cancelProgramme');
+export const pauseProgrammeUpdate = defineUpdate<ProgrammeState, [{ actor: engine.CompleteStepInput['actor'] }]>('pauseProgramme');
+export const resumeProgrammeUpdate = defineUpdate<ProgrammeState, [{ actor: engine.CompleteStepInput['actor'] }]>('resumeProgramme');
+export const recordIndicatorUpdate = defineUpdate<ProgrammeState, [engine.RecordIndicatorInput]>('recordIndicator');
+export const openChildUpdate = defineUpdate<ChildState, [OpenChildInput]>('openChild');
+export const childProgressSignal = defineSignal<[ChildProgress]>('childProgress');
+
+const activities = proxyActivities<ProgrammeActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
+});
+const local = proxyLocalActivities<ProgrammeActivities>({ startToCloseTimeout: '10 seconds' });
+
+/** Histories stay well under Temporal's 51,200-event cap (warning at 10,240). */
+const CONTINUE_AS_NEW_AFTER_EVENTS = 8_000;
+
+function throwIfRefused(refusal: Refusal | undefined): void {
+  if (refusal) throw ApplicationFailure.create({ type: refusal.code, message: refusal.message, nonRetryable: true });
+}
+
+export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<ProgrammeState> {
+  const template: Template = input.template;
+  const now = () => new Date();
+  const state = input.carried ?? engine.createInitialState(input, now());
+  let wake = false;
+  let lastReported = '';
+  let projectedVersion = -1;
+  const outbox: NotificationRequest[] = [];
+
+  // Settling (advance, due dates, notifications, projection) runs one at a time so that
+  // concurrent Updates and timers never interleave half-way through an activity call.
+  let queue: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = queue.then(fn);
+    queue = run.catch(() => undefined);
+    return run;
+  };
+
+  async function settle(): Promise<void> {
+    for (let round = 0; round < 50; round++) {
+      const advanced = engine.advance(template, state, now());
+      outbox.push(...advanced.notifications);
+      for (const stepKey of advanced.needDueDate) {
+        const base = engine.dueBase(template, state, stepKey);
+        if (base) engine.setDueDate(state, stepKey, await local.resolveDueDate(base), now());
+      }
+      if (!advanced.changed) break;
+    }
+    markLateSteps(state, Date.now());
+    if (outbox.length) {
+      const batch = outbox.splice(0, outbox.length);
+      await activities.enqueueNotifications({ programmeId: state.programmeId, coordinatorId: state.coordinatorId, title: state.title, seq: state.eventSeq, requests: batch });
+    }
+    const events = state.pendingEvents.slice();
+    const version = state.version;
+    await activities.projectProgramme({ template: { key: template.key, version: template.version }, state });
+    projectedVersion = Math.max(projectedVersion, version);
+    const projected = new Set(events.map((e) => e.seq));
+    state.pendingEvents = state.pendingEvents.filter((e) => !projected.has(e.seq));
+    upsertSearchAttributes([
+      { key: TemplateKeyAttribute, value: template.key },
+      { key: ProgrammeStatusAttribute, value: state.status },
+      { key: CoordinatorAttribute, value: state.coordinatorId ?? 'none' },
+      { key: NextDueAtAttribute, value: nextDueAt() },
+    ]);
+    await reportToParent();
+    wake = true;
+  }
+
+  function nextDueAt(): Date | null {
+    const dues = state.steps.filter((s) => s.status === 'active' && s.dueAt).map((s) => Date.parse(s.dueAt!));
+    return dues.length ? new Date(Math.min(...dues)) : null;
+  }
+
+  async function reportToParent(): Promise<void> {
+    if (!state.parentId) return;
+    const progress: ChildProgress = { programmeId: state.programmeId, status: state.status, milestones: state.milestones.map((m) => m.key) };
+    const fingerprint = JSON.stringify(progress);
+    if (fingerprint === lastReported) return;
+    lastReported = fingerprint;
+    await getExternalWorkflowHandle(state.parentId).signal(childProgressSignal, progress);
+  }
+
+  async function startChildProgramme(childKey: string, title: string, actor?: engine.CompleteStepInput['actor']): Promise<ChildState> {
+    const def = template.children.find((c) => c.key === childKey)!;
+    const childTemplate = await local.loadTemplate(def.templateKey);
+    const n = state.children.filter((c) => c.childKey === childKey).length + 1;
+    const childId = `${state.programmeId}.${childKey}${def.repeatable ? `-${n}` : ''}`;
+    const child: ChildState = { childKey, programmeId: childId, templateKey: def.templateKey, title, status: 'active', milestones: [] };
+    state.children.push(child);
+    engine.recordEvent(state, now(), 'child.started', actor, { childKey, programmeId: childId, title });
+    state.version += 1;
+    await startChild(programmeWorkflow, {
+      workflowId: childId,
+      args: [{ programmeId: childId, title, template: childTemplate, startDate: state.startDate, coordinatorId: state.coordinatorId, parentId: state.programmeId }],
+      // Children live on when the parent continues-as-new or closes: they are programmes in their own right.
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+    });
+    return child;
+  }
+
+  /** Registers an Update whose validator refuses with the engine's reason and whose handler applies, then settles. */
+  function handle<I, R>(def: ReturnType<typeof defineUpdate<R, [I]>>, check: (i: I) => Refusal | undefined, apply: (i: I) => R | Promise<R>): void {
+    setHandler(
+      def,
+      (i: I) =>
+        exclusive(async () => {
+          // State may have moved between validation and execution: check again.
+          throwIfRefused(check(i));
+          const result = await apply(i);
+          await settle();
+          return result;
+        }),
+      { validator: (i: I) => throwIfRefused(check(i)) },
+    );
+  }
+
+  const notify = (n: NotificationRequest[]) => void outbox.push(...n);
+
+  setHandler(programmeStateQuery, () => state);
+  handle(completeStepUpdate, (i) => engine.checkCompleteStep(template, state, i), (i) => {
+    notify(engine.applyCompleteStep(template, state, i, now()));
+    return state;
+  });
+  handle(addDeliverableUpdate, (i) => engine.checkAddDeliverable(template, state, i, now()), (i) => engine.applyAddDeliverable(state, i, now()));
+  handle(reviewDeliverableUpdate, (i) => engine.checkReviewDeliverable(state, i), (i) => {
+    notify(engine.applyReviewDeliverable(state, i, now()));
+    return state;
+  });
+  handle(approvePhaseUpdate, (i) => engine.checkApprovePhase(template, state, i), (i) => {
+    notify(engine.applyApprovePhase(state, i, now()));
+    return state;
+  });
+  handle(enrolOrganisationUpdate, (i) => engine.checkEnrol(template, state, i), (i) => {
+    notify(engine.applyEnrol(template, state, i, now()));
+    return state;
+  });
+  handle(changeStepUpdate, (i) => engine.checkChangeStep(state, i), (i) => {
+    notify(engine.applyChangeStep(state, i, now()));
+    return state;
+  });
+  handle(cancelProgrammeUpdate, (i) => engine.checkCancel(state, i), (i) => {
+    engine.applyCancel(state, i, now());
+    return state;
+  });
+  handle(pauseProgrammeUpdate, (i) => engine.checkPause(state, i.actor, true), (i) => {
+    engine.applyPause(state, i.actor, true, now());
+    return state;
+  });
+  handle(resumeProgrammeUpdate, (i) => engine.checkPause(state, i.actor, false), (i) => {
+    engine.applyPause(state, i.actor, false, now());
+    return state;
+  });
+  handle(recordIndicatorUpdate, (i) => engine.checkRecordIndicator(template, state, i), (i) => {
+    engine.applyRecordIndicator(state, i, now());
+    return state;
+  });
+  handle(openChildUpdate, (i) => checkOpenChild(template, state, i), (i) => startChildProgramme(i.childKey, i.title, i.actor));
+
+  setHandler(childProgressSignal, (progress) => {
+    const child = state.children.find((c) => c.programmeId === progress.programmeId);
+    if (!child) return;
+    child.status = progress.status;
+    child.milestones = progress.milestones;
+    state.version += 1;
+    wake = true;
+  });
+
+  if (!input.carried) {
+    engine.recordEvent(state, now(), 'programme.started', state.coordinatorId ? { userId: state.coordinatorId, role: 'coordinator' } : undefined, { templateKey: template.key, templateVersion: template.version });
+    await exclusive(async () => {
+      for (const child of template.children.filter((c) => c.start === 'withParent')) await startChildProgramme(child.key, child.title.fr);
+      await settle();
+    });
+  } else {
+    await exclusive(settle);
+  }
+
+  while (state.status === 'active' || state.status === 'paused') {
+    const wakeAt = state.status === 'active' ? nextWakeAt(template, state) : undefined;
+    wake = false;
+    if (wakeAt === undefined) await condition(() => wake);
+    else await condition(() => wake, Math.max(wakeAt - Date.now(), 1));
+    await exclusive(async () => {
+      const due = pendingReminders(template, state).filter((r) => r.at <= Date.now());
+      for (const r of due) {
+        const step = engine.stepState(state, r.stepKey)!;
+        step.remindersSent.push(r.key);
+        outbox.push({ kind: r.kind, stepKey: r.stepKey, to: r.kind === 'escalation' ? { coordinator: true } : engine.recipientsOf(step), data: { reminderKey: r.key, dueAt: r.dueAt } });
+      }
+      const late = markLateSteps(state, Date.now());
+      for (const stepKey of late) engine.recordEvent(state, now(), 'step.overdue', undefined, { stepKey });
+      if (due.length || late.length || state.version !== projectedVersion) await settle();
+    });
+    const info = workflowInfo();
+    if (info.continueAsNewSuggested || info.historyLength > CONTINUE_AS_NEW_AFTER_EVENTS) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof programmeWorkflow>({ ...input, carried: state });
+    }
+  }
+  await condition(allHandlersFinished);
+  return state;
+}
+
+function checkOpenChild(template: Template, state: ProgrammeState, input: OpenChildInput): Refusal | undefined {
+  if (input.actor.role !== 'coordinator' && input.actor.role !== 'admin') return { code: 'not_allowed', message: 'Only a coordinator may open a sub-programme.' };
+  if (state.status !== 'active') return { code: 'programme_not_active', message: `The programme is ${state.status}.` };
+  const def = template.children.find((c) => c.key === input.childKey);
+  if (!def) return { code: 'unknown_child', message: `This programme has no sub-programme "${input.childKey}".` };
+  if (!def.repeatable && state.children.some((c) => c.childKey === def.key)) {
+    return { code: 'not_allowed', message: `Sub-programme "${def.key}" is already started.` };
+  }
+  return undefined;
+}

@@ -1,0 +1,43 @@
+/**
+ * Why the lifecycle refuses an action. The workflow raises these as ApplicationFailure
+ * types; server/errors.ts maps each code to one HTTP status.
+ */
+export const REFUSAL_CODES = [
+  'programme_not_active',
+  'unknown_step',
+  'unknown_phase',
+  'unknown_deliverable',
+  'unknown_child',
+  'unknown_indicator',
+  'step_not_active',
+  'part_already_completed',
+  'not_assignee',
+  'deliverable_missing',
+  'deliverable_not_accepted',
+  'deliverable_already_reviewed',
+  'indicator_below_target',
+  'phase_full',
+  'phase_closed',
+  'already_enrolled',
+  'gate_not_pending',
+  'gate_children_pending',
+  'gate_capacity_below_minimum',
+  'invalid_due_date',
+  'not_paused',
+  'already_paused',
+  'too_few_providers',
+  'bid_after_deadline',
+  'invalid_assessment',
+  'invalid_award',
+  'not_allowed',
+] as const;
+export type RefusalCode = (typeof REFUSAL_CODES)[number];
+
+export interface Refusal {
+  code: RefusalCode;
+  message: string;
+}
+
+export function refuse(code: RefusalCode, message: string): Refusal {
+  return { code, message };
+}
