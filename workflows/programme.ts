@@ -59,6 +59,8 @@ export const pauseProgrammeUpdate = defineUpdate<ProgrammeState, [{ actor: engin
 export const resumeProgrammeUpdate = defineUpdate<ProgrammeState, [{ actor: engine.CompleteStepInput['actor'] }]>('resumeProgramme');
 export const recordIndicatorUpdate = defineUpdate<ProgrammeState, [engine.RecordIndicatorInput]>('recordIndicator');
 export const openChildUpdate = defineUpdate<ChildState, [OpenChildInput]>('openChild');
+/** Sent with the start (update-with-start): answers once the first projection is committed. */
+export const programmeStartedUpdate = defineUpdate<ProgrammeState, []>('programmeStarted');
 export const childProgressSignal = defineSignal<[ChildProgress]>('childProgress');
 
 const activities = proxyActivities<ProgrammeActivities>({
@@ -174,6 +176,12 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
   const notify = (n: NotificationRequest[]) => void outbox.push(...n);
 
   setHandler(programmeStateQuery, () => state);
+  // Buffered updates run as soon as their handler is set, before the first settle is queued: wait for it.
+  let initialised = false;
+  setHandler(programmeStartedUpdate, async () => {
+    await condition(() => initialised);
+    return state;
+  });
   handle(completeStepUpdate, (i) => engine.checkCompleteStep(template, state, i), (i) => {
     notify(engine.applyCompleteStep(template, state, i, now()));
     return state;
@@ -231,6 +239,7 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
   } else {
     await exclusive(settle);
   }
+  initialised = true;
 
   while (state.status === 'active' || state.status === 'paused') {
     const wakeAt = state.status === 'active' ? nextWakeAt(template, state) : undefined;

@@ -1,0 +1,162 @@
+import http from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import pino, { type Logger } from 'pino';
+import { createProgrammeActivities } from '../activities';
+import { createTemplateStore } from '../activities/templates';
+import type { Prisma } from '../generated/prisma/client';
+import { NOTIFICATION_QUEUE } from '../notifier/notification-job';
+import { startNotificationWorker } from '../notifier/notification-worker';
+import { createApp } from '../server/app';
+import { createAuth, hashPassword } from '../server/auth';
+import { createTemporalGateway } from '../server/temporal-gateway';
+import { ZTemplate, type TemplateInput } from '../domain/template-schema';
+import type { Config } from './config';
+import { createPrisma, type PrismaClient } from './prisma';
+import type { ServiceEndpoints } from './services';
+
+export function createLogger(config: Config, name: string): Logger {
+  return pino({ name, level: config.LOG_LEVEL });
+}
+
+/** Connection options (not a shared instance) so that BullMQ owns, and closes, its connections. */
+export function bullConnection(redisUrl: string) {
+  const u = new URL(redisUrl);
+  return {
+    host: u.hostname,
+    port: Number(u.port || 6379),
+    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
+    db: u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0,
+    ...(u.protocol === 'rediss:' ? { tls: {} } : {}),
+    maxRetriesPerRequest: null,
+  };
+}
+
+export function createNotificationQueue(redisUrl: string): Queue {
+  return new Queue(NOTIFICATION_QUEUE, {
+    connection: bullConnection(redisUrl),
+    defaultJobOptions: { attempts: 10, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: { age: 7 * 24 * 3600 }, removeOnFail: false },
+  });
+}
+
+export interface ApiRole {
+  server: http.Server;
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startApiRole(config: Config, endpoints: ServiceEndpoints, logger: Logger, port = config.PORT): Promise<ApiRole> {
+  const prisma = createPrisma(endpoints.DATABASE_URL);
+  const redis = new Redis(endpoints.REDIS_URL, { maxRetriesPerRequest: 1 });
+  redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
+  const queue = createNotificationQueue(endpoints.REDIS_URL);
+  const connection = await Connection.connect({ address: endpoints.TEMPORAL_ADDRESS });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const app = createApp({
+    config,
+    prisma,
+    redis,
+    queue,
+    temporal: createTemporalGateway(client, config.TEMPORAL_TASK_QUEUE),
+    auth: createAuth({ prisma, redis, secureCookies: config.NODE_ENV === 'production' }),
+    templates: createTemplateStore(prisma),
+    logger,
+  });
+  const server = http.createServer(app);
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, config.HOST, () => resolve()));
+  const address = server.address();
+  const url = `http://${config.HOST}:${typeof address === 'object' && address ? address.port : port}`;
+  return {
+    server,
+    url,
+    async stop() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await Promise.allSettled([queue.close(), redis.quit(), prisma.$disconnect(), connection.close()]);
+    },
+  };
+}
+
+export interface WorkerRole {
+  worker: Worker;
+  run: Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startTemporalWorkerRole(
+  config: Config,
+  endpoints: ServiceEndpoints,
+  logger: Logger,
+  extra: Partial<Pick<WorkerOptions, 'workflowBundle' | 'taskQueue' | 'maxCachedWorkflows'>> = {},
+): Promise<WorkerRole> {
+  const prisma = createPrisma(endpoints.DATABASE_URL);
+  const queue = createNotificationQueue(endpoints.REDIS_URL);
+  const connection = await NativeConnection.connect({ address: endpoints.TEMPORAL_ADDRESS });
+  const worker = await Worker.create({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: extra.taskQueue ?? config.TEMPORAL_TASK_QUEUE,
+    ...(extra.workflowBundle ? { workflowBundle: extra.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
+    activities: createProgrammeActivities({ prisma, queue }),
+    ...(extra.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: extra.maxCachedWorkflows } : {}),
+  });
+  const run = worker.run();
+  run.catch((err) => logger.error({ err }, 'temporal worker stopped'));
+  return {
+    worker,
+    run,
+    async stop() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await run.catch(() => undefined);
+      await Promise.allSettled([queue.close(), prisma.$disconnect(), connection.close()]);
+    },
+  };
+}
+
+export async function startNotifierRole(config: Config, endpoints: ServiceEndpoints, logger: Logger, appUrl: string) {
+  const prisma = createPrisma(endpoints.DATABASE_URL);
+  const worker = startNotificationWorker({
+    prisma,
+    connection: bullConnection(endpoints.REDIS_URL),
+    smtpUrl: endpoints.SMTP_URL,
+    mailFrom: config.MAIL_FROM,
+    appUrl,
+    logger,
+  });
+  return {
+    worker,
+    async stop() {
+      await worker.close();
+      await prisma.$disconnect();
+    },
+  };
+}
+
+/** Publishes each built-in template unless that exact version exists; a changed definition needs a new version. */
+export async function seedTemplates(prisma: PrismaClient, templates: TemplateInput[]): Promise<string[]> {
+  const published: string[] = [];
+  for (const input of templates) {
+    const t = ZTemplate.parse(input);
+    const existing = await prisma.template.findUnique({ where: { key_version: { key: t.key, version: t.version } } });
+    if (existing) continue;
+    await prisma.template.create({ data: { key: t.key, version: t.version, name: t.name.fr, definition: t as unknown as Prisma.InputJsonValue } });
+    published.push(`${t.key}@${t.version}`);
+  }
+  return published;
+}
+
+/** The first admin: from JALONS_ADMIN_EMAIL / JALONS_ADMIN_PASSWORD, or a one-time password printed once. */
+export async function seedAdmin(prisma: PrismaClient, config: Config): Promise<{ email: string; oneTimePassword?: string } | undefined> {
+  const email = config.JALONS_ADMIN_EMAIL.toLowerCase();
+  const existing = await prisma.user.findUnique({ where: { email } });
+  if (existing) return undefined;
+  const oneTimePassword = config.JALONS_ADMIN_PASSWORD ? undefined : randomBytes(12).toString('base64url');
+  await prisma.user.create({
+    data: { id: 'usr_admin', email, name: 'Administrateur', role: 'admin', passwordHash: await hashPassword(config.JALONS_ADMIN_PASSWORD ?? oneTimePassword!) },
+  });
+  return { email, oneTimePassword };
+}

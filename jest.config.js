@@ -1,0 +1,30 @@
+// @ts-check
+/** @typedef {import('jest').Config} Config */
+
+/** @type {Config['transform']} */
+const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }] };
+
+// The generated Prisma client imports its siblings as './x.js'; the sources are .ts.
+const moduleNameMapper = { '^(\\.{1,2}/.*)\\.js$': '$1' };
+
+/** @type {Config} */
+const config = {
+  verbose: true,
+  projects: [
+    { displayName: 'unit', testEnvironment: 'node', transform, moduleNameMapper, testMatch: ['<rootDir>/tests/unit/**/*.test.ts'] },
+    {
+      displayName: 'integration',
+      testEnvironment: 'node',
+      transform,
+      moduleNameMapper,
+      testMatch: ['<rootDir>/tests/integration/**/*.test.ts', '<rootDir>/tests/faults/**/*.test.ts'],
+      // One set of real services (Temporal dev server, PostgreSQL, Redis, SMTP catcher) for the whole run.
+      globalSetup: '<rootDir>/tests/setup/global-setup.ts',
+      globalTeardown: '<rootDir>/tests/setup/global-teardown.ts',
+      testTimeout: 120_000,
+      slowTestThreshold: 30,
+    },
+  ],
+};
+
+module.exports = config;

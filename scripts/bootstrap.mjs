@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+// Set-up shared by `npm start` and `npm test` on a fresh clone: dependencies, Prisma client,
+// Temporal CLI (built once into a cache outside the repo) and redis-server. Each step is
+// skipped when already done, so the second run costs a few stat() calls.
+// Plain Node, no dependencies: it runs before node_modules exists.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const TEMPORAL_CLI_VERSION = 'v1.5.1';
+const temporalCache = path.join(os.homedir(), '.cache', 'jalons', 'temporal-cli', TEMPORAL_CLI_VERSION);
+const env = process.env;
+
+const log = (msg) => process.stdout.write(`[bootstrap] ${msg}\n`);
+const fail = (msg) => {
+  process.stderr.write(`\n[bootstrap] ${msg}\n\n`);
+  process.exit(1);
+};
+const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+const newer = (a, b) => !fs.existsSync(b) || fs.statSync(a).mtimeMs > fs.statSync(b).mtimeMs;
+const run = (cmd, args, opts = {}) => {
+  const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: root, ...opts });
+  return r.status === 0;
+};
+
+// 1. npm dependencies (install scripts allowed per package.json "allowScripts").
+const lock = path.join(root, 'package-lock.json');
+const installed = path.join(root, 'node_modules', '.package-lock.json');
+if (newer(lock, installed)) {
+  log('installing npm dependencies (npm ci)…');
+  if (!run('npm', ['ci', '--no-audit', '--no-fund'])) fail('npm ci failed: see the output above.');
+}
+
+// 2. Prisma client. The CLI wants its native schema engine even to generate; offline it
+// cannot download it, and generate does not use it, so point it at a stub.
+const schema = path.join(root, 'prisma', 'schema.prisma');
+const generated = path.join(root, 'generated', 'prisma', 'client.ts');
+if (newer(schema, generated)) {
+  log('generating the Prisma client…');
+  const stub = path.join(root, 'scripts', 'no-schema-engine.sh');
+  if (!run(path.join(root, 'node_modules', '.bin', 'prisma'), ['generate'], { env: { ...env, PRISMA_SCHEMA_ENGINE_BINARY: stub, PRISMA_HIDE_UPDATE_MESSAGE: '1' } })) {
+    fail('prisma generate failed: see the output above.');
+  }
+}
+
+// 3. Temporal CLI (dev server), unless an external server is configured.
+if (!env.TEMPORAL_ADDRESS && !env.TEMPORAL_CLI_PATH) {
+  const cached = path.join(temporalCache, 'temporal');
+  if (!fs.existsSync(cached) && !has('temporal')) {
+    if (!has('go')) {
+      fail(
+        'The Temporal CLI is needed and Go is not installed to build it.\n' +
+          `Install one of: the Temporal CLI on PATH (https://docs.temporal.io/cli), or Go >= 1.23 (then rerun), or set TEMPORAL_ADDRESS to an existing server.`,
+      );
+    }
+    log(`building the Temporal CLI ${TEMPORAL_CLI_VERSION} with Go into ${temporalCache} (first run only, a few minutes)…`);
+    const started = Date.now();
+    fs.mkdirSync(temporalCache, { recursive: true });
+    const goEnv = { ...env, CGO_ENABLED: '0', GOBIN: temporalCache, GOFLAGS: '-mod=mod' };
+    const target = `github.com/temporalio/cli/cmd/temporal@${TEMPORAL_CLI_VERSION}`;
+    // Newer Go toolchains reject some go:linkname uses at link time; the flag is the documented way out.
+    const ok = run('go', ['install', target], { env: goEnv }) || run('go', ['install', '-ldflags=-checklinkname=0', target], { env: goEnv });
+    if (!ok || !fs.existsSync(cached)) fail(`go install ${target} failed: see the output above.`);
+    log(`Temporal CLI built in ${Math.round((Date.now() - started) / 1000)} s`);
+  }
+}
+
+// 4. redis-server, unless an external Redis is configured.
+if (!env.REDIS_URL && !has('redis-server')) {
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (isRoot && has('apt-get')) {
+    log('installing Debian\'s redis-server…');
+    const quiet = { env: { ...env, DEBIAN_FRONTEND: 'noninteractive' } };
+    if (!run('apt-get', ['install', '-y', '--no-install-recommends', 'redis-server'], quiet)) {
+      run('apt-get', ['update'], quiet);
+      if (!run('apt-get', ['install', '-y', '--no-install-recommends', 'redis-server'], quiet)) fail('apt-get install redis-server failed.');
+    }
+    // Debian starts a system-wide redis on 6379; Jalons runs its own child process instead.
+    spawnSync('sh', ['-c', 'service redis-server stop >/dev/null 2>&1 || true']);
+  } else {
+    fail('redis-server is missing. Install it (Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis) or set REDIS_URL.');
+  }
+}
+

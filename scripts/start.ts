@@ -1,0 +1,104 @@
+/**
+ * `npm start`: brings up every missing dependency (Temporal dev server, PostgreSQL, Redis,
+ * SMTP catcher), migrates, seeds, then runs the API, the Temporal worker and the
+ * notification worker in this process. Ctrl-C stops everything it started.
+ *
+ * Roles for scale-out (each needs TEMPORAL_ADDRESS, DATABASE_URL, REDIS_URL set):
+ *   --role=api | worker | notifier | migrate
+ * Tests use --role=services --ready-file=F: dependencies only, endpoints written to F as JSON.
+ */
+import fs from 'node:fs';
+import { loadConfig } from '../infra/config';
+import { applyMigrations } from '../infra/migrate';
+import { createPrisma } from '../infra/prisma';
+import { createLogger, seedAdmin, seedTemplates, startApiRole, startNotifierRole, startTemporalWorkerRole } from '../infra/runtime';
+import { startServices, type RunningServices, type ServiceEndpoints } from '../infra/services';
+import { BUILT_IN_TEMPLATES } from '../templates';
+
+type Role = 'all' | 'api' | 'worker' | 'notifier' | 'migrate' | 'services';
+
+function argument(name: string): string | undefined {
+  const prefix = `--${name}=`;
+  return process.argv.find((a) => a.startsWith(prefix))?.slice(prefix.length);
+}
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+const stops: (() => Promise<void>)[] = [];
+let stopping = false;
+
+/** Stops what this process started, newest first (API before worker before databases). */
+async function shutdown(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  say('Stopping…');
+  for (const stop of stops.reverse()) await stop().catch((err) => process.stderr.write(`stop failed: ${String(err)}\n`));
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  const role = (argument('role') ?? 'all') as Role;
+  if (!['all', 'api', 'worker', 'notifier', 'migrate', 'services'].includes(role)) throw new Error(`Unknown role "${role}"`);
+  const config = loadConfig();
+  const logger = createLogger(config, `jalons-${role}`);
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+  process.on('SIGHUP', () => void shutdown(0));
+
+  let endpoints: ServiceEndpoints;
+  if (role === 'all' || role === 'services') {
+    const services: RunningServices = await startServices(config, { persistent: role === 'all' || argument('persistent') === 'true', log: (l) => say(`  ${l}`) });
+    stops.push(services.stop);
+    endpoints = services.endpoints;
+  } else {
+    if (!config.TEMPORAL_ADDRESS || !config.DATABASE_URL || !config.REDIS_URL) {
+      throw new Error(`--role=${role} runs against existing services: set TEMPORAL_ADDRESS, DATABASE_URL and REDIS_URL (and SMTP_URL for the notifier).`);
+    }
+    endpoints = { TEMPORAL_ADDRESS: config.TEMPORAL_ADDRESS, DATABASE_URL: config.DATABASE_URL, REDIS_URL: config.REDIS_URL, SMTP_URL: config.SMTP_URL ?? 'smtp://127.0.0.1:1025', TEMPORAL_UI_URL: config.TEMPORAL_UI_URL };
+  }
+
+  if (role === 'all' || role === 'services' || role === 'migrate') {
+    const migrated = await applyMigrations(endpoints.DATABASE_URL);
+    if (migrated.applied.length) say(`  migrations applied: ${migrated.applied.join(', ')}`);
+    const prisma = createPrisma(endpoints.DATABASE_URL);
+    try {
+      const published = await seedTemplates(prisma, BUILT_IN_TEMPLATES);
+      if (published.length) say(`  templates published: ${published.join(', ')}`);
+      const admin = await seedAdmin(prisma, config);
+      if (admin?.oneTimePassword) say(`\n  First admin: ${admin.email}\n  One-time password (shown once, change it): ${admin.oneTimePassword}\n`);
+      else if (admin) say(`  first admin created: ${admin.email}`);
+    } finally {
+      await prisma.$disconnect();
+    }
+  }
+
+  if (role === 'services') {
+    const readyFile = argument('ready-file');
+    if (readyFile) fs.writeFileSync(readyFile, JSON.stringify(endpoints));
+    say('services ready');
+    return;
+  }
+  if (role === 'migrate') return shutdown(0);
+
+  const appUrl = config.APP_URL ?? `http://localhost:${config.PORT}`;
+  if (role === 'all' || role === 'worker') {
+    const worker = await startTemporalWorkerRole(config, endpoints, logger);
+    stops.push(worker.stop);
+  }
+  if (role === 'all' || role === 'notifier') {
+    const notifier = await startNotifierRole(config, endpoints, logger, appUrl);
+    stops.push(notifier.stop);
+  }
+  if (role === 'all' || role === 'api') {
+    const api = await startApiRole(config, endpoints, logger);
+    stops.push(api.stop);
+    say(`\nJalons is up.\n  App:         ${api.url}   (health: ${api.url}/healthz, API reference: ${api.url}/api/v1/docs)`);
+    if (endpoints.TEMPORAL_UI_URL) say(`  Temporal UI: ${endpoints.TEMPORAL_UI_URL}`);
+    if (endpoints.MAIL_DIR) say(`  E-mails:     ${endpoints.MAIL_DIR} (local SMTP catcher)`);
+    say('  Ctrl-C stops everything.');
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  void shutdown(1);
+});

@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import cookieParser from 'cookie-parser';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import type { AppContext } from './context';
+import { AppError, toProblem } from './errors';
+import { buildOpenApi, mountRoute, type RouteDefinition } from './http';
+import { accountRoutes } from './routes/accounts';
+import { programmeRoutes } from './routes/programmes';
+import { systemRoutes } from './routes/system';
+import { taskRoutes } from './routes/tasks';
+import { templateRoutes } from './routes/templates';
+
+export const JSON_BODY_LIMIT = '256kb';
+
+export function collectRoutes(ctx: AppContext): RouteDefinition<any, any, any>[] {
+  return [...systemRoutes(ctx), ...accountRoutes(ctx), ...templateRoutes(ctx), ...programmeRoutes(ctx), ...taskRoutes(ctx)];
+}
+
+export function createApp(ctx: AppContext): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use((req, res, next) => {
+    const incoming = req.get('X-Request-Id');
+    const id = incoming && /^[\w.-]{1,100}$/.test(incoming) ? incoming : randomUUID();
+    (req as Request & { id: string }).id = id;
+    res.setHeader('X-Request-Id', id);
+    next();
+  });
+  app.use(pinoHttp({ logger: ctx.logger, genReqId: (req) => (req as unknown as { id: string }).id, autoLogging: { ignore: (req) => req.url === '/healthz' } }));
+  app.use(helmet({ contentSecurityPolicy: { directives: { 'script-src': ["'self'", "'unsafe-inline'"] } } }));
+  app.use(cookieParser());
+  app.use(express.json({ limit: JSON_BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
+
+  const routes = collectRoutes(ctx);
+  const router = express.Router();
+  for (const route of routes) mountRoute(router, route, (req) => ctx.auth.authenticate(req));
+  const openapi = buildOpenApi(routes, { title: 'Jalons API', version: '1.0.0' });
+  router.get('/api/v1/openapi.json', (_req, res) => res.json(openapi));
+  router.get('/api/v1/docs', (_req, res) => res.type('html').send(renderReferencePage(openapi)));
+  app.use(router);
+
+  app.use((req: Request, _res: Response, next: NextFunction) => next(new AppError('not_found', `No route for ${req.method} ${req.path}.`)));
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const requestId = (req as Request & { id?: string }).id ?? randomUUID();
+    const appError = asAppError(err);
+    if (!appError) {
+      // Unknown failure: log everything with the request id, answer nothing internal.
+      req.log?.error({ err, requestId }, 'unhandled error');
+      res.status(500).type('application/problem+json').json(toProblem(new AppError('internal', 'Something went wrong on our side. Quote the request id when reporting it.'), requestId));
+      return;
+    }
+    if (appError.retryAfterSeconds) res.setHeader('Retry-After', String(appError.retryAfterSeconds));
+    res.status(appError.status).type('application/problem+json').json(toProblem(appError, requestId));
+  });
+  return app;
+}
+
+function asAppError(err: unknown): AppError | undefined {
+  if (err instanceof AppError) return err;
+  const e = err as { type?: string; status?: number; expose?: boolean };
+  // Errors raised by express.json(): malformed JSON, body too large, unsupported charset.
+  if (e?.type === 'entity.parse.failed') return new AppError('bad_request', 'The body is not valid JSON.');
+  if (e?.type === 'entity.too.large') return new AppError('payload_too_large', `The body exceeds ${JSON_BODY_LIMIT}.`);
+  if (e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported') return new AppError('unsupported_media_type', 'Unsupported body encoding.');
+  if (e?.status === 400 && e.expose) return new AppError('bad_request', 'Malformed request.');
+  const code = (err as { code?: string })?.code;
+  if (code === 'ECONNREFUSED' || (err as Error)?.name === 'MaxRetriesPerRequestError' || /Connection is closed|Can't reach database|connect ECONNREFUSED/i.test(String((err as Error)?.message))) {
+    return new AppError('dependency_unavailable', 'A service the API depends on is unavailable; retry shortly.', undefined, 5);
+  }
+  return undefined;
+}
+
+function renderReferencePage(doc: ReturnType<typeof buildOpenApi>): string {
+  const rows = Object.entries(doc.paths)
+    .flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ path, method, op: op as { summary: string; 'x-roles'?: string[] } })))
+    .map(({ path, method, op }) => `<tr><td><code>${method.toUpperCase()}</code></td><td><code>${escapeHtml(path)}</code></td><td>${escapeHtml(op.summary)}</td><td>${escapeHtml((op['x-roles'] ?? []).join(', '))}</td></tr>`)
+    .join('\n');
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Jalons API v1</title>
+<style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:70rem}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.4rem;text-align:left;vertical-align:top}</style></head>
+<body><h1>Jalons API v1</h1><p>Machine-readable contract: <a href="/api/v1/openapi.json">/api/v1/openapi.json</a> (OpenAPI 3.1, generated from the zod schemas). Errors are RFC 9457 <code>application/problem+json</code>.</p>
+<table><thead><tr><th>Method</th><th>Path</th><th>What</th><th>Roles</th></tr></thead><tbody>${rows}</tbody></table></body></html>`;
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

@@ -1,0 +1,94 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, verify } from '@node-rs/argon2';
+import type { Request, Response } from 'express';
+import type { Redis } from 'ioredis';
+import type { PrismaClient } from '../generated/prisma/client';
+import type { Role } from '../generated/prisma/enums';
+import { AppError } from './errors';
+
+export interface SessionUser {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  organisationId: string | null;
+  locale: string;
+}
+
+export const SESSION_COOKIE = 'jalons_session';
+export const CSRF_COOKIE = 'jalons_csrf';
+const SESSION_TTL_SECONDS = 7 * 24 * 3600;
+const LOGIN_WINDOW_SECONDS = 15 * 60;
+const LOGIN_MAX_ATTEMPTS = 10;
+
+// argon2id, memory-hard; parameters from OWASP's password storage guidance.
+export const hashPassword = (password: string) => hash(password, { memoryCost: 19_456, timeCost: 2, parallelism: 1 });
+export const verifyPassword = (passwordHash: string, password: string) => verify(passwordHash, password).catch(() => false);
+
+const sessionKey = (token: string) => `jalons:session:${createHash('sha256').update(token).digest('hex')}`;
+
+export function toSessionUser(u: { id: string; email: string; name: string; role: Role; organisationId: string | null; locale: string }): SessionUser {
+  return { id: u.id, email: u.email, name: u.name, role: u.role, organisationId: u.organisationId, locale: u.locale };
+}
+
+export function createAuth({ prisma, redis, secureCookies }: { prisma: PrismaClient; redis: Redis; secureCookies: boolean }) {
+  async function limitLogins(req: Request, email: string): Promise<void> {
+    const key = `jalons:login:${req.ip}:${email.toLowerCase()}`;
+    const attempts = await redis.incr(key);
+    if (attempts === 1) await redis.expire(key, LOGIN_WINDOW_SECONDS);
+    if (attempts > LOGIN_MAX_ATTEMPTS) {
+      throw new AppError('rate_limited', 'Too many sign-in attempts; try again in a few minutes.', undefined, LOGIN_WINDOW_SECONDS);
+    }
+  }
+
+  return {
+    async login(req: Request, res: Response, email: string, password: string): Promise<{ user: SessionUser; token: string }> {
+      await limitLogins(req, email);
+      const user = await prisma.user.findUnique({ where: { email: email.toLowerCase() } });
+      // Same answer for unknown e-mail and wrong password: no account enumeration.
+      if (!user?.passwordHash || !(await verifyPassword(user.passwordHash, password))) {
+        throw new AppError('unauthenticated', 'Wrong e-mail or password.');
+      }
+      const token = randomBytes(32).toString('base64url');
+      await redis.set(sessionKey(token), user.id, 'EX', SESSION_TTL_SECONDS);
+      const cookie = { httpOnly: true, sameSite: 'lax' as const, secure: secureCookies, maxAge: SESSION_TTL_SECONDS * 1000, path: '/' };
+      res.cookie(SESSION_COOKIE, token, cookie);
+      res.cookie(CSRF_COOKIE, randomBytes(16).toString('base64url'), { ...cookie, httpOnly: false });
+      return { user: toSessionUser(user), token };
+    },
+
+    async logout(req: Request, res: Response): Promise<void> {
+      const token = bearerToken(req) ?? req.cookies?.[SESSION_COOKIE];
+      if (token) await redis.del(sessionKey(token));
+      res.clearCookie(SESSION_COOKIE, { path: '/' });
+      res.clearCookie(CSRF_COOKIE, { path: '/' });
+    },
+
+    /** Bearer token or session cookie; cookie-authenticated writes must echo the CSRF cookie in X-CSRF-Token. */
+    async authenticate(req: Request): Promise<SessionUser | undefined> {
+      const bearer = bearerToken(req);
+      const cookieToken: string | undefined = req.cookies?.[SESSION_COOKIE];
+      const queryToken = req.method === 'GET' && typeof req.query.token === 'string' && req.path.endsWith('.ics') ? req.query.token : undefined;
+      const token = bearer ?? cookieToken ?? queryToken;
+      if (!token) return undefined;
+      const userId = await redis.get(sessionKey(token));
+      if (!userId) return undefined;
+      if (!bearer && cookieToken && !['GET', 'HEAD', 'OPTIONS'].includes(req.method)) {
+        const header = req.get('X-CSRF-Token') ?? '';
+        const expected: string = req.cookies?.[CSRF_COOKIE] ?? '';
+        if (!expected || header.length !== expected.length || !timingSafeEqual(Buffer.from(header), Buffer.from(expected))) {
+          throw new AppError('forbidden', 'Missing or wrong X-CSRF-Token header for a cookie-authenticated write.');
+        }
+      }
+      const user = await prisma.user.findUnique({ where: { id: userId } });
+      return user ? toSessionUser(user) : undefined;
+    },
+  };
+}
+export type Auth = ReturnType<typeof createAuth>;
+
+function bearerToken(req: Request): string | undefined {
+  const header = req.get('Authorization');
+  const match = header?.match(/^Bearer\s+(\S+)$/i);
+  return match?.[1];
+}

@@ -1,0 +1,110 @@
+import type { RefusalCode } from '../workflows/refusal';
+
+/** The one application error type. `code` decides the HTTP status through STATUS_BY_CODE. */
+export type ErrorCode =
+  | 'bad_request'
+  | 'validation_failed'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'rate_limited'
+  | 'dependency_unavailable'
+  | 'internal'
+  | RefusalCode;
+
+export const STATUS_BY_CODE: Record<ErrorCode, number> = {
+  bad_request: 400,
+  validation_failed: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  dependency_unavailable: 503,
+  internal: 500,
+  // Lifecycle refusals (decided by the workflow's Update validators).
+  programme_not_active: 409,
+  unknown_step: 404,
+  unknown_phase: 404,
+  unknown_deliverable: 422,
+  unknown_child: 404,
+  unknown_indicator: 404,
+  step_not_active: 409,
+  part_already_completed: 409,
+  not_assignee: 403,
+  deliverable_missing: 422,
+  deliverable_not_accepted: 422,
+  deliverable_already_reviewed: 409,
+  indicator_below_target: 422,
+  phase_full: 409,
+  phase_closed: 409,
+  already_enrolled: 409,
+  gate_not_pending: 409,
+  gate_children_pending: 409,
+  gate_capacity_below_minimum: 409,
+  invalid_due_date: 422,
+  not_paused: 409,
+  already_paused: 409,
+  too_few_providers: 422,
+  bid_after_deadline: 409,
+  invalid_assessment: 422,
+  invalid_award: 422,
+  not_allowed: 403,
+};
+
+export interface FieldProblem {
+  path: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly errors?: FieldProblem[],
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+
+  get status(): number {
+    return STATUS_BY_CODE[this.code];
+  }
+}
+
+export function isErrorCode(code: string | undefined): code is ErrorCode {
+  return code !== undefined && code in STATUS_BY_CODE;
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+/** RFC 9457 problem details. `type` names the code so clients can branch on it. */
+export function toProblem(err: AppError, requestId: string) {
+  return {
+    type: `https://jalons.dev/problems/${err.code.replace(/_/g, '-')}`,
+    title: TITLES[err.status] ?? 'Error',
+    status: err.status,
+    detail: err.message,
+    code: err.code,
+    requestId,
+    ...(err.errors ? { errors: err.errors } : {}),
+  };
+}

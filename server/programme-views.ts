@@ -1,0 +1,150 @@
+import { z } from 'zod';
+import type { ProgrammeState, StepState } from '../domain/programme-state';
+import type { Template } from '../domain/template-schema';
+import { toParisDate } from '../domain/calendar';
+import type { SessionUser } from './auth';
+
+/** What the API answers for a programme: built from the projected state, filtered for the caller. */
+export const ZDeliverableView = z.object({
+  id: z.string(),
+  kind: z.string(),
+  title: z.string(),
+  url: z.string().optional(),
+  file: z.object({ name: z.string(), size: z.number(), sha256: z.string(), mediaType: z.string() }).optional(),
+  organisationId: z.string().optional(),
+  status: z.enum(['submitted', 'accepted', 'rejected']),
+  addedAt: z.string(),
+  addedBy: z.string(),
+  reviewNote: z.string().optional(),
+});
+
+export const ZStepView = z.object({
+  key: z.string(),
+  name: z.string(),
+  nameEn: z.string(),
+  status: z.enum(['pending', 'active', 'completed', 'cancelled']),
+  dueDate: z.string().nullable(),
+  dueAt: z.string().nullable(),
+  late: z.boolean(),
+  milestone: z.boolean(),
+  assignee: z.object({ kind: z.string(), organisationId: z.string().optional(), organisationIds: z.array(z.string()).optional(), slot: z.string().optional() }),
+  expectedDeliverables: z.array(z.object({ kind: z.string(), label: z.string(), min: z.number(), acceptance: z.boolean() })),
+  deliverables: z.array(ZDeliverableView),
+  completedAt: z.string().nullable(),
+  completedBy: z.string().nullable(),
+  onBehalfOf: z.string().nullable(),
+  parts: z.record(z.string(), z.object({ at: z.string(), by: z.string() })),
+});
+
+export const ZProgrammeView = z.object({
+  id: z.string(),
+  title: z.string(),
+  templateKey: z.string(),
+  templateVersion: z.number(),
+  status: z.enum(['active', 'paused', 'completed', 'cancelled']),
+  cancelReason: z.string().optional(),
+  startDate: z.string(),
+  parentId: z.string().nullable(),
+  coordinatorId: z.string().nullable(),
+  children: z.array(z.object({ id: z.string(), childKey: z.string(), title: z.string(), templateKey: z.string(), status: z.string(), milestones: z.array(z.string()) })),
+  partners: z.array(z.object({ organisationId: z.string(), phaseKey: z.string(), slot: z.string().optional(), enrolledAt: z.string() })),
+  phases: z.array(
+    z.object({
+      key: z.string(),
+      name: z.string(),
+      nameEn: z.string(),
+      status: z.enum(['pending', 'awaiting_gate', 'active', 'completed', 'cancelled']),
+      gate: z.boolean(),
+      capacity: z.object({ min: z.number(), max: z.number(), enrolled: z.number() }).nullable(),
+      openedAt: z.string().nullable(),
+      steps: z.array(ZStepView),
+    }),
+  ),
+  milestones: z.array(z.object({ key: z.string(), at: z.string() })),
+  indicators: z.array(z.object({ key: z.string(), name: z.string(), target: z.number().nullable(), actual: z.number() })),
+  moduleState: z.record(z.string(), z.unknown()).optional(),
+});
+export type ProgrammeView = z.infer<typeof ZProgrammeView>;
+export type StepView = z.infer<typeof ZStepView>;
+
+export function isCoordinatorLike(user: SessionUser): boolean {
+  return user.role === 'coordinator' || user.role === 'admin';
+}
+
+/** A partner sees a programme when its organisation is enrolled or assigned a step. */
+export function partnerCanSee(state: ProgrammeState, organisationId: string | null): boolean {
+  if (!organisationId) return false;
+  return (
+    state.phases.some((p) => p.enrolled.some((e) => e.organisationId === organisationId)) ||
+    Object.values(state.slots).includes(organisationId) ||
+    state.steps.some((s) => stepAssignedTo(s, organisationId))
+  );
+}
+
+export function stepAssignedTo(step: StepState, organisationId: string): boolean {
+  const a = step.assignee;
+  return (a.kind === 'organisation' && a.organisationId === organisationId) || (a.kind === 'eachPartner' && a.organisationIds.includes(organisationId));
+}
+
+export function buildStepView(template: Template, step: StepState, viewer: SessionUser): StepView {
+  const def = template.phases.flatMap((p) => p.steps).find((s) => s.key === step.key)!;
+  const partner = viewer.role === 'partner';
+  // Partners see their own organisation's deliverables only (a tender bidder never sees another bid).
+  const deliverables = step.deliverables.filter((d) => !partner || d.organisationId === viewer.organisationId);
+  const parts = partner ? Object.fromEntries(Object.entries(step.parts).filter(([org]) => org === viewer.organisationId)) : step.parts;
+  const assignee = partner && step.assignee.kind === 'eachPartner' ? { kind: 'eachPartner', organisationIds: [viewer.organisationId!] } : step.assignee;
+  return {
+    key: step.key,
+    name: def.name.fr,
+    nameEn: def.name.en,
+    status: step.status,
+    dueDate: step.dueAt ? toParisDate(new Date(step.dueAt)) : null,
+    dueAt: step.dueAt ?? null,
+    late: step.late,
+    milestone: def.milestone,
+    assignee,
+    expectedDeliverables: def.deliverables.map((d) => ({ kind: d.kind, label: d.label.fr, min: d.min, acceptance: d.acceptance })),
+    deliverables: deliverables.map(({ file, ...d }) => ({ ...d, file: file && { name: file.name, size: file.size, sha256: file.sha256, mediaType: file.mediaType } })),
+    completedAt: step.completedAt ?? null,
+    completedBy: step.completedBy ?? null,
+    onBehalfOf: step.onBehalfOf ?? null,
+    parts: Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, { at: v.at, by: v.by }])),
+  };
+}
+
+export function buildProgrammeView(template: Template, state: ProgrammeState, viewer: SessionUser): ProgrammeView {
+  const partner = viewer.role === 'partner';
+  const org = viewer.organisationId;
+  return {
+    id: state.programmeId,
+    title: state.title,
+    templateKey: state.templateKey,
+    templateVersion: state.templateVersion,
+    status: state.status,
+    cancelReason: state.cancelReason,
+    startDate: state.startDate,
+    parentId: state.parentId ?? null,
+    coordinatorId: state.coordinatorId ?? null,
+    children: partner ? [] : state.children.map((c) => ({ id: c.programmeId, childKey: c.childKey, title: c.title, templateKey: c.templateKey, status: c.status, milestones: c.milestones })),
+    partners: state.phases.flatMap((p) =>
+      p.enrolled.filter((e) => !partner || e.organisationId === org).map((e) => ({ organisationId: e.organisationId, phaseKey: p.key, slot: e.slot, enrolledAt: e.at })),
+    ),
+    phases: template.phases.map((def) => {
+      const phase = state.phases.find((p) => p.key === def.key)!;
+      const steps = state.steps.filter((s) => s.phaseKey === def.key && (!partner || (org !== null && stepAssignedTo(s, org))));
+      return {
+        key: def.key,
+        name: def.name.fr,
+        nameEn: def.name.en,
+        status: phase.status,
+        gate: Boolean(def.gate),
+        capacity: def.capacity ? { min: def.capacity.min, max: def.capacity.max, enrolled: phase.enrolled.filter((e) => !e.slot).length } : null,
+        openedAt: phase.openedAt ?? null,
+        steps: steps.map((s) => buildStepView(template, s, viewer)),
+      };
+    }),
+    milestones: state.milestones,
+    indicators: template.indicators.map((i) => ({ key: i.key, name: i.name.fr, target: i.target ?? null, actual: state.indicators[i.key] ?? 0 })),
+    moduleState: partner ? undefined : state.moduleState,
+  };
+}

@@ -1,0 +1,305 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { Prisma } from '../../generated/prisma/client';
+import type { Actor, ProgrammeState } from '../../domain/programme-state';
+import { parisDateToInstant } from '../../domain/calendar';
+import { ZIsoDate, type Template } from '../../domain/template-schema';
+import {
+  addDeliverableUpdate,
+  approvePhaseUpdate,
+  cancelProgrammeUpdate,
+  changeStepUpdate,
+  completeStepUpdate,
+  enrolOrganisationUpdate,
+  openChildUpdate,
+  pauseProgrammeUpdate,
+  recordIndicatorUpdate,
+  resumeProgrammeUpdate,
+  reviewDeliverableUpdate,
+} from '../../workflows/programme';
+import type { SessionUser } from '../auth';
+import type { AppContext } from '../context';
+import { AppError } from '../errors';
+import { defineRoute } from '../http';
+import { buildProgrammeView, buildStepView, partnerCanSee, stepAssignedTo, ZDeliverableView, ZProgrammeView, ZStepView } from '../programme-views';
+import { ZPage } from './accounts';
+
+const ZId = z.string().min(1).max(200);
+const ZKeyParam = z.string().min(1).max(200).regex(/^[a-z0-9][a-z0-9-]*$/, 'unknown key');
+const ZDateOrInstant = z.union([ZIsoDate, z.iso.datetime({ offset: true })]);
+
+export const ZCreateProgramme = z.strictObject({
+  templateKey: ZKeyParam,
+  title: z.string().trim().min(1).max(300),
+  startDate: ZIsoDate,
+  params: z
+    .strictObject({
+      dates: z.record(z.string(), ZDateOrInstant).default({}),
+      slots: z.record(z.string(), ZId).default({}),
+    })
+    .default({ dates: {}, slots: {} }),
+});
+
+const ZProgrammeSummary = z.object({
+  id: z.string(),
+  title: z.string(),
+  templateKey: z.string(),
+  templateVersion: z.number(),
+  status: z.string(),
+  parentId: z.string().nullable(),
+  startDate: z.string(),
+  nextDueAt: z.string().nullable(),
+  lateSteps: z.number(),
+});
+
+const ZProgrammeParams = z.object({ id: ZId });
+const ZStepParams = z.object({ id: ZId, stepKey: ZKeyParam });
+
+export function actorOf(user: SessionUser): Actor {
+  return { userId: user.id, role: user.role, organisationId: user.organisationId ?? undefined };
+}
+
+/** A retried write with the same Idempotency-Key reuses the same Temporal update id: applied once, answered again. */
+function updateIdFor(user: SessionUser, key: string | undefined): string | undefined {
+  return key ? createHash('sha256').update(`${user.id}:${key}`).digest('hex') : undefined;
+}
+
+export function programmeRoutes(ctx: AppContext) {
+  async function loadVisible(id: string, user: SessionUser): Promise<{ state: ProgrammeState; template: Template }> {
+    const row = await ctx.prisma.programme.findUnique({ where: { id } });
+    const state = row?.state as unknown as ProgrammeState | undefined;
+    // A partner probing a programme it has no part in learns nothing: same 404 as an unknown id.
+    if (!row || !state || (user.role === 'partner' && !partnerCanSee(state, user.organisationId))) {
+      throw new AppError('not_found', 'No such programme.');
+    }
+    return { state, template: await ctx.templates.loadTemplateVersion(row.templateKey, row.templateVersion) };
+  }
+
+  async function view(state: ProgrammeState, user: SessionUser) {
+    const template = await ctx.templates.loadTemplateVersion(state.templateKey, state.templateVersion);
+    return buildProgrammeView(template, state, user);
+  }
+
+  async function requireOrganisation(id: string, path: string): Promise<void> {
+    if (!(await ctx.prisma.organisation.findUnique({ where: { id } }))) {
+      throw new AppError('validation_failed', 'Unknown organisation.', [{ path, message: 'no such organisation' }]);
+    }
+  }
+
+  return [
+    defineRoute({
+      method: 'post', path: '/api/v1/programmes', summary: 'Start a programme from the latest version of a template', tags: ['programmes'], auth: ['coordinator', 'admin'],
+      body: ZCreateProgramme, successStatus: 201, response: ZProgrammeView,
+      async handler({ body, user, idempotencyKey }) {
+        const template = await ctx.templates.loadLatestTemplate(body.templateKey).catch(() => {
+          throw new AppError('validation_failed', `Unknown template "${body.templateKey}".`, [{ path: 'body.templateKey', message: 'no such template' }]);
+        });
+        const missing = template.dateParams.filter((p) => !body.params.dates[p]);
+        if (missing.length) {
+          throw new AppError('validation_failed', `Template "${template.key}" needs these dates: ${missing.join(', ')}.`, missing.map((m) => ({ path: `body.params.dates.${m}`, message: 'required by the template' })));
+        }
+        for (const [slot, org] of Object.entries(body.params.slots)) await requireOrganisation(org, `body.params.slots.${slot}`);
+        const programmeId = idempotencyKey ? `prg_${createHash('sha256').update(`${user.id}:${idempotencyKey}`).digest('hex').slice(0, 24)}` : `prg_${randomUUID()}`;
+        const state = await ctx.temporal.startProgramme(
+          { programmeId, title: body.title, template, startDate: body.startDate, coordinatorId: user.id, dates: body.params.dates, slots: body.params.slots },
+          updateIdFor(user, idempotencyKey),
+        );
+        return buildProgrammeView(template, state, user);
+      },
+    }),
+    defineRoute({
+      method: 'get', path: '/api/v1/programmes', summary: 'List programmes (partners: only theirs)', tags: ['programmes'], auth: 'signedIn',
+      query: ZPage.extend({
+        status: z.enum(['active', 'paused', 'completed', 'cancelled']).optional(),
+        templateKey: ZKeyParam.optional(),
+        late: z.enum(['true', 'false']).optional(),
+        parentId: ZId.optional(),
+      }),
+      response: z.object({ items: z.array(ZProgrammeSummary), nextCursor: z.string().nullable() }),
+      async handler({ query, user }) {
+        const where: Prisma.ProgrammeWhereInput = {
+          ...(query.status ? { status: query.status } : {}),
+          ...(query.templateKey ? { templateKey: query.templateKey } : {}),
+          ...(query.late === 'true' ? { lateSteps: { gt: 0 } } : query.late === 'false' ? { lateSteps: 0 } : {}),
+          ...(query.parentId ? { parentId: query.parentId } : {}),
+          ...(query.cursor ? { id: { gt: query.cursor } } : {}),
+        };
+        if (user.role === 'partner') {
+          const org = user.organisationId ?? '-';
+          const [enrolled, assigned] = await Promise.all([
+            ctx.prisma.enrolment.findMany({ where: { organisationId: org }, select: { programmeId: true } }),
+            ctx.prisma.step.findMany({ where: { organisationId: org }, select: { programmeId: true }, distinct: ['programmeId'] }),
+          ]);
+          where.AND = [{ id: { in: [...new Set([...enrolled, ...assigned].map((r) => r.programmeId))] } }];
+        }
+        const rows = await ctx.prisma.programme.findMany({
+          where,
+          orderBy: { id: 'asc' },
+          take: query.limit + 1,
+          select: { id: true, title: true, templateKey: true, templateVersion: true, status: true, parentId: true, startDate: true, nextDueAt: true, lateSteps: true },
+        });
+        const items = rows.slice(0, query.limit).map((r) => ({ ...r, nextDueAt: r.nextDueAt?.toISOString() ?? null }));
+        return { items, nextCursor: rows.length > query.limit ? items[items.length - 1]!.id : null };
+      },
+    }),
+    defineRoute({
+      method: 'get', path: '/api/v1/programmes/:id', summary: 'A programme with its phases, steps, partners and milestones', tags: ['programmes'], auth: 'signedIn',
+      params: ZProgrammeParams, response: ZProgrammeView,
+      async handler({ params, user }) {
+        const { state, template } = await loadVisible(params.id, user);
+        return buildProgrammeView(template, state, user);
+      },
+    }),
+    defineRoute({
+      method: 'post', path: '/api/v1/programmes/:id/partners', summary: 'Enrol an organisation in a phase (409 when full)', tags: ['programmes'], auth: ['coordinator', 'admin'],
+      params: ZProgrammeParams, body: z.strictObject({ organisationId: ZId, phaseKey: ZKeyParam, slot: ZKeyParam.optional() }), successStatus: 201, response: ZProgrammeView,
+      async handler({ params, body, user, idempotencyKey }) {
+        await loadVisible(params.id, user);
+        await requireOrganisation(body.organisationId, 'body.organisationId');
+        const state = await ctx.temporal.update(params.id, enrolOrganisationUpdate, { actor: actorOf(user), ...body }, updateIdFor(user, idempotencyKey));
+        return view(state, user);
+      },
+    }),
+    defineRoute({
+      method: 'post', path: '/api/v1/programmes/:id/steps/:stepKey/deliverables', summary: 'Add a deliverable to a step: a link ({ title, url }); file uploads are multipart', tags: ['steps'], auth: ['partner', 'coordinator', 'admin'],
+      params: ZStepParams,
+      body: z.strictObject({ title: z.string().trim().min(1).max(300), url: z.url({ protocol: /^https?$/ }).max(2000), kind: ZKeyParam.optional(), organisationId: ZId.optional() }),
+      successStatus: 201, response: ZDeliverableView,
+      async handler({ params, body, user, idempotencyKey }) {
+        const { state, template } = await loadVisible(params.id, user);
+        const def = template.phases.flatMap((p) => p.steps).find((s) => s.key === params.stepKey);
+        if (!def || !state.steps.some((s) => s.key === params.stepKey)) throw new AppError('unknown_step', `This programme has no step "${params.stepKey}".`);
+        const kind = body.kind ?? def.deliverables[0]?.kind ?? 'document';
+        const id = idempotencyKey ? `dlv_${updateIdFor(user, idempotencyKey)!.slice(0, 24)}` : `dlv_${randomUUID()}`;
+        const d = await ctx.temporal.update(params.id, addDeliverableUpdate, { actor: actorOf(user), stepKey: params.stepKey, deliverable: { id, kind, title: body.title, url: body.url, organisationId: body.organisationId } }, updateIdFor(user, idempotencyKey));
+        const { file, ...rest } = d;
+        return { ...rest, file: file && { name: file.name, size: file.size, sha256: file.sha256, mediaType: file.mediaType } };
+      },
+    }),
+    defineRoute({
+      method: 'post', path: '/api/v1/programmes/:id/steps/:stepKey/deliverables/:deliverableId/review', summary: 'Accept or reject a deliverable', tags: ['steps'], auth: ['coordinator', 'admin'],
+      params: ZStepParams.extend({ deliverableId: ZId }), body: z.strictObject({ decision: z.enum(['accepted', 'rejected']), note: z.string().max(2000).optional() }), response: ZStepView,
+      async handler({ params, body, user, idempotencyKey }) {
+        await loadVisible(params.id, user);
+        const state = await ctx.temporal.update(params.id, reviewDeliverableUpdate, { actor: actorOf(user), stepKey: params.stepKey, deliverableId: params.deliverableId, ...body }, updateIdFor(user, idempotencyKey));
+        return stepView(state, params.stepKey, user);
+      },
+    }),
+    defineRoute({
+      method: 'post', path: '/api/v1/programmes/:id/steps/:stepKey/complete', summary: "Complete a step (the workflow decides: 200 with the step's new state, or 409/422 with its reason)", tags: ['steps'], auth: ['partner', 'coordinator', 'admin'],
+      params: ZStepParams,
+      body: z.strictObject({ note: z.string().max(5000).optional(), deliverableIds: z.array(ZId).max(100).optional(), organisationId: ZId.optional(), data: z.record(z.string(), z.unknown()).optional() }),
+      response: ZStepView,
+      async handler({ params, body, user, idempotencyKey }) {
+        await loadVisible(params.id, user);
+        const state = await ctx.temporal.update(params.id, completeStepUpdate, { actor: actorOf(user), stepKey: params.stepKey, ...body }, updateIdFor(user, idempotencyKey));
+        return stepView(state, params.stepKey, user);
+      },
+    }),
+    defineRoute({
+      method: 'patch', path: '/api/v1/programmes/:id/steps/:stepKey', summary: 'Extend a due date or reassign a step', tags: ['steps'], auth: ['coordinator', 'admin'],
+      params: ZStepParams,
+      body: z
+        .strictObject({ dueDate: ZIsoDate.optional(), dueAt: z.iso.datetime({ offset: true }).optional(), assignee: ZId.optional(), reason: z.string().max(2000).optional() })
+        .refine((b) => b.dueDate || b.dueAt || b.assignee, { message: 'give dueDate, dueAt or assignee' })
+        .refine((b) => !(b.dueDate && b.dueAt), { message: 'give dueDate or dueAt, not both' }),
+      response: ZStepView,
+      async handler({ params, body, user, idempotencyKey }) {
+        await loadVisible(params.id, user);
+        if (body.assignee) await requireOrganisation(body.assignee, 'body.assignee');
+        // A due date means the end of that working day in Paris.
+        const dueAt = body.dueAt ?? (body.dueDate ? parisDateToInstant(body.dueDate, '18:00').toISOString() : undefined);
+        const state = await ctx.temporal.update(params.id, changeStepUpdate, { actor: actorOf(user), stepKey: params.stepKey, dueAt, assigneeOrganisationId: body.assignee, reason: body.reason }, updateIdFor(user, idempotencyKey));
+        return stepView(state, params.stepKey, user);
+      },
+    }),
+    defineRoute({
+      method: 'post', path: '/api/v1/programmes/:id/phases/:phaseKey/approve', summary: 'Pass a phase gate', tags: ['programmes'], auth: ['coordinator', 'admin'],
+      params: z.object({ id: ZId, phaseKey: ZKeyParam }), response: ZProgrammeView,
+      async handler({ params, user, idempotencyKey }) {
+        await loadVisible(params.id, user);
+        return view(await ctx.temporal.update(params.id, approvePhaseUpdate, { actor: actorOf(user), phaseKey: params.phaseKey }, updateIdFor(user, idempotencyKey)), user);
+      },
+    }),
+    defineRoute({
+      method: 'post', path: '/api/v1/programmes/:id/cancel', summary: 'Cancel a programme, with a reason', tags: ['programmes'], auth: ['coordinator', 'admin'],
+      params: ZProgrammeParams, body: z.strictObject({ reason: z.string().trim().min(3).max(2000) }), response: ZProgrammeView,
+      async handler({ params, body, user, idempotencyKey }) {
+        await loadVisible(params.id, user);
+        return view(await ctx.temporal.update(params.id, cancelProgrammeUpdate, { actor: actorOf(user), reason: body.reason }, updateIdFor(user, idempotencyKey)), user);
+      },
+    }),
+    defineRoute({
+      method: 'post', path: '/api/v1/programmes/:id/pause', summary: 'Pause a programme (reminders stop)', tags: ['programmes'], auth: ['coordinator', 'admin'],
+      params: ZProgrammeParams, response: ZProgrammeView,
+      async handler({ params, user, idempotencyKey }) {
+        await loadVisible(params.id, user);
+        return view(await ctx.temporal.update(params.id, pauseProgrammeUpdate, { actor: actorOf(user) }, updateIdFor(user, idempotencyKey)), user);
+      },
+    }),
+    defineRoute({
+      method: 'post', path: '/api/v1/programmes/:id/resume', summary: 'Resume a paused programme', tags: ['programmes'], auth: ['coordinator', 'admin'],
+      params: ZProgrammeParams, response: ZProgrammeView,
+      async handler({ params, user, idempotencyKey }) {
+        await loadVisible(params.id, user);
+        return view(await ctx.temporal.update(params.id, resumeProgrammeUpdate, { actor: actorOf(user) }, updateIdFor(user, idempotencyKey)), user);
+      },
+    }),
+    defineRoute({
+      method: 'post', path: '/api/v1/programmes/:id/indicators/:key', summary: 'Record an indicator (increment or set)', tags: ['programmes'], auth: ['partner', 'coordinator', 'admin'],
+      params: z.object({ id: ZId, key: ZKeyParam }),
+      body: z.strictObject({ increment: z.number().int().min(-10_000).max(10_000).optional(), value: z.number().min(0).max(1e9).optional() }).refine((b) => (b.increment === undefined) !== (b.value === undefined), { message: 'give increment or value' }),
+      response: ZProgrammeView,
+      async handler({ params, body, user, idempotencyKey }) {
+        await loadVisible(params.id, user);
+        return view(await ctx.temporal.update(params.id, recordIndicatorUpdate, { actor: actorOf(user), key: params.key, ...body }, updateIdFor(user, idempotencyKey)), user);
+      },
+    }),
+    defineRoute({
+      method: 'post', path: '/api/v1/programmes/:id/children', summary: 'Open a sub-programme (a sector, a tender)', tags: ['programmes'], auth: ['coordinator', 'admin'],
+      params: ZProgrammeParams, body: z.strictObject({ childKey: ZKeyParam, title: z.string().trim().min(1).max(300) }), successStatus: 201,
+      response: z.object({ id: z.string(), childKey: z.string(), title: z.string(), templateKey: z.string(), status: z.string() }),
+      async handler({ params, body, user, idempotencyKey }) {
+        await loadVisible(params.id, user);
+        const child = await ctx.temporal.update(params.id, openChildUpdate, { actor: actorOf(user), ...body }, updateIdFor(user, idempotencyKey));
+        return { id: child.programmeId, childKey: child.childKey, title: child.title, templateKey: child.templateKey, status: child.status };
+      },
+    }),
+    defineRoute({
+      method: 'get', path: '/api/v1/programmes/:id/events', summary: 'The audit trail: who did what, when', tags: ['programmes'], auth: 'signedIn',
+      params: ZProgrammeParams, query: ZPage,
+      response: z.object({ items: z.array(z.object({ seq: z.number(), type: z.string(), at: z.string(), actorId: z.string().nullable(), onBehalfOf: z.string().nullable(), data: z.record(z.string(), z.unknown()) })), nextCursor: z.string().nullable() }),
+      async handler({ params, query, user }) {
+        const { state } = await loadVisible(params.id, user);
+        const after = query.cursor ? Number.parseInt(query.cursor, 10) || 0 : 0;
+        const rows = await ctx.prisma.programmeEvent.findMany({ where: { programmeId: params.id, seq: { gt: after } }, orderBy: { seq: 'asc' }, take: query.limit + 1 });
+        const mySteps = new Set(state.steps.filter((s) => user.organisationId && stepAssignedTo(s, user.organisationId)).map((s) => s.key));
+        const visible = rows.slice(0, query.limit).filter((e) => {
+          if (user.role !== 'partner') return true;
+          const data = e.data as Record<string, unknown>;
+          return (typeof data.stepKey === 'string' && mySteps.has(data.stepKey) && (data.organisationId === undefined || data.organisationId === user.organisationId)) || data.organisationId === user.organisationId;
+        });
+        return {
+          items: visible.map((e) => ({ seq: e.seq, type: e.type, at: e.at.toISOString(), actorId: e.actorId, onBehalfOf: e.onBehalfOf, data: e.data as Record<string, unknown> })),
+          nextCursor: rows.length > query.limit ? String(rows[query.limit - 1]!.seq) : null,
+        };
+      },
+    }),
+    defineRoute({
+      method: 'get', path: '/api/v1/programmes/:id/notifications', summary: 'Notifications sent for a programme (coordinators)', tags: ['programmes'], auth: ['coordinator', 'admin', 'manager'],
+      params: ZProgrammeParams, query: ZPage,
+      response: z.object({ items: z.array(z.object({ id: z.string(), kind: z.string(), stepKey: z.string().nullable(), recipient: z.string(), status: z.string(), attempts: z.number(), queuedAt: z.string(), sentAt: z.string().nullable(), error: z.string().nullable() })), nextCursor: z.string().nullable() }),
+      async handler({ params, query, user }) {
+        await loadVisible(params.id, user);
+        const rows = await ctx.prisma.notification.findMany({ where: { programmeId: params.id, ...(query.cursor ? { id: { gt: query.cursor } } : {}) }, orderBy: [{ queuedAt: 'asc' }, { id: 'asc' }], take: query.limit + 1 });
+        const items = rows.slice(0, query.limit).map((n) => ({ id: n.id, kind: n.kind, stepKey: n.stepKey, recipient: n.recipient, status: n.status, attempts: n.attempts, queuedAt: n.queuedAt.toISOString(), sentAt: n.sentAt?.toISOString() ?? null, error: n.error }));
+        return { items, nextCursor: rows.length > query.limit ? items[items.length - 1]!.id : null };
+      },
+    }),
+  ];
+
+  async function stepView(state: ProgrammeState, stepKey: string, user: SessionUser) {
+    const template = await ctx.templates.loadTemplateVersion(state.templateKey, state.templateVersion);
+    return buildStepView(template, state.steps.find((s) => s.key === stepKey)!, user);
+  }
+}

@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import {
+  WithStartWorkflowOperation,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type Client,
+} from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { UpdateDefinition } from '@temporalio/common';
+import type { ProgrammeState } from '../domain/programme-state';
+import { programmeStartedUpdate, programmeStateQuery, programmeWorkflow, type ProgrammeWorkflowInput } from '../workflows/programme';
+import { CoordinatorAttribute, ProgrammeStatusAttribute, TemplateKeyAttribute } from '../workflows/search-attributes';
+import { AppError, isErrorCode } from './errors';
+
+/** The API's only door to Temporal: typed definitions in, AppErrors out. */
+export function createTemporalGateway(client: Client, taskQueue: string) {
+  return {
+    async startProgramme(input: ProgrammeWorkflowInput, requestId?: string): Promise<ProgrammeState> {
+      const start = new WithStartWorkflowOperation(programmeWorkflow, {
+        workflowId: input.programmeId,
+        taskQueue,
+        args: [input],
+        // A retried request (same id) attaches to the programme already started.
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        typedSearchAttributes: [
+          { key: TemplateKeyAttribute, value: input.template.key },
+          { key: ProgrammeStatusAttribute, value: 'active' },
+          { key: CoordinatorAttribute, value: input.coordinatorId ?? 'none' },
+        ],
+      });
+      return translate(() => client.workflow.executeUpdateWithStart(programmeStartedUpdate, { startWorkflowOperation: start, updateId: requestId ?? randomUUID() }));
+    },
+
+    /** Runs an Update; the Idempotency-Key becomes the update id so a retry is answered, not applied twice. */
+    async update<Ret, Arg>(programmeId: string, def: UpdateDefinition<Ret, [Arg]>, arg: Arg, idempotencyKey?: string): Promise<Ret> {
+      return translate(() => client.workflow.getHandle(programmeId).executeUpdate(def, { args: [arg], updateId: idempotencyKey }));
+    },
+
+    async state(programmeId: string): Promise<ProgrammeState> {
+      return translate(() => client.workflow.getHandle(programmeId).query(programmeStateQuery));
+    },
+
+    async ping(): Promise<void> {
+      await client.connection.workflowService.getSystemInfo({});
+    },
+  };
+}
+export type TemporalGateway = ReturnType<typeof createTemporalGateway>;
+
+async function translate<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    throw toAppError(err);
+  }
+}
+
+export function toAppError(err: unknown): unknown {
+  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+    const code = err.cause.type ?? undefined;
+    if (isErrorCode(code)) return new AppError(code, err.cause.message);
+  }
+  if (err instanceof WorkflowNotFoundError) return new AppError('not_found', 'No such programme.');
+  const grpcCode = (err as { code?: number })?.code;
+  // gRPC UNAVAILABLE / DEADLINE_EXCEEDED: the Temporal server is down or unreachable.
+  if (grpcCode === 14 || grpcCode === 4 || /UNAVAILABLE|ECONNREFUSED|deadline/i.test(String((err as Error)?.message))) {
+    return new AppError('dependency_unavailable', 'The workflow service is unavailable; nothing was changed. Retry shortly.', undefined, 5);
+  }
+  return err;
+}

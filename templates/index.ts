@@ -1,0 +1,26 @@
+/** The templates published at start-up (infra/runtime.ts `seedTemplates`). */
+import type { TemplateInput } from '../domain/template-schema';
+import { citeApprentieTemplate } from './cite-apprentie';
+import { defiTemplate } from './defi';
+import { governanceCadenceTemplate } from './governance-cadence';
+import { tenderTemplate } from './tender';
+import { tiAction23Template } from './ti-action-23';
+import { tiSectorTemplate } from './ti-sector';
+
+export const BUILT_IN_TEMPLATES: TemplateInput[] = [
+  tenderTemplate,
+  defiTemplate,
+  tiAction23Template,
+  tiSectorTemplate,
+  citeApprentieTemplate,
+  governanceCadenceTemplate,
+];
+
+export {
+  citeApprentieTemplate,
+  defiTemplate,
+  governanceCadenceTemplate,
+  tenderTemplate,
+  tiAction23Template,
+  tiSectorTemplate,
+};

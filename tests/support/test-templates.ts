@@ -1,0 +1,85 @@
+import type { TemplateInput } from '../../domain/template-schema';
+
+/**
+ * A small lifecycle with second-scale due dates so timers and reminders fire within a test.
+ * It exercises every kind of action: deliverables with acceptance, a gated phase with
+ * capacity, an "each partner" step, a slot assignee, indicators.
+ */
+export function engineTestTemplate(key: string, overrides: Partial<TemplateInput> = {}): TemplateInput {
+  return {
+    key,
+    version: 1,
+    name: { fr: 'Programme de test', en: 'Test programme' },
+    reminders: { unit: 'seconds', beforeDue: [4], onDue: true, overdueEvery: 3, escalateAfter: 2 },
+    indicators: [{ key: 'interviews', name: { fr: 'Entretiens', en: 'Interviews' }, target: 3 }],
+    phases: [
+      {
+        key: 'framing',
+        name: { fr: 'Cadrage', en: 'Framing' },
+        steps: [
+          {
+            key: 'kickoff',
+            name: { fr: 'Réunion de lancement', en: 'Kick-off meeting' },
+            assignee: { kind: 'coordinator' },
+            milestone: true,
+          },
+          {
+            key: 'report',
+            name: { fr: 'Rapport du prestataire', en: "Contractor's report" },
+            assignee: { kind: 'slot', slot: 'contractor' },
+            dependsOn: ['kickoff'],
+            due: { from: 'stepCompleted', stepKey: 'kickoff', offset: { amount: 600, unit: 'seconds' } },
+            deliverables: [{ kind: 'report', label: { fr: 'Rapport', en: 'Report' }, min: 1, acceptance: true }],
+          },
+        ],
+      },
+      {
+        key: 'trial',
+        name: { fr: 'Expérimentation', en: 'Trial' },
+        gate: {},
+        capacity: { min: 1, max: 2 },
+        steps: [
+          {
+            key: 'run-trial',
+            name: { fr: 'Conduite de l’expérimentation', en: 'Run the trial' },
+            assignee: { kind: 'eachPartner' },
+            due: { from: 'phaseStart', offset: { amount: 600, unit: 'seconds' } },
+          },
+          {
+            key: 'interviews',
+            name: { fr: 'Entretiens', en: 'Interviews' },
+            assignee: { kind: 'coordinator' },
+            dependsOn: ['run-trial'],
+            indicator: { key: 'interviews', atLeast: 2 },
+            milestone: true,
+          },
+        ],
+      },
+    ],
+    ...overrides,
+  };
+}
+
+/** One coordinator step whose due date is a few seconds away: the reminder timeline in miniature. */
+export function reminderTestTemplate(key: string, dueInSeconds: number): TemplateInput {
+  return {
+    key,
+    version: 1,
+    name: { fr: 'Relances', en: 'Reminders' },
+    reminders: { unit: 'seconds', beforeDue: [3], onDue: true, overdueEvery: 2, escalateAfter: 1 },
+    phases: [
+      {
+        key: 'only',
+        name: { fr: 'Unique', en: 'Only' },
+        steps: [
+          {
+            key: 'deliver',
+            name: { fr: 'Livrer', en: 'Deliver' },
+            assignee: { kind: 'slot', slot: 'partner' },
+            due: { from: 'programmeStart', offset: { amount: dueInSeconds, unit: 'seconds' } },
+          },
+        ],
+      },
+    ],
+  };
+}

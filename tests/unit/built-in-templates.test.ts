@@ -1,0 +1,364 @@
+import { validateTemplate, type Template, type TemplateInput } from '../../domain/template-schema';
+import type { Actor, ProgrammeState } from '../../domain/programme-state';
+import * as engine from '../../workflows/programme-engine';
+import { BUILT_IN_TEMPLATES } from '../../templates';
+
+function parsed(input: TemplateInput): Template {
+  const result = validateTemplate(input);
+  if (!result.ok) throw new Error(`${input.key}: ${JSON.stringify(result.problems, null, 2)}`);
+  return result.template;
+}
+
+const templates = new Map(BUILT_IN_TEMPLATES.map((t) => [t.key, parsed(t)]));
+function template(key: string): Template {
+  const t = templates.get(key);
+  if (!t) throw new Error(`no built-in template "${key}"`);
+  return t;
+}
+
+const coordinator: Actor = { userId: 'usr_coord', role: 'coordinator' };
+const partner = (organisationId: string): Actor => ({ userId: `usr_${organisationId}`, role: 'partner', organisationId });
+const NOW = new Date('2021-01-04T09:00:00Z');
+
+function start(t: Template, dates?: Record<string, string>): ProgrammeState {
+  const state = engine.createInitialState({ programmeId: `prg_${t.key}`, title: t.name.fr, template: t, startDate: '2021-01-04', dates }, NOW);
+  engine.advance(t, state, NOW);
+  return state;
+}
+
+function enrol(t: Template, state: ProgrammeState, organisationId: string, phaseKey: string, slot?: string) {
+  const input = { actor: coordinator, organisationId, phaseKey, slot };
+  const refusal = engine.checkEnrol(t, state, input);
+  if (!refusal) engine.applyEnrol(t, state, input, NOW);
+  return refusal;
+}
+
+function complete(t: Template, state: ProgrammeState, input: engine.CompleteStepInput) {
+  const refusal = engine.checkCompleteStep(t, state, input);
+  if (!refusal) {
+    engine.applyCompleteStep(t, state, input, NOW);
+    engine.advance(t, state, NOW);
+  }
+  return refusal;
+}
+
+let deliverableSeq = 0;
+function deliver(t: Template, state: ProgrammeState, stepKey: string, kind: string, actor: Actor = coordinator, accept = true) {
+  const id = `dlv_${++deliverableSeq}`;
+  const input = { actor, stepKey, deliverable: { id, kind, title: kind } };
+  const refusal = engine.checkAddDeliverable(t, state, input, NOW);
+  if (refusal) return refusal;
+  engine.applyAddDeliverable(state, input, NOW);
+  if (accept) engine.applyReviewDeliverable(state, { actor: coordinator, stepKey, deliverableId: id, decision: 'accepted' }, NOW);
+  return undefined;
+}
+
+function approve(t: Template, state: ProgrammeState, phaseKey: string) {
+  const refusal = engine.checkApprovePhase(t, state, { actor: coordinator, phaseKey });
+  if (!refusal) {
+    engine.applyApprovePhase(state, { actor: coordinator, phaseKey }, NOW);
+    engine.advance(t, state, NOW);
+  }
+  return refusal;
+}
+
+const status = (state: ProgrammeState, key: string) => engine.stepState(state, key)?.status;
+
+/** Every localised text (name, label, title, description) anywhere in a template. */
+function localisedTexts(value: unknown, path: string, out: { path: string; text: unknown }[] = []) {
+  if (Array.isArray(value)) value.forEach((v, i) => localisedTexts(v, `${path}[${i}]`, out));
+  else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (k === 'module') continue; // module names are identifiers, not texts
+      if (['name', 'label', 'title', 'description'].includes(k)) out.push({ path: `${path}.${k}`, text: v });
+      localisedTexts(v, `${path}.${k}`, out);
+    }
+  }
+  return out;
+}
+
+describe('built-in templates', () => {
+  it('are the six expected templates, each valid, version 1, with a unique key', () => {
+    const keys = BUILT_IN_TEMPLATES.map((t) => t.key);
+    expect(keys).toEqual(['tender', 'defi', 'ti-action-23', 'ti-sector', 'cite-apprentie', 'governance-cadence']);
+    expect(new Set(keys).size).toBe(keys.length);
+    for (const input of BUILT_IN_TEMPLATES) {
+      expect(validateTemplate(input)).toMatchObject({ ok: true });
+      expect(input.version).toBe(1);
+    }
+  });
+
+  it('name everything in French and English', () => {
+    for (const input of BUILT_IN_TEMPLATES) {
+      const texts = localisedTexts(input, input.key);
+      expect(texts.length).toBeGreaterThan(10);
+      for (const { path, text } of texts) {
+        const t = text as { fr?: unknown; en?: unknown };
+        expect({ path, fr: typeof t.fr === 'string' && t.fr.trim().length > 0, en: typeof t.en === 'string' && t.en.trim().length > 0 }).toEqual({ path, fr: true, en: true });
+      }
+    }
+  });
+
+  it('have lower-case kebab step keys and a reasonable number of steps', () => {
+    for (const t of templates.values()) {
+      const steps = t.phases.flatMap((p) => p.steps);
+      expect(steps.length).toBeGreaterThanOrEqual(8);
+      expect(steps.length).toBeLessThanOrEqual(25);
+      for (const s of steps) expect(s.key).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+      expect(steps.some((s) => s.milestone)).toBe(true);
+    }
+  });
+
+  it('refer only to built-in templates for their children', () => {
+    const children = [...templates.values()].flatMap((t) => t.children);
+    expect(children.length).toBeGreaterThan(0);
+    for (const c of children) expect(templates.has(c.templateKey)).toBe(true);
+  });
+
+  it('use only the lifecycle modules the engine knows', () => {
+    const known = ['tender-consultation', 'tender-bids', 'tender-assessment', 'tender-award'];
+    for (const t of templates.values()) {
+      for (const s of t.phases.flatMap((p) => p.steps)) if (s.module) expect(known).toContain(s.module.name);
+    }
+  });
+});
+
+describe('tender', () => {
+  const t = template('tender');
+
+  it('consults at least three providers and collects answers by the answers-deadline param', () => {
+    expect(t.phases.map((p) => p.key)).toEqual(['specification', 'consultation', 'assessment', 'notification', 'contract']);
+    expect(t.dateParams).toContain('answers-deadline');
+    const send = engine.templateStep(t, 'send')!;
+    expect(send.module).toEqual({ name: 'tender-consultation', config: { minProviders: 3 } });
+    const answers = engine.templateStep(t, 'answers')!;
+    expect(answers).toMatchObject({ assignee: { kind: 'eachPartner' }, dependsOn: ['send'], due: { from: 'param', param: 'answers-deadline' }, module: { name: 'tender-bids' } });
+    expect(answers.deliverables.map((d) => d.kind)).toEqual(['bid']);
+    expect(engine.templatePhase(t, 'consultation')!.capacity).toEqual({ min: 3, max: 30 });
+    expect(engine.templateStep(t, 'assessment')!.module).toEqual({
+      name: 'tender-assessment',
+      config: { bidsStep: 'answers', criteria: [{ key: 'price', weight: 40 }, { key: 'technical', weight: 60 }] },
+    });
+    expect(engine.templateStep(t, 'award')).toMatchObject({ dependsOn: ['assessment'], milestone: true, module: { name: 'tender-award' } });
+    expect(engine.templateStep(t, 'deliverables')).toMatchObject({ assignee: { kind: 'slot', slot: 'winner' }, deliverables: [{ kind: 'deliverable', acceptance: true }] });
+  });
+
+  it('runs from the specification to the accepted deliverables', () => {
+    const state = start(t);
+    expect(status(state, 'write-specification')).toBe('active');
+    expect(complete(t, state, { actor: coordinator, stepKey: 'write-specification' })).toMatchObject({ code: 'deliverable_missing' });
+    deliver(t, state, 'write-specification', 'specification');
+    expect(complete(t, state, { actor: coordinator, stepKey: 'write-specification' })).toBeUndefined();
+
+    enrol(t, state, 'org_a', 'consultation');
+    enrol(t, state, 'org_b', 'consultation');
+    expect(complete(t, state, { actor: coordinator, stepKey: 'send' })).toMatchObject({ code: 'too_few_providers' });
+    enrol(t, state, 'org_c', 'consultation');
+    expect(complete(t, state, { actor: coordinator, stepKey: 'send' })).toBeUndefined();
+    expect(state.milestones.map((m) => m.key)).toContain('consultation-sent');
+
+    for (const org of ['org_a', 'org_b']) {
+      expect(deliver(t, state, 'answers', 'bid', partner(org), false)).toBeUndefined();
+      expect(complete(t, state, { actor: partner(org), stepKey: 'answers' })).toBeUndefined();
+    }
+    expect(status(state, 'answers')).toBe('active');
+    // org_c never answers: the coordinator closes the collection.
+    expect(complete(t, state, { actor: coordinator, stepKey: 'answers' })).toBeUndefined();
+
+    const scores = { org_a: { price: 12, technical: 16 }, org_b: { price: 18, technical: 10 } };
+    expect(complete(t, state, { actor: coordinator, stepKey: 'assessment', data: { scores } })).toBeUndefined();
+    expect(complete(t, state, { actor: coordinator, stepKey: 'award', data: { winner: 'org_a' } })).toBeUndefined();
+    expect(state.slots.winner).toBe('org_a');
+    expect(state.milestones.map((m) => m.key)).toEqual(expect.arrayContaining(['awarded', 'award']));
+
+    expect(complete(t, state, { actor: coordinator, stepKey: 'notify' })).toBeUndefined();
+    expect(complete(t, state, { actor: coordinator, stepKey: 'contract-signed' })).toBeUndefined();
+    expect(engine.stepState(state, 'kick-off')!.assignee).toEqual({ kind: 'organisation', organisationId: 'org_a', slot: 'winner' });
+    expect(complete(t, state, { actor: partner('org_b'), stepKey: 'kick-off' })).toMatchObject({ code: 'not_assignee' });
+    expect(complete(t, state, { actor: partner('org_a'), stepKey: 'kick-off' })).toBeUndefined();
+
+    expect(deliver(t, state, 'deliverables', 'deliverable', partner('org_a'), false)).toBeUndefined();
+    expect(complete(t, state, { actor: partner('org_a'), stepKey: 'deliverables' })).toMatchObject({ code: 'deliverable_not_accepted' });
+    const submitted = engine.stepState(state, 'deliverables')!.deliverables[0]!;
+    engine.applyReviewDeliverable(state, { actor: coordinator, stepKey: 'deliverables', deliverableId: submitted.id, decision: 'accepted' }, NOW);
+    expect(complete(t, state, { actor: partner('org_a'), stepKey: 'deliverables' })).toBeUndefined();
+    expect(state.status).toBe('completed');
+  });
+});
+
+describe('defi', () => {
+  const t = template('defi');
+
+  it('starts three tenders with the programme', () => {
+    expect(t.children.map((c) => [c.key, c.templateKey, c.start])).toEqual([
+      ['tender-intellectual-property', 'tender', 'withParent'],
+      ['tender-communication', 'tender', 'withParent'],
+      ['tender-evaluation', 'tender', 'withParent'],
+    ]);
+  });
+
+  it('bounds each phase: one OF in Test, up to 5 in Experimentation, up to 10 in Deployment', () => {
+    expect(t.phases.map((p) => p.key)).toEqual(['launch', 'test', 'experimentation', 'deployment', 'evaluation']);
+    expect(engine.templatePhase(t, 'test')!.capacity).toEqual({ min: 1, max: 1 });
+    expect(engine.templatePhase(t, 'experimentation')!.capacity).toMatchObject({ max: 5 });
+    expect(engine.templatePhase(t, 'deployment')!.capacity).toMatchObject({ max: 10 });
+    for (const key of ['test', 'experimentation', 'deployment', 'evaluation']) expect(engine.templatePhase(t, key)!.gate).toBeDefined();
+
+    const state = start(t);
+    expect(enrol(t, state, 'org_afpa', 'test')).toBeUndefined();
+    expect(enrol(t, state, 'org_greta', 'test')).toMatchObject({ code: 'phase_full' });
+    for (let i = 1; i <= 10; i++) expect(enrol(t, state, `org_dep_${i}`, 'deployment')).toBeUndefined();
+    expect(enrol(t, state, 'org_dep_11', 'deployment')).toMatchObject({ code: 'phase_full' });
+    // Contractors fill named slots and do not take a training organisation's seat.
+    expect(enrol(t, state, 'org_manzalab', 'test', 'digital-contractor')).toBeUndefined();
+    expect(enrol(t, state, 'org_laab', 'test', 'theatre-contractor')).toBeUndefined();
+  });
+
+  it('opens every phase with the training of the partners’ trainers before the bricks are run', () => {
+    for (const phase of ['test', 'experimentation', 'deployment']) {
+      const p = engine.templatePhase(t, phase)!;
+      expect(p.steps[0]!.key).toBe(`trainers-training-${phase}`);
+      const run = engine.templateStep(t, `bricks-run-${phase}`)!;
+      expect(run.assignee).toEqual({ kind: 'eachPartner' });
+      expect(run.dependsOn).toContain(`trainers-training-${phase}`);
+    }
+  });
+
+  it('tracks the launch indicators, the three bricks and the digital tools', () => {
+    expect(t.indicators.map((i) => [i.key, i.target])).toEqual([['partners-contacted', 40], ['partners-met', 14]]);
+    const kinds = t.phases.flatMap((p) => p.steps).flatMap((s) => s.deliverables.map((d) => d.kind));
+    for (const kind of ['brick-1', 'brick-2', 'brick-3', 'rapid-learning-app', 'serious-game', 'vr-hub', 'pedagogical-guide', 'dissemination-kit', 'final-evaluation-report']) {
+      expect(kinds).toContain(kind);
+    }
+    const tools = engine.templateStep(t, 'digital-tools-delivery')!;
+    expect(tools.assignee).toEqual({ kind: 'slot', slot: 'digital-contractor' });
+    expect(tools.deliverables.every((d) => d.acceptance)).toBe(true);
+    expect(tools.deliverables.find((d) => d.kind === 'serious-game')!.min).toBe(2);
+    const slots = new Set(t.phases.flatMap((p) => p.steps).flatMap((s) => (s.assignee.kind === 'slot' ? [s.assignee.slot] : [])));
+    expect([...slots].sort()).toEqual(['digital-contractor', 'evaluator', 'theatre-contractor']);
+    expect(engine.templateStep(t, 'evaluation-final-report')).toMatchObject({ assignee: { kind: 'slot', slot: 'evaluator' }, milestone: true });
+  });
+
+  it('opens the evaluation only once the evaluation tender is awarded', () => {
+    expect(engine.templatePhase(t, 'evaluation')!.gate!.requiresChildren).toEqual([{ child: 'tender-evaluation', milestone: 'awarded' }]);
+    const state = start(t);
+    for (const s of state.steps) if (s.phaseKey !== 'evaluation') s.status = 'completed';
+    for (const p of state.phases) if (p.key !== 'evaluation') p.status = 'completed';
+    engine.advance(t, state, NOW);
+    expect(engine.phaseState(state, 'evaluation')!.status).toBe('awaiting_gate');
+    state.children.push({ childKey: 'tender-evaluation', programmeId: 'prg_defi.tender-evaluation', templateKey: 'tender', title: 'Évaluation', status: 'active', milestones: ['consultation-sent', 'assessed'] });
+    expect(approve(t, state, 'evaluation')).toMatchObject({ code: 'gate_children_pending' });
+    state.children[0]!.milestones.push('awarded');
+    expect(approve(t, state, 'evaluation')).toBeUndefined();
+    expect(status(state, 'evaluation-interim-reports')).toBe('active');
+  });
+
+  it('refuses to open the Test phase without its training organisation', () => {
+    const state = start(t);
+    for (const s of state.steps.filter((s) => s.phaseKey === 'launch')) {
+      for (const d of engine.templateStep(t, s.key)!.deliverables) deliver(t, state, s.key, d.kind);
+    }
+    for (const key of ['partner-mobilisation', 'framing-intellectual-property', 'framing-communication', 'framing-evaluation', 'partner-allocation']) {
+      expect(complete(t, state, { actor: coordinator, stepKey: key })).toBeUndefined();
+    }
+    expect(engine.phaseState(state, 'test')!.status).toBe('awaiting_gate');
+    expect(approve(t, state, 'test')).toMatchObject({ code: 'gate_capacity_below_minimum' });
+    enrol(t, state, 'org_afpa', 'test');
+    expect(approve(t, state, 'test')).toBeUndefined();
+    expect(engine.stepState(state, 'bricks-run-test')!.status).toBe('pending');
+    expect(complete(t, state, { actor: coordinator, stepKey: 'trainers-training-test' })).toBeUndefined();
+    for (const kind of ['brick-1', 'brick-2', 'brick-3']) deliver(t, state, 'bricks-co-construction-test', kind);
+    expect(complete(t, state, { actor: coordinator, stepKey: 'bricks-co-construction-test' })).toBeUndefined();
+    expect(engine.stepState(state, 'bricks-run-test')!.assignee).toEqual({ kind: 'eachPartner', organisationIds: ['org_afpa'] });
+  });
+});
+
+describe('ti-action-23 and ti-sector', () => {
+  const parent = template('ti-action-23');
+  const sector = template('ti-sector');
+
+  it('opens sectors on demand, as many as needed, from the ti-sector template', () => {
+    expect(parent.children).toEqual([
+      expect.objectContaining({ key: 'sector', templateKey: 'ti-sector', start: 'byCoordinator', repeatable: true }),
+    ]);
+    const governance = engine.templatePhase(parent, 'governance')!;
+    expect(governance.steps.filter((s) => s.key.startsWith('steering-committee')).length).toBeGreaterThanOrEqual(2);
+    expect(governance.steps.some((s) => s.key.startsWith('operational-committee'))).toBe(true);
+  });
+
+  it('runs the four steps of the method in order, each waiting for the one before', () => {
+    expect(sector.phases.map((p) => p.key)).toEqual(['diagnostic', 'analysis', 'experimentation', 'adaptation']);
+    expect(sector.indicators.map((i) => i.key)).toEqual(['interviews', 'jobs-covered']);
+    expect(engine.templateStep(sector, 'exploratory-interviews')!.indicator).toEqual({ key: 'interviews', atLeast: 1 });
+    expect(engine.templateStep(sector, 'problem-statement')).toMatchObject({
+      dependsOn: ['literature-watch', 'ecosystem-map', 'exploratory-interviews'],
+      deliverables: [{ kind: 'problem-statement', acceptance: true }],
+    });
+    // Every step after the diagnostic's first three depends on a step before it.
+    const steps = sector.phases.flatMap((p) => p.steps);
+    const seen = new Set<string>();
+    for (const s of steps) {
+      if (!['literature-watch', 'ecosystem-map', 'exploratory-interviews'].includes(s.key)) {
+        expect(s.dependsOn.length).toBeGreaterThan(0);
+        for (const d of s.dependsOn) expect(seen.has(d)).toBe(true);
+      }
+      seen.add(s.key);
+    }
+  });
+
+  it('needs interviews recorded and a validated problem statement to close the diagnostic', () => {
+    const state = start(sector);
+    expect(complete(sector, state, { actor: coordinator, stepKey: 'exploratory-interviews' })).toMatchObject({ code: 'indicator_below_target' });
+    engine.applyRecordIndicator(state, { actor: coordinator, key: 'interviews', increment: 46 }, NOW);
+    expect(complete(sector, state, { actor: coordinator, stepKey: 'exploratory-interviews' })).toBeUndefined();
+    expect(complete(sector, state, { actor: coordinator, stepKey: 'literature-watch' })).toBeUndefined();
+    deliver(sector, state, 'ecosystem-map', 'ecosystem-map');
+    expect(complete(sector, state, { actor: coordinator, stepKey: 'ecosystem-map' })).toBeUndefined();
+    deliver(sector, state, 'problem-statement', 'problem-statement', coordinator, false);
+    expect(complete(sector, state, { actor: coordinator, stepKey: 'problem-statement' })).toMatchObject({ code: 'deliverable_not_accepted' });
+    expect(status(state, 'job-gestures-analysis')).toBe('pending');
+  });
+});
+
+describe('cite-apprentie', () => {
+  const t = template('cite-apprentie');
+
+  it('follows each session up at 1, 3 and 6 months after the exit, and keeps chasing', () => {
+    expect(t.indicators.map((i) => i.key)).toEqual(expect.arrayContaining(['young-people', 'followups-answered']));
+    const followUps = [
+      ['followup-1-month', 30],
+      ['followup-3-months', 91],
+      ['followup-6-months', 182],
+    ] as const;
+    for (const [key, days] of followUps) {
+      const s = engine.templateStep(t, key)!;
+      expect(s.assignee).toEqual({ kind: 'coordinator' });
+      expect(s.due).toEqual({ from: 'stepCompleted', stepKey: 'exit', offset: { amount: days, unit: 'calendarDays' } });
+      expect(s.reminders).toEqual({ unit: 'days', beforeDue: [7], onDue: true, overdueEvery: 7, escalateAfter: 3 });
+    }
+    expect(t.phases.flatMap((p) => p.steps).some((s) => s.assignee.kind === 'eachPartner')).toBe(false);
+    const order = t.phases.flatMap((p) => p.steps).map((s) => s.key);
+    expect(order.indexOf('info-meeting')).toBeLessThan(order.indexOf('session'));
+    expect(order.indexOf('session')).toBeLessThan(order.indexOf('company-placement'));
+    expect(order.indexOf('company-placement')).toBeLessThan(order.indexOf('exit'));
+  });
+});
+
+describe('governance-cadence', () => {
+  const t = template('governance-cadence');
+
+  it('holds two steering committees, each after its newsletter, and four technical committees', () => {
+    const steps = t.phases.flatMap((p) => p.steps);
+    const steering = steps.filter((s) => s.key.startsWith('steering-committee'));
+    const technical = steps.filter((s) => s.key.startsWith('technical-committee'));
+    expect(steering).toHaveLength(2);
+    expect(technical).toHaveLength(4);
+    for (const s of steering) {
+      const newsletter = steps.find((n) => s.dependsOn.includes(n.key) && n.key.startsWith('newsletter'));
+      expect(newsletter).toBeDefined();
+      expect(newsletter!.due).toMatchObject({ from: 'programmeStart' });
+      expect(s.due!.from === 'programmeStart' && newsletter!.due!.from === 'programmeStart' && newsletter!.due!.offset.amount < s.due!.offset.amount).toBe(true);
+    }
+    for (const s of [...steering, ...technical]) expect(s.due).toMatchObject({ from: 'programmeStart' });
+  });
+});
