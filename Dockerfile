@@ -25,7 +25,7 @@ RUN npm ci && npm cache clean --force
 COPY . .
 
 # The Prisma client is generated into generated/prisma (git-ignored), so build it here.
-RUN npm run prisma:generate
+RUN PRISMA_SCHEMA_ENGINE_BINARY=/app/scripts/no-schema-engine.sh npx prisma generate
 
 # HOST: infra/config.ts binds 127.0.0.1 by default, unreachable through a published port.
 ENV NODE_ENV=production \

@@ -8,6 +8,7 @@
  * Tests use --role=services --ready-file=F: dependencies only, endpoints written to F as JSON.
  */
 import fs from 'node:fs';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../infra/config';
 import { applyMigrations } from '../infra/migrate';
 import { createPrisma } from '../infra/prisma';
@@ -40,6 +41,8 @@ async function main(): Promise<void> {
   if (!['all', 'api', 'worker', 'notifier', 'migrate', 'services'].includes(role)) throw new Error(`Unknown role "${role}"`);
   const config = loadConfig();
   const logger = createLogger(config, `jalons-${role}`);
+  // The SDK's own info lines (bundle sizes, state changes) drown the start banner.
+  Runtime.install({ logger: new DefaultLogger(config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace' ? 'DEBUG' : 'WARN') });
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
   process.on('SIGHUP', () => void shutdown(0));
