@@ -33,7 +33,17 @@ export function createTemporalGateway(client: Client, taskQueue: string) {
 
     /** Runs an Update; the Idempotency-Key becomes the update id so a retry is answered, not applied twice. */
     async update<Ret, Arg>(programmeId: string, def: UpdateDefinition<Ret, [Arg]>, arg: Arg, idempotencyKey?: string): Promise<Ret> {
-      return translate(() => client.workflow.getHandle(programmeId).executeUpdate(def, { args: [arg], updateId: idempotencyKey }));
+      const handle = client.workflow.getHandle(programmeId);
+      try {
+        return await handle.executeUpdate(def, { args: [arg], updateId: idempotencyKey });
+      } catch (err) {
+        // A finished programme's workflow has closed: the lifecycle allows nothing more.
+        if (err instanceof WorkflowNotFoundError) {
+          const status = await handle.describe().then((d) => d.status.name, () => undefined);
+          if (status && status !== 'RUNNING') throw new AppError('programme_not_active', `The programme is closed (${status.toLowerCase()}); it accepts no more actions.`);
+        }
+        throw toAppError(err);
+      }
     },
 
     async state(programmeId: string): Promise<ProgrammeState> {

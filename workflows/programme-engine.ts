@@ -28,6 +28,13 @@ export interface ProgrammeStartInput {
 }
 
 export function createInitialState(input: ProgrammeStartInput, now: Date): ProgrammeState {
+  const state = buildInitialState(input, now);
+  // Assignees are known from the start where slots are filled, so partners see what is coming.
+  for (const step of state.steps) step.assignee = resolveAssignee(input.template, state, step);
+  return state;
+}
+
+function buildInitialState(input: ProgrammeStartInput, now: Date): ProgrammeState {
   const t = input.template;
   let position = 0;
   return {
@@ -482,13 +489,13 @@ export function applyEnrol(t: Template, state: ProgrammeState, input: EnrolInput
   phase.enrolled.push({ organisationId: input.organisationId, at: now.toISOString(), slot: input.slot });
   if (input.slot) state.slots[input.slot] = input.organisationId;
   recordEvent(state, now, 'organisation.enrolled', input.actor, { organisationId: input.organisationId, phaseKey: phase.key, slot: input.slot });
-  // Active steps pick up the newcomer: an "eachPartner" step now waits for it too, a slot step gets its assignee.
+  // Open steps pick up the newcomer: an "eachPartner" step now waits for it too, a slot step gets its assignee.
   const notifications: NotificationRequest[] = [];
   for (const step of state.steps) {
-    if (step.status !== 'active') continue;
+    if (step.status !== 'active' && step.status !== 'pending') continue;
     const before = JSON.stringify(step.assignee);
     if (step.phaseKey === phase.key || step.assignee.kind === 'unassigned') step.assignee = resolveAssignee(t, state, step);
-    if (JSON.stringify(step.assignee) !== before && isAssignedTo(step, input.organisationId)) {
+    if (step.status === 'active' && JSON.stringify(step.assignee) !== before && isAssignedTo(step, input.organisationId)) {
       notifications.push({ kind: 'assignment', stepKey: step.key, to: { organisations: [input.organisationId] } });
     }
   }
