@@ -10,6 +10,8 @@ const moduleNameMapper = { '^(\\.{1,2}/.*)\\.js$': '$1' };
 /** @type {Config} */
 const config = {
   verbose: true,
+  // Integration tests wait for real timers and real services; jest reads this option globally only.
+  testTimeout: 120_000,
   projects: [
     { displayName: 'unit', testEnvironment: 'node', transform, moduleNameMapper, testMatch: ['<rootDir>/tests/unit/**/*.test.ts'] },
     {
@@ -21,7 +23,6 @@ const config = {
       // One set of real services (Temporal dev server, PostgreSQL, Redis, SMTP catcher) for the whole run.
       globalSetup: '<rootDir>/tests/setup/global-setup.ts',
       globalTeardown: '<rootDir>/tests/setup/global-teardown.ts',
-      testTimeout: 120_000,
       slowTestThreshold: 30,
     },
   ],

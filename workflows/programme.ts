@@ -251,6 +251,7 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
       for (const r of due) {
         const step = engine.stepState(state, r.stepKey)!;
         step.remindersSent.push(r.key);
+        state.version += 1;
         outbox.push({ kind: r.kind, stepKey: r.stepKey, to: r.kind === 'escalation' ? { coordinator: true } : engine.recipientsOf(step), data: { reminderKey: r.key, dueAt: r.dueAt } });
       }
       const late = markLateSteps(state, Date.now());

@@ -38,7 +38,7 @@ export interface Harness {
 }
 
 /** API + Temporal worker + notifier in this process, on a task queue of their own, against the real services. */
-export async function startHarness(opts: { notifier?: boolean } = {}): Promise<Harness> {
+export async function startHarness(opts: { notifier?: boolean; worker?: boolean } = {}): Promise<Harness> {
   const taskQueue = `test-${randomUUID()}`;
   const config = { ...loadConfig(), TEMPORAL_TASK_QUEUE: taskQueue };
   const endpoints: ServiceEndpoints = {
@@ -50,7 +50,8 @@ export async function startHarness(opts: { notifier?: boolean } = {}): Promise<H
   const logger = createLogger({ ...config, LOG_LEVEL: 'silent' }, 'test');
   const prisma = createPrisma(endpoints.DATABASE_URL);
   const workflowBundleCode = await workflowBundle();
-  let worker = await startTemporalWorkerRole(config, endpoints, logger, { taskQueue, workflowBundle: workflowBundleCode });
+  const noWorker: WorkerRole = { worker: undefined as never, run: Promise.resolve(), stop: async () => undefined };
+  let worker = opts.worker === false ? noWorker : await startTemporalWorkerRole(config, endpoints, logger, { taskQueue, workflowBundle: workflowBundleCode });
   const api = await startApiRole(config, endpoints, logger, 0);
   const notifier = opts.notifier === false ? undefined : await startNotifierRole(config, endpoints, logger, api.url);
   const connection = await Connection.connect({ address: endpoints.TEMPORAL_ADDRESS });

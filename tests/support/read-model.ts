@@ -34,3 +34,16 @@ export async function expectReadModelInSync(h: Harness, programmeId: string): Pr
   expect(stepRows).toEqual(expectedStepRows(query));
   return query;
 }
+
+/** For changes driven by timers rather than by a write: the projection follows within moments. */
+export async function waitForReadModelInSync(h: Harness, programmeId: string, timeoutMs = 10_000): Promise<ProgrammeState> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await expectReadModelInSync(h, programmeId);
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}

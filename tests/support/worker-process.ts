@@ -1,0 +1,65 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Harness } from './harness';
+
+const root = path.resolve(__dirname, '..', '..');
+
+/** A Temporal worker in its own OS process, so a test can kill -9 it like a crash would. */
+export async function spawnWorkerProcess(h: Harness, logFile: string): Promise<ChildProcess> {
+  const log = fs.openSync(logFile, 'a');
+  const child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['scripts/start.ts', '--role=worker'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      TEMPORAL_ADDRESS: h.endpoints.TEMPORAL_ADDRESS,
+      DATABASE_URL: h.endpoints.DATABASE_URL,
+      REDIS_URL: h.endpoints.REDIS_URL,
+      SMTP_URL: h.endpoints.SMTP_URL,
+      TEMPORAL_TASK_QUEUE: h.taskQueue,
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', log, log],
+  });
+  fs.closeSync(log);
+  // The worker is ready once it polls its task queue.
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const pollers = await h.client.workflowService.describeTaskQueue({ namespace: h.config.TEMPORAL_NAMESPACE, taskQueue: { name: h.taskQueue }, taskQueueType: 1 });
+    const pids = [child.pid!, ...descendants(child.pid!)];
+    if ((pollers.pollers ?? []).some((p) => pids.some((pid) => p.identity?.startsWith(`${pid}@`)))) return child;
+    if (child.exitCode !== null) throw new Error(`worker process exited: ${fs.readFileSync(logFile, 'utf8')}`);
+    if (Date.now() > deadline) throw new Error('worker process did not start polling within 60 s');
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+export async function killHard(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  // tsx runs the script in a grandchild: kill the whole tree.
+  for (const pid of descendants(child.pid!)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
+  child.kill('SIGKILL');
+  await exited;
+}
+
+function descendants(pid: number): number[] {
+  const out: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) out.push(Number(entry), ...descendants(Number(entry)));
+    } catch {
+      /* raced with exit */
+    }
+  }
+  return out;
+}
