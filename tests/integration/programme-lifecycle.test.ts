@@ -1,4 +1,5 @@
 import { apiClient, createOrganisation, createUser, publishTemplates, startHarness, type Harness, type TestUser } from '../support/harness';
+import { recordHistory } from '../support/histories';
 import { expectReadModelInSync } from '../support/read-model';
 import { engineTestTemplate } from '../support/test-templates';
 
@@ -132,6 +133,7 @@ describe('programme lifecycle on the real Temporal server', () => {
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
     expect(new Set(seqs).size).toBe(seqs.length);
     expect(events.body.items.find((e: any) => e.type === 'step.completed' && e.data.stepKey === 'report')).toMatchObject({ actorId: contractorUser.id });
+    await recordHistory(h, id, 'lifecycle-every-action');
   });
 
   it('cancels with a reason; afterwards the lifecycle refuses actions', async () => {
@@ -141,6 +143,7 @@ describe('programme lifecycle on the real Temporal server', () => {
     const state = await expectReadModelInSync(h, id);
     expect(state.steps.every((s) => s.status === 'cancelled')).toBe(true);
     await expectRefusal(id, () => api.post(`/api/v1/programmes/${id}/steps/kickoff/complete`, {}, coordinator.token), 409, 'programme_not_active');
+    await recordHistory(h, id, 'lifecycle-cancelled');
   });
 
   it('keeps partners to their own programmes and steps', async () => {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { apiClient, createOrganisation, createUser, publishTemplates, startHarness, waitFor, type Harness, type TestUser } from '../support/harness';
+import { recordHistory } from '../support/histories';
 import { expectReadModelInSync, waitForReadModelInSync } from '../support/read-model';
 import { reminderTestTemplate } from '../support/test-templates';
 import { killHard, spawnWorkerProcess } from '../support/worker-process';
@@ -82,6 +83,7 @@ describe('reminders on durable timers', () => {
       const after = (await reminders(id)).length;
       await new Promise((r) => setTimeout(r, 3000));
       expect((await reminders(id)).length).toBe(after);
+      await recordHistory(h, id, 'reminders-timeline');
     } finally {
       await killHard(worker);
     }
@@ -106,6 +108,8 @@ describe('reminders on durable timers', () => {
       expect(rows.some((r) => r.key.endsWith(oldDue))).toBe(false);
       expect(rows.map((r) => r.kind).slice(0, 3)).toEqual(['reminder_before_due', 'due_today', 'overdue']);
       expect(Math.abs(rows[1]!.queuedAt.getTime() - Date.parse(newDue))).toBeLessThan(2000);
+      expect((await api.post(`/api/v1/programmes/${id}/steps/deliver/complete`, {}, partner.token)).status).toBe(200);
+      await recordHistory(h, id, 'reminders-extended');
     } finally {
       await killHard(worker);
     }
