@@ -110,6 +110,8 @@ export const ZChildDefinition = z.object({
   /** `withParent`: started with the programme; `byCoordinator`: opened on demand (repeatable for sectors). */
   start: z.enum(['withParent', 'byCoordinator']),
   repeatable: z.boolean().default(false),
+  /** The sub-programme's `winner` (a tender's awardee) fills this slot of the parent, e.g. the evaluator. */
+  fillsSlot: ZKey.optional(),
 });
 export type ChildDefinition = z.infer<typeof ZChildDefinition>;
 

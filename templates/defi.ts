@@ -42,6 +42,7 @@ export const defiTemplate: TemplateInput = {
       templateKey: 'tender',
       title: { fr: 'Consultation évaluation continue', en: 'Continuous evaluation tender' },
       start: 'withParent',
+      fillsSlot: 'evaluator',
     },
   ],
   indicators: [

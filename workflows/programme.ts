@@ -39,6 +39,8 @@ export interface ChildProgress {
   programmeId: string;
   status: ProgrammeStatus;
   milestones: string[];
+  /** Absent in signals recorded before slots were reported. */
+  slots?: Record<string, string>;
 }
 
 export interface OpenChildInput {
@@ -132,7 +134,7 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
 
   async function reportToParent(): Promise<void> {
     if (!state.parentId) return;
-    const progress: ChildProgress = { programmeId: state.programmeId, status: state.status, milestones: state.milestones.map((m) => m.key) };
+    const progress: ChildProgress = { programmeId: state.programmeId, status: state.status, milestones: state.milestones.map((m) => m.key), slots: state.slots };
     const fingerprint = JSON.stringify(progress);
     if (fingerprint === lastReported) return;
     lastReported = fingerprint;
@@ -226,6 +228,15 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
     if (!child) return;
     child.status = progress.status;
     child.milestones = progress.milestones;
+    const fills = template.children.find((c) => c.key === child.childKey)?.fillsSlot;
+    const winner = progress.slots?.winner;
+    if (fills && winner && state.slots[fills] !== winner) {
+      state.slots[fills] = winner;
+      for (const step of state.steps) {
+        if (step.status === 'pending' || step.status === 'active') step.assignee = engine.resolveAssignee(template, state, step);
+      }
+      engine.recordEvent(state, new Date(), 'slot.filled', undefined, { slot: fills, organisationId: winner, from: child.programmeId });
+    }
     state.version += 1;
     wake = true;
   });
