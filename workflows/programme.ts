@@ -33,6 +33,8 @@ import { CoordinatorAttribute, NextDueAtAttribute, ProgrammeStatusAttribute, Tem
 export interface ProgrammeWorkflowInput extends engine.ProgrammeStartInput {
   /** Set by continueAsNew: the state carried over from the previous run. */
   carried?: ProgrammeState;
+  /** History length that triggers continueAsNew; tests lower it to exercise the hand-over. */
+  continueAsNewAfterEvents?: number;
 }
 
 export interface ChildProgress {
@@ -270,7 +272,7 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
       if (due.length || late.length || state.version !== projectedVersion) await settle();
     });
     const info = workflowInfo();
-    if (info.continueAsNewSuggested || info.historyLength > CONTINUE_AS_NEW_AFTER_EVENTS) {
+    if (info.continueAsNewSuggested || info.historyLength > (input.continueAsNewAfterEvents ?? CONTINUE_AS_NEW_AFTER_EVENTS)) {
       await condition(allHandlersFinished);
       await continueAsNew<typeof programmeWorkflow>({ ...input, carried: state });
     }

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { apiClient, createOrganisation, createUser, publishTemplates, startHarness, waitFor, type Harness, type TestUser } from '../support/harness';
 import { recordHistory } from '../support/histories';
-import { expectReadModelInSync, waitForReadModelInSync } from '../support/read-model';
+import { waitForReadModelInSync } from '../support/read-model';
 import { reminderTestTemplate } from '../support/test-templates';
 import { killHard, spawnWorkerProcess } from '../support/worker-process';
 

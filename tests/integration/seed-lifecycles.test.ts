@@ -61,7 +61,7 @@ describe('built-in lifecycles', () => {
     await ok(api.post(`/api/v1/programmes/${tenderId}/steps/send/complete`, {}, coordinator.token));
     // The answers deadline: soon.
     await ok(api.patch(`/api/v1/programmes/${tenderId}/steps/answers`, { dueAt: new Date(Date.now() + 4000).toISOString() }, coordinator.token));
-    const bidA = await ok(api.post(`/api/v1/programmes/${tenderId}/steps/answers/deliverables`, { title: 'Offre A', url: 'https://a.example/offre.pdf' }, pa!.token), 201);
+    await ok(api.post(`/api/v1/programmes/${tenderId}/steps/answers/deliverables`, { title: 'Offre A', url: 'https://a.example/offre.pdf' }, pa!.token), 201);
     await ok(api.post(`/api/v1/programmes/${tenderId}/steps/answers/deliverables`, { title: 'Offre B', url: 'https://b.example/offre.pdf' }, pb!.token), 201);
     const seenByB = await ok(api.get(`/api/v1/programmes/${tenderId}`, pb!.token));
     const answersForB = seenByB.phases.flatMap((p: any) => p.steps).find((s: any) => s.key === 'answers');
