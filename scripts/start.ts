@@ -15,6 +15,7 @@ import { createPrisma } from '../infra/prisma';
 import { createLogger, seedAdmin, seedTemplates, startApiRole, startNotifierRole, startTemporalWorkerRole } from '../infra/runtime';
 import { startServices, type RunningServices, type ServiceEndpoints } from '../infra/services';
 import { BUILT_IN_TEMPLATES } from '../templates';
+import { loadDemo } from './demo';
 
 type Role = 'all' | 'api' | 'worker' | 'notifier' | 'migrate' | 'services';
 
@@ -97,6 +98,10 @@ async function main(): Promise<void> {
     say(`\nJalons is up.\n  App:         ${api.url}   (health: ${api.url}/healthz, API reference: ${api.url}/api/v1/docs)`);
     if (endpoints.TEMPORAL_UI_URL) say(`  Temporal UI: ${endpoints.TEMPORAL_UI_URL}`);
     if (endpoints.MAIL_DIR) say(`  E-mails:     ${endpoints.MAIL_DIR} (local SMTP catcher)`);
+    if (process.argv.includes('--demo')) {
+      say('\nLoading the 2021 demo data set…');
+      await loadDemo(api.url, endpoints.DATABASE_URL, (l) => say(l));
+    }
     say('  Ctrl-C stops everything.');
   }
 }

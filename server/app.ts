@@ -6,7 +6,10 @@ import { pinoHttp } from 'pino-http';
 import type { AppContext } from './context';
 import { AppError, toProblem } from './errors';
 import { buildOpenApi, mountRoute, type RouteDefinition } from './http';
+import { createMetrics } from './metrics';
 import { accountRoutes } from './routes/accounts';
+import { calendarRoutes } from './routes/calendar';
+import { dashboardRoutes } from './routes/dashboard';
 import { programmeRoutes } from './routes/programmes';
 import { systemRoutes } from './routes/system';
 import { taskRoutes } from './routes/tasks';
@@ -15,13 +18,15 @@ import { templateRoutes } from './routes/templates';
 export const JSON_BODY_LIMIT = '256kb';
 
 export function collectRoutes(ctx: AppContext): RouteDefinition<any, any, any>[] {
-  return [...systemRoutes(ctx), ...accountRoutes(ctx), ...templateRoutes(ctx), ...programmeRoutes(ctx), ...taskRoutes(ctx)];
+  return [...systemRoutes(ctx), ...accountRoutes(ctx), ...templateRoutes(ctx), ...programmeRoutes(ctx), ...taskRoutes(ctx), ...dashboardRoutes(ctx), ...calendarRoutes(ctx)];
 }
 
 export function createApp(ctx: AppContext): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  const metrics = createMetrics();
+  app.use(metrics.middleware);
   app.use((req, res, next) => {
     const incoming = req.get('X-Request-Id');
     const id = incoming && /^[\w.-]{1,100}$/.test(incoming) ? incoming : randomUUID();
@@ -41,6 +46,7 @@ export function createApp(ctx: AppContext): express.Express {
   router.get('/api/v1/openapi.json', (_req, res) => res.json(openapi));
   router.get('/api/v1/docs', (_req, res) => res.type('html').send(renderReferencePage(openapi)));
   app.use(router);
+  app.get('/metrics', metrics.handler);
 
   app.use((req: Request, _res: Response, next: NextFunction) => next(new AppError('not_found', `No route for ${req.method} ${req.path}.`)));
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {

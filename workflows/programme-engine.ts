@@ -208,8 +208,9 @@ export function dueBase(t: Template, state: ProgrammeState, stepKey: string): { 
     case 'date':
       return { base: rule.date, kind: 'date' };
     case 'programmeStart':
-      // A programme starting "today" counts from the moment it started, so second-scale test offsets work.
-      return { base: state.startedAt, kind: 'instant', offset: rule.offset };
+      // Days count from the declared start date (a programme may be recorded after it began);
+      // second-scale offsets (tests, demos) count from the moment the workflow started.
+      return rule.offset.unit === 'seconds' ? { base: state.startedAt, kind: 'instant', offset: rule.offset } : { base: state.startDate, kind: 'date', offset: rule.offset };
     case 'phaseStart':
       return { base: phaseState(state, step.phaseKey)?.openedAt ?? state.startedAt, kind: 'instant', offset: rule.offset };
     case 'stepCompleted':

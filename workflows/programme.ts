@@ -14,6 +14,7 @@ import {
   defineSignal,
   defineUpdate,
   getExternalWorkflowHandle,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -88,6 +89,7 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
   let lastReported = '';
   let projectedVersion = -1;
   const outbox: NotificationRequest[] = [];
+  const reportedChildren = new Set<string>();
 
   // Settling (advance, due dates, notifications, projection) runs one at a time so that
   // concurrent Updates and timers never interleave half-way through an activity call.
@@ -158,6 +160,9 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
       // Children live on when the parent continues-as-new or closes: they are programmes in their own right.
       parentClosePolicy: ParentClosePolicy.ABANDON,
     });
+    // Read-your-writes: answer once the child has projected itself (its first progress signal).
+    // Patched so that histories recorded before this wait still replay.
+    if (patched('wait-for-child-first-report')) await condition(() => reportedChildren.has(childId), '30 seconds');
     return child;
   }
 
@@ -226,6 +231,7 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
   handle(openChildUpdate, (i) => checkOpenChild(template, state, i), (i) => startChildProgramme(i.childKey, i.title, i.actor));
 
   setHandler(childProgressSignal, (progress) => {
+    reportedChildren.add(progress.programmeId);
     const child = state.children.find((c) => c.programmeId === progress.programmeId);
     if (!child) return;
     child.status = progress.status;

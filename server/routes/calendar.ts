@@ -1,0 +1,84 @@
+import ical from 'ical-generator';
+import { z } from 'zod';
+import { Prisma } from '../../generated/prisma/client';
+import { toParisDate } from '../../domain/calendar';
+import type { SessionUser } from '../auth';
+import type { AppContext } from '../context';
+import { defineRoute } from '../http';
+
+const DAY_MS = 86_400_000;
+/** A feed clients poll: bounded, keeping the latest due dates when a portfolio is huge. */
+const CALENDAR_EVENT_LIMIT = 5000;
+
+export interface DueStepRow {
+  programme_id: string;
+  programme_title: string;
+  key: string;
+  name: string;
+  status: string;
+  due_at: Date;
+}
+
+const STATUS_LABELS: Record<string, string> = { pending: 'à venir', active: 'à faire', completed: 'terminée' };
+
+/** One all-day VEVENT per step on its Paris date; the library escapes text, folds at 75 octets and uses CRLF. */
+export function renderCalendar(rows: DueStepRow[], now: Date): string {
+  const calendar = ical({ name: 'Jalons — échéances', prodId: { company: 'Jalons', product: 'jalons', language: 'FR' }, ttl: 3600 });
+  const seen = new Set<string>();
+  for (const row of rows) {
+    const stepKey = row.key.split('@')[0]!;
+    const uid = `${row.programme_id}.${stepKey}@jalons`;
+    // An "each partner" step has one row per organisation but is one date in a calendar.
+    if (seen.has(uid)) continue;
+    seen.add(uid);
+    const day = toParisDate(row.due_at);
+    // Without a time zone the library writes an all-day date from the UTC calendar date.
+    const start = new Date(`${day}T00:00:00Z`);
+    calendar.createEvent({
+      id: uid,
+      start,
+      end: new Date(start.getTime() + DAY_MS),
+      allDay: true,
+      stamp: now,
+      summary: `${row.name} — ${row.programme_title}`,
+      description: `Programme : ${row.programme_title}\nÉtape : ${row.name} (${STATUS_LABELS[row.status] ?? row.status})\nÉchéance : ${day}`,
+    });
+  }
+  const text = calendar.toString();
+  return text.endsWith('\r\n') ? text : `${text}\r\n`;
+}
+
+export function calendarRoutes(ctx: AppContext) {
+  return [
+    defineRoute({
+      method: 'get', path: '/api/v1/calendar.ics', summary: "The caller's due dates as iCalendar (calendar clients may pass the session token as ?token=)", tags: ['calendar'], auth: 'signedIn',
+      query: z.object({ token: z.string().max(200).optional() }),
+      response: z.string(), responseContentType: 'text/calendar; charset=utf-8',
+      async handler({ user, res }) {
+        const rows = await listDueSteps(user);
+        res.setHeader('Content-Disposition', 'inline; filename="jalons.ics"');
+        res.setHeader('Cache-Control', 'private, no-cache');
+        return renderCalendar(rows, new Date());
+      },
+    }),
+  ];
+
+  /** Partners: their organisation's steps; coordinators: their own steps in programmes they run; managers and admins: milestones of active programmes. */
+  async function listDueSteps(user: SessionUser): Promise<DueStepRow[]> {
+    let scope: Prisma.Sql;
+    if (user.role === 'partner') {
+      if (!user.organisationId) return [];
+      scope = Prisma.sql`s.organisation_id = ${user.organisationId}`;
+    } else if (user.role === 'coordinator') {
+      scope = Prisma.sql`p.coordinator_id = ${user.id} AND s.assignee_kind IN ('coordinator', 'unassigned')`;
+    } else {
+      scope = Prisma.sql`s.milestone AND p.status = 'active'`;
+    }
+    return ctx.prisma.$queryRaw<DueStepRow[]>`
+      SELECT s.programme_id, p.title AS programme_title, s.key, s.name, s.status, s.due_at
+      FROM steps s JOIN programmes p ON p.id = s.programme_id
+      WHERE ${scope} AND s.due_at IS NOT NULL AND s.status <> 'cancelled'
+      ORDER BY s.due_at DESC, s.programme_id, s.key
+      LIMIT ${CALENDAR_EVENT_LIMIT}`;
+  }
+}
