@@ -85,8 +85,10 @@ export async function loadDemo(apiUrl: string, databaseUrl: string, say: (line: 
     for (const key of ['afpa', 'arcanium', 'escapeB', 'escapeC'] as const) {
       await ensureUser(prisma, `${key.toLowerCase()}@demo.jalons.local`, `${ORGANISATIONS[key].name} (démo)`, 'partner', orgs[key]);
     }
-    const existing = await prisma.programme.findMany({ where: { title: { in: Object.values(DEMO_TITLES) }, parentId: null }, select: { id: true, title: true } });
-    if (existing.length === Object.keys(DEMO_TITLES).length) {
+    // Demo programmes are the demo coordinator's: other programmes may share their titles.
+    const demoCoordinator = await prisma.user.findUniqueOrThrow({ where: { email: DEMO_COORDINATOR } });
+    const existing = await prisma.programme.findMany({ where: { title: { in: Object.values(DEMO_TITLES) }, parentId: null, coordinatorId: demoCoordinator.id }, select: { id: true, title: true } });
+    if (new Set(existing.map((p) => p.title)).size === Object.keys(DEMO_TITLES).length) {
       say('  demo data already loaded');
       return { created: false, programmes: Object.fromEntries(existing.map((p) => [p.title, p.id])) };
     }

@@ -1,4 +1,4 @@
-import { DEMO_TITLES, loadDemo } from '../../scripts/demo';
+import { DEMO_COORDINATOR, DEMO_TITLES, loadDemo } from '../../scripts/demo';
 import { startHarness, waitFor, type Harness } from '../support/harness';
 import { waitForReadModelInSync } from '../support/read-model';
 
@@ -49,6 +49,7 @@ describe('demo data set (2021 situation from the seed)', () => {
 
     const again = await loadDemo(h.apiUrl, h.endpoints.DATABASE_URL);
     expect(again.created).toBe(false);
-    expect(await h.prisma.programme.count({ where: { title: { in: Object.values(DEMO_TITLES) } } })).toBe(3);
+    const coordinator = await h.prisma.user.findUniqueOrThrow({ where: { email: DEMO_COORDINATOR } });
+    expect(await h.prisma.programme.count({ where: { title: { in: Object.values(DEMO_TITLES) }, coordinatorId: coordinator.id } })).toBe(3);
   });
 });
