@@ -13,6 +13,8 @@ import { startNotificationWorker } from '../notifier/notification-worker';
 import { createApp } from '../server/app';
 import { createAuth, hashPassword } from '../server/auth';
 import { createTemporalGateway } from '../server/temporal-gateway';
+import { createLocalStorage } from '../server/storage';
+import path from 'node:path';
 import { ZTemplate, type TemplateInput } from '../domain/template-schema';
 import type { Config } from './config';
 import { createPrisma, type PrismaClient } from './prisma';
@@ -65,6 +67,7 @@ export async function startApiRole(config: Config, endpoints: ServiceEndpoints, 
     auth: createAuth({ prisma, redis, secureCookies: config.NODE_ENV === 'production' }),
     templates: createTemplateStore(prisma),
     logger,
+    storage: createLocalStorage(path.join(config.dataDir, 'uploads')),
   });
   const server = http.createServer(app);
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, config.HOST, () => resolve()));

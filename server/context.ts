@@ -5,6 +5,7 @@ import type { PrismaClient } from '../generated/prisma/client';
 import type { TemplateStore } from '../activities/templates';
 import type { Config } from '../infra/config';
 import type { Auth } from './auth';
+import type { FileStorage } from './storage';
 import type { TemporalGateway } from './temporal-gateway';
 
 /** Everything a route needs, built once per API process (server/app.ts). */
@@ -17,4 +18,5 @@ export interface AppContext {
   auth: Auth;
   templates: TemplateStore;
   logger: Logger;
+  storage: FileStorage;
 }

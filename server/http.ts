@@ -66,15 +66,17 @@ export function mountRoute(router: Router, route: RouteDefinition<any, any, any>
           throw new AppError('forbidden', `This call is for ${route.auth.join(', ')}; you are signed in as ${user.role}.`);
         }
       }
-      if (route.body && !req.is('application/json') && req.body === undefined) {
-        throw new AppError('unsupported_media_type', 'Send the body as application/json.');
+      const raw = route.rawBody !== undefined && req.is(route.rawBody.contentType) !== false && req.is(route.rawBody.contentType) !== null;
+      if (route.body && !raw && !req.is('application/json') && req.body === undefined) {
+        throw new AppError('unsupported_media_type', `Send the body as application/json${route.rawBody ? ` or ${route.rawBody.contentType}` : ''}.`);
       }
       const ctx: RouteContext<unknown, unknown, unknown> = {
         req,
         res,
         params: parseOrThrow(route.params, req.params, 'params'),
         query: parseOrThrow(route.query, req.query, 'query'),
-        body: parseOrThrow(route.body, req.body ?? {}, 'body'),
+        // A raw body (multipart upload) is left in the request stream for the handler.
+        body: raw ? undefined : parseOrThrow(route.body, req.body ?? {}, 'body'),
         user: user as SessionUser,
         idempotencyKey: req.get('Idempotency-Key') ?? undefined,
       };
@@ -124,7 +126,18 @@ export function buildOpenApi(routes: RouteDefinition<any, any, any>[], info: { t
       ...(r.auth !== 'public' && r.auth !== 'signedIn' ? { 'x-roles': r.auth } : {}),
       parameters,
       ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(r.body, 'input') } } } } : {}),
-      ...(r.rawBody ? { requestBody: { required: true, description: r.rawBody.description, content: { [r.rawBody.contentType]: { schema: { type: 'object' } } } } } : {}),
+      ...(r.rawBody
+        ? {
+            requestBody: {
+              required: true,
+              description: r.rawBody.description,
+              content: {
+                ...(r.body ? { 'application/json': { schema: jsonSchema(r.body, 'input') } } : {}),
+                [r.rawBody.contentType]: { schema: { type: 'object', properties: { file: { type: 'string', contentMediaType: 'application/octet-stream' }, title: { type: 'string' }, kind: { type: 'string' } }, required: ['file'] } },
+              },
+            },
+          }
+        : {}),
       responses,
     };
   }

@@ -7,8 +7,13 @@ import type { AppContext } from '../context';
 import { defineRoute } from '../http';
 
 const DAY_MS = 86_400_000;
-/** A feed clients poll: bounded, keeping the latest due dates when a portfolio is huge. */
-const CALENDAR_EVENT_LIMIT = 5000;
+/**
+ * A feed that clients poll, rendered synchronously (the library folds lines character by
+ * character, about 0.1 ms per event): bounded to a window around today and a number of events.
+ */
+const CALENDAR_PAST_DAYS = 90;
+const CALENDAR_FUTURE_DAYS = 730;
+const CALENDAR_EVENT_LIMIT = 1000;
 
 export interface DueStepRow {
   programme_id: string;
@@ -24,13 +29,14 @@ const STATUS_LABELS: Record<string, string> = { pending: 'à venir', active: 'à
 /** One all-day VEVENT per step on its Paris date; the library escapes text, folds at 75 octets and uses CRLF. */
 export function renderCalendar(rows: DueStepRow[], now: Date): string {
   const calendar = ical({ name: 'Jalons — échéances', prodId: { company: 'Jalons', product: 'jalons', language: 'FR' }, ttl: 3600 });
-  const seen = new Set<string>();
+  // An "each partner" step has one row per organisation but is one date in a calendar, done when every part is.
+  const byUid = new Map<string, DueStepRow>();
   for (const row of rows) {
-    const stepKey = row.key.split('@')[0]!;
-    const uid = `${row.programme_id}.${stepKey}@jalons`;
-    // An "each partner" step has one row per organisation but is one date in a calendar.
-    if (seen.has(uid)) continue;
-    seen.add(uid);
+    const uid = `${row.programme_id}.${row.key.split('@')[0]!}@jalons`;
+    const seen = byUid.get(uid);
+    if (!seen || (seen.status === 'completed' && row.status !== 'completed')) byUid.set(uid, seen ? { ...seen, status: row.status } : row);
+  }
+  for (const [uid, row] of byUid) {
     const day = toParisDate(row.due_at);
     // Without a time zone the library writes an all-day date from the UTC calendar date.
     const start = new Date(`${day}T00:00:00Z`);
@@ -51,20 +57,21 @@ export function renderCalendar(rows: DueStepRow[], now: Date): string {
 export function calendarRoutes(ctx: AppContext) {
   return [
     defineRoute({
-      method: 'get', path: '/api/v1/calendar.ics', summary: "The caller's due dates as iCalendar (calendar clients may pass the session token as ?token=)", tags: ['calendar'], auth: 'signedIn',
+      method: 'get', path: '/api/v1/calendar.ics', summary: "The caller's due dates as iCalendar, from 90 days ago, at most 1000 (calendar clients may pass the session token as ?token=)", tags: ['calendar'], auth: 'signedIn',
       query: z.object({ token: z.string().max(200).optional() }),
       response: z.string(), responseContentType: 'text/calendar; charset=utf-8',
       async handler({ user, res }) {
-        const rows = await listDueSteps(user);
+        const now = new Date();
+        const rows = await listDueSteps(user, now);
         res.setHeader('Content-Disposition', 'inline; filename="jalons.ics"');
         res.setHeader('Cache-Control', 'private, no-cache');
-        return renderCalendar(rows, new Date());
+        return renderCalendar(rows, now);
       },
     }),
   ];
 
   /** Partners: their organisation's steps; coordinators: their own steps in programmes they run; managers and admins: milestones of active programmes. */
-  async function listDueSteps(user: SessionUser): Promise<DueStepRow[]> {
+  async function listDueSteps(user: SessionUser, now: Date): Promise<DueStepRow[]> {
     let scope: Prisma.Sql;
     if (user.role === 'partner') {
       if (!user.organisationId) return [];
@@ -77,8 +84,9 @@ export function calendarRoutes(ctx: AppContext) {
     return ctx.prisma.$queryRaw<DueStepRow[]>`
       SELECT s.programme_id, p.title AS programme_title, s.key, s.name, s.status, s.due_at
       FROM steps s JOIN programmes p ON p.id = s.programme_id
-      WHERE ${scope} AND s.due_at IS NOT NULL AND s.status <> 'cancelled'
-      ORDER BY s.due_at DESC, s.programme_id, s.key
+      WHERE ${scope} AND s.status IN ('pending', 'active', 'completed')
+        AND s.due_at >= ${new Date(now.getTime() - CALENDAR_PAST_DAYS * DAY_MS)} AND s.due_at < ${new Date(now.getTime() + CALENDAR_FUTURE_DAYS * DAY_MS)}
+      ORDER BY s.due_at, s.programme_id, s.key
       LIMIT ${CALENDAR_EVENT_LIMIT}`;
   }
 }

@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import type { Prisma } from '../../generated/prisma/client';
 import type { Actor, ProgrammeState } from '../../domain/programme-state';
@@ -23,6 +24,7 @@ import { AppError } from '../errors';
 import { defineRoute } from '../http';
 import { buildProgrammeView, buildStepView, partnerCanSee, stepAssignedTo, ZDeliverableView, ZProgrammeView, ZStepView } from '../programme-views';
 import { ZPage } from './accounts';
+import { MAX_UPLOAD_BYTES, receiveUpload, type ReceivedUpload } from '../uploads';
 
 const ZId = z.string().min(1).max(200);
 const ZKeyParam = z.string().min(1).max(200).regex(/^[a-z0-9][a-z0-9-]*$/, 'unknown key');
@@ -53,6 +55,8 @@ const ZProgrammeSummary = z.object({
 });
 
 const ZProgrammeParams = z.object({ id: ZId });
+const ZLinkDeliverable = z.strictObject({ title: z.string().trim().min(1).max(300), url: z.url({ protocol: /^https?$/ }).max(2000), kind: ZKeyParam.optional(), organisationId: ZId.optional() });
+const ZFileFields = z.strictObject({ title: z.string().trim().min(1).max(300), kind: ZKeyParam.optional(), organisationId: ZId.optional() });
 const ZStepParams = z.object({ id: ZId, stepKey: ZKeyParam });
 
 export function actorOf(user: SessionUser): Actor {
@@ -161,19 +165,69 @@ export function programmeRoutes(ctx: AppContext) {
       },
     }),
     defineRoute({
-      method: 'post', path: '/api/v1/programmes/:id/steps/:stepKey/deliverables', summary: 'Add a deliverable to a step: a link ({ title, url }); file uploads are multipart', tags: ['steps'], auth: ['partner', 'coordinator', 'admin'],
+      method: 'post', path: '/api/v1/programmes/:id/steps/:stepKey/deliverables', summary: 'Add a deliverable to a step: a link ({ title, url }) or a file (multipart/form-data: file, title, kind)', tags: ['steps'], auth: ['partner', 'coordinator', 'admin'],
       params: ZStepParams,
-      body: z.strictObject({ title: z.string().trim().min(1).max(300), url: z.url({ protocol: /^https?$/ }).max(2000), kind: ZKeyParam.optional(), organisationId: ZId.optional() }),
+      body: ZLinkDeliverable,
+      rawBody: { contentType: 'multipart/form-data', description: `A file upload (${Math.round(MAX_UPLOAD_BYTES / 1024 / 1024)} MB at most; pdf, office documents, images, csv, txt, zip)` },
       successStatus: 201, response: ZDeliverableView,
-      async handler({ params, body, user, idempotencyKey }) {
+      async handler({ req, params, body, user, idempotencyKey }) {
         const { state, template } = await loadVisible(params.id, user);
         const def = template.phases.flatMap((p) => p.steps).find((s) => s.key === params.stepKey);
         if (!def || !state.steps.some((s) => s.key === params.stepKey)) throw new AppError('unknown_step', `This programme has no step "${params.stepKey}".`);
-        const kind = body.kind ?? def.deliverables[0]?.kind ?? 'document';
+        let input: z.infer<typeof ZLinkDeliverable> | z.infer<typeof ZFileFields>;
+        let file: ReceivedUpload['file'] | undefined;
+        if (body) {
+          input = body;
+        } else {
+          const upload = await receiveUpload(req, ctx.storage);
+          file = upload.file;
+          const fields = ZFileFields.safeParse({ ...upload.fields, title: upload.fields.title || upload.file.name });
+          if (!fields.success) {
+            await ctx.storage.remove(upload.file.storageKey);
+            throw new AppError('validation_failed', 'Invalid upload fields.', fields.error.issues.map((i) => ({ path: `body.${i.path.join('.')}`, message: i.message })));
+          }
+          input = fields.data;
+        }
+        const kind = input.kind ?? def.deliverables[0]?.kind ?? 'document';
         const id = idempotencyKey ? `dlv_${updateIdFor(user, idempotencyKey)!.slice(0, 24)}` : `dlv_${randomUUID()}`;
-        const d = await ctx.temporal.update(params.id, addDeliverableUpdate, { actor: actorOf(user), stepKey: params.stepKey, deliverable: { id, kind, title: body.title, url: body.url, organisationId: body.organisationId } }, updateIdFor(user, idempotencyKey));
-        const { file, ...rest } = d;
-        return { ...rest, file: file && { name: file.name, size: file.size, sha256: file.sha256, mediaType: file.mediaType } };
+        const deliverable = {
+          id,
+          kind,
+          title: input.title,
+          organisationId: input.organisationId,
+          ...('url' in input ? { url: input.url } : {}),
+          ...(file ? { file: { name: file.name, size: file.size, sha256: file.sha256, mediaType: file.mediaType, storageKey: file.storageKey } } : {}),
+        };
+        try {
+          const d = await ctx.temporal.update(params.id, addDeliverableUpdate, { actor: actorOf(user), stepKey: params.stepKey, deliverable }, updateIdFor(user, idempotencyKey));
+          // A retried upload answered from the first attempt: the second copy is not needed.
+          if (file && d.file?.storageKey !== file.storageKey) await ctx.storage.remove(file.storageKey);
+          const { file: stored, ...rest } = d;
+          return { ...rest, file: stored && { name: stored.name, size: stored.size, sha256: stored.sha256, mediaType: stored.mediaType } };
+        } catch (err) {
+          // Refused by the lifecycle: nothing may stay half-written.
+          if (file) await ctx.storage.remove(file.storageKey);
+          throw err;
+        }
+      },
+    }),
+    defineRoute({
+      method: 'get', path: '/api/v1/programmes/:id/steps/:stepKey/deliverables/:deliverableId/file', summary: 'Download a deliverable file (those who may see the step; partners their own organisation\'s only)', tags: ['steps'], auth: 'signedIn',
+      params: ZStepParams.extend({ deliverableId: ZId }),
+      responseContentType: 'application/octet-stream',
+      async handler({ res, params, user }) {
+        const { state } = await loadVisible(params.id, user);
+        const step = state.steps.find((s) => s.key === params.stepKey);
+        const d = step?.deliverables.find((x) => x.id === params.deliverableId);
+        const partnerBlocked = user.role === 'partner' && (!step || !user.organisationId || !stepAssignedTo(step, user.organisationId) || d?.organisationId !== user.organisationId);
+        if (!d?.file || partnerBlocked) throw new AppError('not_found', 'No such file.');
+        res.setHeader('Content-Type', d.file.mediaType);
+        res.setHeader('Content-Length', String(d.file.size));
+        res.setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(d.file.name)}`);
+        res.setHeader('X-Content-Type-Options', 'nosniff');
+        res.setHeader('Digest', `sha-256=${Buffer.from(d.file.sha256, 'hex').toString('base64')}`);
+        await pipeline(ctx.storage.open(d.file.storageKey), res);
+        return undefined;
       },
     }),
     defineRoute({
