@@ -25,6 +25,8 @@ const LOGIN_MAX_ATTEMPTS = 10;
 export const hashPassword = (password: string) => hash(password, { memoryCost: 19_456, timeCost: 2, parallelism: 1 });
 export const verifyPassword = (passwordHash: string, password: string) => verify(passwordHash, password).catch(() => false);
 
+const INVITATION_TTL_SECONDS = 7 * 24 * 3600;
+const invitationKey = (token: string) => `jalons:invitation:${createHash('sha256').update(token).digest('hex')}`;
 const sessionKey = (token: string) => `jalons:session:${createHash('sha256').update(token).digest('hex')}`;
 
 export function toSessionUser(u: { id: string; email: string; name: string; role: Role; organisationId: string | null; locale: string }): SessionUser {
@@ -41,6 +43,15 @@ export function createAuth({ prisma, redis, secureCookies }: { prisma: PrismaCli
     }
   }
 
+  async function startSession(res: Response, userId: string): Promise<string> {
+    const token = randomBytes(32).toString('base64url');
+    await redis.set(sessionKey(token), userId, 'EX', SESSION_TTL_SECONDS);
+    const cookie = { httpOnly: true, sameSite: 'lax' as const, secure: secureCookies, maxAge: SESSION_TTL_SECONDS * 1000, path: '/' };
+    res.cookie(SESSION_COOKIE, token, cookie);
+    res.cookie(CSRF_COOKIE, randomBytes(16).toString('base64url'), { ...cookie, httpOnly: false });
+    return token;
+  }
+
   return {
     async login(req: Request, res: Response, email: string, password: string): Promise<{ user: SessionUser; token: string }> {
       await limitLogins(req, email);
@@ -49,12 +60,22 @@ export function createAuth({ prisma, redis, secureCookies }: { prisma: PrismaCli
       if (!user?.passwordHash || !(await verifyPassword(user.passwordHash, password))) {
         throw new AppError('unauthenticated', 'Wrong e-mail or password.');
       }
+      return { user: toSessionUser(user), token: await startSession(res, user.id) };
+    },
+
+    /** A single-use, expiring link for someone outside the agency to set a password. */
+    async createInvitation(userId: string): Promise<{ token: string; expiresAt: string }> {
       const token = randomBytes(32).toString('base64url');
-      await redis.set(sessionKey(token), user.id, 'EX', SESSION_TTL_SECONDS);
-      const cookie = { httpOnly: true, sameSite: 'lax' as const, secure: secureCookies, maxAge: SESSION_TTL_SECONDS * 1000, path: '/' };
-      res.cookie(SESSION_COOKIE, token, cookie);
-      res.cookie(CSRF_COOKIE, randomBytes(16).toString('base64url'), { ...cookie, httpOnly: false });
-      return { user: toSessionUser(user), token };
+      await redis.set(invitationKey(token), userId, 'EX', INVITATION_TTL_SECONDS);
+      return { token, expiresAt: new Date(Date.now() + INVITATION_TTL_SECONDS * 1000).toISOString() };
+    },
+
+    async acceptInvitation(res: Response, token: string, password: string): Promise<{ user: SessionUser; token: string }> {
+      // GETDEL makes the link single-use even when two requests race.
+      const userId = await redis.getdel(invitationKey(token));
+      if (!userId) throw new AppError('not_found', 'This invitation link is unknown, already used or expired.');
+      const user = await prisma.user.update({ where: { id: userId }, data: { passwordHash: await hashPassword(password) } });
+      return { user: toSessionUser(user), token: await startSession(res, user.id) };
     },
 
     async logout(req: Request, res: Response): Promise<void> {

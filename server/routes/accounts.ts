@@ -44,6 +44,12 @@ export function accountRoutes(ctx: AppContext) {
       handler: ({ req, res, body }) => ctx.auth.login(req, res, body.email, body.password),
     }),
     defineRoute({
+      method: 'post', path: '/api/v1/auth/invitations/accept', summary: 'Accept an invitation: set a password and sign in (single use, expires after 7 days)', tags: ['auth'], auth: 'public',
+      body: z.strictObject({ token: z.string().min(20).max(200), password: z.string().min(12, 'at least 12 characters').max(512) }),
+      response: z.object({ user: ZUser, token: z.string() }),
+      handler: ({ res, body }) => ctx.auth.acceptInvitation(res, body.token, body.password),
+    }),
+    defineRoute({
       method: 'post', path: '/api/v1/auth/logout', summary: 'End the session (cookie or bearer token)', tags: ['auth'], auth: 'signedIn',
       handler: async ({ req, res }) => ctx.auth.logout(req, res),
     }),
@@ -79,7 +85,7 @@ export function accountRoutes(ctx: AppContext) {
     }),
     defineRoute({
       method: 'post', path: '/api/v1/users', summary: 'Create a user (admin); without a password an invitation is sent', tags: ['users'], auth: ['admin'],
-      body: ZUserInput, successStatus: 201, response: ZUser,
+      body: ZUserInput, successStatus: 201, response: ZUser.extend({ invitation: z.object({ url: z.string(), expiresAt: z.string() }).optional() }),
       async handler({ body }) {
         if (body.organisationId && !(await ctx.prisma.organisation.findUnique({ where: { id: body.organisationId } }))) {
           throw new AppError('validation_failed', 'Unknown organisation.', [{ path: 'body.organisationId', message: 'no such organisation' }]);
@@ -96,7 +102,25 @@ export function accountRoutes(ctx: AppContext) {
               locale: body.locale,
             },
           });
-          return toSessionUser(user);
+          if (body.password) return toSessionUser(user);
+          const invitation = await ctx.auth.createInvitation(user.id);
+          const url = `${ctx.config.APP_URL ?? `http://localhost:${ctx.config.PORT}`}/invitations/${invitation.token}`;
+          await ctx.queue.add(
+            'invitation',
+            {
+              notificationId: `invitation-${user.id}`,
+              kind: 'invitation',
+              programmeId: 'system',
+              programmeTitle: 'Jalons',
+              recipient: { userId: user.id, email: user.email, name: user.name, locale: body.locale },
+              data: { invitationUrl: url, expiresAt: invitation.expiresAt },
+            },
+            { jobId: `invitation-${user.id}` },
+          );
+          await ctx.prisma.notification.create({
+            data: { id: `invitation-${user.id}`, kind: 'invitation', recipient: user.email, status: 'queued', payload: { invitationUrl: '[sent by e-mail]', expiresAt: invitation.expiresAt } },
+          });
+          return { ...toSessionUser(user), invitation: { url, expiresAt: invitation.expiresAt } };
         } catch (err) {
           if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') throw new AppError('conflict', 'A user with this e-mail already exists.');
           throw err;

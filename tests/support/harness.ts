@@ -94,6 +94,7 @@ export async function publishTemplates(prisma: PrismaClient, templates: Template
 export interface TestUser {
   id: string;
   email: string;
+  password: string;
   token: string;
   organisationId?: string;
 }
@@ -136,7 +137,7 @@ export async function createUser(h: Harness, role: 'admin' | 'coordinator' | 'ma
   await h.prisma.user.create({ data: { id, email, name: `${role} ${id.slice(4, 8)}`, role, organisationId: organisationId ?? null, passwordHash: await hashPassword(password) } });
   const res = await apiClient(h.apiUrl).post<{ token: string }>('/api/v1/auth/login', { email, password });
   if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return { id, email, token: res.body.token, organisationId };
+  return { id, email, password, token: res.body.token, organisationId };
 }
 
 export async function createOrganisation(h: Harness, name = `Org ${randomUUID().slice(0, 8)}`, kind = 'training-organisation'): Promise<string> {

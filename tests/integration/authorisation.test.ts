@@ -1,0 +1,147 @@
+import { apiClient, createOrganisation, createUser, publishTemplates, startHarness, type Harness, type TestUser } from '../support/harness';
+import { engineTestTemplate } from '../support/test-templates';
+
+type Who = 'anonymous' | 'admin' | 'coordinator' | 'manager' | 'partner';
+const ALL_ROLES = ['admin', 'coordinator', 'manager', 'partner'] as const;
+const STAFF = ['admin', 'coordinator'] as const;
+const READERS = ['admin', 'coordinator', 'manager'] as const;
+const ACTORS = ['admin', 'coordinator', 'partner'] as const;
+
+/**
+ * Who may call what: one entry per route of the OpenAPI document. A route added without an
+ * entry here fails the test, so authorisation is decided on purpose, never by default.
+ */
+const MATRIX: Record<string, 'public' | readonly Exclude<Who, 'anonymous'>[]> = {
+  'GET /healthz': 'public',
+  'POST /api/v1/auth/login': 'public',
+  'POST /api/v1/auth/invitations/accept': 'public',
+  'POST /api/v1/auth/logout': ALL_ROLES,
+  'GET /api/v1/me': ALL_ROLES,
+  'POST /api/v1/organisations': STAFF,
+  'GET /api/v1/organisations': READERS,
+  'POST /api/v1/users': ['admin'],
+  'GET /api/v1/templates': ALL_ROLES,
+  'GET /api/v1/templates/{key}': ALL_ROLES,
+  'POST /api/v1/templates': STAFF,
+  'POST /api/v1/programmes': STAFF,
+  'GET /api/v1/programmes': ALL_ROLES,
+  'GET /api/v1/programmes/{id}': ALL_ROLES,
+  'POST /api/v1/programmes/{id}/partners': STAFF,
+  'POST /api/v1/programmes/{id}/steps/{stepKey}/deliverables': ACTORS,
+  'GET /api/v1/programmes/{id}/steps/{stepKey}/deliverables/{deliverableId}/file': ALL_ROLES,
+  'POST /api/v1/programmes/{id}/steps/{stepKey}/deliverables/{deliverableId}/review': STAFF,
+  'POST /api/v1/programmes/{id}/steps/{stepKey}/complete': ACTORS,
+  'PATCH /api/v1/programmes/{id}/steps/{stepKey}': STAFF,
+  'POST /api/v1/programmes/{id}/phases/{phaseKey}/approve': STAFF,
+  'POST /api/v1/programmes/{id}/cancel': STAFF,
+  'POST /api/v1/programmes/{id}/pause': STAFF,
+  'POST /api/v1/programmes/{id}/resume': STAFF,
+  'POST /api/v1/programmes/{id}/indicators/{key}': ACTORS,
+  'POST /api/v1/programmes/{id}/children': STAFF,
+  'GET /api/v1/programmes/{id}/events': ALL_ROLES,
+  'GET /api/v1/programmes/{id}/notifications': READERS,
+  'GET /api/v1/tasks': ALL_ROLES,
+  'GET /api/v1/dashboard': READERS,
+  'GET /api/v1/calendar.ics': ALL_ROLES,
+  'GET /api/v1/me/notification-preferences': ALL_ROLES,
+  'PATCH /api/v1/me/notification-preferences': ALL_ROLES,
+  'GET /api/v1/notifications/failed': STAFF,
+  'POST /api/v1/notifications/{id}/retry': STAFF,
+  'GET /api/v1/events/stream': ALL_ROLES,
+};
+
+describe('authorisation matrix: every route × every role', () => {
+  let h: Harness;
+  let api: ReturnType<typeof apiClient>;
+  const users = {} as Record<Exclude<Who, 'anonymous'>, TestUser>;
+  let programmeId: string;
+  let deliverableId: string;
+  let operations: { method: string; path: string }[];
+
+  beforeAll(async () => {
+    h = await startHarness({ notifier: false });
+    api = apiClient(h.apiUrl);
+    const key = `authz-${Date.now()}`;
+    await publishTemplates(h.prisma, [engineTestTemplate(key)]);
+    const org = await createOrganisation(h);
+    users.admin = await createUser(h, 'admin');
+    users.coordinator = await createUser(h, 'coordinator');
+    users.manager = await createUser(h, 'manager');
+    users.partner = await createUser(h, 'partner', org);
+    const started = await api.post('/api/v1/programmes', { templateKey: key, title: 'Matrice', startDate: '2026-11-28', params: { slots: { contractor: org } } }, users.coordinator.token);
+    programmeId = started.body.id;
+    await api.post(`/api/v1/programmes/${programmeId}/steps/kickoff/complete`, {}, users.coordinator.token);
+    deliverableId = (await api.post(`/api/v1/programmes/${programmeId}/steps/report/deliverables`, { title: 'Rapport', url: 'https://example.org/r.pdf' }, users.partner.token)).body.id;
+    const doc = (await api.get('/api/v1/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
+    operations = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((method) => ({ method: method.toUpperCase(), path })));
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  function concretePath(path: string): string {
+    return path
+      .replace('{id}', path.startsWith('/api/v1/notifications/') ? 'unknown-notification' : programmeId)
+      .replace('{stepKey}', 'report')
+      .replace('{phaseKey}', 'trial')
+      .replace('{deliverableId}', deliverableId)
+      .replace('{key}', path.startsWith('/api/v1/templates/') ? 'tender' : 'interviews');
+  }
+
+  async function call(method: string, path: string, who: Who): Promise<number> {
+    let token = who === 'anonymous' ? undefined : users[who].token;
+    if (path === '/api/v1/auth/logout' && who !== 'anonymous') {
+      // Logging out must not end the session the rest of the matrix uses.
+      token = (await api.post<{ token: string }>('/api/v1/auth/login', { email: users[who].email, password: users[who].password })).body.token;
+    }
+    const controller = new AbortController();
+    // Streams (SSE) never end by themselves: the status line is all this test needs.
+    const timer = setTimeout(() => controller.abort(), 3000);
+    try {
+      const res = await fetch(`${h.apiUrl}${concretePath(path)}`, {
+        method,
+        headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(method === 'GET' ? {} : { 'Content-Type': 'application/json' }) },
+        body: method === 'GET' ? undefined : '{}',
+        signal: controller.signal,
+      });
+      await res.body?.cancel();
+      return res.status;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  it('has a matrix entry for every route of the OpenAPI document', () => {
+    const documented = operations.map((o) => `${o.method} ${o.path}`).sort();
+    expect(documented.filter((op) => !(op in MATRIX))).toEqual([]);
+    expect(operations.length).toBeGreaterThanOrEqual(30);
+  });
+
+  it('enforces the matrix for every role on every route', async () => {
+    const violations: string[] = [];
+    for (const { method, path } of operations) {
+      const rule = MATRIX[`${method} ${path}`];
+      if (!rule) continue;
+      for (const who of ['anonymous', ...ALL_ROLES] as Who[]) {
+        const status = await call(method, path, who);
+        const allowed = rule === 'public' || (who !== 'anonymous' && rule.includes(who));
+        const expected = allowed ? 'not 401/403' : who === 'anonymous' ? '401' : '403';
+        const ok = allowed ? status !== 401 && status !== 403 && status < 500 : status === (who === 'anonymous' ? 401 : 403);
+        if (!ok) violations.push(`${method} ${path} as ${who}: got ${status}, expected ${expected}`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it('hides programmes from partners with no part in them (404, as for an unknown id)', async () => {
+    const stranger = await createUser(h, 'partner', await createOrganisation(h));
+    for (const path of ['/api/v1/programmes/{id}', '/api/v1/programmes/{id}/events']) {
+      expect(await call('GET', path, 'partner')).toBe(200);
+      const res = await api.get(concretePath(path), stranger.token);
+      expect(res.status).toBe(404);
+      expect(res.body.detail).toBe('No such programme.');
+    }
+    const unknown = await api.get('/api/v1/programmes/prg_does-not-exist', stranger.token);
+    expect(unknown.body.detail).toBe('No such programme.');
+  });
+});
