@@ -29,6 +29,9 @@ export const ZConfig = z.object({
   MAIL_FROM: z.string().default('Jalons <jalons@localhost>'),
   JALONS_ADMIN_EMAIL: z.string().email().default('admin@jalons.local'),
   JALONS_ADMIN_PASSWORD: z.string().min(12, 'JALONS_ADMIN_PASSWORD must have at least 12 characters').optional(),
+  /** Scheduled backups by `npm start` (0 = off) into DATA_DIR/backups, keeping the newest BACKUP_KEEP. */
+  BACKUP_INTERVAL_HOURS: z.coerce.number().min(0).max(24 * 30).default(24),
+  BACKUP_KEEP: z.coerce.number().int().min(1).max(1000).default(14),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -8,6 +8,7 @@
  * Tests use --role=services --ready-file=F: dependencies only, endpoints written to F as JSON.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../infra/config';
 import { applyMigrations } from '../infra/migrate';
@@ -15,6 +16,7 @@ import { createPrisma } from '../infra/prisma';
 import { createLogger, seedAdmin, seedTemplates, startApiRole, startNotifierRole, startTemporalWorkerRole } from '../infra/runtime';
 import { startServices, type RunningServices, type ServiceEndpoints } from '../infra/services';
 import { BUILT_IN_TEMPLATES } from '../templates';
+import { pruneBackups, runBackup } from './backup';
 import { loadDemo } from './demo';
 
 type Role = 'all' | 'api' | 'worker' | 'notifier' | 'migrate' | 'services';
@@ -72,6 +74,23 @@ async function main(): Promise<void> {
       else if (admin) say(`  first admin created: ${admin.email}`);
     } finally {
       await prisma.$disconnect();
+    }
+  }
+
+  if (role === 'all') {
+    // Backups and `npm run backup` find the embedded services through this file.
+    fs.writeFileSync(path.join(config.dataDir, 'endpoints.json'), JSON.stringify({ ...endpoints, pid: process.pid }));
+    stops.push(async () => fs.rmSync(path.join(config.dataDir, 'endpoints.json'), { force: true }));
+    if (config.BACKUP_INTERVAL_HOURS > 0) {
+      const timer = setInterval(() => {
+        runBackup(config)
+          .then((file) => {
+            logger.info({ file, pruned: pruneBackups(config) }, 'scheduled backup written');
+          })
+          .catch((err) => logger.error({ err }, 'scheduled backup failed'));
+      }, config.BACKUP_INTERVAL_HOURS * 3600_000);
+      timer.unref();
+      stops.push(async () => clearInterval(timer));
     }
   }
 
