@@ -68,20 +68,22 @@ if (!env.TEMPORAL_ADDRESS && !env.TEMPORAL_CLI_PATH) {
   }
 }
 
-// 4. redis-server, unless an external Redis is configured.
-if (!env.REDIS_URL && !has('redis-server')) {
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  if (isRoot && has('apt-get')) {
-    log('installing Debian\'s redis-server…');
-    const quiet = { env: { ...env, DEBIAN_FRONTEND: 'noninteractive' } };
-    if (!run('apt-get', ['install', '-y', '--no-install-recommends', 'redis-server'], quiet)) {
-      run('apt-get', ['update'], quiet);
-      if (!run('apt-get', ['install', '-y', '--no-install-recommends', 'redis-server'], quiet)) fail('apt-get install redis-server failed.');
-    }
-    // Debian starts a system-wide redis on 6379; Jalons runs its own child process instead.
-    spawnSync('sh', ['-c', 'service redis-server stop >/dev/null 2>&1 || true']);
-  } else {
-    fail('redis-server is missing. Install it (Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis) or set REDIS_URL.');
+// 4. Debian packages: redis-server (unless an external Redis is configured) and sqlite3
+// (the online backup of the embedded Temporal store in `npm run backup`).
+const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+function aptInstall(pkg, why) {
+  if (!(isRoot && has('apt-get'))) fail(`${pkg} is missing (${why}). Install it (Debian/Ubuntu: sudo apt-get install ${pkg}; macOS: brew install ${pkg === 'redis-server' ? 'redis' : pkg}).`);
+  log(`installing Debian's ${pkg}…`);
+  const quiet = { env: { ...env, DEBIAN_FRONTEND: 'noninteractive' } };
+  if (!run('apt-get', ['install', '-y', '--no-install-recommends', pkg], quiet)) {
+    run('apt-get', ['update'], quiet);
+    if (!run('apt-get', ['install', '-y', '--no-install-recommends', pkg], quiet)) fail(`apt-get install ${pkg} failed.`);
   }
 }
+if (!env.REDIS_URL && !has('redis-server')) {
+  aptInstall('redis-server', 'or set REDIS_URL');
+  // Debian starts a system-wide redis on 6379; Jalons runs its own child process instead.
+  spawnSync('sh', ['-c', 'service redis-server stop >/dev/null 2>&1 || true']);
+}
+if (!env.TEMPORAL_ADDRESS && !has('sqlite3')) aptInstall('sqlite3', 'needed to back up the embedded Temporal store');
 
