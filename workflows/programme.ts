@@ -111,10 +111,6 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
       if (!advanced.changed) break;
     }
     markLateSteps(state, Date.now());
-    if (outbox.length) {
-      const batch = outbox.splice(0, outbox.length);
-      await activities.enqueueNotifications({ programmeId: state.programmeId, coordinatorId: state.coordinatorId, title: state.title, seq: state.eventSeq, requests: batch });
-    }
     const events = state.pendingEvents.slice();
     const version = state.version;
     await activities.projectProgramme({ template: { key: template.key, version: template.version }, state });
@@ -128,8 +124,26 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
       { key: NextDueAtAttribute, value: nextDueAt() },
     ]);
     await reportToParent();
+    startFlushingOutbox();
     wake = true;
   }
+
+  // Notifications leave after the projection and outside the Update's answer: a slow or absent
+  // Redis delays e-mails (the activity retries) but never a partner's action.
+  let flushing: Promise<void> | undefined;
+  function startFlushingOutbox(): void {
+    if (flushing || outbox.length === 0) return;
+    flushing = (async () => {
+      while (outbox.length) {
+        const seq = state.eventSeq;
+        const batch = outbox.splice(0, outbox.length);
+        await activities.enqueueNotifications({ programmeId: state.programmeId, coordinatorId: state.coordinatorId, title: state.title, seq, requests: batch });
+      }
+    })().finally(() => {
+      flushing = undefined;
+    });
+  }
+  const outboxDrained = () => flushing === undefined && outbox.length === 0;
 
   function nextDueAt(): Date | null {
     const dues = state.steps.filter((s) => s.status === 'active' && s.dueAt).map((s) => Date.parse(s.dueAt!));
@@ -279,11 +293,12 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
     });
     const info = workflowInfo();
     if (info.continueAsNewSuggested || info.historyLength > (input.continueAsNewAfterEvents ?? CONTINUE_AS_NEW_AFTER_EVENTS)) {
-      await condition(allHandlersFinished);
+      await condition(() => allHandlersFinished() && outboxDrained());
       await continueAsNew<typeof programmeWorkflow>({ ...input, carried: state });
     }
   }
-  await condition(allHandlersFinished);
+  startFlushingOutbox();
+  await condition(() => allHandlersFinished() && outboxDrained());
   return state;
 }
 
