@@ -8,7 +8,8 @@ import pino, { type Logger } from 'pino';
 import { createProgrammeActivities } from '../activities';
 import { createTemplateStore } from '../activities/templates';
 import type { Prisma } from '../generated/prisma/client';
-import { NOTIFICATION_QUEUE } from '../notifier/notification-job';
+import { digestCron, DIGEST_SCHEDULER_ID } from '../notifier/digest';
+import { DIGEST_TICK_JOB, NOTIFICATION_QUEUE } from '../notifier/notification-job';
 import { startNotificationWorker } from '../notifier/notification-worker';
 import { createApp } from '../server/app';
 import { createAuth, hashPassword } from '../server/auth';
@@ -53,7 +54,8 @@ export interface ApiRole {
 
 export async function startApiRole(config: Config, endpoints: ServiceEndpoints, logger: Logger, port = config.PORT): Promise<ApiRole> {
   const prisma = createPrisma(endpoints.DATABASE_URL);
-  const redis = new Redis(endpoints.REDIS_URL, { maxRetriesPerRequest: 1 });
+  // Fail fast when Redis is away (no offline queue): the API answers 503 or falls back, it never hangs.
+  const redis = new Redis(endpoints.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
   const queue = createNotificationQueue(endpoints.REDIS_URL);
   const connection = await Connection.connect({ address: endpoints.TEMPORAL_ADDRESS });
@@ -122,8 +124,15 @@ export async function startTemporalWorkerRole(
 
 export async function startNotifierRole(config: Config, endpoints: ServiceEndpoints, logger: Logger, appUrl: string) {
   const prisma = createPrisma(endpoints.DATABASE_URL);
+  const redis = new Redis(endpoints.REDIS_URL, { maxRetriesPerRequest: null });
+  redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
+  const queue = createNotificationQueue(endpoints.REDIS_URL);
+  // Idempotent: every replica upserts the same scheduler, BullMQ keeps one.
+  await queue.upsertJobScheduler(DIGEST_SCHEDULER_ID, digestCron(), { name: DIGEST_TICK_JOB, opts: { attempts: 3, removeOnComplete: 30, removeOnFail: 30 } });
   const worker = startNotificationWorker({
     prisma,
+    redis,
+    queue,
     connection: bullConnection(endpoints.REDIS_URL),
     smtpUrl: endpoints.SMTP_URL,
     mailFrom: config.MAIL_FROM,
@@ -132,9 +141,10 @@ export async function startNotifierRole(config: Config, endpoints: ServiceEndpoi
   });
   return {
     worker,
+    queue,
     async stop() {
       await worker.close();
-      await prisma.$disconnect();
+      await Promise.allSettled([queue.close(), redis.quit(), prisma.$disconnect()]);
     },
   };
 }

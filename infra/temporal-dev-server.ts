@@ -79,9 +79,18 @@ export async function startTemporalDevServer(opts: {
 
 /** --search-attribute only applies when the namespace is created; add missing ones to an existing store. */
 export async function ensureSearchAttributes(address: string, namespace: string): Promise<void> {
-  const connection = await Connection.connect({ address });
+  // A server reopening an existing store listens before it answers: retry the connection too.
+  const deadline = Date.now() + 60_000;
+  let connection: Connection | undefined;
+  while (!connection) {
+    try {
+      connection = await Connection.connect({ address, connectTimeout: '5 seconds' });
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
   try {
-    const deadline = Date.now() + 30_000;
     for (;;) {
       try {
         const existing = await connection.operatorService.listSearchAttributes({ namespace });

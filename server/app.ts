@@ -10,6 +10,7 @@ import { createMetrics } from './metrics';
 import { accountRoutes } from './routes/accounts';
 import { calendarRoutes } from './routes/calendar';
 import { dashboardRoutes } from './routes/dashboard';
+import { notificationRoutes } from './routes/notifications';
 import { programmeRoutes } from './routes/programmes';
 import { systemRoutes } from './routes/system';
 import { taskRoutes } from './routes/tasks';
@@ -18,7 +19,7 @@ import { templateRoutes } from './routes/templates';
 export const JSON_BODY_LIMIT = '256kb';
 
 export function collectRoutes(ctx: AppContext): RouteDefinition<any, any, any>[] {
-  return [...systemRoutes(ctx), ...accountRoutes(ctx), ...templateRoutes(ctx), ...programmeRoutes(ctx), ...taskRoutes(ctx), ...dashboardRoutes(ctx), ...calendarRoutes(ctx)];
+  return [...systemRoutes(ctx), ...accountRoutes(ctx), ...templateRoutes(ctx), ...programmeRoutes(ctx), ...taskRoutes(ctx), ...dashboardRoutes(ctx), ...calendarRoutes(ctx), ...notificationRoutes(ctx)];
 }
 
 export function createApp(ctx: AppContext): express.Express {
@@ -83,7 +84,7 @@ function asAppError(err: unknown): AppError | undefined {
   if (e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported') return new AppError('unsupported_media_type', 'Unsupported body encoding.');
   if (e?.status === 400 && e.expose) return new AppError('bad_request', 'Malformed request.');
   const code = (err as { code?: string })?.code;
-  if (code === 'ECONNREFUSED' || (err as Error)?.name === 'MaxRetriesPerRequestError' || /Connection is closed|Can't reach database|connect ECONNREFUSED/i.test(String((err as Error)?.message))) {
+  if (code === 'ECONNREFUSED' || (err as Error)?.name === 'MaxRetriesPerRequestError' || /Connection is closed|Stream isn't writeable|enableOfflineQueue|Can't reach database|connect ECONNREFUSED|Connection terminated/i.test(String((err as Error)?.message))) {
     return new AppError('dependency_unavailable', 'A service the API depends on is unavailable; retry shortly.', undefined, 5);
   }
   return undefined;

@@ -43,6 +43,24 @@ export function createAuth({ prisma, redis, secureCookies }: { prisma: PrismaCli
     }
   }
 
+  // Sessions seen in the last minute, used only while Redis is unreachable: reads keep working
+  // through an outage; revocation stays immediate whenever Redis answers.
+  const recentSessions = new Map<string, { userId: string; until: number }>();
+  async function lookUpSession(token: string): Promise<string | null> {
+    const key = sessionKey(token);
+    try {
+      const userId = await redis.get(key);
+      if (userId) recentSessions.set(key, { userId, until: Date.now() + 60_000 });
+      else recentSessions.delete(key);
+      if (recentSessions.size > 10_000) recentSessions.delete(recentSessions.keys().next().value!);
+      return userId;
+    } catch {
+      const cached = recentSessions.get(key);
+      if (cached && cached.until > Date.now()) return cached.userId;
+      throw new AppError('dependency_unavailable', 'Sessions are unavailable for a moment (Redis); retry shortly.', undefined, 5);
+    }
+  }
+
   async function startSession(res: Response, userId: string): Promise<string> {
     const token = randomBytes(32).toString('base64url');
     await redis.set(sessionKey(token), userId, 'EX', SESSION_TTL_SECONDS);
@@ -80,7 +98,10 @@ export function createAuth({ prisma, redis, secureCookies }: { prisma: PrismaCli
 
     async logout(req: Request, res: Response): Promise<void> {
       const token = bearerToken(req) ?? req.cookies?.[SESSION_COOKIE];
-      if (token) await redis.del(sessionKey(token));
+      if (token) {
+        recentSessions.delete(sessionKey(token));
+        await redis.del(sessionKey(token));
+      }
       res.clearCookie(SESSION_COOKIE, { path: '/' });
       res.clearCookie(CSRF_COOKIE, { path: '/' });
     },
@@ -92,7 +113,7 @@ export function createAuth({ prisma, redis, secureCookies }: { prisma: PrismaCli
       const queryToken = req.method === 'GET' && typeof req.query.token === 'string' && req.path.endsWith('.ics') ? req.query.token : undefined;
       const token = bearer ?? cookieToken ?? queryToken;
       if (!token) return undefined;
-      const userId = await redis.get(sessionKey(token));
+      const userId = await lookUpSession(token);
       if (!userId) return undefined;
       if (!bearer && cookieToken && !['GET', 'HEAD', 'OPTIONS'].includes(req.method)) {
         const header = req.get('X-CSRF-Token') ?? '';

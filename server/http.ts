@@ -82,9 +82,11 @@ export function mountRoute(router: Router, route: RouteDefinition<any, any, any>
       };
       const result = await route.handler(ctx);
       if (res.headersSent) return;
-      if (result === undefined) res.status(route.successStatus ?? 204).end();
-      else if (typeof result === 'string') res.status(route.successStatus ?? 200).type(route.responseContentType ?? 'text/plain').send(result);
-      else res.status(route.successStatus ?? 200).json(result);
+      // A handler may set its own status (healthz answers 503 with a body); otherwise the route's.
+      const status = (fallback: number) => (res.statusCode !== 200 ? res.statusCode : route.successStatus ?? fallback);
+      if (result === undefined) res.status(status(204)).end();
+      else if (typeof result === 'string') res.status(status(200)).type(route.responseContentType ?? 'text/plain').send(result);
+      else res.status(status(200)).json(result);
     } catch (err) {
       next(err);
     }

@@ -12,8 +12,12 @@ import { programmeStartedUpdate, programmeStateQuery, programmeWorkflow, type Pr
 import { CoordinatorAttribute, ProgrammeStatusAttribute, TemplateKeyAttribute } from '../workflows/search-attributes';
 import { AppError, isErrorCode } from './errors';
 
+/** An API call never waits longer than this on Temporal: past it the client gets 503 and retries. */
+const TEMPORAL_CALL_DEADLINE_MS = 20_000;
+
 /** The API's only door to Temporal: typed definitions in, AppErrors out. */
 export function createTemporalGateway(client: Client, taskQueue: string) {
+  const withDeadline = <T>(fn: () => Promise<T>) => client.withDeadline(Date.now() + TEMPORAL_CALL_DEADLINE_MS, fn);
   return {
     async startProgramme(input: ProgrammeWorkflowInput, requestId?: string): Promise<ProgrammeState> {
       const start = new WithStartWorkflowOperation(programmeWorkflow, {
@@ -28,14 +32,14 @@ export function createTemporalGateway(client: Client, taskQueue: string) {
           { key: CoordinatorAttribute, value: input.coordinatorId ?? 'none' },
         ],
       });
-      return translate(() => client.workflow.executeUpdateWithStart(programmeStartedUpdate, { startWorkflowOperation: start, updateId: requestId ?? randomUUID() }));
+      return translate(() => withDeadline(() => client.workflow.executeUpdateWithStart(programmeStartedUpdate, { startWorkflowOperation: start, updateId: requestId ?? randomUUID() })));
     },
 
     /** Runs an Update; the Idempotency-Key becomes the update id so a retry is answered, not applied twice. */
     async update<Ret, Arg>(programmeId: string, def: UpdateDefinition<Ret, [Arg]>, arg: Arg, idempotencyKey?: string): Promise<Ret> {
       const handle = client.workflow.getHandle(programmeId);
       try {
-        return await handle.executeUpdate(def, { args: [arg], updateId: idempotencyKey });
+        return await withDeadline(() => handle.executeUpdate(def, { args: [arg], updateId: idempotencyKey }));
       } catch (err) {
         // A finished programme's workflow has closed: the lifecycle allows nothing more.
         if (err instanceof WorkflowNotFoundError) {
@@ -51,7 +55,7 @@ export function createTemporalGateway(client: Client, taskQueue: string) {
     },
 
     async ping(): Promise<void> {
-      await client.connection.workflowService.getSystemInfo({});
+      await client.withDeadline(Date.now() + 2000, () => client.connection.workflowService.getSystemInfo({}));
     },
   };
 }
@@ -71,10 +75,13 @@ export function toAppError(err: unknown): unknown {
     if (isErrorCode(code)) return new AppError(code, err.cause.message);
   }
   if (err instanceof WorkflowNotFoundError) return new AppError('not_found', 'No such programme.');
-  const grpcCode = (err as { code?: number })?.code;
-  // gRPC UNAVAILABLE / DEADLINE_EXCEEDED: the Temporal server is down or unreachable.
-  if (grpcCode === 14 || grpcCode === 4 || /UNAVAILABLE|ECONNREFUSED|deadline/i.test(String((err as Error)?.message))) {
-    return new AppError('dependency_unavailable', 'The workflow service is unavailable; nothing was changed. Retry shortly.', undefined, 5);
+  // gRPC UNAVAILABLE / DEADLINE_EXCEEDED anywhere in the cause chain (the SDK wraps them in
+  // ServiceError): the Temporal server is down or unreachable.
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const grpcCode = (e as { code?: number }).code;
+    if (grpcCode === 14 || grpcCode === 4 || /UNAVAILABLE|ECONNREFUSED|deadline|Failed to connect/i.test(String((e as Error).message))) {
+      return new AppError('dependency_unavailable', 'The workflow service is unavailable; nothing was changed. Retry shortly.', undefined, 5);
+    }
   }
   return err;
 }

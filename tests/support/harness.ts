@@ -38,14 +38,16 @@ export interface Harness {
 }
 
 /** API + Temporal worker + notifier in this process, on a task queue of their own, against the real services. */
-export async function startHarness(opts: { notifier?: boolean; worker?: boolean } = {}): Promise<Harness> {
+export async function startHarness(opts: { notifier?: boolean; worker?: boolean; endpoints?: Partial<ServiceEndpoints> } = {}): Promise<Harness> {
   const taskQueue = `test-${randomUUID()}`;
   const config = { ...loadConfig(), TEMPORAL_TASK_QUEUE: taskQueue };
+  // Fault drills give a harness services of its own to break without disturbing other tests.
   const endpoints: ServiceEndpoints = {
     TEMPORAL_ADDRESS: config.TEMPORAL_ADDRESS!,
     DATABASE_URL: config.DATABASE_URL!,
     REDIS_URL: config.REDIS_URL!,
     SMTP_URL: config.SMTP_URL!,
+    ...opts.endpoints,
   };
   const logger = createLogger({ ...config, LOG_LEVEL: 'silent' }, 'test');
   const prisma = createPrisma(endpoints.DATABASE_URL);
