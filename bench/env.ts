@@ -1,0 +1,152 @@
+/**
+ * The bench's own world: embedded services in a temporary data directory (nothing persisted),
+ * migrated and seeded, then the API, the programme worker and the notifier in this process as
+ * tests/support/harness.ts wires them, plus a worker for the minimal baseline workflows.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { Pool } from 'pg';
+import { loadConfig, type Config } from '../infra/config';
+import { applyMigrations } from '../infra/migrate';
+import { createPrisma, type PrismaClient } from '../infra/prisma';
+import { createLogger, seedTemplates, startApiRole, startNotifierRole, startTemporalWorkerRole, type ApiRole, type WorkerRole } from '../infra/runtime';
+import { startServices, type RunningServices, type ServiceEndpoints } from '../infra/services';
+import { hashPassword } from '../server/auth';
+import { BUILT_IN_TEMPLATES } from '../templates';
+import { api, expectOk, type ApiCaller } from './support';
+import type { MinimalActivities } from './minimal-workflows';
+
+export interface BenchUser {
+  id: string;
+  email: string;
+  token: string;
+  organisationId?: string;
+}
+
+export interface BenchEnv {
+  config: Config;
+  dataDir: string;
+  endpoints: ServiceEndpoints;
+  apiUrl: string;
+  http: ApiCaller;
+  prisma: PrismaClient;
+  pg: Pool;
+  client: Client;
+  taskQueue: string;
+  minimalQueue: string;
+  minimalBundle: WorkflowBundle;
+  /** (planned, actual) instants recorded by the minimal `woke` activity. */
+  wakes: { plannedAt: number; at: number }[];
+  createOrganisation(id: string, name?: string): Promise<string>;
+  createUser(role: 'admin' | 'coordinator' | 'manager' | 'partner', organisationId?: string): Promise<BenchUser>;
+  stop(): Promise<void>;
+}
+
+const PASSWORD = `bench-${randomUUID()}`;
+const quietBundleLogger = { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } as never;
+
+export async function startBenchEnv(say: (line: string) => void): Promise<BenchEnv> {
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    /* installed already */
+  }
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jalons-bench-'));
+  // mkdtemp makes it 0700; as root, PostgreSQL runs as `postgres` and must be able to reach its data under it.
+  fs.chmodSync(dataDir, 0o755);
+  const taskQueue = `bench-${randomUUID()}`;
+  const minimalQueue = `bench-minimal-${randomUUID()}`;
+  // Embedded defaults only: external URLs from the caller's environment are ignored on purpose.
+  const config: Config = {
+    ...loadConfig({ ...process.env, DATA_DIR: dataDir, TEMPORAL_ADDRESS: '', DATABASE_URL: '', REDIS_URL: '', SMTP_URL: '', LOG_LEVEL: 'silent', PORT: '0' }),
+    TEMPORAL_TASK_QUEUE: taskQueue,
+  };
+  const stops: (() => Promise<unknown>)[] = [];
+  const stopAll = async () => {
+    for (const s of stops.reverse()) await s().catch((err) => say(`  stop failed: ${String(err)}`));
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    const t0 = Date.now();
+    const services: RunningServices = await startServices(config, { persistent: false });
+    stops.push(services.stop);
+    const endpoints = services.endpoints;
+    await applyMigrations(endpoints.DATABASE_URL);
+    const prisma = createPrisma(endpoints.DATABASE_URL);
+    stops.push(() => prisma.$disconnect());
+    await seedTemplates(prisma, BUILT_IN_TEMPLATES);
+    say(`  services up in ${((Date.now() - t0) / 1000).toFixed(1)} s (data in ${dataDir})`);
+
+    const t1 = Date.now();
+    const [programmeBundle, minimalBundle] = await Promise.all([
+      bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quietBundleLogger }),
+      bundleWorkflowCode({ workflowsPath: require.resolve('./minimal-workflows'), logger: quietBundleLogger }),
+    ]);
+    say(`  workflow bundles in ${((Date.now() - t1) / 1000).toFixed(1)} s`);
+
+    const logger = createLogger(config, 'bench');
+    const worker: WorkerRole = await startTemporalWorkerRole(config, endpoints, logger, { taskQueue, workflowBundle: programmeBundle });
+    stops.push(() => worker.stop());
+    const apiRole: ApiRole = await startApiRole(config, endpoints, logger, 0);
+    stops.push(() => apiRole.stop());
+    const notifier = await startNotifierRole(config, endpoints, logger, apiRole.url);
+    stops.push(() => notifier.stop());
+
+    const wakes: BenchEnv['wakes'] = [];
+    const activities: MinimalActivities = {
+      async woke(plannedAt) {
+        wakes.push({ plannedAt, at: Date.now() });
+      },
+    };
+    const minimalConnection = await NativeConnection.connect({ address: endpoints.TEMPORAL_ADDRESS });
+    const minimalWorker = await Worker.create({ connection: minimalConnection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: minimalQueue, workflowBundle: minimalBundle, activities });
+    const minimalRun = minimalWorker.run();
+    stops.push(async () => {
+      if (minimalWorker.getState() === 'RUNNING') minimalWorker.shutdown();
+      await minimalRun.catch(() => undefined);
+      await minimalConnection.close();
+    });
+
+    const connection = await Connection.connect({ address: endpoints.TEMPORAL_ADDRESS });
+    stops.push(() => connection.close());
+    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+    const pg = new Pool({ connectionString: endpoints.DATABASE_URL, max: 4 });
+    stops.push(() => pg.end());
+    const http = api(apiRole.url);
+    const passwordHash = await hashPassword(PASSWORD);
+
+    return {
+      config,
+      dataDir,
+      endpoints,
+      apiUrl: apiRole.url,
+      http,
+      prisma,
+      pg,
+      client,
+      taskQueue,
+      minimalQueue,
+      minimalBundle,
+      wakes,
+      async createOrganisation(id, name) {
+        await prisma.organisation.upsert({ where: { id }, create: { id, name: name ?? `Bench ${id}`, kind: 'training-organisation' }, update: {} });
+        return id;
+      },
+      async createUser(role, organisationId) {
+        const id = `usr_bench_${randomUUID()}`;
+        const email = `${role}-${id.slice(10, 18)}@bench.jalons`;
+        await prisma.user.create({ data: { id, email, name: `${role} ${id.slice(10, 14)}`, role, organisationId: organisationId ?? null, passwordHash } });
+        const login = await expectOk(http.call<{ token: string }>('POST', '/api/v1/auth/login', undefined, { email, password: PASSWORD }), 'login');
+        return { id, email, token: login.token, organisationId };
+      },
+      stop: stopAll,
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * 1. Step completion latency through the HTTP API (Update round-trip included) next to a bare
+ *    Update on the minimal workflow; 2. programme start throughput (DEFI, POST /programmes,
+ *    concurrency 8) next to bare `client.workflow.start` of the minimal workflow.
+ */
+import { randomUUID } from 'node:crypto';
+import { WithStartWorkflowOperation } from '@temporalio/client';
+import type { BenchEnv } from '../env';
+import { describe, profileUpdates, summarise } from '../history-profile';
+import { bumpUpdate, minimalWorkflow } from '../minimal-workflows';
+import { expectOk, percentile, pool, row, timed, type Metric } from '../support';
+
+const CONCURRENCY = 8;
+/** DEFI launch-phase steps a coordinator can complete in a row without deliverables. */
+const COMPLETABLE = ['partner-mobilisation', 'partner-allocation', 'framing-evaluation'];
+const WARM_UP = 5;
+
+export interface EngineResult {
+  metrics: Metric[];
+  notes: string[];
+}
+
+export async function benchEngine(env: BenchEnv, opts: { programmes: number; say: (l: string) => void }): Promise<EngineResult> {
+  const { say } = opts;
+  const coordinator = await env.createUser('coordinator');
+  const today = new Date().toISOString().slice(0, 10);
+  const run = randomUUID().slice(0, 8);
+  const startDefi = (i: number) =>
+    expectOk(env.http.call<{ id: string }>('POST', '/api/v1/programmes', coordinator.token, { templateKey: 'defi', title: `DEFI bench ${run} ${i}`, startDate: today }), 'start DEFI');
+
+  // Warm-up: the first starts pay for caches, connections and JIT.
+  await pool([0, 1, 2, 3], 4, (i) => startDefi(-1 - i));
+  const n = opts.programmes;
+  const app = await timed(() => pool(Array.from({ length: n }, (_, i) => i), CONCURRENCY, (i) => startDefi(i)));
+  const appRate = n / (app.ms / 1000);
+  say(`  2. ${n} DEFI programmes started in ${(app.ms / 1000).toFixed(1)} s (${appRate.toFixed(1)}/s)`);
+
+  const bareN = Math.max(n, 200);
+  const bareStart = (i: number) => env.client.workflow.start(minimalWorkflow, { taskQueue: env.minimalQueue, workflowId: `bench-min-${run}-${i}`, args: [] });
+  await pool([0, 1, 2, 3], 4, (i) => bareStart(-1 - i));
+  const bare = await timed(() => pool(Array.from({ length: bareN }, (_, i) => i), CONCURRENCY, (i) => bareStart(i)));
+  const bareRate = bareN / (bare.ms / 1000);
+  say(`     ${bareN} bare workflow starts in ${(bare.ms / 1000).toFixed(1)} s (${bareRate.toFixed(1)}/s)`);
+
+  // 1. Sequential completions (one in flight), so that each sample is one request's latency.
+  const ids = app.value.map((p) => p.id);
+  const completions: number[] = [];
+  for (const step of COMPLETABLE) {
+    for (const id of ids) {
+      const { ms } = await timed(() => expectOk(env.http.call('POST', `/api/v1/programmes/${id}/steps/${step}/complete`, coordinator.token, {}), `complete ${step}`));
+      completions.push(ms);
+    }
+  }
+  const appSamples = completions.slice(WARM_UP);
+  say(`  1. ${completions.length} step completions over HTTP (first ${WARM_UP} discarded)`);
+
+  // Bare Update: the same number of round-trips, rotating over a few cached minimal workflows.
+  const handles = await pool(Array.from({ length: 8 }, (_, i) => i), 8, async (i) => {
+    const start = new WithStartWorkflowOperation(minimalWorkflow, { workflowId: `bench-upd-${run}-${i}`, taskQueue: env.minimalQueue, args: [], workflowIdConflictPolicy: 'USE_EXISTING' });
+    await env.client.workflow.executeUpdateWithStart(bumpUpdate, { startWorkflowOperation: start });
+    return env.client.workflow.getHandle(`bench-upd-${run}-${i}`);
+  });
+  const bareSamples: number[] = [];
+  for (let i = 0; i < completions.length; i++) {
+    const { ms } = await timed(() => handles[i % handles.length]!.executeUpdate(bumpUpdate));
+    if (i >= WARM_UP) bareSamples.push(ms);
+  }
+
+  // Where the time goes: the programmes' own histories (server timestamps).
+  const histories = await pool(ids.slice(0, Math.min(ids.length, 20)), 4, async (id) => (await env.client.workflow.getHandle(id).fetchHistory()).events ?? []);
+  const startProfile = summarise(histories.flatMap((events) => profileUpdates(events).slice(0, 1)));
+  const completionProfile = summarise(histories.flatMap((events) => profileUpdates(events, 1)));
+  const appP50 = percentile(appSamples, 50);
+  const appMean = appSamples.reduce((a, b) => a + b, 0) / appSamples.length;
+  const startMean = app.ms / n * CONCURRENCY;
+  const notes = [
+    `Programme start (DEFI, update-with-start): ${describe(startProfile)}. Over HTTP each start took ${startMean.toFixed(0)} ms on average at concurrency ${CONCURRENCY}.`,
+    `Step completion (Update): ${describe(completionProfile)}. Over HTTP: mean ${appMean.toFixed(1)} ms, p50 ${appP50.toFixed(1)} ms.`,
+  ];
+  for (const note of notes) say(`     ${note}`);
+
+  const latencyTarget = '≤ 1.5× bare (p95)';
+  return {
+    metrics: [
+      row('step completion via HTTP p50', appP50, 'ms', percentile(bareSamples, 50), null, null),
+      row('step completion via HTTP p95', percentile(appSamples, 95), 'ms', percentile(bareSamples, 95), latencyTarget, (r) => r <= 1.5),
+      row('step completion via HTTP p99', percentile(appSamples, 99), 'ms', percentile(bareSamples, 99), null, null),
+      row(`programme starts (DEFI, N=${n}, concurrency ${CONCURRENCY})`, appRate, 'programmes/s', bareRate, '≥ 0.5× bare', (r) => r >= 0.5),
+    ],
+    notes,
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * 6. Timer accuracy: programmes parked on durable timers (a reminder 3 s before a due date a
+ *    few seconds away, and one on the due date); lag between each reminder's planned instant
+ *    and its notification row's queued_at, next to a bare `sleep` workflow whose activity
+ *    records when it ran.
+ */
+import { randomUUID } from 'node:crypto';
+import type { TemplateInput } from '../../domain/template-schema';
+import { seedTemplates } from '../../infra/runtime';
+import type { BenchEnv } from '../env';
+import { sleepWorkflow } from '../minimal-workflows';
+import { expectOk, percentile, pool, row, waitUntil, type Metric } from '../support';
+
+const BEFORE_S = 3;
+
+function timerTemplate(key: string, dueInSeconds: number): TemplateInput {
+  return {
+    key,
+    version: 1,
+    name: { fr: 'Bench minuteries', en: 'Bench timers' },
+    reminders: { unit: 'seconds', beforeDue: [BEFORE_S], onDue: true, overdueEvery: null, escalateAfter: null },
+    phases: [
+      {
+        key: 'only',
+        name: { fr: 'Unique', en: 'Only' },
+        steps: [{ key: 'deliver', name: { fr: 'Livrer', en: 'Deliver' }, assignee: { kind: 'slot', slot: 'partner' }, due: { from: 'programmeStart', offset: { amount: dueInSeconds, unit: 'seconds' } } }],
+      },
+    ],
+  };
+}
+
+export async function benchTimers(env: BenchEnv, opts: { programmes: number; dueInSeconds: number; say: (l: string) => void }): Promise<Metric[]> {
+  const { programmes: m, dueInSeconds, say } = opts;
+  const run = randomUUID().slice(0, 8);
+  const key = `bench-timers-${run}`;
+  await seedTemplates(env.prisma, [timerTemplate(key, dueInSeconds)]);
+  const org = await env.createOrganisation(`org_timers_${run}`);
+  await env.createUser('partner', org);
+  const coordinator = await env.createUser('coordinator');
+
+  const t0 = Date.now();
+  const started = await pool(Array.from({ length: m }, (_, i) => i), 8, (i) =>
+    expectOk(env.http.call<{ id: string; phases: { steps: { dueAt: string }[] }[] }>('POST', '/api/v1/programmes', coordinator.token, { templateKey: key, title: `Timers ${i}`, startDate: new Date().toISOString().slice(0, 10), params: { slots: { partner: org } } }), 'start timers programme'),
+  );
+  say(`  6. ${m} programmes parked on timers (due in ${dueInSeconds} s) started in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  const ids = started.map((p) => p.id);
+  const expected = 2 * m;
+  const rows = await waitUntil(
+    'every reminder queued',
+    async () => {
+      const r = await env.pg.query<{ kind: string; queued_at: Date; due_at: string }>(
+        `SELECT kind, queued_at, payload->'data'->>'dueAt' AS due_at FROM notifications WHERE programme_id = ANY($1) AND kind IN ('reminder_before_due', 'due_today')`,
+        [ids],
+      );
+      return r.rows.length >= expected && r.rows;
+    },
+    dueInSeconds * 1000 + 60_000,
+    250,
+  );
+  const appLags = rows.map((r) => r.queued_at.getTime() - (Date.parse(r.due_at) - (r.kind === 'reminder_before_due' ? BEFORE_S * 1000 : 0)));
+
+  // Bare: the same number of workflows sleeping until the same instants, shifted by the time elapsed since the app's starts began.
+  const t1 = Date.now();
+  const shift = t1 - t0;
+  const appDues = started.map((p) => Date.parse(p.phases[0]!.steps[0]!.dueAt));
+  await pool(Array.from({ length: m }, (_, i) => i), 8, (i) => {
+    const due = appDues[i]! + shift;
+    return env.client.workflow.start(sleepWorkflow, { taskQueue: env.minimalQueue, workflowId: `bench-sleep-${run}-${i}`, args: [[due - BEFORE_S * 1000, due]] });
+  });
+  const wakes = await waitUntil('every bare timer', async () => {
+    const w = env.wakes.filter((x) => x.plannedAt >= t1);
+    return w.length >= expected && w;
+  }, dueInSeconds * 1000 + 60_000, 250);
+  const bareLags = wakes.map((w) => w.at - w.plannedAt);
+  say(`     ${appLags.length} reminders vs ${bareLags.length} bare timers`);
+  const name = `timer lag (${m} programmes, ${expected} reminders)`;
+  return [
+    row(`${name} p50`, percentile(appLags, 50), 'ms', percentile(bareLags, 50), null, null),
+    row(`${name} p99`, percentile(appLags, 99), 'ms', percentile(bareLags, 99), '≤ 1.2× bare (p99)', (r) => r <= 1.2),
+  ];
+}
