@@ -82,7 +82,7 @@ function asAppError(err: unknown): AppError | undefined {
   if (e?.type === 'entity.parse.failed') return new AppError('bad_request', 'The body is not valid JSON.');
   if (e?.type === 'entity.too.large') return new AppError('payload_too_large', `The body exceeds ${JSON_BODY_LIMIT}.`);
   if (e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported') return new AppError('unsupported_media_type', 'Unsupported body encoding.');
-  if (e?.status === 400 && e.expose) return new AppError('bad_request', 'Malformed request.');
+  if (err instanceof URIError || (e?.status === 400 && e.expose !== false)) return new AppError('bad_request', 'Malformed request (bad encoding in the URL or body).');
   const code = (err as { code?: string })?.code;
   if (code === 'ECONNREFUSED' || (err as Error)?.name === 'MaxRetriesPerRequestError' || /Connection is closed|Stream isn't writeable|enableOfflineQueue|Can't reach database|connect ECONNREFUSED|Connection terminated/i.test(String((err as Error)?.message))) {
     return new AppError('dependency_unavailable', 'A service the API depends on is unavailable; retry shortly.', undefined, 5);

@@ -45,6 +45,26 @@ export function zodProblems(error: z.ZodError, prefix: string): FieldProblem[] {
   return error.issues.map((i) => ({ path: [prefix, ...i.path.map(String)].join('.'), message: i.message }));
 }
 
+// NUL and lone surrogates pass JSON parsing but PostgreSQL refuses them in text and JSONB:
+// stopped here, they can never strand a workflow whose projection would fail forever.
+const UNSAFE_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+export function findUnsafeText(value: unknown, path: string, depth = 0): string | undefined {
+  if (typeof value === 'string') return UNSAFE_TEXT.test(value) ? path : undefined;
+  if (depth > 64 || value === null || typeof value !== 'object') return undefined;
+  for (const [k, v] of Object.entries(value)) {
+    if (UNSAFE_TEXT.test(k)) return `${path}.${k}`;
+    const found = findUnsafeText(v, `${path}.${k}`, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+export function refuseUnsafeText(value: unknown, path: string): void {
+  const where = findUnsafeText(value, path);
+  if (where) throw new AppError('validation_failed', `Invalid text at ${where}: NUL characters and unpaired surrogates are not accepted.`, [{ path: where, message: 'contains a NUL character or an unpaired surrogate' }]);
+}
+
 function parseOrThrow<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {
   if (!schema) return undefined as T;
   const parsed = schema.safeParse(value);
@@ -70,6 +90,11 @@ export function mountRoute(router: Router, route: RouteDefinition<any, any, any>
       if (route.body && !raw && !req.is('application/json') && req.body === undefined) {
         throw new AppError('unsupported_media_type', `Send the body as application/json${route.rawBody ? ` or ${route.rawBody.contentType}` : ''}.`);
       }
+      refuseUnsafeText(req.params, 'params');
+      refuseUnsafeText(req.query, 'query');
+      if (!raw) refuseUnsafeText(req.body, 'body');
+      const key = req.get('Idempotency-Key');
+      if (key !== undefined && (key.length === 0 || key.length > 200)) throw new AppError('validation_failed', 'Idempotency-Key must have 1 to 200 characters.', [{ path: 'headers.idempotency-key', message: '1 to 200 characters' }]);
       const ctx: RouteContext<unknown, unknown, unknown> = {
         req,
         res,
@@ -78,7 +103,8 @@ export function mountRoute(router: Router, route: RouteDefinition<any, any, any>
         // A raw body (multipart upload) is left in the request stream for the handler.
         body: raw ? undefined : parseOrThrow(route.body, req.body ?? {}, 'body'),
         user: user as SessionUser,
-        idempotencyKey: req.get('Idempotency-Key') ?? undefined,
+        // A key answers for one call only: the same key on another route or resource is another request.
+        idempotencyKey: key === undefined ? undefined : `${req.method} ${req.path} ${key}`,
       };
       const result = await route.handler(ctx);
       if (res.headersSent) return;

@@ -79,7 +79,12 @@ export function toAppError(err: unknown): unknown {
   // ServiceError): the Temporal server is down or unreachable.
   for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     const grpcCode = (e as { code?: number }).code;
-    if (grpcCode === 14 || grpcCode === 4 || /UNAVAILABLE|ECONNREFUSED|deadline|Failed to connect/i.test(String((e as Error).message))) {
+    const message = String((e as Error).message);
+    if (grpcCode === 4 || /deadline exceeded/i.test(message)) {
+      // Too slow is not the same as refused: the action may still be applied.
+      return new AppError('dependency_unavailable', 'The workflow service did not answer in time; the action may still be applied. Retry with the same Idempotency-Key to learn its outcome.', undefined, 5);
+    }
+    if (grpcCode === 14 || /UNAVAILABLE|ECONNREFUSED|Failed to connect/i.test(message)) {
       return new AppError('dependency_unavailable', 'The workflow service is unavailable; nothing was changed. Retry shortly.', undefined, 5);
     }
   }

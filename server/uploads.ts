@@ -30,6 +30,8 @@ export function receiveUpload(req: Request, storage: FileStorage): Promise<Recei
       fields[name] = value;
     });
     parser.on('file', (field, stream, info) => {
+      // A truncated body makes the file stream emit an error after the answer: never let it escape.
+      stream.on('error', () => undefined);
       if (field !== 'file' || saving) {
         stream.resume();
         return;

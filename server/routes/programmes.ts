@@ -21,7 +21,7 @@ import {
 import type { SessionUser } from '../auth';
 import type { AppContext } from '../context';
 import { AppError } from '../errors';
-import { defineRoute } from '../http';
+import { defineRoute, findUnsafeText } from '../http';
 import { buildProgrammeView, buildStepView, partnerCanSee, stepAssignedTo, ZDeliverableView, ZProgrammeView, ZStepView } from '../programme-views';
 import { ZPage } from './accounts';
 import { MAX_UPLOAD_BYTES, receiveUpload, type ReceivedUpload } from '../uploads';
@@ -182,9 +182,9 @@ export function programmeRoutes(ctx: AppContext) {
           const upload = await receiveUpload(req, ctx.storage);
           file = upload.file;
           const fields = ZFileFields.safeParse({ ...upload.fields, title: upload.fields.title || upload.file.name });
-          if (!fields.success) {
+          if (!fields.success || findUnsafeText(upload.fields, 'body')) {
             await ctx.storage.remove(upload.file.storageKey);
-            throw new AppError('validation_failed', 'Invalid upload fields.', fields.error.issues.map((i) => ({ path: `body.${i.path.join('.')}`, message: i.message })));
+            throw new AppError('validation_failed', 'Invalid upload fields.', fields.success ? [{ path: findUnsafeText(upload.fields, 'body')!, message: 'contains a NUL character or an unpaired surrogate' }] : fields.error.issues.map((i) => ({ path: `body.${i.path.join('.')}`, message: i.message })));
           }
           input = fields.data;
         }
