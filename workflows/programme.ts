@@ -161,13 +161,14 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
 
   async function startChildProgramme(childKey: string, title: string, actor?: engine.CompleteStepInput['actor']): Promise<ChildState> {
     const def = template.children.find((c) => c.key === childKey)!;
-    const childTemplate = await local.loadTemplate(def.templateKey);
+    // Recorded before the first await: children keep the template's order when started together.
     const n = state.children.filter((c) => c.childKey === childKey).length + 1;
     const childId = `${state.programmeId}.${childKey}${def.repeatable ? `-${n}` : ''}`;
     const child: ChildState = { childKey, programmeId: childId, templateKey: def.templateKey, title, status: 'active', milestones: [] };
     state.children.push(child);
     engine.recordEvent(state, now(), 'child.started', actor, { childKey, programmeId: childId, title });
     state.version += 1;
+    const childTemplate = await local.loadTemplate(def.templateKey);
     await startChild(programmeWorkflow, {
       workflowId: childId,
       args: [{ programmeId: childId, title, template: childTemplate, startDate: state.startDate, coordinatorId: state.coordinatorId, parentId: state.programmeId }],
@@ -266,7 +267,11 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
   if (!input.carried) {
     engine.recordEvent(state, now(), 'programme.started', state.coordinatorId ? { userId: state.coordinatorId, role: 'coordinator' } : undefined, { templateKey: template.key, templateVersion: template.version });
     await exclusive(async () => {
-      for (const child of template.children.filter((c) => c.start === 'withParent')) await startChildProgramme(child.key, child.title.fr);
+      const startWithParent = template.children.filter((c) => c.start === 'withParent');
+      // Started together (DEFI's three tenders took three round-trips one after another);
+      // patched so that runs recorded with sequential starts still replay.
+      if (patched('start-children-together')) await Promise.all(startWithParent.map((child) => startChildProgramme(child.key, child.title.fr)));
+      else for (const child of startWithParent) await startChildProgramme(child.key, child.title.fr);
       await settle();
     });
   } else {

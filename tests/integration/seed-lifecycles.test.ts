@@ -92,6 +92,7 @@ describe('built-in lifecycles', () => {
     expect(parent.children.find((c) => c.childKey === 'tender-evaluation')!.milestones).toContain('awarded');
     expect(parent.steps.find((s) => s.key === 'evaluation-final-report')!.assignee).toMatchObject({ kind: 'organisation', organisationId: providers[0] });
     await recordHistory(h, tenderId, 'tender-child-awarded');
+    await recordHistory(h, defi.id, 'defi-parent-with-tenders');
   });
 
   it('DEFI: refuses to approve the Évaluation gate before the earlier phases are done', async () => {
