@@ -1,7 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { Queue } from 'bullmq';
+import type { ProgrammeState } from '../domain/programme-state';
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
-import { ZNotificationJob, type NotificationJob } from '../notifier/notification-job';
+import { notificationIdFor, ZNotificationJob, type NotificationJob } from '../notifier/notification-job';
+import { loadPreferences, routeNotification } from '../notifier/preferences';
+import { PROGRAMME_CHANGES_CHANNEL, toProgrammeChange } from '../notifier/programme-changes';
 import type { NotificationRequest } from '../workflows/modules';
 
 export interface NotificationDeps {
@@ -19,12 +21,48 @@ export interface EnqueueNotificationsInput {
 }
 
 /** A stable id per (what, to whom): retries, replays and crashes map to the same job and row. */
-export function notificationId(parts: (string | number | undefined)[]): string {
-  return createHash('sha256').update(parts.map((p) => p ?? '').join('|')).digest('hex').slice(0, 40);
+export const notificationId = notificationIdFor;
+
+/** Statuses of rows that wait for (or went out in) a digest instead of a message of their own. */
+const DIGEST_STATUSES = ['digest', 'digested'];
+
+/**
+ * Publishers of programme changes, per Prisma client: `projectProgramme` receives the client,
+ * not the queue, and the worker builds both activity groups from the same client.
+ */
+const changePublishers = new WeakMap<PrismaClient, (message: string) => Promise<void>>();
+
+/** The projection (and so every action's answer) never waits longer than this for Redis. */
+const PUBLISH_TIMEOUT_MS = 250;
+
+/**
+ * Tells browsers (through Redis pub/sub and the API's SSE stream) that a programme changed.
+ * Best effort: the read model is already committed, and a client that misses one refetches.
+ * While Redis is away nothing is published (and nothing waits).
+ */
+export async function publishProgrammeChange(prisma: PrismaClient, state: ProgrammeState): Promise<void> {
+  const publish = changePublishers.get(prisma)?.(JSON.stringify(toProgrammeChange(state))).catch(() => undefined);
+  if (!publish) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([publish, new Promise<void>((resolve) => (timer = setTimeout(resolve, PUBLISH_TIMEOUT_MS).unref()))]);
+  clearTimeout(timer);
 }
 
 export function createNotificationActivities({ prisma, queue }: NotificationDeps) {
+  changePublishers.set(prisma, async (message) => {
+    const client = await queue.getBackend().client;
+    // BullMQ's connection queues commands while disconnected: a change published late is worse than none.
+    if (client.status !== 'ready') return;
+    await client.runCommand('publish', [PROGRAMME_CHANGES_CHANNEL, message]);
+  });
+
   return {
+    /**
+     * Resolves recipients, records one row per (notification, recipient) and queues the ones
+     * sent on their own. Each recipient's preferences decide: daily digest (the row waits for
+     * the digest, no job), quiet hours (the job is delayed to their end), or at once. The row
+     * written first wins, so a retried activity routes every notification as the first try did.
+     */
     async enqueueNotifications(input: EnqueueNotificationsInput): Promise<number> {
       const orgIds = [...new Set(input.requests.flatMap((r) => r.to.organisations ?? []))];
       const [partners, coordinator] = await Promise.all([
@@ -55,20 +93,36 @@ export function createNotificationActivities({ prisma, queue }: NotificationDeps
         }
       }
       if (jobs.length === 0) return 0;
+      const now = new Date();
+      const preferences = await loadPreferences(prisma, [...new Set(jobs.map((j) => j.recipient.userId))]);
       await prisma.notification.createMany({
-        data: jobs.map((j) => ({
-          id: j.notificationId,
-          programmeId: j.programmeId,
-          stepKey: j.stepKey ?? null,
-          kind: j.kind,
-          recipient: j.recipient.email,
-          status: 'queued',
-          payload: j as unknown as Prisma.InputJsonValue,
-        })),
+        data: jobs.map((j) => {
+          const routing = routeNotification(j.kind, preferences.get(j.recipient.userId)!, now);
+          return {
+            id: j.notificationId,
+            programmeId: j.programmeId,
+            stepKey: j.stepKey ?? null,
+            kind: j.kind,
+            recipient: j.recipient.email,
+            userId: j.recipient.userId,
+            status: routing.mode === 'digest' ? 'digest' : 'queued',
+            deliverAfter: routing.mode === 'send' ? (routing.deliverAfter ?? null) : null,
+            payload: j as unknown as Prisma.InputJsonValue,
+          };
+        }),
         skipDuplicates: true,
       });
+      const rows = await prisma.notification.findMany({ where: { id: { in: jobs.map((j) => j.notificationId) } }, select: { id: true, status: true, deliverAfter: true } });
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      const toSend = jobs.filter((j) => !DIGEST_STATUSES.includes(byId.get(j.notificationId)?.status ?? 'queued'));
       // BullMQ ignores an add whose jobId already exists, so a retried activity enqueues nothing twice.
-      await queue.addBulk(jobs.map((j) => ({ name: j.kind, data: j, opts: { jobId: j.notificationId } })));
+      await queue.addBulk(
+        toSend.map((j) => {
+          const after = byId.get(j.notificationId)?.deliverAfter;
+          const delay = after ? after.getTime() - Date.now() : 0;
+          return { name: j.kind, data: j, opts: { jobId: j.notificationId, ...(delay > 0 ? { delay } : {}) } };
+        }),
+      );
       return jobs.length;
     },
   };

@@ -1,6 +1,7 @@
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import type { ProgrammeState } from '../domain/programme-state';
 import type { Template } from '../domain/template-schema';
+import { publishProgrammeChange } from './notifications';
 
 export interface ProjectionDeps {
   prisma: PrismaClient;
@@ -70,6 +71,7 @@ export function createProjectionActivities({ prisma, loadTemplateVersion }: Proj
           skipDuplicates: true,
         });
       });
+      await publishProgrammeChange(prisma, state);
     },
   };
 }

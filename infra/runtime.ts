@@ -11,6 +11,7 @@ import type { Prisma } from '../generated/prisma/client';
 import { digestCron, DIGEST_SCHEDULER_ID } from '../notifier/digest';
 import { DIGEST_TICK_JOB, NOTIFICATION_QUEUE } from '../notifier/notification-job';
 import { startNotificationWorker } from '../notifier/notification-worker';
+import { DOMAIN_RATE_LIMIT, TEST_DOMAIN_RATE_LIMIT } from '../notifier/rate-limit';
 import { createApp } from '../server/app';
 import { createAuth, hashPassword } from '../server/auth';
 import { createTemporalGateway } from '../server/temporal-gateway';
@@ -127,6 +128,7 @@ export async function startNotifierRole(config: Config, endpoints: ServiceEndpoi
   const redis = new Redis(endpoints.REDIS_URL, { maxRetriesPerRequest: null });
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
   const queue = createNotificationQueue(endpoints.REDIS_URL);
+  queue.on('error', (err) => logger.warn({ err: err.message }, 'notification queue error'));
   // Idempotent: every replica upserts the same scheduler, BullMQ keeps one.
   await queue.upsertJobScheduler(DIGEST_SCHEDULER_ID, digestCron(), { name: DIGEST_TICK_JOB, opts: { attempts: 3, removeOnComplete: 30, removeOnFail: 30 } });
   const worker = startNotificationWorker({
@@ -138,6 +140,7 @@ export async function startNotifierRole(config: Config, endpoints: ServiceEndpoi
     mailFrom: config.MAIL_FROM,
     appUrl,
     logger,
+    domainRateLimit: config.NODE_ENV === 'test' ? TEST_DOMAIN_RATE_LIMIT : DOMAIN_RATE_LIMIT,
   });
   return {
     worker,

@@ -47,6 +47,7 @@ export function zodProblems(error: z.ZodError, prefix: string): FieldProblem[] {
 
 // NUL and lone surrogates pass JSON parsing but PostgreSQL refuses them in text and JSONB:
 // stopped here, they can never strand a workflow whose projection would fail forever.
+// eslint-disable-next-line no-control-regex -- matching NUL is the point
 const UNSAFE_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 export function findUnsafeText(value: unknown, path: string, depth = 0): string | undefined {

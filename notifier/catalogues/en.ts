@@ -1,0 +1,40 @@
+import type { Catalogue } from '../catalogue';
+
+/** English, for users whose locale is 'en'. */
+export const en: Catalogue = {
+  dateLocale: 'en-GB',
+  kinds: {
+    assignment: { label: 'New step', subject: 'New step assigned to you: {step} — {programme}', intro: 'A step has been assigned to you.' },
+    reminder_before_due: { label: 'Reminder', subject: 'Reminder: "{step}" is due soon — {programme}', intro: 'The due date of this step is coming up.' },
+    due_today: { label: 'Due today', subject: 'Due today: {step} — {programme}', intro: 'This step is due today.' },
+    overdue: { label: 'Overdue', subject: 'Overdue: "{step}" — {programme}', intro: 'This step is past its due date.' },
+    escalation: { label: 'Escalation', subject: 'Escalation: "{step}" still overdue — {programme}', intro: 'This step is still overdue despite the reminders sent to the partner.' },
+    deliverable_accepted: { label: 'Deliverable accepted', subject: 'Deliverable accepted: {step} — {programme}', intro: 'Your deliverable has been accepted.' },
+    deliverable_rejected: { label: 'Deliverable rejected', subject: 'Deliverable rejected: {step} — {programme}', intro: 'Your deliverable was rejected; read the comment and upload a new version.' },
+    phase_opened: { label: 'Phase opened', subject: 'Phase opened — {programme}', intro: 'A new phase of the programme is open.' },
+    tender_consultation: { label: 'Invitation to tender', subject: 'Invitation to tender — {programme}', intro: 'You are invited to answer a call for tenders.' },
+    tender_awarded: { label: 'Bid successful', subject: 'Award notification: your bid is successful — {programme}', intro: 'We are pleased to inform you that your bid is successful.' },
+    tender_not_awarded: { label: 'Bid not successful', subject: 'Award notification: your bid was not successful — {programme}', intro: 'We regret to inform you that your bid was not successful.' },
+    invitation: { label: 'Invitation', subject: 'Invitation to join Jalons', intro: 'A Jalons account has been created for you.' },
+  },
+  fallbackKind: { label: 'Notification', subject: 'Notification — {programme}', intro: 'There is news in a programme you follow.' },
+  greeting: 'Hello {name},',
+  programme: 'Programme: {programme}',
+  step: 'Step: {step}',
+  phase: 'Phase: {phase}',
+  due: 'Due: {due}',
+  open: 'Open the step: {link}',
+  invitation: { accept: 'Choose your password: {link}', expires: 'This link expires on {expires}.' },
+  preferDigest: 'Get these messages as one daily digest, or change your preferences: {link}',
+  unsubscribeDigest: 'Unsubscribe from the daily digest (messages sent one by one): {link}',
+  signature: '— Jalons',
+  digest: {
+    subject: 'Digest for {day}: {count} item(s)',
+    intro: 'Here is what concerns you since the last digest:',
+    item: '• {what} — {step} — {programme}',
+    itemWithoutStep: '• {what} — {programme}',
+    itemDue: '  Due: {due}',
+    open: '  {link}',
+  },
+  ics: { summary: 'Due: {step} — {programme}', description: 'Step "{step}" of programme "{programme}", due {due}.\n{link}' },
+};

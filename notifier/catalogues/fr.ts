@@ -1,0 +1,40 @@
+import type { Catalogue } from '../catalogue';
+
+/** French: the default language of every message. */
+export const fr: Catalogue = {
+  dateLocale: 'fr-FR',
+  kinds: {
+    assignment: { label: 'Nouvelle étape', subject: 'Nouvelle étape à réaliser : {step} — {programme}', intro: 'Une étape vous est confiée.' },
+    reminder_before_due: { label: 'Rappel', subject: 'Rappel : « {step} » arrive à échéance — {programme}', intro: "L'échéance de cette étape approche." },
+    due_today: { label: "Échéance aujourd'hui", subject: "Échéance aujourd'hui : {step} — {programme}", intro: "Cette étape arrive à échéance aujourd'hui." },
+    overdue: { label: 'En retard', subject: 'Relance : « {step} » est en retard — {programme}', intro: "L'échéance de cette étape est dépassée." },
+    escalation: { label: 'Escalade', subject: 'Escalade : « {step} » toujours en retard — {programme}', intro: 'Cette étape reste en retard malgré les relances envoyées au partenaire.' },
+    deliverable_accepted: { label: 'Livrable accepté', subject: 'Livrable accepté : {step} — {programme}', intro: 'Votre livrable a été accepté.' },
+    deliverable_rejected: { label: 'Livrable refusé', subject: 'Livrable refusé : {step} — {programme}', intro: 'Votre livrable a été refusé ; consultez le commentaire et déposez une nouvelle version.' },
+    phase_opened: { label: 'Phase ouverte', subject: 'Nouvelle phase ouverte — {programme}', intro: 'Une nouvelle phase du programme est ouverte.' },
+    tender_consultation: { label: 'Consultation', subject: 'Consultation : cahier des charges — {programme}', intro: 'Vous êtes invité à répondre à une consultation.' },
+    tender_awarded: { label: 'Offre retenue', subject: 'Notification : votre offre est retenue — {programme}', intro: 'Nous avons le plaisir de vous informer que votre offre est retenue.' },
+    tender_not_awarded: { label: 'Offre non retenue', subject: "Notification : votre offre n'est pas retenue — {programme}", intro: "Nous vous informons que votre offre n'a pas été retenue." },
+    invitation: { label: 'Invitation', subject: 'Invitation à rejoindre Jalons', intro: 'Un compte Jalons a été créé pour vous.' },
+  },
+  fallbackKind: { label: 'Notification', subject: 'Notification — {programme}', intro: 'Du nouveau dans un programme que vous suivez.' },
+  greeting: 'Bonjour {name},',
+  programme: 'Programme : {programme}',
+  step: 'Étape : {step}',
+  phase: 'Phase : {phase}',
+  due: 'Échéance : {due}',
+  open: "Voir l'étape : {link}",
+  invitation: { accept: 'Choisir votre mot de passe : {link}', expires: "Ce lien expire le {expires}." },
+  preferDigest: 'Recevoir ces messages en un récapitulatif quotidien, ou régler vos préférences : {link}',
+  unsubscribeDigest: 'Se désabonner du récapitulatif quotidien (messages envoyés un par un) : {link}',
+  signature: '— Jalons',
+  digest: {
+    subject: 'Récapitulatif du {day} : {count} élément(s)',
+    intro: 'Voici ce qui vous concerne depuis le dernier récapitulatif :',
+    item: '• {what} — {step} — {programme}',
+    itemWithoutStep: '• {what} — {programme}',
+    itemDue: '  Échéance : {due}',
+    open: '  {link}',
+  },
+  ics: { summary: 'Échéance : {step} — {programme}', description: 'Étape « {step} » du programme « {programme} », échéance {due}.\n{link}' },
+};
