@@ -1,5 +1,8 @@
 /** Small helpers shared by the bench metrics: percentiles, a concurrency pool, RSS of a process tree, metric rows. */
 import fs from 'node:fs';
+import { descendants } from '../infra/process-tree';
+
+export { descendants };
 
 export interface Metric {
   name: string;
@@ -68,21 +71,6 @@ export async function waitUntil<T>(what: string, probe: () => Promise<T | undefi
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
     await sleepMs(everyMs);
   }
-}
-
-export function descendants(pid: number): number[] {
-  const out: number[] = [];
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === pid) out.push(Number(entry), ...descendants(Number(entry)));
-    } catch {
-      /* raced with exit */
-    }
-  }
-  return out;
 }
 
 /** Resident set of a process and all its descendants (tsx runs the script in a child node), in bytes. */

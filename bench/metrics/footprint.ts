@@ -1,3 +1,4 @@
+import { killTree } from '../../infra/process-tree';
 /**
  * 5. Worker footprint: resident memory of a separate worker process (`tsx scripts/start.ts
  *    --role=worker`, as deployed) as open programmes accumulate, per programme (least-squares
@@ -50,19 +51,7 @@ async function spawnWorker(env: BenchEnv, args: string[], queue: string, logFile
   return child;
 }
 
-async function stopWorker(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  for (const pid of descendants(child.pid!)) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      /* gone */
-    }
-  }
-  child.kill('SIGKILL');
-  await exited;
-}
+const stopWorker = killTree;
 
 /** RSS once the process settled: the median of five samples half a second apart. */
 async function settledRss(child: ChildProcess): Promise<number> {

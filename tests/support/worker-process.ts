@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { descendants, killTree } from '../../infra/process-tree';
 import type { Harness } from './harness';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -34,32 +35,5 @@ export async function spawnWorkerProcess(h: Harness, logFile: string): Promise<C
   }
 }
 
-export async function killHard(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  // tsx runs the script in a grandchild: kill the whole tree.
-  for (const pid of descendants(child.pid!)) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      /* gone */
-    }
-  }
-  child.kill('SIGKILL');
-  await exited;
-}
-
-function descendants(pid: number): number[] {
-  const out: number[] = [];
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === pid) out.push(Number(entry), ...descendants(Number(entry)));
-    } catch {
-      /* raced with exit */
-    }
-  }
-  return out;
-}
+/** A crash: SIGKILL to the worker and its tsx grandchild. */
+export const killHard = killTree;
