@@ -105,6 +105,10 @@ export function accountRoutes(ctx: AppContext) {
           if (body.password) return toSessionUser(user);
           const invitation = await ctx.auth.createInvitation(user.id);
           const url = `${ctx.config.APP_URL ?? `http://localhost:${ctx.config.PORT}`}/invitations/${invitation.token}`;
+          // The row first: the notifier looks it up when the job runs.
+          await ctx.prisma.notification.create({
+            data: { id: `invitation-${user.id}`, kind: 'invitation', recipient: user.email, status: 'queued', payload: { invitationUrl: '[sent by e-mail]', expiresAt: invitation.expiresAt } },
+          });
           await ctx.queue.add(
             'invitation',
             {
@@ -117,9 +121,6 @@ export function accountRoutes(ctx: AppContext) {
             },
             { jobId: `invitation-${user.id}` },
           );
-          await ctx.prisma.notification.create({
-            data: { id: `invitation-${user.id}`, kind: 'invitation', recipient: user.email, status: 'queued', payload: { invitationUrl: '[sent by e-mail]', expiresAt: invitation.expiresAt } },
-          });
           return { ...toSessionUser(user), invitation: { url, expiresAt: invitation.expiresAt } };
         } catch (err) {
           if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') throw new AppError('conflict', 'A user with this e-mail already exists.');

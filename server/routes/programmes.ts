@@ -345,9 +345,13 @@ export function programmeRoutes(ctx: AppContext) {
       response: z.object({ items: z.array(z.object({ id: z.string(), kind: z.string(), stepKey: z.string().nullable(), recipient: z.string(), status: z.string(), attempts: z.number(), queuedAt: z.string(), sentAt: z.string().nullable(), error: z.string().nullable() })), nextCursor: z.string().nullable() }),
       async handler({ params, query, user }) {
         await loadVisible(params.id, user);
-        const rows = await ctx.prisma.notification.findMany({ where: { programmeId: params.id, ...(query.cursor ? { id: { gt: query.cursor } } : {}) }, orderBy: [{ queuedAt: 'asc' }, { id: 'asc' }], take: query.limit + 1 });
+        // Keyset pagination on (queuedAt, id), the order the list is shown in.
+        const [afterAt, afterId] = query.cursor?.split('|') ?? [];
+        const after = afterAt && afterId && !Number.isNaN(Date.parse(afterAt)) ? { OR: [{ queuedAt: { gt: new Date(afterAt) } }, { queuedAt: new Date(afterAt), id: { gt: afterId } }] } : {};
+        const rows = await ctx.prisma.notification.findMany({ where: { programmeId: params.id, ...after }, orderBy: [{ queuedAt: 'asc' }, { id: 'asc' }], take: query.limit + 1 });
         const items = rows.slice(0, query.limit).map((n) => ({ id: n.id, kind: n.kind, stepKey: n.stepKey, recipient: n.recipient, status: n.status, attempts: n.attempts, queuedAt: n.queuedAt.toISOString(), sentAt: n.sentAt?.toISOString() ?? null, error: n.error }));
-        return { items, nextCursor: rows.length > query.limit ? items[items.length - 1]!.id : null };
+        const last = items[items.length - 1];
+        return { items, nextCursor: rows.length > query.limit && last ? `${last.queuedAt}|${last.id}` : null };
       },
     }),
   ];

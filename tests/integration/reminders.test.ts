@@ -84,6 +84,17 @@ describe('reminders on durable timers', () => {
       await new Promise((r) => setTimeout(r, 3000));
       expect((await reminders(id)).length).toBe(after);
       await recordHistory(h, id, 'reminders-timeline');
+      // The coordinator's notification list pages in the order it shows, without gaps or repeats.
+      const whole = (await api.get(`/api/v1/programmes/${id}/notifications?limit=200`, coordinator.token)).body.items.map((n: { id: string }) => n.id);
+      const paged: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: { body: { items: { id: string }[]; nextCursor: string | null } } = await api.get(`/api/v1/programmes/${id}/notifications?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, coordinator.token);
+        paged.push(...page.body.items.map((n) => n.id));
+        cursor = page.body.nextCursor;
+      } while (cursor);
+      expect(whole.length).toBeGreaterThanOrEqual(5);
+      expect(paged).toEqual(whole);
     } finally {
       await killHard(worker);
     }
