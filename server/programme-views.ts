@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ProgrammeState, StepState } from '../domain/programme-state';
+import type { DeliverableState, ProgrammeState, StepState } from '../domain/programme-state';
 import type { Template } from '../domain/template-schema';
 import { toParisDate } from '../domain/calendar';
 import type { SessionUser } from './auth';
@@ -86,6 +86,11 @@ export function stepAssignedTo(step: StepState, organisationId: string): boolean
   return (a.kind === 'organisation' && a.organisationId === organisationId) || (a.kind === 'eachPartner' && a.organisationIds.includes(organisationId));
 }
 
+/** A deliverable as clients see it: the file's storage key stays on the server. */
+export function toDeliverableView({ file, ...d }: DeliverableState): z.infer<typeof ZDeliverableView> {
+  return { ...d, file: file && { name: file.name, size: file.size, sha256: file.sha256, mediaType: file.mediaType } };
+}
+
 export function buildStepView(template: Template, step: StepState, viewer: SessionUser): StepView {
   const def = template.phases.flatMap((p) => p.steps).find((s) => s.key === step.key)!;
   const partner = viewer.role === 'partner';
@@ -104,7 +109,7 @@ export function buildStepView(template: Template, step: StepState, viewer: Sessi
     milestone: def.milestone,
     assignee,
     expectedDeliverables: def.deliverables.map((d) => ({ kind: d.kind, label: d.label.fr, min: d.min, acceptance: d.acceptance })),
-    deliverables: deliverables.map(({ file, ...d }) => ({ ...d, file: file && { name: file.name, size: file.size, sha256: file.sha256, mediaType: file.mediaType } })),
+    deliverables: deliverables.map(toDeliverableView),
     completedAt: step.completedAt ?? null,
     completedBy: step.completedBy ?? null,
     onBehalfOf: step.onBehalfOf ?? null,

@@ -265,7 +265,7 @@ export interface CompleteStepInput {
   data?: unknown;
 }
 
-export function checkCompleteStep(t: Template, state: ProgrammeState, input: CompleteStepInput): Refusal | undefined {
+export function checkCompleteStep(t: Template, state: ProgrammeState, input: CompleteStepInput, now: Date): Refusal | undefined {
   const inactive = checkActive(state);
   if (inactive) return inactive;
   const step = findStepOrRefuse(state, input.stepKey);
@@ -304,7 +304,7 @@ export function checkCompleteStep(t: Template, state: ProgrammeState, input: Com
     return refuse('indicator_below_target', `Step "${step.key}" needs indicator "${sdef.indicator.key}" at ${sdef.indicator.atLeast} or more (now ${state.indicators[sdef.indicator.key] ?? 0}).`);
   }
   const module = sdef.module && findModule(sdef.module.name);
-  return module?.checkCompletion?.({ template: t, state, step, config: sdef.module!.config }, input);
+  return module?.checkCompletion?.({ template: t, state, step, config: sdef.module!.config }, input, now);
 }
 
 function partOrganisation(step: StepState, input: CompleteStepInput): string | undefined {

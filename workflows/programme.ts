@@ -206,7 +206,7 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
     await condition(() => initialised);
     return state;
   });
-  handle(completeStepUpdate, (i) => engine.checkCompleteStep(template, state, i), (i) => {
+  handle(completeStepUpdate, (i) => engine.checkCompleteStep(template, state, i, now()), (i) => {
     notify(engine.applyCompleteStep(template, state, i, now()));
     return state;
   });

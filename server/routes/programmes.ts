@@ -22,7 +22,7 @@ import type { SessionUser } from '../auth';
 import type { AppContext } from '../context';
 import { AppError } from '../errors';
 import { defineRoute, findUnsafeText } from '../http';
-import { buildProgrammeView, buildStepView, partnerCanSee, stepAssignedTo, ZDeliverableView, ZProgrammeView, ZStepView } from '../programme-views';
+import { buildProgrammeView, buildStepView, partnerCanSee, stepAssignedTo, toDeliverableView, ZDeliverableView, ZProgrammeView, ZStepView } from '../programme-views';
 import { ZPage } from './accounts';
 import { MAX_UPLOAD_BYTES, receiveUpload, type ReceivedUpload } from '../uploads';
 
@@ -202,8 +202,7 @@ export function programmeRoutes(ctx: AppContext) {
           const d = await ctx.temporal.update(params.id, addDeliverableUpdate, { actor: actorOf(user), stepKey: params.stepKey, deliverable }, updateIdFor(user, idempotencyKey));
           // A retried upload answered from the first attempt: the second copy is not needed.
           if (file && d.file?.storageKey !== file.storageKey) await ctx.storage.remove(file.storageKey);
-          const { file: stored, ...rest } = d;
-          return { ...rest, file: stored && { name: stored.name, size: stored.size, sha256: stored.sha256, mediaType: stored.mediaType } };
+          return toDeliverableView(d);
         } catch (err) {
           // Refused by the lifecycle: nothing may stay half-written.
           if (file) await ctx.storage.remove(file.storageKey);

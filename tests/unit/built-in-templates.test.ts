@@ -34,7 +34,7 @@ function enrol(t: Template, state: ProgrammeState, organisationId: string, phase
 }
 
 function complete(t: Template, state: ProgrammeState, input: engine.CompleteStepInput) {
-  const refusal = engine.checkCompleteStep(t, state, input);
+  const refusal = engine.checkCompleteStep(t, state, input, NOW);
   if (!refusal) {
     engine.applyCompleteStep(t, state, input, NOW);
     engine.advance(t, state, NOW);

@@ -26,7 +26,7 @@ export interface NotificationRequest {
 
 export interface LifecycleModule {
   name: string;
-  checkCompletion?(ctx: ModuleContext, input: CompleteStepInput): Refusal | undefined;
+  checkCompletion?(ctx: ModuleContext, input: CompleteStepInput, now: Date): Refusal | undefined;
   checkDeliverable?(ctx: ModuleContext, input: AddDeliverableInput, now: Date): Refusal | undefined;
   /** Runs when the step completes; may set slots, milestones or module state, and asks for notifications. */
   onCompleted?(ctx: ModuleContext, input: CompleteStepInput, now: Date): NotificationRequest[];

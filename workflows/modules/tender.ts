@@ -59,9 +59,9 @@ const bids: LifecycleModule = {
     }
     return undefined;
   },
-  checkCompletion(ctx, input) {
+  checkCompletion(ctx, input, now) {
     const closing = input.actor.role !== 'partner' && input.organisationId === undefined;
-    if (closing && ctx.step.dueAt && Date.parse(ctx.step.dueAt) > Date.now()) {
+    if (closing && ctx.step.dueAt && Date.parse(ctx.step.dueAt) > now.getTime()) {
       return refuse('not_allowed', `Answers are collected until ${ctx.step.dueAt}; the collection closes after that.`);
     }
     return undefined;
