@@ -58,8 +58,15 @@ type Outcome = { sent: true; response: string } | { skipped: string };
  * which costs no attempt. Digest jobs go through the same steps.
  */
 export function startNotificationWorker(opts: NotifierOptions): Worker {
+  const concurrency = opts.concurrency ?? 8;
+  // Pooled: one SMTP connection per concurrent job, reused across messages (a connection per
+  // message capped delivery at ≈ 50 msg/s, docs/performance.md). Each sendMail still resolves
+  // or fails for its own message, so the claim → send → record protocol above is unchanged.
   const transport = nodemailer.createTransport({
     ...(opts.smtpUrl.startsWith('smtp://') ? { url: opts.smtpUrl, ignoreTLS: true } : { url: opts.smtpUrl }),
+    pool: true,
+    maxConnections: concurrency,
+    maxMessages: 500,
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
     socketTimeout: 60_000,
@@ -211,7 +218,7 @@ export function startNotificationWorker(opts: NotifierOptions): Worker {
     },
     {
       connection: opts.connection,
-      concurrency: opts.concurrency ?? 8,
+      concurrency,
       autorun: true,
       lockDuration: LOCK_DURATION_MS,
       stalledInterval: STALLED_INTERVAL_MS,
@@ -228,5 +235,7 @@ export function startNotificationWorker(opts: NotifierOptions): Worker {
     if (id) void opts.prisma.notification.updateMany({ where: { id, status: { notIn: ['sent', 'failed', 'digest', 'digested'] } }, data: { status: 'failed', error: String(err.message).slice(0, 500) } }).catch(() => undefined);
   });
   worker.on('error', (err) => opts.logger.warn({ err: err.message }, 'notification worker error'));
+  // The pool's idle connections would outlive the worker.
+  worker.on('closed', () => transport.close());
   return worker;
 }
