@@ -26,6 +26,28 @@ const ms = (e: HistoryEvent) => {
   return Number(t.seconds ?? 0) * 1000 + Math.floor((t.nanos ?? 0) / 1e6);
 };
 
+interface LocalActivityMarkerData {
+  activity_type?: string;
+  original_schedule_time?: unknown;
+  complete_time?: unknown;
+}
+
+function localActivityData(bytes: Uint8Array | null | undefined): LocalActivityMarkerData | undefined {
+  if (!bytes) return undefined;
+  try {
+    return JSON.parse(Buffer.from(bytes).toString('utf8')) as LocalActivityMarkerData;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A protobuf timestamp as core writes it in JSON: an RFC 3339 string or { seconds, nanos }. */
+function timestampMs(t: unknown): number | undefined {
+  if (typeof t === 'string') return Date.parse(t);
+  if (t && typeof t === 'object' && 'seconds' in t) return Number((t as { seconds: number }).seconds) * 1000 + Math.floor(Number((t as { nanos?: number }).nanos ?? 0) / 1e6);
+  return undefined;
+}
+
 /** Profiles every Update of the history (optionally only the ones after the first `skip`). */
 export function profileUpdates(events: HistoryEvent[], skip = 0): UpdateProfile[] {
   const profiles: UpdateProfile[] = [];
@@ -57,6 +79,16 @@ export function profileUpdates(events: HistoryEvent[], skip = 0): UpdateProfile[
         entry.count += 1;
         entry.inputBytes += payloadBytes(scheduled?.activityTaskScheduledEventAttributes?.input);
         if (scheduled) entry.ms += ms(e) - ms(scheduled);
+      }
+      // Local activities leave a marker (recorded with the workflow task that ran them): count them and their time.
+      const marker = e.markerRecordedEventAttributes;
+      if (marker?.markerName === 'core_local_activity') {
+        const data = localActivityData(marker.details?.data?.payloads?.[0]?.data);
+        const entry = (profile.activities[`${data?.activity_type ?? '?'} (local)`] ??= { count: 0, ms: 0, inputBytes: 0 });
+        entry.count += 1;
+        const began = timestampMs(data?.original_schedule_time);
+        const ended = timestampMs(data?.complete_time);
+        if (began !== undefined && ended !== undefined) entry.ms += ended - began;
       }
       if (e.childWorkflowExecutionStartedEventAttributes) {
         const initiated = byId.get(Number(e.childWorkflowExecutionStartedEventAttributes.initiatedEventId));

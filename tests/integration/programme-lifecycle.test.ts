@@ -1,4 +1,5 @@
-import { apiClient, createOrganisation, createUser, publishTemplates, startHarness, type Harness, type TestUser } from '../support/harness';
+import { Worker } from '@temporalio/worker';
+import { apiClient, createOrganisation, createUser, publishTemplates, startHarness, workflowBundle, type Harness, type TestUser } from '../support/harness';
 import { recordHistory } from '../support/histories';
 import { expectReadModelInSync } from '../support/read-model';
 import { engineTestTemplate } from '../support/test-templates';
@@ -134,6 +135,13 @@ describe('programme lifecycle on the real Temporal server', () => {
     expect(new Set(seqs).size).toBe(seqs.length);
     expect(events.body.items.find((e: any) => e.type === 'step.completed' && e.data.stepKey === 'report')).toMatchObject({ actorId: contractorUser.id });
     await recordHistory(h, id, 'lifecycle-every-action');
+
+    // This run (today's commands: the projection as a local activity, patched) replays as well.
+    const history = await h.client.workflow.getHandle(id).fetchHistory();
+    expect(history.events?.some((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity')).toBe(true);
+    const replays = [];
+    for await (const result of Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, [{ workflowId: id, history }])) replays.push(result);
+    expect(replays.map((r) => r.error)).toEqual([undefined]);
   });
 
   it('cancels with a reason; afterwards the lifecycle refuses actions', async () => {
