@@ -2,11 +2,13 @@
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import { builtinModules } from 'node:module';
+import jsxA11y from 'eslint-plugin-jsx-a11y';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'generated/', 'dist/', 'coverage/', 'bench/results/', 'jest.config.js', 'eslint.config.mjs', 'scripts/*.mjs'] },
+  { ignores: ['web/dist/', 'node_modules/', 'data/', 'generated/', 'dist/', 'coverage/', 'bench/results/', 'jest.config.js', 'eslint.config.mjs', 'scripts/*.mjs'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -31,5 +33,11 @@ export default tseslint.config(
     // The config loader, the bootstrap of tests and the services launcher legitimately touch the environment.
     files: ['infra/config.ts', 'tests/setup/**/*.ts', 'tests/support/**/*.ts', 'tests/**/*.test.ts', 'bench/**/*.ts'],
     rules: { 'no-restricted-syntax': 'off' },
+  },
+  {
+    // The web UI: hooks used by the rules, and accessibility checked at lint time as well as in the browser tests.
+    files: ['web/src/**/*.tsx', 'web/src/**/*.ts'],
+    plugins: { 'react-hooks': reactHooks, 'jsx-a11y': jsxA11y },
+    rules: { ...reactHooks.configs.recommended.rules, ...jsxA11y.flatConfigs.recommended.rules },
   },
 );

@@ -71,13 +71,14 @@ if (!env.TEMPORAL_ADDRESS && !env.TEMPORAL_CLI_PATH) {
 // 4. Debian packages: redis-server (unless an external Redis is configured) and sqlite3
 // (the online backup of the embedded Temporal store in `npm run backup`).
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-function aptInstall(pkg, why) {
+function aptInstall(pkg, why, { recommends = false } = {}) {
   if (!(isRoot && has('apt-get'))) fail(`${pkg} is missing (${why}). Install it (Debian/Ubuntu: sudo apt-get install ${pkg}; macOS: brew install ${pkg === 'redis-server' ? 'redis' : pkg}).`);
   log(`installing Debian's ${pkg}…`);
   const quiet = { env: { ...env, DEBIAN_FRONTEND: 'noninteractive' } };
-  if (!run('apt-get', ['install', '-y', '--no-install-recommends', pkg], quiet)) {
+  const args = ['install', '-y', ...(recommends ? [] : ['--no-install-recommends']), pkg];
+  if (!run('apt-get', args, quiet)) {
     run('apt-get', ['update'], quiet);
-    if (!run('apt-get', ['install', '-y', '--no-install-recommends', pkg], quiet)) fail(`apt-get install ${pkg} failed.`);
+    if (!run('apt-get', args, quiet)) fail(`apt-get install ${pkg} failed.`);
   }
 }
 if (!env.REDIS_URL && !has('redis-server')) {
@@ -87,3 +88,28 @@ if (!env.REDIS_URL && !has('redis-server')) {
 }
 if (!env.TEMPORAL_ADDRESS && !has('sqlite3')) aptInstall('sqlite3', 'needed to back up the embedded Temporal store');
 
+
+// 5. Browser tests (`npm test`) drive Debian's Chromium through playwright-core; never a
+// downloaded browser. Its recommended packages bring the fonts the screenshots need.
+if (process.argv.includes('--with-browser') && !fs.existsSync('/usr/bin/chromium')) {
+  aptInstall('chromium', 'needed by the browser tests in tests/browser', { recommends: true });
+}
+
+// 6. The web UI, built into web/dist (served by the API) when its sources changed.
+const webDist = path.join(root, 'web', 'dist', 'index.html');
+function newestMtime(dir) {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'dist' || entry.name === 'node_modules') continue;
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : fs.statSync(full).mtimeMs);
+  }
+  return newest;
+}
+const webSourcesChanged = !fs.existsSync(webDist) || Math.max(newestMtime(path.join(root, 'web')), fs.statSync(lock).mtimeMs) > fs.statSync(webDist).mtimeMs;
+if (webSourcesChanged) {
+  log('building the web UI (vite build)…');
+  if (!run(path.join(root, 'node_modules', '.bin', 'vite'), ['build', '--config', 'web/vite.config.mts', '--logLevel', 'warn'], { env: { ...env, NODE_ENV: 'production' } })) {
+    fail('the web UI build failed: see the output above.');
+  }
+}

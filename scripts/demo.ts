@@ -14,6 +14,7 @@ import { hashPassword } from '../server/auth';
 
 export const DEMO_PASSWORD = 'demo-jalons-2021';
 export const DEMO_COORDINATOR = 'coordination@demo.jalons.local';
+export const DEMO_MANAGER = 'direction@demo.jalons.local';
 
 const ORGANISATIONS = {
   afpa: { name: 'AFPA', kind: 'training-organisation' },
@@ -66,7 +67,7 @@ async function ensureOrganisations(prisma: PrismaClient): Promise<Record<OrgKey,
   return ids;
 }
 
-async function ensureUser(prisma: PrismaClient, email: string, name: string, role: 'coordinator' | 'partner', organisationId?: string): Promise<void> {
+async function ensureUser(prisma: PrismaClient, email: string, name: string, role: 'coordinator' | 'manager' | 'partner', organisationId?: string): Promise<void> {
   const existing = await prisma.user.findUnique({ where: { email } });
   if (existing) return;
   await prisma.user.create({ data: { id: `usr_${randomUUID()}`, email, name, role, organisationId: organisationId ?? null, passwordHash: await hashPassword(DEMO_PASSWORD) } });
@@ -82,6 +83,7 @@ export async function loadDemo(apiUrl: string, databaseUrl: string, say: (line: 
   try {
     const orgs = await ensureOrganisations(prisma);
     await ensureUser(prisma, DEMO_COORDINATOR, 'Chargée de projet (démo)', 'coordinator');
+    await ensureUser(prisma, DEMO_MANAGER, 'Direction (démo)', 'manager');
     for (const key of ['afpa', 'arcanium', 'escapeB', 'escapeC'] as const) {
       await ensureUser(prisma, `${key.toLowerCase()}@demo.jalons.local`, `${ORGANISATIONS[key].name} (démo)`, 'partner', orgs[key]);
     }
@@ -139,7 +141,7 @@ export async function loadDemo(apiUrl: string, databaseUrl: string, say: (line: 
     await post(`/api/v1/programmes/${escape.id}/steps/award/complete`, { data: { winner: orgs.arcanium } });
     await post(`/api/v1/programmes/${escape.id}/steps/notify/complete`, { note: 'Arcanium notifié ; les deux autres prestataires informés' });
     say(`  escape-game tender: ${escape.id} (awarded to Arcanium, notified)`);
-    say(`  demo sign-in: ${DEMO_COORDINATOR} / ${DEMO_PASSWORD}`);
+    say(`  demo sign-in: ${DEMO_COORDINATOR} (coordinator), ${DEMO_MANAGER} (manager), afpa@demo.jalons.local (partner) / ${DEMO_PASSWORD}`);
     return { created: true, programmes: { [DEMO_TITLES.defi]: defi.id, [DEMO_TITLES.ti]: ti.id, [DEMO_TITLES.escape]: escape.id } };
   } finally {
     await prisma.$disconnect();

@@ -15,6 +15,7 @@ import { programmeRoutes } from './routes/programmes';
 import { systemRoutes } from './routes/system';
 import { taskRoutes } from './routes/tasks';
 import { templateRoutes } from './routes/templates';
+import { mountWebApp } from './web-app';
 
 export const JSON_BODY_LIMIT = '256kb';
 
@@ -58,6 +59,7 @@ export function createApp(ctx: AppContext): express.Express {
   router.get('/api/v1/docs', (_req, res) => res.type('html').send(renderReferencePage(openapi)));
   app.use(router);
   app.get('/metrics', metrics.handler);
+  mountWebApp(app);
 
   app.use((req: Request, _res: Response, next: NextFunction) => next(new AppError('not_found', `No route for ${req.method} ${req.path}.`)));
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {

@@ -321,7 +321,7 @@ export function programmeRoutes(ctx: AppContext) {
     defineRoute({
       method: 'get', path: '/api/v1/programmes/:id/events', summary: 'The audit trail: who did what, when', tags: ['programmes'], auth: 'signedIn',
       params: ZProgrammeParams, query: ZPage,
-      response: z.object({ items: z.array(z.object({ seq: z.number(), type: z.string(), at: z.string(), actorId: z.string().nullable(), onBehalfOf: z.string().nullable(), data: z.record(z.string(), z.unknown()) })), nextCursor: z.string().nullable() }),
+      response: z.object({ items: z.array(z.object({ seq: z.number(), type: z.string(), at: z.string(), actorId: z.string().nullable(), actorName: z.string().nullable(), onBehalfOf: z.string().nullable(), data: z.record(z.string(), z.unknown()) })), nextCursor: z.string().nullable() }),
       async handler({ params, query, user }) {
         const { state } = await loadVisible(params.id, user);
         const after = query.cursor ? Number.parseInt(query.cursor, 10) || 0 : 0;
@@ -332,8 +332,12 @@ export function programmeRoutes(ctx: AppContext) {
           const data = e.data as Record<string, unknown>;
           return (typeof data.stepKey === 'string' && mySteps.has(data.stepKey) && (data.organisationId === undefined || data.organisationId === user.organisationId)) || data.organisationId === user.organisationId;
         });
+        // Names, not ids, so the trail reads as "who did what" on screen.
+        const actorIds = [...new Set(visible.map((e) => e.actorId).filter((id): id is string => Boolean(id)))];
+        const actors = actorIds.length ? await ctx.prisma.user.findMany({ where: { id: { in: actorIds } }, select: { id: true, name: true } }) : [];
+        const nameOf = new Map(actors.map((a) => [a.id, a.name]));
         return {
-          items: visible.map((e) => ({ seq: e.seq, type: e.type, at: e.at.toISOString(), actorId: e.actorId, onBehalfOf: e.onBehalfOf, data: e.data as Record<string, unknown> })),
+          items: visible.map((e) => ({ seq: e.seq, type: e.type, at: e.at.toISOString(), actorId: e.actorId, actorName: e.actorId ? (nameOf.get(e.actorId) ?? null) : null, onBehalfOf: e.onBehalfOf, data: e.data as Record<string, unknown> })),
           nextCursor: rows.length > query.limit ? String(rows[query.limit - 1]!.seq) : null,
         };
       },

@@ -1,0 +1,29 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import express, { type Express } from 'express';
+
+/** Where `vite build` (run by scripts/bootstrap.mjs) puts the web UI. */
+export const WEB_DIST_DIR = path.resolve(__dirname, '../web/dist');
+
+const NOT_BUILT_PAGE = `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Jalons</title></head>
+<body><h1>Jalons</h1><p>L’interface web n’est pas construite : lancez <code>npm run build:web</code> (ou <code>npm start</code>, qui le fait).</p>
+<p>The web UI is not built: run <code>npm run build:web</code>. The API is at <a href="/api/v1/docs">/api/v1/docs</a>.</p></body></html>`;
+
+/**
+ * Serves the single-page UI: hashed assets cached for a year, and index.html (never cached) for
+ * every other GET that asks for HTML outside /api, so deep links (/programmes/…, /invitations/…)
+ * from e-mails open the right screen.
+ */
+export function mountWebApp(app: Express, distDir = WEB_DIST_DIR): void {
+  const indexPath = path.join(distDir, 'index.html');
+  const built = existsSync(indexPath);
+  if (built) app.use('/assets', express.static(path.join(distDir, 'assets'), { immutable: true, maxAge: '365d', index: false, fallthrough: false }));
+  const indexHtml = built ? readFileSync(indexPath, 'utf8') : NOT_BUILT_PAGE;
+  app.use((req, res, next) => {
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || req.path.startsWith('/api/') || req.path === '/metrics' || req.path === '/healthz') return next();
+    // Browsers navigating send text/html; API clients asking for a wrong path still get a 404 problem.
+    if (!req.get('Accept')?.includes('text/html')) return next();
+    res.setHeader('Cache-Control', 'no-cache');
+    res.type('html').send(indexHtml);
+  });
+}

@@ -1,0 +1,46 @@
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+/** Debian's Chromium (installed by `node scripts/bootstrap.mjs --with-browser`); never a downloaded browser. */
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+export const LAPTOP = { width: 1366, height: 900 };
+export const PHONE = { width: 390, height: 844 };
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    // Offline, root, no GPU: the flags this machine needs, and no background calls home.
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+}
+
+export interface WatchedPage {
+  page: Page;
+  context: BrowserContext;
+  /** Console errors, uncaught exceptions and 5xx answers seen by this page. */
+  problems: string[];
+}
+
+/** A fresh browser profile (no shared cookies) in French, watched for errors. */
+export async function openPage(browser: Browser, baseURL: string, viewport = LAPTOP, locale = 'fr-FR'): Promise<WatchedPage> {
+  const context = await browser.newContext({ baseURL, viewport, locale, timezoneId: 'Europe/Paris', acceptDownloads: true });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(`console: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('response', (res) => {
+    if (res.status() >= 500) problems.push(`${res.status()} ${res.request().method()} ${res.url()}`);
+  });
+  return { page, context, problems };
+}
+
+export async function signIn(page: Page, email: string, password: string): Promise<void> {
+  await page.goto('/connexion');
+  await page.getByLabel('Adresse e-mail').fill(email);
+  await page.getByLabel('Mot de passe').fill(password);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/connexion'));
+}

@@ -1,0 +1,150 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useDropzone } from 'react-dropzone';
+import { useTranslation } from 'react-i18next';
+import { api, unwrap, uploadDeliverable } from '../api/client';
+import { formatBytes, formatDateTime } from '../lib/format';
+import { deliverableFileUrl, type DeliverableView, type StepView } from '../lib/programme-data';
+import { Notice, ProblemMessage, StatusBadge } from './ui';
+
+export function DeliverableList({ programmeId, step, canReview }: { programmeId: string; step: StepView; canReview: boolean }) {
+  const { t } = useTranslation();
+  if (step.deliverables.length === 0) return <p className="muted">{t('step.noDeliverables')}</p>;
+  return (
+    <ul className="deliverables">
+      {step.deliverables.map((d) => (
+        <li key={d.id} data-testid="deliverable">
+          <div>
+            <strong>{d.title}</strong> <StatusBadge status={d.status} />
+            <div className="muted small">
+              {d.kind} · {formatDateTime(d.addedAt)}
+              {d.file ? ` · ${d.file.name} (${formatBytes(d.file.size)})` : ''}
+            </div>
+            {d.reviewNote && <div className="small">« {d.reviewNote} »</div>}
+          </div>
+          <div className="row">
+            {d.file ? (
+              <a href={deliverableFileUrl(programmeId, step.key, d.id)} download={d.file.name}>
+                {t('step.download')}
+              </a>
+            ) : d.url ? (
+              <a href={d.url} target="_blank" rel="noreferrer noopener">
+                {t('step.openLink')}
+              </a>
+            ) : null}
+            {canReview && d.status === 'submitted' && <DeliverableReview programmeId={programmeId} stepKey={step.key} deliverable={d} />}
+          </div>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function DeliverableReview({ programmeId, stepKey, deliverable }: { programmeId: string; stepKey: string; deliverable: DeliverableView }) {
+  const { t } = useTranslation();
+  const queryClient = useQueryClient();
+  const [note, setNote] = useState('');
+  const review = useMutation({
+    mutationFn: (decision: 'accepted' | 'rejected') =>
+      unwrap(
+        api.POST('/api/v1/programmes/{id}/steps/{stepKey}/deliverables/{deliverableId}/review', {
+          params: { path: { id: programmeId, stepKey, deliverableId: deliverable.id } },
+          body: note.trim() ? { decision, note: note.trim() } : { decision },
+        }),
+      ),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['programme', programmeId] }),
+  });
+  return (
+    <div className="review">
+      <label className="small">
+        {t('programme.reviewNote')}
+        <input type="text" value={note} maxLength={2000} onChange={(e) => setNote(e.target.value)} />
+      </label>
+      <button type="button" className="primary" disabled={review.isPending} onClick={() => review.mutate('accepted')} aria-label={`${t('programme.accept')} — ${deliverable.title}`}>
+        {t('programme.accept')}
+      </button>
+      <button type="button" disabled={review.isPending} onClick={() => review.mutate('rejected')} aria-label={`${t('programme.reject')} — ${deliverable.title}`}>
+        {t('programme.reject')}
+      </button>
+      <ProblemMessage error={review.error} />
+    </div>
+  );
+}
+
+export function DeliverableUpload({ programmeId, step }: { programmeId: string; step: StepView }) {
+  const { t, i18n } = useTranslation();
+  const queryClient = useQueryClient();
+  const [file, setFile] = useState<File>();
+  const [title, setTitle] = useState('');
+  const [kind, setKind] = useState(step.expectedDeliverables[0]?.kind ?? '');
+  const [progress, setProgress] = useState<number>();
+  const [done, setDone] = useState<string>();
+  const upload = useMutation({
+    mutationFn: (input: { file: File; title: string; kind: string }) => uploadDeliverable(programmeId, step.key, { file: input.file, title: input.title, kind: input.kind || undefined }, setProgress),
+    onSuccess: async (_result, input) => {
+      setDone(input.title);
+      setFile(undefined);
+      setTitle('');
+      setProgress(undefined);
+      await queryClient.invalidateQueries({ queryKey: ['programme', programmeId] });
+    },
+    onError: () => setProgress(undefined),
+  });
+  const { getRootProps, getInputProps, isDragActive } = useDropzone({
+    multiple: false,
+    maxSize: 25 * 1024 * 1024,
+    onDrop: (accepted) => {
+      const first = accepted[0];
+      if (!first) return;
+      setFile(first);
+      setDone(undefined);
+      if (!title) setTitle(first.name.replace(/\.[^.]+$/, ''));
+    },
+  });
+  const labelOf = (label: { fr: string; en: string } | string) => (typeof label === 'string' ? label : i18n.language === 'en' ? label.en : label.fr);
+  return (
+    <form
+      className="stack upload"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (file && title.trim()) upload.mutate({ file, title: title.trim(), kind });
+      }}
+    >
+      <div {...getRootProps({ className: `dropzone ${isDragActive ? 'dropzone-active' : ''}` })} data-testid="dropzone">
+        <input {...getInputProps({ 'aria-label': t('step.upload') })} />
+        <p>
+          {t('step.dropHere')} <span className="link-like">{t('step.browse')}</span>
+        </p>
+        <p className="muted small">{t('step.fileTypes')}</p>
+        {file && <p>{t('step.fileChosen', { name: file.name, size: formatBytes(file.size) })}</p>}
+      </div>
+      <label>
+        {t('step.deliverableTitle')}
+        <input type="text" required maxLength={300} value={title} onChange={(e) => setTitle(e.target.value)} />
+      </label>
+      {step.expectedDeliverables.length > 0 && (
+        <label>
+          {t('step.deliverableKind')}
+          <select value={kind} onChange={(e) => setKind(e.target.value)}>
+            {step.expectedDeliverables.map((d) => (
+              <option key={d.kind} value={d.kind}>
+                {labelOf(d.label)}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      {progress !== undefined && (
+        <div>
+          <progress max={1} value={progress} aria-label={t('step.uploading', { percent: Math.round(progress * 100) })} />
+          <span className="small"> {t('step.uploading', { percent: Math.round(progress * 100) })}</span>
+        </div>
+      )}
+      <ProblemMessage error={upload.error} />
+      {done && <Notice>{t('step.uploaded', { title: done })}</Notice>}
+      <button type="submit" disabled={!file || !title.trim() || upload.isPending}>
+        {t('step.send')}
+      </button>
+    </form>
+  );
+}

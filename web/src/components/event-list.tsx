@@ -1,0 +1,30 @@
+import { useTranslation } from 'react-i18next';
+import { formatDateTime } from '../lib/format';
+
+interface AuditEvent {
+  seq: number;
+  type: string;
+  at: string;
+  actorName: string | null;
+  data: Record<string, unknown>;
+}
+
+export function EventList({ events, empty }: { events: AuditEvent[]; empty: string }) {
+  const { t, i18n } = useTranslation();
+  if (events.length === 0) return <p className="muted">{empty}</p>;
+  return (
+    <ol className="events">
+      {events.map((e) => {
+        const label = i18n.exists(`events.${e.type}`) ? t(`events.${e.type}` as 'events.step.completed') : e.type;
+        const note = typeof e.data.note === 'string' ? e.data.note : undefined;
+        return (
+          <li key={e.seq}>
+            <time dateTime={e.at}>{formatDateTime(e.at)}</time> — <strong>{label}</strong>
+            {e.actorName && <span className="muted"> · {e.actorName}</span>}
+            {note && <div className="small">« {note} »</div>}
+          </li>
+        );
+      })}
+    </ol>
+  );
+}

@@ -1,0 +1,46 @@
+import i18next from 'i18next';
+
+const PARIS = 'Europe/Paris';
+const locale = () => (i18next.language === 'en' ? 'en-GB' : 'fr-FR');
+
+/** A calendar date (YYYY-MM-DD) or an instant, shown as a date in Paris time. */
+export function formatDate(value: string | null | undefined): string {
+  if (!value) return '—';
+  const date = /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T12:00:00Z`) : new Date(value);
+  return new Intl.DateTimeFormat(locale(), { timeZone: PARIS, day: 'numeric', month: 'long', year: 'numeric' }).format(date);
+}
+
+export function formatDateTime(value: string | null | undefined): string {
+  if (!value) return '—';
+  return new Intl.DateTimeFormat(locale(), { timeZone: PARIS, dateStyle: 'medium', timeStyle: 'short' }).format(new Date(value));
+}
+
+export function formatBytes(bytes: number): string {
+  const units = ['o', 'ko', 'Mo'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${new Intl.NumberFormat(locale(), { maximumFractionDigits: 1 }).format(value)} ${units[unit]}`;
+}
+
+export function formatNumber(value: number): string {
+  return new Intl.NumberFormat(locale()).format(value);
+}
+
+/** Today as YYYY-MM-DD in Paris, for date inputs. */
+export function todayInParis(): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: PARIS }).format(new Date());
+}
+
+/** Step keys of "each partner" steps carry the organisation after an @; people see the base key's name. */
+export function baseStepKey(key: string): string {
+  return key.split('@')[0]!;
+}
+
+/** Phases and steps carry both names; show the one of the chosen language. */
+export function localName(item: { name: string; nameEn?: string }): string {
+  return i18next.language === 'en' && item.nameEn ? item.nameEn : item.name;
+}

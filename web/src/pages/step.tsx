@@ -1,0 +1,147 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router-dom';
+import { api, unwrap } from '../api/client';
+import { AssigneeLabel } from '../components/assignee';
+import { DeliverableList, DeliverableUpload } from '../components/deliverables';
+import { EventList } from '../components/event-list';
+import { Notice, PageTitle, ProblemMessage, Skeleton, StatusBadge } from '../components/ui';
+import { formatDate, formatDateTime, localName } from '../lib/format';
+import { findStep, useOrganisationNames, useProgramme, useProgrammeEvents } from '../lib/programme-data';
+import { isSteward, type Me } from '../lib/session';
+
+export function StepPage({ me }: { me: Me }) {
+  const { t } = useTranslation();
+  const { id = '', stepKey = '' } = useParams();
+  const programme = useProgramme(id);
+  const events = useProgrammeEvents(id);
+  const steward = isSteward(me.role);
+  const { names } = useOrganisationNames(me.role !== 'partner');
+  if (me.organisation) names.set(me.organisation.id, me.organisation.name);
+  if (programme.isPending) return <Skeleton lines={8} height="24rem" />;
+  if (programme.error) return <ProblemMessage error={programme.error} />;
+  const found = findStep(programme.data, stepKey);
+  if (!found) return <p className="problem" role="alert">{t('step.missing')}</p>;
+  const { phase, step } = found;
+  const mine = me.role === 'partner' && me.organisationId ? !step.parts[me.organisationId] : true;
+  const canAct = step.status === 'active' && programme.data.status === 'active' && (steward || (me.role === 'partner' && mine));
+  const history = (events.data?.items ?? []).filter((e) => e.data.stepKey === step.key);
+  return (
+    <article className="step-page">
+      <p>
+        <Link to={steward ? `/programmes/${id}#step-${step.key}` : '/taches'}>← {t('step.back')}</Link>
+      </p>
+      <p className="muted">{programme.data.title}</p>
+      <PageTitle title={localName(step)}>{localName(step)}</PageTitle>
+      <dl className="facts">
+        <div>
+          <dt>{t('step.phase')}</dt>
+          <dd>{localName(phase)}</dd>
+        </div>
+        <div>
+          <dt>{t('step.due')}</dt>
+          <dd className={step.late ? 'late-text' : undefined}>
+            {step.dueDate ? formatDate(step.dueDate) : t('status.noDue')} {step.late && <StatusBadge status="late" />}
+          </dd>
+        </div>
+        <div>
+          <dt>{t('step.status')}</dt>
+          <dd>
+            <StatusBadge status={step.status} />
+          </dd>
+        </div>
+        <div>
+          <dt>{t('step.assignee')}</dt>
+          <dd>
+            <AssigneeLabel assignee={step.assignee} names={names} />
+          </dd>
+        </div>
+      </dl>
+
+      <section aria-labelledby="expected">
+        <h2 id="expected">{t('step.expected')}</h2>
+        {step.expectedDeliverables.length === 0 ? (
+          <p className="muted">{t('step.nothingExpected')}</p>
+        ) : (
+          <ul>
+            {step.expectedDeliverables.map((d) => (
+              <li key={d.kind}>
+                {t('step.expectedItem', { label: d.label, min: d.min })}
+                {d.acceptance && <span className="muted"> — {t('step.needsAcceptance')}</span>}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <section aria-labelledby="deliverables">
+        <h2 id="deliverables">{t('step.deliverables')}</h2>
+        <DeliverableList programmeId={id} step={step} canReview={steward} />
+        {canAct && (
+          <>
+            <h3>{t('step.upload')}</h3>
+            <DeliverableUpload programmeId={id} step={step} />
+          </>
+        )}
+      </section>
+
+      <section aria-labelledby="complete">
+        <h2 id="complete">{t('step.complete')}</h2>
+        {step.completedAt ? <Notice>{t('step.completed', { date: formatDateTime(step.completedAt) })}</Notice> : canAct ? <CompleteStepForm programmeId={id} stepKey={step.key} /> : <p className="muted">{t('step.notActive')}</p>}
+        {Object.keys(step.parts).length > 0 && steward && (
+          <>
+            <h3>{t('step.parts')}</h3>
+            <ul>
+              {Object.entries(step.parts).map(([org, part]) => (
+                <li key={org}>
+                  {names.get(org) ?? org} — {formatDateTime(part.at)}
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+      </section>
+
+      <section aria-labelledby="history">
+        <h2 id="history">{t('step.history')}</h2>
+        {events.isPending ? <Skeleton lines={2} /> : events.error ? <ProblemMessage error={events.error} /> : <EventList events={history} empty={t('step.noHistory')} />}
+      </section>
+    </article>
+  );
+}
+
+function CompleteStepForm({ programmeId, stepKey }: { programmeId: string; stepKey: string }) {
+  const { t } = useTranslation();
+  const queryClient = useQueryClient();
+  const [note, setNote] = useState('');
+  const complete = useMutation({
+    mutationFn: () =>
+      unwrap(
+        api.POST('/api/v1/programmes/{id}/steps/{stepKey}/complete', {
+          params: { path: { id: programmeId, stepKey } },
+          body: note.trim() ? { note: note.trim() } : {},
+          headers: { 'Idempotency-Key': crypto.randomUUID() },
+        }),
+      ),
+    onSuccess: () => Promise.all([queryClient.invalidateQueries({ queryKey: ['programme', programmeId] }), queryClient.invalidateQueries({ queryKey: ['tasks'] })]),
+  });
+  return (
+    <form
+      className="stack"
+      onSubmit={(e) => {
+        e.preventDefault();
+        complete.mutate();
+      }}
+    >
+      <label>
+        {t('step.note')}
+        <textarea rows={3} maxLength={5000} value={note} onChange={(e) => setNote(e.target.value)} />
+      </label>
+      <ProblemMessage error={complete.error} />
+      <button type="submit" className="primary" disabled={complete.isPending}>
+        {t('step.completeSubmit')}
+      </button>
+    </form>
+  );
+}
