@@ -26,26 +26,12 @@ const ms = (e: HistoryEvent) => {
   return Number(t.seconds ?? 0) * 1000 + Math.floor((t.nanos ?? 0) / 1e6);
 };
 
-interface LocalActivityMarkerData {
-  activity_type?: string;
-  original_schedule_time?: unknown;
-  complete_time?: unknown;
-}
-
-function localActivityData(bytes: Uint8Array | null | undefined): LocalActivityMarkerData | undefined {
-  if (!bytes) return undefined;
+function localActivityType(bytes: Uint8Array | null | undefined): string {
   try {
-    return JSON.parse(Buffer.from(bytes).toString('utf8')) as LocalActivityMarkerData;
+    return (JSON.parse(Buffer.from(bytes ?? []).toString('utf8')) as { activity_type?: string }).activity_type ?? '?';
   } catch {
-    return undefined;
+    return '?';
   }
-}
-
-/** A protobuf timestamp as core writes it in JSON: an RFC 3339 string or { seconds, nanos }. */
-function timestampMs(t: unknown): number | undefined {
-  if (typeof t === 'string') return Date.parse(t);
-  if (t && typeof t === 'object' && 'seconds' in t) return Number((t as { seconds: number }).seconds) * 1000 + Math.floor(Number((t as { nanos?: number }).nanos ?? 0) / 1e6);
-  return undefined;
 }
 
 /** Profiles every Update of the history (optionally only the ones after the first `skip`). */
@@ -80,15 +66,12 @@ export function profileUpdates(events: HistoryEvent[], skip = 0): UpdateProfile[
         entry.inputBytes += payloadBytes(scheduled?.activityTaskScheduledEventAttributes?.input);
         if (scheduled) entry.ms += ms(e) - ms(scheduled);
       }
-      // Local activities leave a marker (recorded with the workflow task that ran them): count them and their time.
+      // Local activities leave a marker, recorded with the workflow task that ran them (their time is
+      // part of that task's running time; the marker's own timestamps are not comparable): counted only.
       const marker = e.markerRecordedEventAttributes;
       if (marker?.markerName === 'core_local_activity') {
-        const data = localActivityData(marker.details?.data?.payloads?.[0]?.data);
-        const entry = (profile.activities[`${data?.activity_type ?? '?'} (local)`] ??= { count: 0, ms: 0, inputBytes: 0 });
+        const entry = (profile.activities[`${localActivityType(marker.details?.data?.payloads?.[0]?.data)} (local)`] ??= { count: 0, ms: NaN, inputBytes: NaN });
         entry.count += 1;
-        const began = timestampMs(data?.original_schedule_time);
-        const ended = timestampMs(data?.complete_time);
-        if (began !== undefined && ended !== undefined) entry.ms += ended - began;
       }
       if (e.childWorkflowExecutionStartedEventAttributes) {
         const initiated = byId.get(Number(e.childWorkflowExecutionStartedEventAttributes.initiatedEventId));
@@ -142,7 +125,9 @@ export function describe(s: ProfileSummary): string {
   const parts = [
     `${s.totalMs.toFixed(1)} ms server-side (mean of ${s.n}, history timestamps)`,
     `${s.workflowTasks.toFixed(1)} workflow tasks (${s.workflowTaskQueueMs.toFixed(1)} ms queued, ${s.workflowTaskRunMs.toFixed(1)} ms running on the worker)`,
-    ...Object.entries(s.activities).map(([name, a]) => `${name} ×${a.perUpdate.toFixed(1)}: ${a.ms.toFixed(1)} ms scheduled→completed, input ${(a.inputBytes / 1024).toFixed(1)} KiB`),
+    ...Object.entries(s.activities).map(([name, a]) =>
+      Number.isNaN(a.ms) ? `${name} ×${a.perUpdate.toFixed(1)}` : `${name} ×${a.perUpdate.toFixed(1)}: ${a.ms.toFixed(1)} ms scheduled→completed, input ${(a.inputBytes / 1024).toFixed(1)} KiB`,
+    ),
   ];
   if (s.childStartMs || s.childReportMs) parts.push(`child workflows: ${s.childStartMs.toFixed(1)} ms start requested→started, ${s.childReportMs.toFixed(1)} ms started→first report`);
   return parts.join('; ');

@@ -5,6 +5,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation } from '@temporalio/client';
+import { createProjectionActivities } from '../../activities/projection';
+import { createTemplateStore } from '../../activities/templates';
+import type { ProgrammeState } from '../../domain/programme-state';
 import type { BenchEnv } from '../env';
 import { describe, profileUpdates, summarise } from '../history-profile';
 import { bumpUpdate, minimalWorkflow } from '../minimal-workflows';
@@ -70,12 +73,26 @@ export async function benchEngine(env: BenchEnv, opts: { programmes: number; say
   const histories = await pool(ids.slice(0, Math.min(ids.length, 20)), 4, async (id) => (await env.client.workflow.getHandle(id).fetchHistory()).events ?? []);
   const startProfile = summarise(histories.flatMap((events) => profileUpdates(events).slice(0, 1)));
   const completionProfile = summarise(histories.flatMap((events) => profileUpdates(events, 1)));
+  // Component probe: the projection alone (what the Update waits for inside its workflow task), on a
+  // real programme's state with one step's status changed each time, as a completion does.
+  const { projectProgramme } = createProjectionActivities({ prisma: env.prisma, loadTemplateVersion: createTemplateStore(env.prisma).loadTemplateVersion });
+  const probe = (await env.pg.query<{ state: ProgrammeState; template_key: string; template_version: number }>('SELECT state, template_key, template_version FROM programmes WHERE id = $1', [ids[0]])).rows[0]!;
+  const probeState: ProgrammeState = { ...probe.state, pendingEvents: [] };
+  const projectionSamples: number[] = [];
+  for (let i = 0; i < 40; i++) {
+    probeState.version += 1;
+    const step = probeState.steps[i % probeState.steps.length]!;
+    step.status = step.status === 'completed' ? 'active' : 'completed';
+    const { ms } = await timed(() => projectProgramme({ template: { key: probe.template_key, version: probe.template_version }, state: probeState }));
+    if (i >= WARM_UP) projectionSamples.push(ms);
+  }
   const appP50 = percentile(appSamples, 50);
   const appMean = appSamples.reduce((a, b) => a + b, 0) / appSamples.length;
   const startMean = app.ms / n * CONCURRENCY;
   const notes = [
     `Programme start (DEFI, update-with-start): ${describe(startProfile)}. Over HTTP each start took ${startMean.toFixed(0)} ms on average at concurrency ${CONCURRENCY}.`,
-    `Step completion (Update): ${describe(completionProfile)}. Over HTTP: mean ${appMean.toFixed(1)} ms, p50 ${appP50.toFixed(1)} ms.`,
+    `Step completion (Update): ${describe(completionProfile)}. Over HTTP: mean ${appMean.toFixed(1)} ms, p50 ${appP50.toFixed(1)} ms. ` +
+      `The projection alone (one step changed, from this process): p50 ${percentile(projectionSamples, 50).toFixed(1)} ms, p95 ${percentile(projectionSamples, 95).toFixed(1)} ms.`,
   ];
   for (const note of notes) say(`     ${note}`);
 
