@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, NavLink, Route, Routes, useLocation } from 'react-router-dom';
 import { api, unwrap } from './api/client';
+import { ErrorBoundary } from './components/error-boundary';
 import { ProblemMessage, Skeleton } from './components/ui';
 import { changeLocale, LOCALES, type Locale } from './i18n';
 import { useLiveUpdates } from './lib/live-updates';
@@ -99,6 +100,7 @@ function Shell({ me, children }: { me: Me; children: ReactNode }) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   const live = useLiveUpdates(true);
+  const location = useLocation();
   const signOut = async () => {
     await unwrap(api.POST('/api/v1/auth/logout')).catch(() => undefined);
     queryClient.clear();
@@ -144,7 +146,7 @@ function Shell({ me, children }: { me: Me; children: ReactNode }) {
         </div>
       </header>
       <main id="contenu" tabIndex={-1}>
-        {children}
+        <ErrorBoundary resetKey={location.pathname}>{children}</ErrorBoundary>
       </main>
     </div>
   );

@@ -25,7 +25,7 @@ export function timelineTasks(programme: ProgrammeView): GanttTask[] {
       const end = step.dueDate;
       const start = phaseStart <= end ? phaseStart : end;
       const tone = step.status === 'completed' ? 'bar-done' : step.late ? 'bar-late' : step.status === 'active' ? 'bar-active' : 'bar-pending';
-      tasks.push({ id: `${phase.key}--${step.key}`, name: `${localName(phase)} · ${localName(step)}`, start, end, progress: step.status === 'completed' ? 100 : 0, custom_class: step.milestone ? `${tone} bar-milestone` : tone });
+      tasks.push({ id: `${phase.key}--${step.key}`, name: `${localName(phase)} · ${localName(step)}`, start, end, progress: step.status === 'completed' ? 100 : 0, custom_class: step.milestone ? `${tone}-milestone` : tone /* one class token: frappe-gantt adds it with classList.add */ });
     }
   }
   return tasks;
