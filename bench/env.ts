@@ -43,6 +43,8 @@ export interface BenchEnv {
   wakes: { plannedAt: number; at: number }[];
   createOrganisation(id: string, name?: string): Promise<string>;
   createUser(role: 'admin' | 'coordinator' | 'manager' | 'partner', organisationId?: string): Promise<BenchUser>;
+  /** Stops the in-process programme worker (metric 7 replaces it with separate worker processes). */
+  stopProgrammeWorker(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -90,7 +92,9 @@ export async function startBenchEnv(say: (line: string) => void): Promise<BenchE
 
     const logger = createLogger(config, 'bench');
     const worker: WorkerRole = await startTemporalWorkerRole(config, endpoints, logger, { taskQueue, workflowBundle: programmeBundle });
-    stops.push(() => worker.stop());
+    let workerStopped: Promise<void> | undefined;
+    const stopProgrammeWorker = () => (workerStopped ??= worker.stop());
+    stops.push(stopProgrammeWorker);
     const apiRole: ApiRole = await startApiRole(config, endpoints, logger, 0);
     stops.push(() => apiRole.stop());
     const notifier = await startNotifierRole(config, endpoints, logger, apiRole.url);
@@ -101,6 +105,7 @@ export async function startBenchEnv(say: (line: string) => void): Promise<BenchE
       async woke(plannedAt) {
         wakes.push({ plannedAt, at: Date.now() });
       },
+      async noop() {},
     };
     const minimalConnection = await NativeConnection.connect({ address: endpoints.TEMPORAL_ADDRESS });
     const minimalWorker = await Worker.create({ connection: minimalConnection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: minimalQueue, workflowBundle: minimalBundle, activities });
@@ -143,6 +148,7 @@ export async function startBenchEnv(say: (line: string) => void): Promise<BenchE
         const login = await expectOk(http.call<{ token: string }>('POST', '/api/v1/auth/login', undefined, { email, password: PASSWORD }), 'login');
         return { id, email, token: login.token, organisationId };
       },
+      stopProgrammeWorker,
       stop: stopAll,
     };
   } catch (err) {

@@ -19,7 +19,7 @@ async function main(): Promise<void> {
     connection,
     taskQueue: argument('queue'),
     workflowsPath: require.resolve('./minimal-workflows'),
-    activities: { async woke() {} },
+    activities: { async woke() {}, async noop() {} },
   });
   const stop = () => worker.getState() === 'RUNNING' && worker.shutdown();
   process.on('SIGTERM', stop);

@@ -3,7 +3,7 @@
  * started here (temporary data directory, nothing persisted), prints a table and writes
  * bench/results/latest.json. Not a test, not run in CI. See docs/performance.md.
  *
- * BENCH_ONLY=engine,timers,fanout,footprint,read-model runs a subset (development aid).
+ * BENCH_ONLY=engine,timers,fanout,footprint,read-model,scale-out runs a subset (development aid).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,6 +13,7 @@ import { benchEngine } from './metrics/engine';
 import { benchFanout } from './metrics/fanout';
 import { benchFootprint } from './metrics/footprint';
 import { benchReadModel } from './metrics/read-model';
+import { benchScaleOut } from './metrics/scale-out';
 import { benchTimers } from './metrics/timers';
 import type { Metric } from './support';
 
@@ -76,6 +77,8 @@ async function main(): Promise<void> {
     await step('fanout', () => benchFanout(env, { n: SIZES.fanout, say }));
     await step('footprint', () => benchFootprint(env, { checkpoints: SIZES.footprint, say }));
     await step('read-model', () => benchReadModel(env, { programmes: SIZES.readModel, samples: SIZES.readSamples, say }));
+    // Last: it replaces the in-process programme worker with separate processes.
+    await step('scale-out', () => benchScaleOut(env, { programmes: SIZES.engineProgrammes, processes: 2, say }));
   } finally {
     await env.stop();
   }
