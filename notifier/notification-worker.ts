@@ -39,6 +39,7 @@ const STALLED_INTERVAL_MS = 5_000;
 const MAX_STALLED_COUNT = 5;
 
 type Outcome = { sent: true; response: string } | { skipped: string };
+type NotificationRow = NonNullable<Awaited<ReturnType<PrismaClient['notification']['findUnique']>>>;
 
 /**
  * Consumes notification jobs and sends e-mail, each notification at most once per accept:
@@ -84,8 +85,9 @@ export function startNotificationWorker(opts: NotifierOptions): Worker {
   }
 
   /** Steps 1–3 above around one message. `render` may postpone the job; it runs before a rate token is taken. */
-  async function sendOnce(job: Job, token: string | undefined, id: string, to: string, render: () => Promise<RenderedMessage>): Promise<Outcome> {
-    const row = await opts.prisma.notification.findUnique({ where: { id } });
+  async function sendOnce(job: Job, token: string | undefined, id: string, to: string, render: () => Promise<RenderedMessage>, known?: NotificationRow | null): Promise<Outcome> {
+    // The caller may just have read the row (one query fewer per message); otherwise read it here.
+    const row = known ?? (await opts.prisma.notification.findUnique({ where: { id } }));
     if (!row) throw new UnrecoverableError(`notification ${id} has no row`);
     if (row.status === 'sent') return { skipped: 'already sent' };
     if (row.status === 'digest' || row.status === 'digested') return { skipped: 'delivered by digest' };
@@ -153,7 +155,7 @@ export function startNotificationWorker(opts: NotifierOptions): Worker {
 
   async function deliverNotification(job: Job, token: string | undefined): Promise<Outcome> {
     const payload = ZNotificationJob.parse(job.data);
-    const row = await opts.prisma.notification.findUnique({ where: { id: payload.notificationId }, select: { id: true } });
+    let row: NotificationRow | null = await opts.prisma.notification.findUnique({ where: { id: payload.notificationId } });
     if (!row) {
       // Jobs added before their row (invitations) find it a moment later; one that never gets a row is recorded here.
       if (Date.now() - job.timestamp < READ_MODEL_WAIT_MS) return postpone(job, token, READ_MODEL_RETRY_MS);
@@ -161,6 +163,7 @@ export function startNotificationWorker(opts: NotifierOptions): Worker {
         data: [{ id: payload.notificationId, kind: payload.kind, recipient: payload.recipient.email, userId: payload.recipient.userId, status: 'queued', payload: { ...payload, data: {} } as unknown as Prisma.InputJsonValue }],
         skipDuplicates: true,
       });
+      row = null;
     }
     return sendOnce(job, token, payload.notificationId, payload.recipient.email, async () => {
       const locale: Locale = payload.recipient.locale;
@@ -170,7 +173,7 @@ export function startNotificationWorker(opts: NotifierOptions): Worker {
       if (early && Date.now() - job.timestamp < READ_MODEL_WAIT_MS) return postpone(job, token, READ_MODEL_RETRY_MS);
       const preferences = DIGEST_CAPABLE_KINDS.has(payload.kind) && payload.recipient.userId ? preferencesUrl(opts.appUrl, await linkToken(payload.recipient.userId)) : undefined;
       return renderMessage(payload, { appUrl: opts.appUrl, ...context, preferencesUrl: preferences });
-    });
+    }, row);
   }
 
   async function deliverDigest(job: Job, token: string | undefined): Promise<Outcome> {

@@ -1,4 +1,4 @@
-import type { ProgrammeState } from '../domain/programme-state';
+import type { StepState } from '../domain/programme-state';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { TemplateStore } from '../activities/templates';
 import type { Locale } from './catalogue';
@@ -23,12 +23,17 @@ export async function describeStep(
   ref: { programmeId: string; stepKey?: string; phaseKey?: string },
   locale: Locale,
 ): Promise<StepContext> {
-  const row = await prisma.programme.findUnique({ where: { id: ref.programmeId }, select: { templateKey: true, templateVersion: true, state: true } });
-  if (!row) return { found: false };
-  const template = await templates.loadTemplateVersion(row.templateKey, row.templateVersion).catch(() => undefined);
-  const state = row.state as unknown as ProgrammeState;
   const stepKey = ref.stepKey?.split('@')[0];
-  const step = stepKey ? state.steps.find((s) => s.key === stepKey) : undefined;
+  // Only the step's part of the state, picked out by PostgreSQL: reading and parsing the whole state
+  // (several KiB) for every message was a visible share of the notifier's time (docs/performance.md).
+  const rows = await prisma.$queryRaw<{ template_key: string; template_version: number; step: Pick<StepState, 'phaseKey' | 'dueAt' | 'status'> | null }[]>`
+    SELECT p.template_key, p.template_version,
+           (SELECT jsonb_build_object('phaseKey', s->'phaseKey', 'dueAt', s->'dueAt', 'status', s->'status') FROM jsonb_array_elements(p.state->'steps') s WHERE s->>'key' = ${stepKey ?? null} LIMIT 1) AS step
+    FROM programmes p WHERE p.id = ${ref.programmeId}`;
+  const row = rows[0];
+  if (!row) return { found: false };
+  const template = await templates.loadTemplateVersion(row.template_key, row.template_version).catch(() => undefined);
+  const step = stepKey && row.step ? { phaseKey: row.step.phaseKey, dueAt: row.step.dueAt ?? undefined, status: row.step.status } : undefined;
   const phaseKey = ref.phaseKey ?? step?.phaseKey;
   const phase = template?.phases.find((p) => p.key === phaseKey);
   const stepDefinition = stepKey ? phase?.steps.find((s) => s.key === stepKey) ?? template?.phases.flatMap((p) => p.steps).find((s) => s.key === stepKey) : undefined;
