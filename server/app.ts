@@ -86,10 +86,29 @@ function asAppError(err: unknown): AppError | undefined {
   if (e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported') return new AppError('unsupported_media_type', 'Unsupported body encoding.');
   if (err instanceof URIError || (e?.status === 400 && e.expose !== false)) return new AppError('bad_request', 'Malformed request (bad encoding in the URL or body).');
   const code = (err as { code?: string })?.code;
+  if (isDatabaseUnavailable(err)) return new AppError('dependency_unavailable', 'The database is unavailable for a moment; retry shortly.', undefined, 5);
   if (code === 'ECONNREFUSED' || (err as Error)?.name === 'MaxRetriesPerRequestError' || /Connection is closed|Stream isn't writeable|enableOfflineQueue|Can't reach database|connect ECONNREFUSED|Connection terminated/i.test(String((err as Error)?.message))) {
     return new AppError('dependency_unavailable', 'A service the API depends on is unavailable; retry shortly.', undefined, 5);
   }
   return undefined;
+}
+
+/** Prisma connection errors (P1001 unreachable, P1002/P1008 timeouts, P1017 closed, P2024 pool timeout). */
+const PRISMA_UNAVAILABLE = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
+const DRIVER_UNAVAILABLE = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections']);
+
+/**
+ * PostgreSQL away, stopping or starting (found by the PostgreSQL outage drill): Prisma reports it
+ * through its own codes or, for raw queries and mid-query cuts, through the driver adapter's
+ * cause (SQLSTATE class 08 connection exception, 57P01-57P03 shutdown/start-up, 53300).
+ */
+function isDatabaseUnavailable(err: unknown): boolean {
+  const e = err as { code?: string; meta?: { driverAdapterError?: { cause?: { kind?: string; code?: string } } } };
+  if (typeof e?.code === 'string' && PRISMA_UNAVAILABLE.has(e.code)) return true;
+  const cause = e?.meta?.driverAdapterError?.cause;
+  if (!cause) return false;
+  if (cause.kind && DRIVER_UNAVAILABLE.has(cause.kind)) return true;
+  return cause.kind === 'postgres' && typeof cause.code === 'string' && (cause.code.startsWith('08') || /^57P0[123]$/.test(cause.code) || cause.code === '53300');
 }
 
 function renderReferencePage(doc: ReturnType<typeof buildOpenApi>): string {

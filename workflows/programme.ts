@@ -14,6 +14,7 @@ import {
   defineSignal,
   defineUpdate,
   getExternalWorkflowHandle,
+  isCancellation,
   patched,
   proxyActivities,
   proxyLocalActivities,
@@ -80,8 +81,13 @@ const local = proxyLocalActivities<ProgrammeActivities>({ startToCloseTimeout: '
  * marker is). Same retry policy as the activity; it is idempotent and order-proof.
  */
 const localProjection = proxyLocalActivities<ProgrammeActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
+  // Bounded well inside one workflow task (10 s, heartbeat at 8 s): a local activity that outlives
+  // its workflow task made the history unreplayable (PostgreSQL outage drill, TMPRL1100 on a
+  // TimerStarted). Past this, the regular activity below takes over with the server's retries.
+  startToCloseTimeout: '5 seconds',
+  scheduleToCloseTimeout: '5 seconds',
+  // (maximumAttempts is what bounds it: the SDK kept retrying past scheduleToCloseTimeout.)
+  retry: { initialInterval: '500 milliseconds', maximumInterval: '2 seconds', backoffCoefficient: 2, maximumAttempts: 4 },
 });
 
 /** Histories stay well under Temporal's 51,200-event cap (warning at 10,240). */
@@ -125,8 +131,17 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
     const version = state.version;
     const projection = { template: { key: template.key, version: template.version }, state };
     // Patched so that runs recorded with the projection as a regular activity still replay.
-    if (patched('projection-local-activity')) await localProjection.projectProgramme(projection);
-    else await activities.projectProgramme(projection);
+    if (patched('projection-local-activity')) {
+      try {
+        await localProjection.projectProgramme(projection);
+      } catch (err) {
+        // PostgreSQL away or slow: the regular activity retries on the server for as long as it takes.
+        // (A failed local activity does not always arrive as an ActivityFailure: anything but a
+        // cancellation falls back, or the failure would fail the whole programme.)
+        if (isCancellation(err)) throw err;
+        await activities.projectProgramme(projection);
+      }
+    } else await activities.projectProgramme(projection);
     projectedVersion = Math.max(projectedVersion, version);
     const projected = new Set(events.map((e) => e.seq));
     state.pendingEvents = state.pendingEvents.filter((e) => !projected.has(e.seq));
