@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import express, { type Express } from 'express';
 
@@ -16,14 +16,23 @@ const NOT_BUILT_PAGE = `<!doctype html><html lang="fr"><head><meta charset="utf-
  */
 export function mountWebApp(app: Express, distDir = WEB_DIST_DIR): void {
   const indexPath = path.join(distDir, 'index.html');
-  const built = existsSync(indexPath);
-  if (built) app.use('/assets', express.static(path.join(distDir, 'assets'), { immutable: true, maxAge: '365d', index: false, fallthrough: false }));
-  const indexHtml = built ? readFileSync(indexPath, 'utf8') : NOT_BUILT_PAGE;
+  app.use('/assets', express.static(path.join(distDir, 'assets'), { immutable: true, maxAge: '365d', index: false, fallthrough: false }));
+  // Re-read when the build changes (a rebuild while the server runs renames every asset).
+  let cached: { mtimeMs: number; html: string } | undefined;
+  const currentIndex = (): string => {
+    try {
+      const { mtimeMs } = statSync(indexPath);
+      if (cached?.mtimeMs !== mtimeMs) cached = { mtimeMs, html: readFileSync(indexPath, 'utf8') };
+      return cached.html;
+    } catch {
+      return NOT_BUILT_PAGE;
+    }
+  };
   app.use((req, res, next) => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || req.path.startsWith('/api/') || req.path === '/metrics' || req.path === '/healthz') return next();
     // Browsers navigating send text/html; API clients asking for a wrong path still get a 404 problem.
     if (!req.get('Accept')?.includes('text/html')) return next();
     res.setHeader('Cache-Control', 'no-cache');
-    res.type('html').send(indexHtml);
+    res.type('html').send(currentIndex());
   });
 }

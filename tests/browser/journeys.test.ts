@@ -83,7 +83,7 @@ describe('web UI journeys (Chromium)', () => {
     expect(new URL(managerPage.page.url()).pathname).toBe('/tableau-de-bord');
     await managerPage.page.goto(`/tableau-de-bord?modele=${templateKey}`);
     // Marks this document: if the page were reloaded later, the marker would be gone.
-    await managerPage.page.evaluate(() => ((window as unknown as { journeyMarker: string }).journeyMarker = 'still the same page'));
+    await managerPage.page.evaluate(() => ((globalThis as unknown as { journeyMarker: string }).journeyMarker = 'still the same page'));
     await expect(healthRow(managerPage).locator('[data-rag]').getAttribute('data-rag')).resolves.toBe('amber');
     await expect(healthRow(managerPage).textContent()).resolves.toMatch(/À surveiller.*dans moins de 7 jours/);
     expect(await accessibilityProblems(managerPage.page)).toEqual([]);
@@ -146,8 +146,45 @@ describe('web UI journeys (Chromium)', () => {
   it('manager: the dashboard left open since the start has turned green by itself (live updates, no reload)', async () => {
     await waitFor('the open dashboard to show the programme green', async () => (await healthRow(managerPage).locator('[data-rag]').getAttribute('data-rag')) === 'green', 30_000);
     await expect(healthRow(managerPage).textContent()).resolves.toMatch(/Dans les temps.*Aucune étape en retard/);
-    await expect(managerPage.page.evaluate(() => (window as unknown as { journeyMarker?: string }).journeyMarker)).resolves.toBe('still the same page');
+    await expect(managerPage.page.evaluate(() => (globalThis as unknown as { journeyMarker?: string }).journeyMarker)).resolves.toBe('still the same page');
     await expect(managerPage.page.getByTestId('rag-count-green').textContent()).resolves.toMatch(/^1/);
+    // The same dashboard on a phone: no horizontal scrolling of the page (wide tables scroll inside their frame).
+    const phone = await open(PHONE);
+    await signIn(phone.page, manager.email, manager.password);
+    await phone.page.getByTestId('health-table').waitFor();
+    expect(await overflowsHorizontally(phone.page)).toBe(false);
     expect(managerPage.problems).toEqual([]);
+  });
+
+  it('a newcomer accepts an invitation with the keyboard alone, switches to English, signs out, and a wrong password is explained', async () => {
+    const admin = await createUser(h, 'admin');
+    const email = `invite-${Date.now()}@partenaire.test`;
+    const created = await apiClient(h.apiUrl).post('/api/v1/users', { email, name: 'Formatrice invitée', role: 'partner', organisationId: partner.organisationId }, admin.token);
+    expect(created.status).toBe(201);
+    const w = await open();
+    await w.page.goto(new URL(created.body.invitation.url).pathname);
+    await w.page.getByRole('heading', { level: 1, name: 'Bienvenue sur Jalons' }).waitFor();
+    expect(await accessibilityProblems(w.page)).toEqual([]);
+    const password = 'un-mot-de-passe-bien-long';
+    await w.page.getByLabel('Nouveau mot de passe (12 caractères au moins)').focus();
+    await w.page.keyboard.type(password);
+    await w.page.keyboard.press('Tab');
+    await w.page.keyboard.type(`${password}!`);
+    await w.page.keyboard.press('Enter');
+    await w.page.getByRole('alert').filter({ hasText: 'Les deux mots de passe ne sont pas identiques.' }).waitFor();
+    await w.page.keyboard.press('Backspace');
+    await w.page.keyboard.press('Enter');
+    await w.page.waitForURL((url) => url.pathname === '/taches');
+    await w.page.getByRole('heading', { level: 1, name: 'Mes tâches' }).waitFor();
+
+    await w.page.getByLabel('Langue').first().selectOption('en');
+    await w.page.getByRole('heading', { level: 1, name: 'My tasks' }).waitFor();
+    await w.page.getByRole('button', { name: 'Sign out' }).click();
+    await w.page.waitForURL((url) => url.pathname === '/connexion');
+    await w.page.getByLabel('E-mail address').fill(email);
+    await w.page.getByLabel('Password').fill('not-the-password');
+    await w.page.getByRole('button', { name: 'Sign in' }).click();
+    await w.page.getByRole('alert').filter({ hasText: 'Wrong credentials or expired session: please sign in.' }).waitFor();
+    expect(w.problems.filter((p) => !p.includes('401'))).toEqual([]);
   });
 });

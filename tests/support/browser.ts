@@ -48,9 +48,10 @@ export async function signIn(page: Page, email: string, password: string): Promi
 /** axe-core's serious and critical findings on the current page (contrast, labels, roles, names). */
 export async function accessibilityProblems(page: Page): Promise<string[]> {
   await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  // Runs in the page; the test code is compiled without DOM types, hence the narrow casts.
   const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] }> } }).axe;
-    const result = await axe.run(document, { resultTypes: ['violations'] });
+    const page = globalThis as unknown as { document: unknown; axe: { run: (ctx: unknown, opts: object) => Promise<{ violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] }> } };
+    const result = await page.axe.run(page.document, { resultTypes: ['violations'] });
     return result.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
   });
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.targets.join(', ')}`);
@@ -58,5 +59,8 @@ export async function accessibilityProblems(page: Page): Promise<string[]> {
 
 /** True when the page is wider than its viewport (content cut off on a phone). */
 export function overflowsHorizontally(page: Page): Promise<boolean> {
-  return page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+  return page.evaluate(() => {
+    const page = globalThis as unknown as { innerWidth: number; document: { documentElement: { scrollWidth: number } } };
+    return page.document.documentElement.scrollWidth > page.innerWidth + 1;
+  });
 }

@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import type { ReactNode } from 'react';
+import { lazy, Suspense, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, NavLink, Route, Routes, useLocation } from 'react-router-dom';
 import { api, unwrap } from './api/client';
@@ -9,16 +9,18 @@ import { changeLocale, LOCALES, type Locale } from './i18n';
 import { useLiveUpdates } from './lib/live-updates';
 import { homePathFor, isSteward, useSession, type Me } from './lib/session';
 import { AcceptInvitationPage } from './pages/accept-invitation';
-import { DashboardPage } from './pages/dashboard';
 import { MyTasksPage } from './pages/my-tasks';
 import { PreferencesPage } from './pages/preferences';
-import { ProgrammePage } from './pages/programme';
 import { ProgrammesPage } from './pages/programmes';
 import { SignInPage } from './pages/sign-in';
 import { StartProgrammePage } from './pages/start-programme';
 import { StepPage } from './pages/step';
 import { TemplatePage } from './pages/template';
 import { TemplatesPage } from './pages/templates';
+
+// Charts and the Gantt chart weigh most of the bundle: loaded with the screens that use them.
+const DashboardPage = lazy(() => import('./pages/dashboard').then((m) => ({ default: m.DashboardPage })));
+const ProgrammePage = lazy(() => import('./pages/programme').then((m) => ({ default: m.ProgrammePage })));
 
 export function App() {
   return (
@@ -146,7 +148,9 @@ function Shell({ me, children }: { me: Me; children: ReactNode }) {
         </div>
       </header>
       <main id="contenu" tabIndex={-1}>
-        <ErrorBoundary resetKey={location.pathname}>{children}</ErrorBoundary>
+        <ErrorBoundary resetKey={location.pathname}>
+          <Suspense fallback={<Skeleton lines={8} height="24rem" />}>{children}</Suspense>
+        </ErrorBoundary>
       </main>
     </div>
   );

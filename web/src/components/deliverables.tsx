@@ -7,9 +7,21 @@ import { formatBytes, formatDateTime } from '../lib/format';
 import { deliverableFileUrl, type DeliverableView, type StepView } from '../lib/programme-data';
 import { Notice, ProblemMessage, StatusBadge } from './ui';
 
-export function DeliverableList({ programmeId, step, canReview }: { programmeId: string; step: StepView; canReview: boolean }) {
+/** `compact`: one line per deliverable (the programme table); reviews happen on the step page. */
+export function DeliverableList({ programmeId, step, canReview, compact = false }: { programmeId: string; step: StepView; canReview: boolean; compact?: boolean }) {
   const { t } = useTranslation();
   if (step.deliverables.length === 0) return <p className="muted">{t('step.noDeliverables')}</p>;
+  if (compact) {
+    return (
+      <ul className="deliverables compact">
+        {step.deliverables.map((d) => (
+          <li key={d.id} data-testid="deliverable">
+            <span>{d.title}</span> <StatusBadge status={d.status} />
+          </li>
+        ))}
+      </ul>
+    );
+  }
   return (
     <ul className="deliverables">
       {step.deliverables.map((d) => (

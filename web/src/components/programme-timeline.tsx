@@ -50,7 +50,7 @@ export function ProgrammeTimeline({ programme }: { programme: ProgrammeView }) {
       infinite_padding: false,
       popup_on: 'hover',
       scroll_to: 'today',
-      container_height: 'auto',
+      container_height: tasks.length * 36 + 110,
       bar_height: 22,
       padding: 14,
     });

@@ -194,6 +194,8 @@ export const en: Catalogue = {
     done: 'Saved.',
     openStep: 'Open the step',
     milestones: 'Milestones reached',
+    review: 'To review',
+    showAllEvents: 'Show all {{count}} events',
     today: 'Today',
   },
   dashboard: {

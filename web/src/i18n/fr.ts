@@ -204,6 +204,8 @@ export const fr = {
     done: 'Action enregistrée.',
     openStep: 'Ouvrir l’étape',
     milestones: 'Jalons atteints',
+    review: 'À examiner',
+    showAllEvents: 'Afficher les {{count}} événements',
     today: 'Aujourd’hui',
   },
   dashboard: {

@@ -114,8 +114,8 @@ export function DashboardPage() {
               <thead>
                 <tr>
                   <th scope="col">{t('dashboard.programme')}</th>
-                  <th scope="col">{t('dashboard.template')}</th>
-                  <th scope="col">{t('dashboard.status')}</th>
+                  <th scope="col" className="hide-narrow">{t('dashboard.template')}</th>
+                  <th scope="col" className="hide-narrow">{t('dashboard.status')}</th>
                   <th scope="col">{t('dashboard.rag')}</th>
                   <th scope="col">{t('dashboard.rule')}</th>
                 </tr>
@@ -126,8 +126,8 @@ export function DashboardPage() {
                     <th scope="row">
                       <Link to={`/programmes/${h.programmeId}`}>{h.title}</Link>
                     </th>
-                    <td>{h.templateKey}</td>
-                    <td>
+                    <td className="hide-narrow">{h.templateKey}</td>
+                    <td className="hide-narrow">
                       <StatusBadge status={h.status} />
                     </td>
                     <td>
@@ -181,6 +181,7 @@ export function DashboardPage() {
             ) : (
               <div className="columns">
                 <IndicatorChart points={data.indicators.map((i) => ({ label: `${i.name} — ${i.programmeTitle.slice(0, 40)}`, actual: i.actual, target: i.target }))} />
+                <div className="table-wrap">
                 <table>
                   <thead>
                     <tr>
@@ -201,6 +202,7 @@ export function DashboardPage() {
                     ))}
                   </tbody>
                 </table>
+                </div>
               </div>
             )}
           </section>

@@ -134,9 +134,27 @@ export function ProgrammePage({ me }: { me: Me }) {
 
       <section aria-labelledby="audit">
         <h2 id="audit">{t('programme.audit')}</h2>
-        {events.isPending ? <Skeleton lines={3} /> : events.error ? <ProblemMessage error={events.error} /> : <EventList events={[...(events.data?.items ?? [])].reverse()} empty={t('programme.noAudit')} />}
+        {events.isPending ? <Skeleton lines={3} /> : events.error ? <ProblemMessage error={events.error} /> : <AuditTrail events={events.data?.items ?? []} />}
       </section>
     </article>
+  );
+}
+
+const AUDIT_PREVIEW = 15;
+
+function AuditTrail({ events }: { events: Parameters<typeof EventList>[0]['events'] }) {
+  const { t } = useTranslation();
+  const [all, setAll] = useState(false);
+  const newestFirst = [...events].reverse();
+  return (
+    <>
+      <EventList events={all ? newestFirst : newestFirst.slice(0, AUDIT_PREVIEW)} empty={t('programme.noAudit')} />
+      {!all && newestFirst.length > AUDIT_PREVIEW && (
+        <button type="button" onClick={() => setAll(true)}>
+          {t('programme.showAllEvents', { count: newestFirst.length })}
+        </button>
+      )}
+    </>
   );
 }
 
@@ -243,7 +261,12 @@ function StepRow({ programme, step, steward, names }: { programme: ProgrammeView
         {steward && step.status !== 'completed' && step.status !== 'cancelled' && programme.status === 'active' && <ExtendDueForm programmeId={programme.id} step={step} />}
       </td>
       <td>
-        <DeliverableList programmeId={programme.id} step={step} canReview={steward} />
+        <DeliverableList programmeId={programme.id} step={step} canReview={false} compact />
+        {steward && step.deliverables.some((d) => d.status === 'submitted') && (
+          <Link to={`/programmes/${programme.id}/etapes/${encodeURIComponent(step.key)}`} className="small">
+            {t('programme.review')}
+          </Link>
+        )}
       </td>
     </tr>
   );
