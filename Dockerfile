@@ -27,6 +27,9 @@ COPY . .
 # The Prisma client is generated into generated/prisma (git-ignored), so build it here.
 RUN PRISMA_SCHEMA_ENGINE_BINARY=/app/scripts/no-schema-engine.sh npx prisma generate
 
+# The web UI, built into web/dist (git-ignored) and served by the API role.
+RUN NODE_ENV=production npx vite build --config web/vite.config.mts --logLevel warn
+
 # HOST: infra/config.ts binds 127.0.0.1 by default, unreachable through a published port.
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
