@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { fr as mailFr } from '../../notifier/catalogues/fr';
 import { STATUS_BY_CODE } from '../../server/errors';
 import { en } from '../../web/src/i18n/en';
 import { fr } from '../../web/src/i18n/fr';
@@ -14,6 +15,10 @@ describe('web UI contract with the API', () => {
     const codes = Object.keys(STATUS_BY_CODE).sort();
     expect(Object.keys(fr.errors.codes).sort()).toEqual(codes);
     expect(Object.keys(en.errors.codes).sort()).toEqual(codes);
+  });
+
+  it('names every kind of notification the notifier sends', () => {
+    expect(Object.keys(fr.notificationKinds).sort()).toEqual(Object.keys(mailFr.kinds).sort());
   });
 
   it('has the same keys in every language, none empty', () => {

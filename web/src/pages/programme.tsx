@@ -363,7 +363,8 @@ function EnrolForm({ programme, organisations }: { programme: ProgrammeView; org
 }
 
 function NotificationsSection({ programmeId }: { programmeId: string }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const label = (group: 'notificationKinds' | 'notificationStatus', key: string) => (i18n.exists(`${group}.${key}`) ? t(`${group}.${key}` as 'notificationKinds.assignment') : key);
   const notifications = useQuery({ queryKey: ['programme', programmeId, 'notifications'], queryFn: () => unwrap(api.GET('/api/v1/programmes/{id}/notifications', { params: { path: { id: programmeId }, query: { limit: 50 } } })) });
   const items = notifications.data?.items ?? [];
   return (
@@ -390,9 +391,9 @@ function NotificationsSection({ programmeId }: { programmeId: string }) {
               {items.map((n) => (
                 <tr key={n.id}>
                   <td>{formatDateTime(n.sentAt ?? n.queuedAt)}</td>
-                  <td>{n.kind}</td>
+                  <td>{label('notificationKinds', n.kind)}</td>
                   <td>{n.recipient}</td>
-                  <td>{n.status}</td>
+                  <td>{label('notificationStatus', n.status)}</td>
                 </tr>
               ))}
             </tbody>
