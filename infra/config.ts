@@ -45,3 +45,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   return { ...parsed.data, dataDir: path.resolve(parsed.data.DATA_DIR) };
 }
+
+/**
+ * The environment for a child process that this one starts with its own settings (the load
+ * script's installation): this process's environment with the given variables replaced.
+ */
+export function childEnv(overrides: Record<string, string>): NodeJS.ProcessEnv {
+  return { ...process.env, ...overrides };
+}

@@ -1,0 +1,442 @@
+/**
+ * `npm run load [-- --duration=300 --partners=200 --managers=5 --think=5000-25000 --out=FILE --keep]`
+ *
+ * A bounded load run against an installation of its own, on loopback only. It starts
+ * `tsx scripts/start.ts` (exactly what `npm start` runs: embedded Temporal, PostgreSQL, Redis,
+ * SMTP catcher, then API, Temporal worker and notifier in one process) with a fresh DATA_DIR
+ * under data/load-<time>/ and free ports, seeds one programme per partner, then for
+ * `--duration` seconds (default 300) `--partners` simulated partners (default 200) look at their
+ * tasks, upload small deliverables and complete their steps, each with a think time drawn from
+ * `--think` (ms), while `--managers` managers (default 5) poll the dashboard and the programme
+ * list. Then it stops by itself and checks, against each workflow's own query state, that no
+ * acknowledged action was lost or applied twice and that the read model caught up; it prints
+ * latency percentiles per operation and writes everything to data/load-results/<time>.json
+ * (or `--out`).
+ * Exit code 1 when any answer was a 5xx or any action was lost or doubled.
+ * Everything it started is stopped at the end; `--keep` keeps the installation's data directory.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
+import type { ProgrammeState } from '../domain/programme-state';
+import type { TemplateInput } from '../domain/template-schema';
+import { childEnv } from '../infra/config';
+import { findFreePort } from '../infra/ports';
+import { killTree } from '../infra/process-tree';
+import { createPrisma, type PrismaClient } from '../infra/prisma';
+import { seedTemplates } from '../infra/runtime';
+import { hashPassword } from '../server/auth';
+import { programmeStateQuery } from '../workflows/programme';
+
+const root = path.resolve(__dirname, '..');
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+function argument(name: string): string | undefined {
+  const prefix = `--${name}=`;
+  return process.argv.find((a) => a.startsWith(prefix))?.slice(prefix.length);
+}
+function positiveInt(name: string, fallback: number): number {
+  const raw = argument(name);
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive integer (got "${raw}")`);
+  return n;
+}
+
+const DURATION_S = positiveInt('duration', 300);
+const PARTNERS = positiveInt('partners', 200);
+const MANAGERS = positiveInt('managers', 5);
+const [THINK_MIN, THINK_MAX] = (argument('think') ?? '5000-25000').split('-').map(Number) as [number, number];
+const KEEP = process.argv.includes('--keep');
+const DELIVERABLE_STEPS = 20;
+const PLAIN_STEPS = 25;
+const REQUEST_TIMEOUT_MS = 60_000;
+
+/** One phase of steps a partner can take in any order: some need a file first. */
+function loadTemplate(): TemplateInput {
+  return {
+    key: 'load-partner-work',
+    version: 1,
+    name: { fr: 'Charge : travaux partenaire', en: 'Load: partner work' },
+    phases: [
+      {
+        key: 'work',
+        name: { fr: 'Travaux', en: 'Work' },
+        steps: [
+          ...Array.from({ length: DELIVERABLE_STEPS }, (_, i) => ({
+            key: `deliver-${i + 1}`,
+            name: { fr: `Livrable ${i + 1}`, en: `Deliverable ${i + 1}` },
+            assignee: { kind: 'slot' as const, slot: 'partner' },
+            deliverables: [{ kind: 'doc', label: { fr: 'Document', en: 'Document' }, min: 1, acceptance: false }],
+          })),
+          ...Array.from({ length: PLAIN_STEPS }, (_, i) => ({ key: `task-${i + 1}`, name: { fr: `Tâche ${i + 1}`, en: `Task ${i + 1}` }, assignee: { kind: 'slot' as const, slot: 'partner' } })),
+        ],
+      },
+    ],
+  };
+}
+
+// ------------------------------------------------------------------ measurements
+
+interface Sample {
+  op: string;
+  status: number;
+  ms: number;
+}
+const samples: Sample[] = [];
+let inFlight = 0;
+
+async function call(base: string, op: string, method: string, url: string, token: string, body?: { json?: unknown; form?: FormData }, idempotencyKey?: string): Promise<{ status: number; body: any }> {
+  const headers: Record<string, string> = { Authorization: `Bearer ${token}` };
+  if (body?.json !== undefined) headers['Content-Type'] = 'application/json';
+  if (idempotencyKey) headers['Idempotency-Key'] = idempotencyKey;
+  const started = performance.now();
+  inFlight++;
+  try {
+    const res = await fetch(`${base}${url}`, { method, headers, body: body?.form ?? (body?.json === undefined ? undefined : JSON.stringify(body.json)), signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    const text = await res.text();
+    samples.push({ op, status: res.status, ms: performance.now() - started });
+    let parsed: unknown;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = text;
+    }
+    return { status: res.status, body: parsed };
+  } catch {
+    // No answer (timeout or cut connection): counted apart, outcome unknown.
+    samples.push({ op, status: 0, ms: performance.now() - started });
+    return { status: 0, body: undefined };
+  } finally {
+    inFlight--;
+  }
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+// ------------------------------------------------------------------ the installation under load
+
+interface Installation {
+  child: ChildProcess;
+  dataDir: string;
+  apiUrl: string;
+  endpoints: { TEMPORAL_ADDRESS: string; DATABASE_URL: string };
+  stop(): Promise<void>;
+}
+
+async function startInstallation(stamp: string): Promise<Installation> {
+  const dataDir = path.join(root, 'data', `load-${stamp}`);
+  fs.mkdirSync(dataDir, { recursive: true });
+  const port = await findFreePort(0);
+  const log = fs.openSync(path.join(dataDir, 'start.log'), 'a');
+  const child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['scripts/start.ts'], {
+    cwd: root,
+    // Its own embedded services whatever the environment points at; backups off; loopback only.
+    env: childEnv({ DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', TEMPORAL_ADDRESS: '', DATABASE_URL: '', REDIS_URL: '', SMTP_URL: '', APP_URL: '', BACKUP_INTERVAL_HOURS: '0', LOG_LEVEL: 'warn', NODE_ENV: 'development' }),
+    stdio: ['ignore', log, log],
+  });
+  fs.closeSync(log);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const apiUrl = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    const ready = fs.existsSync(path.join(dataDir, 'endpoints.json')) && (await fetch(`${apiUrl}/healthz`, { signal: AbortSignal.timeout(5000) }).then((r) => r.status === 200, () => false));
+    if (ready) break;
+    if (child.exitCode !== null) throw new Error(`the installation exited:\n${fs.readFileSync(path.join(dataDir, 'start.log'), 'utf8')}`);
+    if (Date.now() > deadline) throw new Error('the installation did not become healthy within 300 s');
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const endpoints = JSON.parse(fs.readFileSync(path.join(dataDir, 'endpoints.json'), 'utf8')) as Installation['endpoints'];
+  return {
+    child,
+    dataDir,
+    apiUrl,
+    endpoints,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        // What Ctrl-C on `npm start` does; a hard stop if it takes more than a minute.
+        child.kill('SIGINT');
+        const timer = setTimeout(() => void killTree(child), 60_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      if (!KEEP) fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+// ------------------------------------------------------------------ actors
+
+interface Partner {
+  index: number;
+  token: string;
+  organisationId: string;
+  programmeId: string;
+  /** Acknowledged (2xx) actions, by step: the deliverable ids and the completion's key. */
+  uploads: Map<string, string[]>;
+  completed: Map<string, string>;
+  /** Actions whose outcome the partner never learnt (no answer, 5xx). */
+  unknown: number;
+  todo: string[];
+}
+
+async function seed(prisma: PrismaClient, apiUrl: string): Promise<{ coordinator: string; managers: string[]; partners: Partner[] }> {
+  await seedTemplates(prisma, [loadTemplate()]);
+  const password = `load-${randomBytes(9).toString('base64url')}`;
+  const passwordHash = await hashPassword(password);
+  const login = async (email: string) => {
+    const res = await fetch(`${apiUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password }) });
+    if (res.status !== 200) throw new Error(`login ${email}: ${res.status} ${await res.text()}`);
+    return ((await res.json()) as { token: string }).token;
+  };
+  const user = async (role: 'coordinator' | 'manager' | 'partner', n: number, organisationId?: string) => {
+    const id = `usr_${randomUUID()}`;
+    const email = `${role}-${n}@load.jalons.local`;
+    await prisma.user.create({ data: { id, email, name: `${role} ${n}`, role, organisationId: organisationId ?? null, passwordHash } });
+    return login(email);
+  };
+  const coordinator = await user('coordinator', 0);
+  const managers: string[] = [];
+  for (let i = 0; i < MANAGERS; i++) managers.push(await user('manager', i));
+  const partners: Partner[] = [];
+  for (let i = 0; i < PARTNERS; i++) {
+    const organisationId = `org_${randomUUID()}`;
+    await prisma.organisation.create({ data: { id: organisationId, name: `Partenaire ${i}`, kind: 'training-organisation' } });
+    const token = await user('partner', i, organisationId);
+    const todo = [...Array.from({ length: DELIVERABLE_STEPS }, (_, k) => `deliver-${k + 1}`), ...Array.from({ length: PLAIN_STEPS }, (_, k) => `task-${k + 1}`)].sort(() => Math.random() - 0.5);
+    partners.push({ index: i, token, organisationId, programmeId: '', uploads: new Map(), completed: new Map(), unknown: 0, todo });
+  }
+  // One programme per partner, started four at a time as a coordinator would (not measured).
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      while (next < partners.length) {
+        const p = partners[next++]!;
+        for (let attempt = 0; ; attempt++) {
+          const res = await call(apiUrl, 'seed:start-programme', 'POST', '/api/v1/programmes', coordinator, { json: { templateKey: 'load-partner-work', title: `Travaux du partenaire ${p.index}`, startDate: new Date().toISOString().slice(0, 10), params: { slots: { partner: p.organisationId } } } }, `start-${p.index}`);
+          if (res.status === 201) {
+            p.programmeId = res.body.id;
+            break;
+          }
+          if (attempt >= 5) throw new Error(`starting programme ${p.index}: ${res.status} ${JSON.stringify(res.body)}`);
+          await new Promise((r) => setTimeout(r, 2000));
+        }
+      }
+    }),
+  );
+  return { coordinator, managers, partners };
+}
+
+const think = () => new Promise((r) => setTimeout(r, THINK_MIN + Math.random() * (THINK_MAX - THINK_MIN)));
+const PDF_BODY = '%PDF-1.7\nCompte rendu de test de charge\n';
+
+/** Sends one action until it gets an answer other than "no answer"/5xx (same Idempotency-Key), or until the run ends. */
+async function act(p: Partner, send: (key: string) => Promise<{ status: number; body: any }>, stopAt: number): Promise<{ status: number; body: any } | undefined> {
+  const key = randomUUID();
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const res = await send(key);
+    if (res.status !== 0 && res.status < 500) return res;
+    if (Date.now() > stopAt + 60_000) break;
+    await new Promise((r) => setTimeout(r, 1000 * (attempt + 1)));
+  }
+  p.unknown++;
+  return undefined;
+}
+
+async function runPartner(base: string, p: Partner, stopAt: number): Promise<void> {
+  // Spread the first actions over the first think period.
+  await new Promise((r) => setTimeout(r, Math.random() * THINK_MAX));
+  while (Date.now() < stopAt && p.todo.length) {
+    await call(base, 'GET /tasks', 'GET', '/api/v1/tasks?limit=20', p.token);
+    if (Math.random() < 0.2) await call(base, 'GET /programmes/:id', 'GET', `/api/v1/programmes/${p.programmeId}`, p.token);
+    await think();
+    if (Date.now() >= stopAt) break;
+    const stepKey = p.todo[0]!;
+    const url = `/api/v1/programmes/${p.programmeId}/steps/${stepKey}`;
+    let deliverableIds: string[] | undefined;
+    if (stepKey.startsWith('deliver-')) {
+      deliverableIds = p.uploads.get(stepKey);
+      if (!deliverableIds) {
+        const bytes = Buffer.concat([Buffer.from(PDF_BODY), randomBytes(2048 + Math.floor(Math.random() * 30_000)), Buffer.from('\n%%EOF\n')]);
+        const res = await act(p, (key) => {
+          const form = new FormData();
+          form.append('title', `Livrable ${stepKey}`);
+          form.append('kind', 'doc');
+          form.append('file', new Blob([bytes], { type: 'application/pdf' }), `${stepKey}.pdf`);
+          return call(base, 'POST deliverable (upload)', 'POST', `${url}/deliverables`, p.token, { form }, key);
+        }, stopAt);
+        if (res?.status === 201) p.uploads.set(stepKey, [res.body.id]);
+        else if (res) throw new Error(`partner ${p.index} upload ${stepKey}: ${res.status} ${JSON.stringify(res.body)}`);
+        continue; // completing the step is the partner's next action
+      }
+    }
+    let completionKey = '';
+    const res = await act(p, (key) => {
+      completionKey = key;
+      return call(base, 'POST step complete', 'POST', `${url}/complete`, p.token, { json: { note: `load ${key}`, ...(deliverableIds ? { deliverableIds } : {}) } }, key);
+    }, stopAt);
+    if (res?.status === 200) {
+      p.completed.set(stepKey, completionKey);
+      p.todo.shift();
+    } else if (res) throw new Error(`partner ${p.index} complete ${stepKey}: ${res.status} ${JSON.stringify(res.body)}`);
+  }
+}
+
+async function runManager(base: string, token: string, stopAt: number): Promise<void> {
+  await new Promise((r) => setTimeout(r, Math.random() * 2000));
+  while (Date.now() < stopAt) {
+    await call(base, 'GET /dashboard', 'GET', '/api/v1/dashboard', token);
+    await call(base, 'GET /programmes', 'GET', '/api/v1/programmes?limit=50', token);
+    await new Promise((r) => setTimeout(r, 1000 + Math.random() * 2000));
+  }
+}
+
+// ------------------------------------------------------------------ checks
+
+interface Check {
+  programmes: number;
+  acknowledgedCompletions: number;
+  acknowledgedUploads: number;
+  lost: string[];
+  duplicated: string[];
+  unexplained: string[];
+  readModelBehind: string[];
+}
+
+async function check(client: Client, prisma: PrismaClient, partners: Partner[]): Promise<Check> {
+  const result: Check = { programmes: partners.length, acknowledgedCompletions: 0, acknowledgedUploads: 0, lost: [], duplicated: [], unexplained: [], readModelBehind: [] };
+  for (const p of partners) {
+    const state = await client.workflow.getHandle(p.programmeId).query(programmeStateQuery);
+    for (const step of state.steps) {
+      const ackKey = p.completed.get(step.key);
+      if (ackKey) {
+        result.acknowledgedCompletions++;
+        // Lost: acknowledged but not completed. Applied twice would show as a note from another request.
+        if (step.status !== 'completed') result.lost.push(`${p.programmeId} ${step.key} completion`);
+        else if (step.note !== `load ${ackKey}`) result.duplicated.push(`${p.programmeId} ${step.key} completed by another request (${step.note})`);
+      } else if (step.status === 'completed' && p.unknown === 0) {
+        result.unexplained.push(`${p.programmeId} ${step.key} completed without an acknowledged request`);
+      }
+      const acked = p.uploads.get(step.key) ?? [];
+      result.acknowledgedUploads += acked.length;
+      for (const id of acked) if (!step.deliverables.some((d) => d.id === id)) result.lost.push(`${p.programmeId} ${step.key} deliverable ${id}`);
+      // One acknowledged upload per step: more deliverables than that means one was applied twice.
+      if (step.deliverables.length > acked.length && p.unknown === 0) result.duplicated.push(`${p.programmeId} ${step.key}: ${step.deliverables.length} deliverables for ${acked.length} acknowledged upload(s)`);
+    }
+    // The read model catches up with the workflow within moments.
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const row = await prisma.programme.findUnique({ where: { id: p.programmeId } });
+      const stored = row?.state as unknown as ProgrammeState | undefined;
+      const fresh = await client.workflow.getHandle(p.programmeId).query(programmeStateQuery);
+      // jsonb keeps no key order: compare structurally, apart from the not-yet-projected audit buffer.
+      if (stored && isDeepStrictEqual({ ...stored, pendingEvents: [] }, { ...fresh, pendingEvents: [] })) break;
+      if (Date.now() > deadline) {
+        result.readModelBehind.push(p.programmeId);
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  return result;
+}
+
+// ------------------------------------------------------------------ main
+
+async function main(): Promise<void> {
+  if (!Number.isFinite(THINK_MIN) || !Number.isFinite(THINK_MAX) || THINK_MIN < 0 || THINK_MAX < THINK_MIN) throw new Error('--think=MIN-MAX in milliseconds');
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  say(`Load run: ${PARTNERS} partners, ${MANAGERS} managers, ${DURATION_S} s, think ${THINK_MIN}-${THINK_MAX} ms`);
+  const bootStarted = Date.now();
+  const inst = await startInstallation(stamp);
+  // Ctrl-C stops the installation too (it would otherwise outlive this process).
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      say('Interrupted: stopping the installation…');
+      void inst.stop().finally(() => process.exit(130));
+    });
+  }
+  if (!['127.0.0.1', 'localhost', '[::1]'].includes(new URL(inst.apiUrl).hostname)) throw new Error('load runs against loopback only');
+  say(`  installation up in ${Math.round((Date.now() - bootStarted) / 1000)} s at ${inst.apiUrl} (data ${path.relative(root, inst.dataDir)})`);
+  const prisma = createPrisma(inst.endpoints.DATABASE_URL);
+  const connection = await Connection.connect({ address: inst.endpoints.TEMPORAL_ADDRESS });
+  const client = new Client({ connection });
+  let exitCode = 1;
+  try {
+    const seedStarted = Date.now();
+    const { managers, partners } = await seed(prisma, inst.apiUrl);
+    say(`  seeded ${partners.length} programmes and ${partners.length + managers.length + 1} users in ${Math.round((Date.now() - seedStarted) / 1000)} s`);
+    samples.length = 0;
+    const startedAt = new Date();
+    const stopAt = Date.now() + DURATION_S * 1000;
+    const progress = setInterval(() => say(`  … ${Math.round((stopAt - Date.now()) / 1000)} s left, ${samples.length} requests, ${inFlight} in flight, ${samples.filter((s) => s.status >= 500).length} 5xx`), 30_000);
+    const failures: string[] = [];
+    await Promise.all([
+      ...partners.map((p) => runPartner(inst.apiUrl, p, stopAt).catch((err) => void failures.push(String(err instanceof Error ? err.message : err)))),
+      ...managers.map((m) => runManager(inst.apiUrl, m, stopAt).catch((err) => void failures.push(String(err)))),
+    ]);
+    clearInterval(progress);
+    const endedAt = new Date();
+    const wallSeconds = (endedAt.getTime() - startedAt.getTime()) / 1000;
+    say(`  traffic stopped after ${wallSeconds.toFixed(1)} s; checking against the workflows' own state…`);
+    const checked = await check(client, prisma, partners);
+
+    const ops = [...new Set(samples.map((s) => s.op))].sort();
+    const latency = ops.map((op) => {
+      const ms = samples.filter((s) => s.op === op && s.status !== 0).map((s) => s.ms).sort((a, b) => a - b);
+      const statuses = samples.filter((s) => s.op === op).reduce<Record<string, number>>((acc, s) => ((acc[s.status] = (acc[s.status] ?? 0) + 1), acc), {});
+      const r = (x: number) => Math.round(x * 10) / 10;
+      return { op, count: ms.length, p50: r(percentile(ms, 50)), p90: r(percentile(ms, 90)), p95: r(percentile(ms, 95)), p99: r(percentile(ms, 99)), max: r(ms[ms.length - 1] ?? NaN), statuses };
+    });
+    const fiveXx = samples.filter((s) => s.status >= 500).length;
+    const noAnswer = samples.filter((s) => s.status === 0).length;
+    const report = {
+      startedAt: startedAt.toISOString(),
+      endedAt: endedAt.toISOString(),
+      machine: { cpus: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+      parameters: { durationSeconds: DURATION_S, partners: PARTNERS, managers: MANAGERS, thinkMs: [THINK_MIN, THINK_MAX], stepsPerProgramme: DELIVERABLE_STEPS + PLAIN_STEPS },
+      requests: samples.length,
+      requestsPerSecond: Math.round((samples.length / wallSeconds) * 10) / 10,
+      fiveXx,
+      noAnswer,
+      partnerFailures: failures,
+      unknownOutcomes: partners.reduce((n, p) => n + p.unknown, 0),
+      checks: checked,
+      latencyMs: latency,
+    };
+    const outFile = path.resolve(argument('out') ?? path.join(root, 'data', 'load-results', `load-${stamp}.json`));
+    fs.mkdirSync(path.dirname(outFile), { recursive: true });
+    fs.writeFileSync(outFile, `${JSON.stringify(report, null, 2)}\n`);
+
+    say('');
+    say(`| operation | count | p50 ms | p90 ms | p95 ms | p99 ms | max ms | statuses |`);
+    say(`| --- | --- | --- | --- | --- | --- | --- | --- |`);
+    for (const l of latency) say(`| ${l.op} | ${l.count} | ${l.p50} | ${l.p90} | ${l.p95} | ${l.p99} | ${l.max} | ${JSON.stringify(l.statuses)} |`);
+    say('');
+    say(`requests ${report.requests} (${report.requestsPerSecond}/s), 5xx ${fiveXx}, no answer ${noAnswer}, unknown outcomes ${report.unknownOutcomes}`);
+    say(`acknowledged: ${checked.acknowledgedCompletions} completions, ${checked.acknowledgedUploads} uploads; lost ${checked.lost.length}, applied twice ${checked.duplicated.length}, unexplained ${checked.unexplained.length}, read model behind ${checked.readModelBehind.length}`);
+    for (const line of [...failures, ...checked.lost, ...checked.duplicated, ...checked.unexplained].slice(0, 20)) say(`  ! ${line}`);
+    say(`written to ${path.relative(root, outFile)}`);
+    const ok = fiveXx === 0 && noAnswer === 0 && failures.length === 0 && checked.lost.length === 0 && checked.duplicated.length === 0 && checked.unexplained.length === 0 && checked.readModelBehind.length === 0;
+    say(ok ? 'PASS' : 'FAIL');
+    exitCode = ok ? 0 : 1;
+  } finally {
+    await connection.close().catch(() => undefined);
+    await prisma.$disconnect().catch(() => undefined);
+    say('Stopping the installation…');
+    await inst.stop();
+  }
+  process.exit(exitCode);
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});
