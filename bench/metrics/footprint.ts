@@ -10,8 +10,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { createTemplateStore } from '../../activities/templates';
-import type { Template, TemplateInput } from '../../domain/template-schema';
-import { seedTemplates } from '../../infra/runtime';
+import type { Template } from '../../domain/template-schema';
 import { createTemporalGateway } from '../../server/temporal-gateway';
 import type { BenchEnv } from '../env';
 import { bumpUpdate, minimalWorkflow } from '../minimal-workflows';
@@ -19,14 +18,6 @@ import { pool, row, sleepMs, slope, treeRss, type Metric } from '../support';
 import { spawnWorker, stopWorker } from '../worker-process';
 
 const MiB = 1024 * 1024;
-
-/** The smallest real template: one phase, one coordinator step, no due date. */
-const ONE_STEP: TemplateInput = {
-  key: 'bench-one-step',
-  version: 1,
-  name: { fr: 'Bench une étape', en: 'Bench one step' },
-  phases: [{ key: 'only', name: { fr: 'Unique', en: 'Only' }, steps: [{ key: 'do', name: { fr: 'Faire', en: 'Do' }, assignee: { kind: 'coordinator' } }] }],
-};
 
 /** RSS once the process settled: the median of five samples half a second apart. */
 async function settledRss(child: ChildProcess): Promise<number> {
@@ -44,7 +35,7 @@ export async function benchFootprint(env: BenchEnv, opts: { checkpoints: number[
   const run = randomUUID().slice(0, 8);
   const total = checkpoints[checkpoints.length - 1]!;
 
-  // The application's worker, as deployed, in a fresh process per template.
+  // The application's worker, as deployed, in a process of its own.
   const startDate = new Date().toISOString().slice(0, 10);
   const measureApp = async (template: Template, tag: string, points: number[]) => {
     const queue = `bench-footprint-${tag}-${run}`;
@@ -70,11 +61,6 @@ export async function benchFootprint(env: BenchEnv, opts: { checkpoints: number[
   const templates = createTemplateStore(env.prisma);
   const appPoints = await measureApp(await templates.loadLatestTemplate('ti-action-23'), 'ti23', checkpoints);
   say(`  5. app worker: ${appPoints.map((p) => `${p.x}→${(p.y / MiB).toFixed(0)} MiB`).join(', ')} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
-  // Control: the same programme workflow with a one-step template (small snapshot and state), up to 1,000 open.
-  await seedTemplates(env.prisma, [ONE_STEP]);
-  const controlCheckpoints = checkpoints.filter((c) => c <= 1_000);
-  const controlPoints = await measureApp(await templates.loadLatestTemplate(ONE_STEP.key), 'one-step', controlCheckpoints);
-  say(`     app worker, one-step template: ${controlPoints.map((p) => `${p.x}→${(p.y / MiB).toFixed(0)} MiB`).join(', ')}`);
 
   // The minimal workflow's worker process, same checkpoints.
   const minQueue = `bench-footprint-min-${run}`;
@@ -100,20 +86,17 @@ export async function benchFootprint(env: BenchEnv, opts: { checkpoints: number[
 
   const appSlope = slope(appPoints) / 1024;
   const minSlope = slope(minPoints) / 1024;
-  const controlSlope = slope(controlPoints) / 1024;
-  const minControlSlope = slope(minPoints.filter((p) => p.x <= 1_000)) / 1024;
   // What each open programme holds: its start input (the whole template snapshot) and its state.
   const history = await env.client.workflow.getHandle(`prg_fp_ti23_${run}_0`).fetchHistory();
   const inputBytes = (history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads ?? []).reduce((sum, p) => sum + (p.data?.length ?? 0), 0);
   const stateRow = await env.pg.query<{ bytes: number }>(`SELECT octet_length(state::text)::int AS bytes FROM programmes WHERE id = $1`, [`prg_fp_ti23_${run}_0`]);
   const notes = [
     `Each open TI action 23 programme carries a ${(inputBytes / 1024).toFixed(1)} KiB start input (template snapshot) and a ${((stateRow.rows[0]?.bytes ?? 0) / 1024).toFixed(1)} KiB state (JSON); the minimal workflow has neither.`,
-    `Footprint points (open programmes → worker RSS): app ${appPoints.map((p) => `${p.x}→${(p.y / MiB).toFixed(1)} MiB`).join(', ')}; app with a one-step template ${controlPoints.map((p) => `${p.x}→${(p.y / MiB).toFixed(1)} MiB`).join(', ')}; minimal ${minPoints.map((p) => `${p.x}→${(p.y / MiB).toFixed(1)} MiB`).join(', ')}.`,
+    `Footprint points (open programmes → worker RSS): app ${appPoints.map((p) => `${p.x}→${(p.y / MiB).toFixed(1)} MiB`).join(', ')}; minimal ${minPoints.map((p) => `${p.x}→${(p.y / MiB).toFixed(1)} MiB`).join(', ')}.`,
   ];
   return {
     metrics: [
       row(`worker RSS per open programme (TI action 23, ${total} open)`, appSlope, 'KiB/programme', minSlope, '≤ 2× minimal', (r) => r <= 2),
-      row(`worker RSS per open programme, one-step template (${controlCheckpoints[controlCheckpoints.length - 1]} open)`, controlSlope, 'KiB/programme', minControlSlope, null, null),
       row(`worker RSS with ${total} open programmes`, appPoints[appPoints.length - 1]!.y / MiB, 'MiB', minPoints[minPoints.length - 1]!.y / MiB, null, null),
     ],
     notes,
