@@ -3,6 +3,8 @@
  *    model (rows inserted with generate_series), next to the single best hand-written SQL
  *    statement for the same answer, timed from this process over one pooled connection.
  */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { BenchEnv } from '../env';
 import { percentile, row, timed, type Metric } from '../support';
 
@@ -124,6 +126,14 @@ export async function benchReadModel(env: BenchEnv, opts: { programmes: number; 
   // The floor of any signed-in route: HTTP, helmet, session lookup, one small read, response validation.
   const meHttp = await sample(samples, warmUp, () => check('/api/v1/me', partner.token));
 
+  // The floor of any HTTP answer on this machine: a bare node:http server sending the task list's
+  // JSON, called with the same client (fetch), no Express, no auth, no database.
+  const body = JSON.stringify(tasks);
+  const bare = http.createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'application/json' }).end(body));
+  await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
+  const bareUrl = `http://127.0.0.1:${(bare.address() as AddressInfo).port}/`;
+  const bareHttp = await sample(samples, warmUp, async () => (await fetch(bareUrl)).json());
+  await new Promise<void>((resolve) => bare.close(() => resolve()));
   // Sanity: the SQL gives the same answer sizes as the API.
   const sqlTasks = (await env.pg.query(TASKS_SQL, ['org_syn_7'])).rowCount;
   const sqlDash = (await env.pg.query<{ dashboard: Record<string, unknown[] | null> }>(DASHBOARD_SQL, [new Date(), new Date(Date.now() + 7 * DAY_MS), new Date(Date.now() + 60 * DAY_MS)])).rows[0]!.dashboard;
@@ -132,7 +142,8 @@ export async function benchReadModel(env: BenchEnv, opts: { programmes: number; 
     `Read model (${totalProgrammes} programmes, ${totalSteps} steps): API answers health/late/atRisk/milestones ${sizes(dashboard, ['health', 'lateSteps', 'atRiskSteps', 'upcomingMilestones'])} rows, ` +
       `the hand SQL ${sizes(sqlDash, ['health', 'late', 'atRisk', 'milestones'])}; partner tasks: API ${tasks.items?.length ?? 0}, SQL ${sqlTasks}.`,
     `Floor of a signed-in route (GET /api/v1/me as a partner): p50 ${percentile(meHttp, 50).toFixed(2)} ms, p95 ${percentile(meHttp, 95).toFixed(2)} ms; ` +
-      `partner task list p50 ${percentile(tasksHttp, 50).toFixed(2)} ms (its SQL ${percentile(tasksSql, 50).toFixed(2)} ms); dashboard p50 ${percentile(dashHttp, 50).toFixed(2)} ms (one-statement SQL ${percentile(dashSql, 50).toFixed(2)} ms).`,
+      `partner task list p50 ${percentile(tasksHttp, 50).toFixed(2)} ms (its SQL ${percentile(tasksSql, 50).toFixed(2)} ms); ` +
+      `a bare node:http server answering the same JSON: p50 ${percentile(bareHttp, 50).toFixed(2)} ms, p95 ${percentile(bareHttp, 95).toFixed(2)} ms; dashboard p50 ${percentile(dashHttp, 50).toFixed(2)} ms (one-statement SQL ${percentile(dashSql, 50).toFixed(2)} ms).`,
   ];
   for (const note of notes) say(`     ${note}`);
   const label = `${Math.round(programmes / 1000)}k programmes / ${Math.round((programmes * STEPS_PER_PROGRAMME) / 1000)}k steps`;
