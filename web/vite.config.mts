@@ -16,6 +16,8 @@ export default defineConfig({
     sourcemap: true,
     chunkSizeWarningLimit: 900,
     rollupOptions: {
+      // Timing hints about vite's own CSS plugin are noise in every `npm start`.
+      checks: { pluginTimings: false },
       // React libraries mark modules "use client" for server components; meaningless in a browser bundle.
       onwarn(warning, warn) {
         if (warning.code !== 'MODULE_LEVEL_DIRECTIVE') warn(warning);
