@@ -11,7 +11,7 @@ import { reminderTestTemplate } from '../support/test-templates';
  * around the outage is delivered once Redis is back (AOF keeps the queue).
  */
 describe('fault drill: Redis stops for a while', () => {
-  const OUTAGE_MS = 15_000;
+  const OUTAGE_MS = 30_000;
   const dir = path.join(process.env.DATA_DIR!, `redis-drill-${Date.now()}`);
   let redis: RedisServer;
   let port: number;

@@ -12,6 +12,7 @@ import { engineTestTemplate } from '../support/test-templates';
  */
 describe('fault drill: the Temporal server stops for a while', () => {
   const dir = path.join(process.env.DATA_DIR!, `temporal-drill-${Date.now()}`);
+  const OUTAGE_MS = 30_000;
   let temporal: TemporalDevServer;
   let h: Harness;
 
@@ -38,6 +39,7 @@ describe('fault drill: the Temporal server stops for a while', () => {
 
     const port = Number(temporal.address.split(':')[1]);
     await temporal.stop();
+    const outageStarted = Date.now();
     const write = await api.post(`/api/v1/programmes/${id}/steps/kickoff/complete`, { note: 'pendant la panne' }, coordinator.token);
     expect({ status: write.status, code: write.body.code }).toEqual({ status: 503, code: 'dependency_unavailable' });
     expect(Number(write.headers.get('retry-after'))).toBeGreaterThan(0);
@@ -46,6 +48,13 @@ describe('fault drill: the Temporal server stops for a while', () => {
     expect((await api.get(`/api/v1/programmes/${id}`, coordinator.token)).status).toBe(200);
     const during = await h.prisma.programme.findUniqueOrThrow({ where: { id } });
     expect(during.stateVersion).toBe(before.stateVersion);
+    // The outage lasts 30 s; reads keep being served and writes keep being refused throughout.
+    while (Date.now() - outageStarted < OUTAGE_MS) {
+      await new Promise((r) => setTimeout(r, 5000));
+      expect((await api.get(`/api/v1/programmes/${id}`, coordinator.token)).status).toBe(200);
+      const again = await api.post(`/api/v1/programmes/${id}/steps/kickoff/complete`, { note: 'pendant la panne' }, coordinator.token);
+      expect({ status: again.status, code: again.body.code }).toEqual({ status: 503, code: 'dependency_unavailable' });
+    }
 
     temporal = await startTemporalDevServer({ dataDir: dir, namespace: 'default', persistent: true, preferredPort: port });
     expect(temporal.address).toBe(`127.0.0.1:${port}`);
