@@ -31,7 +31,7 @@ export default tseslint.config(
   },
   {
     // The config loader, the bootstrap of tests and the services launcher legitimately touch the environment.
-    files: ['infra/config.ts', 'scripts/screenshots.ts', 'tests/setup/**/*.ts', 'tests/support/**/*.ts', 'tests/**/*.test.ts', 'bench/**/*.ts'],
+    files: ['infra/config.ts', 'tests/setup/**/*.ts', 'tests/support/**/*.ts', 'tests/**/*.test.ts', 'bench/**/*.ts'],
     rules: { 'no-restricted-syntax': 'off' },
   },
   {

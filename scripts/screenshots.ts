@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { childEnv } from '../infra/config';
 import { killTree } from '../infra/process-tree';
 import { launchChromium, LAPTOP, openPage, PHONE, signIn } from '../tests/support/browser';
 import { DEMO_COORDINATOR, DEMO_MANAGER, DEMO_PASSWORD, DEMO_TITLES } from './demo';
@@ -42,8 +43,7 @@ async function main(): Promise<void> {
   fs.mkdirSync(outDir, { recursive: true });
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  // The child gets this environment plus its own port and data directory.
-  const child = spawn(path.join(root, 'node_modules/.bin/tsx'), ['scripts/start.ts', '--demo'], { cwd: root, env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', BACKUP_INTERVAL_HOURS: '0' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(path.join(root, 'node_modules/.bin/tsx'), ['scripts/start.ts', '--demo'], { cwd: root, env: childEnv({ PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', BACKUP_INTERVAL_HOURS: '0' }), stdio: ['ignore', 'pipe', 'inherit'] });
   let output = '';
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {
