@@ -1,29 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
 import type { Harness } from './harness';
-
-const root = path.resolve(__dirname, '..', '..');
+import { spawnRoleProcess } from './worker-process';
 
 /** The API role in its own OS process (`tsx scripts/start.ts --role=api`), so a drill can kill -9 it. */
 export async function spawnApiProcess(h: Harness, port: number, logFile: string): Promise<ChildProcess> {
-  const log = fs.openSync(logFile, 'a');
-  const child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['scripts/start.ts', '--role=api'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      TEMPORAL_ADDRESS: h.endpoints.TEMPORAL_ADDRESS,
-      DATABASE_URL: h.endpoints.DATABASE_URL,
-      REDIS_URL: h.endpoints.REDIS_URL,
-      SMTP_URL: h.endpoints.SMTP_URL,
-      TEMPORAL_TASK_QUEUE: h.taskQueue,
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', log, log],
-  });
-  fs.closeSync(log);
+  const child = spawnRoleProcess(h, 'api', logFile, { PORT: String(port), HOST: '127.0.0.1' });
   // Ready once /healthz answers 200.
   const deadline = Date.now() + 90_000;
   for (;;) {

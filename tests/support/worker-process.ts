@@ -6,10 +6,10 @@ import type { Harness } from './harness';
 
 const root = path.resolve(__dirname, '..', '..');
 
-/** A Temporal worker in its own OS process, so a test can kill -9 it like a crash would. */
-export async function spawnWorkerProcess(h: Harness, logFile: string): Promise<ChildProcess> {
+/** A role of `scripts/start.ts` in its own OS process against the harness's services and task queue. */
+export function spawnRoleProcess(h: Harness, role: 'api' | 'worker', logFile: string, extraEnv: Record<string, string> = {}): ChildProcess {
   const log = fs.openSync(logFile, 'a');
-  const child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['scripts/start.ts', '--role=worker'], {
+  const child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['scripts/start.ts', `--role=${role}`], {
     cwd: root,
     env: {
       ...process.env,
@@ -19,10 +19,17 @@ export async function spawnWorkerProcess(h: Harness, logFile: string): Promise<C
       SMTP_URL: h.endpoints.SMTP_URL,
       TEMPORAL_TASK_QUEUE: h.taskQueue,
       LOG_LEVEL: 'warn',
+      ...extraEnv,
     },
     stdio: ['ignore', log, log],
   });
   fs.closeSync(log);
+  return child;
+}
+
+/** A Temporal worker in its own OS process, so a test can kill -9 it like a crash would. */
+export async function spawnWorkerProcess(h: Harness, logFile: string): Promise<ChildProcess> {
+  const child = spawnRoleProcess(h, 'worker', logFile);
   // The worker is ready once it polls its task queue.
   const deadline = Date.now() + 60_000;
   for (;;) {
