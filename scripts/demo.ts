@@ -38,11 +38,12 @@ export const DEMO_TITLES = {
   escape: 'Hub des industries de santé — consultation escape game',
 };
 
-interface Api {
+export interface Api {
   call(method: string, path: string, body?: unknown, token?: string): Promise<any>;
 }
 
-function createApi(baseUrl: string): Api {
+/** JSON calls to the public API; a non-2xx answer throws with its problem's detail. */
+export function createApi(baseUrl: string): Api {
   return {
     async call(method, path, body, token) {
       const res = await fetch(`${baseUrl}${path}`, {

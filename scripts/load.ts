@@ -15,7 +15,6 @@
  * Exit code 1 when any answer was a 5xx or any action was lost or doubled.
  * Everything it started is stopped at the end; `--keep` keeps the installation's data directory.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -24,13 +23,11 @@ import { isDeepStrictEqual } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import type { ProgrammeState } from '../domain/programme-state';
 import type { TemplateInput } from '../domain/template-schema';
-import { childEnv } from '../infra/config';
-import { findFreePort } from '../infra/ports';
-import { killTree } from '../infra/process-tree';
 import { createPrisma, type PrismaClient } from '../infra/prisma';
 import { seedTemplates } from '../infra/runtime';
 import { hashPassword } from '../server/auth';
 import { programmeStateQuery } from '../workflows/programme';
+import { startOwnInstallation } from './own-installation';
 
 const root = path.resolve(__dirname, '..');
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -119,57 +116,6 @@ async function call(base: string, op: string, method: string, url: string, token
 function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
-// ------------------------------------------------------------------ the installation under load
-
-interface Installation {
-  child: ChildProcess;
-  dataDir: string;
-  apiUrl: string;
-  endpoints: { TEMPORAL_ADDRESS: string; DATABASE_URL: string };
-  stop(): Promise<void>;
-}
-
-async function startInstallation(stamp: string): Promise<Installation> {
-  const dataDir = path.join(root, 'data', `load-${stamp}`);
-  fs.mkdirSync(dataDir, { recursive: true });
-  const port = await findFreePort(0);
-  const log = fs.openSync(path.join(dataDir, 'start.log'), 'a');
-  const child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['scripts/start.ts'], {
-    cwd: root,
-    // Its own embedded services whatever the environment points at; backups off; loopback only.
-    env: childEnv({ DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', TEMPORAL_ADDRESS: '', DATABASE_URL: '', REDIS_URL: '', SMTP_URL: '', APP_URL: '', BACKUP_INTERVAL_HOURS: '0', LOG_LEVEL: 'warn', NODE_ENV: 'development' }),
-    stdio: ['ignore', log, log],
-  });
-  fs.closeSync(log);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const apiUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 300_000;
-  for (;;) {
-    const ready = fs.existsSync(path.join(dataDir, 'endpoints.json')) && (await fetch(`${apiUrl}/healthz`, { signal: AbortSignal.timeout(5000) }).then((r) => r.status === 200, () => false));
-    if (ready) break;
-    if (child.exitCode !== null) throw new Error(`the installation exited:\n${fs.readFileSync(path.join(dataDir, 'start.log'), 'utf8')}`);
-    if (Date.now() > deadline) throw new Error('the installation did not become healthy within 300 s');
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  const endpoints = JSON.parse(fs.readFileSync(path.join(dataDir, 'endpoints.json'), 'utf8')) as Installation['endpoints'];
-  return {
-    child,
-    dataDir,
-    apiUrl,
-    endpoints,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        // What Ctrl-C on `npm start` does; a hard stop if it takes more than a minute.
-        child.kill('SIGINT');
-        const timer = setTimeout(() => void killTree(child), 60_000);
-        await exited;
-        clearTimeout(timer);
-      }
-      if (!KEEP) fs.rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
 }
 
 // ------------------------------------------------------------------ actors
@@ -355,7 +301,7 @@ async function main(): Promise<void> {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   say(`Load run: ${PARTNERS} partners, ${MANAGERS} managers, ${DURATION_S} s, think ${THINK_MIN}-${THINK_MAX} ms`);
   const bootStarted = Date.now();
-  const inst = await startInstallation(stamp);
+  const inst = await startOwnInstallation(path.join(root, 'data', `load-${stamp}`), { keep: KEEP });
   // Ctrl-C stops the installation too (it would otherwise outlive this process).
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {

@@ -1,63 +1,32 @@
 /**
  * `npm run screenshots`: the screens of docs/screenshots/, taken from the demo data set.
  *
- * Boots a fresh installation like `npm start -- --demo` (own data directory and port), takes one
+ * Boots a fresh installation like `npm start` (own data directory and port), loads the demo, takes one
  * more real step the seed's plan calls for next (the coordinator records the Test phase's
  * trainers' training and co-construction, which opens AFPA's step), then drives Debian's Chromium
  * through every persona's screens. Nothing is drawn by hand: every figure comes from the API.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
-import { childEnv } from '../infra/config';
-import { killTree } from '../infra/process-tree';
 import { launchChromium, LAPTOP, openPage, PHONE, signIn } from '../tests/support/browser';
-import { DEMO_COORDINATOR, DEMO_MANAGER, DEMO_PASSWORD, DEMO_TITLES } from './demo';
+import { createApi, DEMO_COORDINATOR, DEMO_MANAGER, DEMO_PASSWORD, DEMO_TITLES, loadDemo } from './demo';
+import { startOwnInstallation } from './own-installation';
 
 const root = path.resolve(__dirname, '..');
 const outDir = path.join(root, 'docs', 'screenshots');
-const dataDir = path.join(root, 'data', 'screenshots-run');
 const PARTNER = 'afpa@demo.jalons.local';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-async function call(base: string, method: string, url: string, body?: unknown, token?: string): Promise<any> {
-  const res = await fetch(`${base}${url}`, { method, headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) }, body: body === undefined ? undefined : JSON.stringify(body) });
-  const parsed = await res.json().catch(() => undefined);
-  if (!res.ok) throw new Error(`${method} ${url} → ${res.status} ${JSON.stringify(parsed)}`);
-  return parsed;
-}
-
 async function main(): Promise<void> {
-  fs.rmSync(dataDir, { recursive: true, force: true });
   fs.mkdirSync(outDir, { recursive: true });
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const child = spawn(path.join(root, 'node_modules/.bin/tsx'), ['scripts/start.ts', '--demo'], { cwd: root, env: childEnv({ PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', BACKUP_INTERVAL_HOURS: '0' }), stdio: ['ignore', 'pipe', 'inherit'] });
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Ctrl-C stops everything')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`npm start exited (${code}):\n${output}`)));
-  });
+  const inst = await startOwnInstallation(path.join(root, 'data', 'screenshots-run'));
+  const base = inst.apiUrl;
   try {
-    const coordinator = (await call(base, 'POST', '/api/v1/auth/login', { email: DEMO_COORDINATOR, password: DEMO_PASSWORD })).token as string;
-    const programmes = (await call(base, 'GET', '/api/v1/programmes?limit=200', undefined, coordinator)).items as { id: string; title: string }[];
-    const defi = programmes.find((p) => p.title === DEMO_TITLES.defi)!;
-    const ti = programmes.find((p) => p.title === DEMO_TITLES.ti)!;
-    const view = await call(base, 'GET', `/api/v1/programmes/${defi.id}`, undefined, coordinator);
+    const demo = await loadDemo(base, inst.endpoints.DATABASE_URL);
+    const defiId = demo.programmes[DEMO_TITLES.defi]!;
+    const tiId = demo.programmes[DEMO_TITLES.ti]!;
+    const api = createApi(base);
+    const coordinator = (await api.call('POST', '/api/v1/auth/login', { email: DEMO_COORDINATOR, password: DEMO_PASSWORD })).token as string;
+    const view = await api.call('GET', `/api/v1/programmes/${defiId}`, undefined, coordinator);
     const testSteps = view.phases.find((p: { key: string }) => p.key === 'test').steps as { key: string; expectedDeliverables: { kind: string; label: string; acceptance: boolean }[] }[];
     for (const [stepKey, note] of [
       ['trainers-training-test', 'Formation des formateurs AFPA réalisée.'],
@@ -65,10 +34,10 @@ async function main(): Promise<void> {
     ]) {
       const step = testSteps.find((s) => s.key === stepKey)!;
       for (const expected of step.expectedDeliverables) {
-        const added = await call(base, 'POST', `/api/v1/programmes/${defi.id}/steps/${stepKey}/deliverables`, { title: expected.label, url: `https://partage.demo.jalons.local/defi/${expected.kind}`, kind: expected.kind }, coordinator);
-        if (expected.acceptance) await call(base, 'POST', `/api/v1/programmes/${defi.id}/steps/${stepKey}/deliverables/${added.id}/review`, { decision: 'accepted' }, coordinator);
+        const added = await api.call('POST', `/api/v1/programmes/${defiId}/steps/${stepKey}/deliverables`, { title: expected.label, url: `https://partage.demo.jalons.local/defi/${expected.kind}`, kind: expected.kind }, coordinator);
+        if (expected.acceptance) await api.call('POST', `/api/v1/programmes/${defiId}/steps/${stepKey}/deliverables/${added.id}/review`, { decision: 'accepted' }, coordinator);
       }
-      await call(base, 'POST', `/api/v1/programmes/${defi.id}/steps/${stepKey}/complete`, { note }, coordinator);
+      await api.call('POST', `/api/v1/programmes/${defiId}/steps/${stepKey}/complete`, { note }, coordinator);
     }
 
     const browser = await launchChromium();
@@ -104,10 +73,10 @@ async function main(): Promise<void> {
     await shoot(steward.page, '05-modeles');
     await steward.page.goto('/modeles/defi');
     await shoot(steward.page, '06-modele-defi');
-    await steward.page.goto(`/programmes/${defi.id}`);
+    await steward.page.goto(`/programmes/${defiId}`);
     await steward.page.getByTestId('timeline').locator('svg').first().waitFor();
     await shoot(steward.page, '07-programme-defi');
-    await steward.page.goto(`/programmes/${ti.id}`);
+    await steward.page.goto(`/programmes/${tiId}`);
     await shoot(steward.page, '08-programme-ti-action-23');
     await steward.page.goto('/programmes/nouveau?modele=tender');
     await shoot(steward.page, '09-demarrer-programme');
@@ -123,7 +92,7 @@ async function main(): Promise<void> {
     await browser.close();
     if (problems.length) throw new Error(`the browser reported problems:\n${problems.join('\n')}`);
   } finally {
-    await killTree(child);
+    await inst.stop();
   }
 }
 

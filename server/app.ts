@@ -19,6 +19,9 @@ import { mountWebApp } from './web-app';
 
 export const JSON_BODY_LIMIT = '256kb';
 
+/** The API's identity in its OpenAPI document (served, and read by the web client's type generator). */
+export const API_INFO = { title: 'Jalons API', version: '1.0.0' };
+
 export function collectRoutes(ctx: AppContext): RouteDefinition<any, any, any>[] {
   return [...systemRoutes(ctx), ...accountRoutes(ctx), ...templateRoutes(ctx), ...programmeRoutes(ctx), ...taskRoutes(ctx), ...dashboardRoutes(ctx), ...calendarRoutes(ctx), ...notificationRoutes(ctx)];
 }
@@ -54,7 +57,7 @@ export function createApp(ctx: AppContext): express.Express {
   const routes = collectRoutes(ctx);
   const router = express.Router();
   for (const route of routes) mountRoute(router, route, (req) => ctx.auth.authenticate(req));
-  const openapi = buildOpenApi(routes, { title: 'Jalons API', version: '1.0.0' });
+  const openapi = buildOpenApi(routes, API_INFO);
   router.get('/api/v1/openapi.json', (_req, res) => res.json(openapi));
   router.get('/api/v1/docs', (_req, res) => res.type('html').send(renderReferencePage(openapi)));
   app.use(router);

@@ -1,4 +1,5 @@
 import type { Browser } from 'playwright-core';
+import { toParisDate } from '../../domain/calendar';
 import type { TemplateInput } from '../../domain/template-schema';
 import { accessibilityProblems, launchChromium, openPage, overflowsHorizontally, PHONE, signIn, type WatchedPage } from '../support/browser';
 import { apiClient, createOrganisation, createUser, publishTemplates, startHarness, waitFor, type Harness, type TestUser } from '../support/harness';
@@ -57,7 +58,7 @@ describe('web UI journeys (Chromium)', () => {
     coordinator = await createUser(h, 'coordinator');
     manager = await createUser(h, 'manager');
     partner = await createUser(h, 'partner', org);
-    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date());
+    const today = toParisDate(new Date());
     const res = await apiClient(h.apiUrl).post('/api/v1/programmes', { templateKey, title, startDate: today, params: { dates: {}, slots: { partner: org } } }, coordinator.token);
     expect(res.status).toBe(201);
     programmeId = res.body.id;

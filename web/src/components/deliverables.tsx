@@ -4,7 +4,7 @@ import { useDropzone } from 'react-dropzone';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap, uploadDeliverable } from '../api/client';
 import { formatBytes, formatDateTime } from '../lib/format';
-import { deliverableFileUrl, type DeliverableView, type StepView } from '../lib/programme-data';
+import { deliverableFileUrl, refreshAfterChange, useProgrammeAction, type DeliverableView, type StepView } from '../lib/programme-data';
 import { Notice, ProblemMessage, StatusBadge } from './ui';
 
 /** `compact`: one line per deliverable (the programme table); reviews happen on the step page. */
@@ -54,18 +54,15 @@ export function DeliverableList({ programmeId, step, canReview, compact = false 
 
 function DeliverableReview({ programmeId, stepKey, deliverable }: { programmeId: string; stepKey: string; deliverable: DeliverableView }) {
   const { t } = useTranslation();
-  const queryClient = useQueryClient();
   const [note, setNote] = useState('');
-  const review = useMutation({
-    mutationFn: (decision: 'accepted' | 'rejected') =>
-      unwrap(
-        api.POST('/api/v1/programmes/{id}/steps/{stepKey}/deliverables/{deliverableId}/review', {
-          params: { path: { id: programmeId, stepKey, deliverableId: deliverable.id } },
-          body: note.trim() ? { decision, note: note.trim() } : { decision },
-        }),
-      ),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['programme', programmeId] }),
-  });
+  const review = useProgrammeAction(programmeId, (decision: 'accepted' | 'rejected') =>
+    unwrap(
+      api.POST('/api/v1/programmes/{id}/steps/{stepKey}/deliverables/{deliverableId}/review', {
+        params: { path: { id: programmeId, stepKey, deliverableId: deliverable.id } },
+        body: note.trim() ? { decision, note: note.trim() } : { decision },
+      }),
+    ),
+  );
   return (
     <div className="review">
       <label className="small">
@@ -98,7 +95,7 @@ export function DeliverableUpload({ programmeId, step }: { programmeId: string; 
       setFile(undefined);
       setTitle('');
       setProgress(undefined);
-      await queryClient.invalidateQueries({ queryKey: ['programme', programmeId] });
+      await refreshAfterChange(queryClient, programmeId);
     },
     onError: () => setProgress(undefined),
   });

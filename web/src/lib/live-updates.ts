@@ -1,5 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
+import { refreshAfterChange } from './programme-data';
 
 /** Server-Sent Events from the API: any programme change refreshes the views that show it. */
 export function useLiveUpdates(enabled: boolean): boolean {
@@ -17,8 +18,7 @@ export function useLiveUpdates(enabled: boolean): boolean {
       } catch {
         programmeId = undefined;
       }
-      if (programmeId) void queryClient.invalidateQueries({ queryKey: ['programme', programmeId] });
-      for (const key of ['tasks', 'dashboard', 'programmes']) void queryClient.invalidateQueries({ queryKey: [key] });
+      void refreshAfterChange(queryClient, programmeId);
     });
     return () => source.close();
   }, [enabled, queryClient]);

@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { api, unwrap, type ApiSchemas } from '../api/client';
 
 type ProgrammeResponse = Awaited<ReturnType<typeof fetchProgramme>>;
@@ -36,6 +36,20 @@ export function findStep(programme: ProgrammeView, stepKey: string): { phase: Ph
 
 export function deliverableFileUrl(programmeId: string, stepKey: string, deliverableId: string): string {
   return `/api/v1/programmes/${encodeURIComponent(programmeId)}/steps/${encodeURIComponent(stepKey)}/deliverables/${encodeURIComponent(deliverableId)}/file`;
+}
+
+/** What a change to a programme makes stale: the programme itself and every list that shows it. */
+export function refreshAfterChange(queryClient: QueryClient, programmeId?: string): Promise<unknown> {
+  return Promise.all([
+    ...(programmeId ? [queryClient.invalidateQueries({ queryKey: ['programme', programmeId] })] : []),
+    ...['tasks', 'dashboard', 'programmes'].map((key) => queryClient.invalidateQueries({ queryKey: [key] })),
+  ]);
+}
+
+/** A user's action on a programme: refreshes what it changed; the refusal, if any, is in `error`. */
+export function useProgrammeAction<TInput>(programmeId: string, call: (input: TInput) => Promise<unknown>) {
+  const queryClient = useQueryClient();
+  return useMutation({ mutationFn: call, onSuccess: () => refreshAfterChange(queryClient, programmeId) });
 }
 
 export type { ApiSchemas };

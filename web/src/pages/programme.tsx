@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useParams } from 'react-router-dom';
@@ -9,17 +9,8 @@ import { EventList } from '../components/event-list';
 import { ProgrammeTimeline } from '../components/programme-timeline';
 import { Notice, PageTitle, ProblemMessage, Skeleton, StatusBadge } from '../components/ui';
 import { formatDate, formatDateTime, formatNumber, localName, todayInParis } from '../lib/format';
-import { useOrganisationNames, useProgramme, useProgrammeEvents, type PhaseView, type ProgrammeView, type StepView } from '../lib/programme-data';
+import { useOrganisationNames, useProgramme, useProgrammeAction, useProgrammeEvents, type PhaseView, type ProgrammeView, type StepView } from '../lib/programme-data';
 import { isSteward, type Me } from '../lib/session';
-
-/** One mutation per kind of coordinator action: refresh the programme after it, show the refusal in words. */
-function useProgrammeAction<TInput>(programmeId: string, call: (input: TInput) => Promise<unknown>) {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: call,
-    onSuccess: () => Promise.all(['programme', 'tasks', 'dashboard', 'programmes'].map((key) => queryClient.invalidateQueries({ queryKey: key === 'programme' ? [key, programmeId] : [key] }))),
-  });
-}
 
 export function ProgrammePage({ me }: { me: Me }) {
   const { t } = useTranslation();

@@ -1,4 +1,3 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
@@ -8,7 +7,7 @@ import { DeliverableList, DeliverableUpload } from '../components/deliverables';
 import { EventList } from '../components/event-list';
 import { Notice, PageTitle, ProblemMessage, Skeleton, StatusBadge } from '../components/ui';
 import { formatDate, formatDateTime, localName } from '../lib/format';
-import { findStep, useOrganisationNames, useProgramme, useProgrammeEvents } from '../lib/programme-data';
+import { findStep, useOrganisationNames, useProgramme, useProgrammeAction, useProgrammeEvents } from '../lib/programme-data';
 import { isSteward, type Me } from '../lib/session';
 
 export function StepPage({ me }: { me: Me }) {
@@ -113,25 +112,22 @@ export function StepPage({ me }: { me: Me }) {
 
 function CompleteStepForm({ programmeId, stepKey }: { programmeId: string; stepKey: string }) {
   const { t } = useTranslation();
-  const queryClient = useQueryClient();
   const [note, setNote] = useState('');
-  const complete = useMutation({
-    mutationFn: () =>
-      unwrap(
-        api.POST('/api/v1/programmes/{id}/steps/{stepKey}/complete', {
-          params: { path: { id: programmeId, stepKey } },
-          body: note.trim() ? { note: note.trim() } : {},
-          headers: { 'Idempotency-Key': crypto.randomUUID() },
-        }),
-      ),
-    onSuccess: () => Promise.all([queryClient.invalidateQueries({ queryKey: ['programme', programmeId] }), queryClient.invalidateQueries({ queryKey: ['tasks'] })]),
-  });
+  const complete = useProgrammeAction(programmeId, () =>
+    unwrap(
+      api.POST('/api/v1/programmes/{id}/steps/{stepKey}/complete', {
+        params: { path: { id: programmeId, stepKey } },
+        body: note.trim() ? { note: note.trim() } : {},
+        headers: { 'Idempotency-Key': crypto.randomUUID() },
+      }),
+    ),
+  );
   return (
     <form
       className="stack"
       onSubmit={(e) => {
         e.preventDefault();
-        complete.mutate();
+        complete.mutate(undefined);
       }}
     >
       <label>
