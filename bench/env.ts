@@ -1,7 +1,8 @@
 /**
  * The bench's own world: embedded services in a temporary data directory (nothing persisted),
- * migrated and seeded, then the API, the programme worker and the notifier in this process as
- * tests/support/harness.ts wires them, plus a worker for the minimal baseline workflows.
+ * migrated and seeded, then the API, the programme worker and the notifier each in a process of
+ * its own (as deployed), and in this process the measuring client and a worker for the minimal
+ * baseline workflows.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,12 +14,14 @@ import { Pool } from 'pg';
 import { loadConfig, type Config } from '../infra/config';
 import { applyMigrations } from '../infra/migrate';
 import { createPrisma, type PrismaClient } from '../infra/prisma';
-import { createLogger, seedTemplates, startApiRole, startNotifierRole, startTemporalWorkerRole, type ApiRole, type WorkerRole } from '../infra/runtime';
+import { findFreePort } from '../infra/ports';
+import { seedTemplates } from '../infra/runtime';
 import { startServices, type RunningServices, type ServiceEndpoints } from '../infra/services';
 import { hashPassword } from '../server/auth';
 import { BUILT_IN_TEMPLATES } from '../templates';
 import { api, expectOk, type ApiCaller } from './support';
 import type { MinimalActivities } from './minimal-workflows';
+import { spawnApi, spawnNotifier, spawnWorker, stopWorker, type BenchServices } from './worker-process';
 
 export interface BenchUser {
   id: string;
@@ -43,7 +46,7 @@ export interface BenchEnv {
   wakes: { plannedAt: number; at: number }[];
   createOrganisation(id: string, name?: string): Promise<string>;
   createUser(role: 'admin' | 'coordinator' | 'manager' | 'partner', organisationId?: string): Promise<BenchUser>;
-  /** Stops the in-process programme worker (metric 7 replaces it with separate worker processes). */
+  /** Stops the programme worker process (metric 7 replaces it with two). */
   stopProgrammeWorker(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -84,21 +87,26 @@ export async function startBenchEnv(say: (line: string) => void): Promise<BenchE
     say(`  services up in ${((Date.now() - t0) / 1000).toFixed(1)} s (data in ${dataDir})`);
 
     const t1 = Date.now();
-    const [programmeBundle, minimalBundle] = await Promise.all([
-      bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quietBundleLogger }),
-      bundleWorkflowCode({ workflowsPath: require.resolve('./minimal-workflows'), logger: quietBundleLogger }),
-    ]);
-    say(`  workflow bundles in ${((Date.now() - t1) / 1000).toFixed(1)} s`);
+    const minimalBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./minimal-workflows'), logger: quietBundleLogger });
+    say(`  minimal workflow bundle in ${((Date.now() - t1) / 1000).toFixed(1)} s`);
 
-    const logger = createLogger(config, 'bench');
-    const worker: WorkerRole = await startTemporalWorkerRole(config, endpoints, logger, { taskQueue, workflowBundle: programmeBundle });
+    // The application as docker-compose.yml deploys it: API, programme worker and notifier each in
+    // an OS process of its own, so that none of them (nor this process, the measuring client and the
+    // minimal baselines' worker) waits behind another's event loop.
+    const t2 = Date.now();
+    const connection = await Connection.connect({ address: endpoints.TEMPORAL_ADDRESS });
+    stops.push(() => connection.close());
+    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+    const spawned: BenchServices = { endpoints, client, config, dataDir };
+    const worker = await spawnWorker(spawned, ['scripts/start.ts', '--role=worker'], taskQueue, path.join(dataDir, 'worker.log'));
     let workerStopped: Promise<void> | undefined;
-    const stopProgrammeWorker = () => (workerStopped ??= worker.stop());
+    const stopProgrammeWorker = () => (workerStopped ??= stopWorker(worker));
     stops.push(stopProgrammeWorker);
-    const apiRole: ApiRole = await startApiRole(config, endpoints, logger, 0);
-    stops.push(() => apiRole.stop());
-    const notifier = await startNotifierRole(config, endpoints, logger, apiRole.url);
-    stops.push(() => notifier.stop());
+    const apiRole = await spawnApi(spawned, await findFreePort(0), path.join(dataDir, 'api.log'));
+    stops.push(() => stopWorker(apiRole.child));
+    const notifier = await spawnNotifier(spawned, apiRole.url, path.join(dataDir, 'notifier.log'));
+    stops.push(() => stopWorker(notifier));
+    say(`  API, worker and notifier processes ready in ${((Date.now() - t2) / 1000).toFixed(1)} s`);
 
     const wakes: BenchEnv['wakes'] = [];
     const activities: MinimalActivities = {
@@ -116,9 +124,6 @@ export async function startBenchEnv(say: (line: string) => void): Promise<BenchE
       await minimalConnection.close();
     });
 
-    const connection = await Connection.connect({ address: endpoints.TEMPORAL_ADDRESS });
-    stops.push(() => connection.close());
-    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
     const pg = new Pool({ connectionString: endpoints.DATABASE_URL, max: 4 });
     stops.push(() => pg.end());
     const http = api(apiRole.url);

@@ -21,6 +21,12 @@ export const ZConfig = z.object({
   TEMPORAL_ADDRESS: z.string().trim().optional().transform((v) => (v ? v : undefined)),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_TASK_QUEUE: z.string().default('jalons-programmes'),
+  /**
+   * Threads running workflow code in a worker process. Each holds its own copy of the workflow
+   * bundle (tens of MiB); a second one halved the timer lag of 1,000 programmes firing together
+   * on 2 CPUs (docs/performance.md), because workflow code is what a worker spends its time in.
+   */
+  TEMPORAL_WORKFLOW_THREADS: z.coerce.number().int().min(1).max(16).default(2),
   TEMPORAL_UI_URL: optionalUrl,
   TEMPORAL_CLI_PATH: z.string().optional(),
   DATABASE_URL: optionalUrl,

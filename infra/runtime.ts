@@ -108,6 +108,7 @@ export async function startTemporalWorkerRole(
     taskQueue: extra.taskQueue ?? config.TEMPORAL_TASK_QUEUE,
     ...(extra.workflowBundle ? { workflowBundle: extra.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
     activities: createProgrammeActivities({ prisma, queue }),
+    workflowThreadPoolSize: config.TEMPORAL_WORKFLOW_THREADS,
     ...(extra.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: extra.maxCachedWorkflows } : {}),
   });
   const run = worker.run();

@@ -4,7 +4,6 @@
  *    concurrency 8) next to bare `client.workflow.start` of the minimal workflow.
  */
 import { randomUUID } from 'node:crypto';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { createProjectionActivities } from '../../activities/projection';
 import { createTemplateStore } from '../../activities/templates';
@@ -52,16 +51,12 @@ export async function benchEngine(env: BenchEnv, opts: { programmes: number; say
   // 1. Sequential completions (one in flight), so that each sample is one request's latency.
   const ids = app.value.map((p) => p.id);
   const completions: number[] = [];
-  // How long this process's event loop (API, in-process worker's activities, notifier) kept callbacks waiting meanwhile.
-  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
-  loopDelay.enable();
   for (const step of COMPLETABLE) {
     for (const id of ids) {
       const { ms } = await timed(() => expectOk(env.http.call('POST', `/api/v1/programmes/${id}/steps/${step}/complete`, coordinator.token, {}), `complete ${step}`));
       completions.push(ms);
     }
   }
-  loopDelay.disable();
   const appSamples = completions.slice(WARM_UP);
   say(`  1. ${completions.length} step completions over HTTP (first ${WARM_UP} discarded)`);
 
@@ -122,8 +117,7 @@ export async function benchEngine(env: BenchEnv, opts: { programmes: number; say
     `${tag}Programme start (DEFI, update-with-start): ${describe(startProfile)}. Over HTTP each start took ${startMean.toFixed(0)} ms on average at concurrency ${CONCURRENCY}. ` +
       `History events per start (mean of ${sampled}): ${(parentEvents / sampled).toFixed(1)} in the parent up to the answer + ${(childEvents / sampled).toFixed(1)} in its ${(children / sampled).toFixed(1)} children; a bare started workflow has ${bareEvents} in all.`,
     `${tag}Step completion (Update): ${describe(completionProfile)}. Over HTTP: mean ${appMean.toFixed(1)} ms, p50 ${appP50.toFixed(1)} ms. ` +
-      `The projection alone (one step changed, from this process): p50 ${percentile(projectionSamples, 50).toFixed(1)} ms, p95 ${percentile(projectionSamples, 95).toFixed(1)} ms. ` +
-      `Event-loop delay of this process during the completions: p50 ${(loopDelay.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(loopDelay.max / 1e6).toFixed(1)} ms.`,
+      `The projection alone (one step changed, from this process): p50 ${percentile(projectionSamples, 50).toFixed(1)} ms, p95 ${percentile(projectionSamples, 95).toFixed(1)} ms.`,
   ];
   for (const note of notes) say(`     ${note}`);
 

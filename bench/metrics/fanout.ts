@@ -17,6 +17,22 @@ import { expectOk, percentile, pool, row, timed, waitUntil, type Metric } from '
 const USERS_PER_ORG = 100;
 const NOTIFIER_CONCURRENCY = 8;
 
+/**
+ * Drops the notification jobs that wait and lets the active ones finish (failed jobs waiting for a
+ * retry are ignored): a metric that must not share the machine with earlier metrics' e-mails calls
+ * it first. In a full run they cannot drain on their own: the timer metric's 2,000 reminders go to
+ * one recipient, whose domain the notifier limits to 30 a minute.
+ */
+export async function drainNotifications(queue: Queue): Promise<void> {
+  await queue.drain(true);
+  await waitUntil('notification queue drained', async () => {
+    const c = await queue.getJobCounts('waiting', 'active', 'prioritized');
+    return Object.values(c).every((v) => v === 0);
+  }, 120_000, 200).catch(async (err) => {
+    throw new Error(`${String(err)}: ${JSON.stringify(await queue.getJobCounts())}`);
+  });
+}
+
 function countCaught(indexFile: string, needle: string): number {
   if (!fs.existsSync(indexFile)) return 0;
   let n = 0;
@@ -51,17 +67,8 @@ export async function benchFanout(env: BenchEnv, opts: { n: number; say: (l: str
   const indexFile = path.join(env.endpoints.MAIL_DIR!, 'index.jsonl');
   let appMs = NaN;
   try {
-    // Start from an idle notifier: earlier metrics' notifications must not be in the way. Their e-mails
-    // are not measured, and in a full run they cannot drain in time: the timer metric's 2,000 reminders
-    // go to one recipient, whose domain the notifier limits to 30 a minute. Drop what waits, let the
-    // active ones finish (failed jobs waiting for a retry are ignored).
-    await queue.drain(true);
-    await waitUntil('notification queue drained', async () => {
-      const c = await queue.getJobCounts('waiting', 'active', 'prioritized');
-      return Object.values(c).every((v) => v === 0);
-    }, 120_000, 200).catch(async (err) => {
-      throw new Error(`${String(err)}: ${JSON.stringify(await queue.getJobCounts())}`);
-    });
+    // Start from an idle notifier: earlier metrics' notifications must not be in the way.
+    await drainNotifications(queue);
     const app = await timed(async () => {
       // As many programmes' timers firing at once would: one activity call per 10 reminders.
       for (let i = 0; i < requests.length; i += 10) {
