@@ -116,7 +116,7 @@ export async function startBenchEnv(say: (line: string) => void): Promise<BenchE
       async noop() {},
     };
     const minimalConnection = await NativeConnection.connect({ address: endpoints.TEMPORAL_ADDRESS });
-    const minimalWorker = await Worker.create({ connection: minimalConnection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: minimalQueue, workflowBundle: minimalBundle, activities });
+    const minimalWorker = await Worker.create({ connection: minimalConnection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: minimalQueue, workflowBundle: minimalBundle, activities, workflowThreadPoolSize: config.TEMPORAL_WORKFLOW_THREADS });
     const minimalRun = minimalWorker.run();
     stops.push(async () => {
       if (minimalWorker.getState() === 'RUNNING') minimalWorker.shutdown();

@@ -1,8 +1,8 @@
 /**
  * A worker process for the minimal baseline workflows, the counterpart of
  * `tsx scripts/start.ts --role=worker` in the footprint measurement: same SDK defaults
- * (cache size, reused V8 context), nothing else.
- *   tsx bench/minimal-worker.ts --address=host:port --queue=name
+ * (cache size, reused V8 context) and workflow threads, nothing else.
+ *   tsx bench/minimal-worker.ts --address=host:port --queue=name --threads=n
  */
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 
@@ -20,6 +20,8 @@ async function main(): Promise<void> {
     taskQueue: argument('queue'),
     workflowsPath: require.resolve('./minimal-workflows'),
     activities: { async woke() {}, async noop() {} },
+    // The same number of workflow threads as the application's worker (TEMPORAL_WORKFLOW_THREADS).
+    workflowThreadPoolSize: Number(argument('threads')),
   });
   const stop = () => worker.getState() === 'RUNNING' && worker.shutdown();
   process.on('SIGTERM', stop);

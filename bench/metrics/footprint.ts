@@ -64,7 +64,7 @@ export async function benchFootprint(env: BenchEnv, opts: { checkpoints: number[
 
   // The minimal workflow's worker process, same checkpoints.
   const minQueue = `bench-footprint-min-${run}`;
-  const minWorker = await spawnWorker(env, ['bench/minimal-worker.ts', `--address=${env.endpoints.TEMPORAL_ADDRESS}`, `--queue=${minQueue}`], minQueue, path.join(env.dataDir, 'footprint-minimal.log'));
+  const minWorker = await spawnWorker(env, ['bench/minimal-worker.ts', `--address=${env.endpoints.TEMPORAL_ADDRESS}`, `--queue=${minQueue}`, `--threads=${env.config.TEMPORAL_WORKFLOW_THREADS}`], minQueue, path.join(env.dataDir, 'footprint-minimal.log'));
   const minPoints: { x: number; y: number }[] = [];
   try {
     let open = 0;

@@ -22,7 +22,7 @@ export async function benchScaleOut(env: BenchEnv, opts: { programmes: number; p
     // One after the other: each bundles its workflows at start, which is CPU-heavy.
     for (let i = 0; i < processes; i++) {
       children.push(await spawnWorker(env, ['scripts/start.ts', '--role=worker'], env.taskQueue, path.join(env.dataDir, `scale-out-worker-${i}.log`)));
-      children.push(await spawnWorker(env, ['bench/minimal-worker.ts', `--address=${env.endpoints.TEMPORAL_ADDRESS}`, `--queue=${minimalQueue}`], minimalQueue, path.join(env.dataDir, `scale-out-minimal-${i}.log`)));
+      children.push(await spawnWorker(env, ['bench/minimal-worker.ts', `--address=${env.endpoints.TEMPORAL_ADDRESS}`, `--queue=${minimalQueue}`, `--threads=${env.config.TEMPORAL_WORKFLOW_THREADS}`], minimalQueue, path.join(env.dataDir, `scale-out-minimal-${i}.log`)));
     }
     say(`  7. ${processes} programme worker processes and ${processes} minimal ones polling (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
     return await benchEngine(env, { programmes: opts.programmes, say, label: `${processes} worker processes`, minimalQueue });
