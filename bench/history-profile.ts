@@ -132,3 +132,34 @@ export function describe(s: ProfileSummary): string {
   if (s.childStartMs || s.childReportMs) parts.push(`child workflows: ${s.childStartMs.toFixed(1)} ms start requested→started, ${s.childReportMs.toFixed(1)} ms started→first report`);
   return parts.join('; ');
 }
+
+/** One timer firing, read from history: how late the server fired it, then the workflow task it woke. */
+export interface TimerFiring {
+  /** TimerFired − (TimerStarted + startToFireTimeout). */
+  firedLateMs: number;
+  /** TimerFired → the next workflow task started (waiting for a worker). */
+  queuedMs: number;
+  /** That workflow task, started → completed (activations and local activities on the worker). */
+  runningMs: number;
+}
+
+export function profileTimerFirings(events: HistoryEvent[]): TimerFiring[] {
+  const started = new Map<string, number>();
+  const firings: TimerFiring[] = [];
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!;
+    const start = e.timerStartedEventAttributes;
+    if (start) {
+      const timeout = start.startToFireTimeout;
+      started.set(start.timerId ?? '', ms(e) + Number(timeout?.seconds ?? 0) * 1000 + Math.floor((timeout?.nanos ?? 0) / 1e6));
+    }
+    const fired = e.timerFiredEventAttributes;
+    if (!fired) continue;
+    const due = started.get(fired.timerId ?? '');
+    const taskStarted = events.slice(i + 1).find((x) => x.workflowTaskStartedEventAttributes);
+    const taskCompleted = taskStarted && events.find((x) => Number(x.workflowTaskCompletedEventAttributes?.startedEventId ?? -1) === Number(taskStarted.eventId));
+    if (due === undefined || !taskStarted || !taskCompleted) continue;
+    firings.push({ firedLateMs: ms(e) - due, queuedMs: ms(taskStarted) - ms(e), runningMs: ms(taskCompleted) - ms(taskStarted) });
+  }
+  return firings;
+}

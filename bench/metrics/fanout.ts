@@ -20,8 +20,8 @@ const NOTIFIER_CONCURRENCY = 8;
 /**
  * Drops the notification jobs that wait and lets the active ones finish (failed jobs waiting for a
  * retry are ignored): a metric that must not share the machine with earlier metrics' e-mails calls
- * it first. In a full run they cannot drain on their own: the timer metric's 2,000 reminders go to
- * one recipient, whose domain the notifier limits to 30 a minute.
+ * it first. Some cannot drain on their own in time: the engine metric's e-mails all go to one
+ * coordinator, whose domain the notifier limits to 30 a minute.
  */
 export async function drainNotifications(queue: Queue): Promise<void> {
   await queue.drain(true);
