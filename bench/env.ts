@@ -21,7 +21,8 @@ import { hashPassword } from '../server/auth';
 import { BUILT_IN_TEMPLATES } from '../templates';
 import { api, expectOk, type ApiCaller } from './support';
 import type { MinimalActivities } from './minimal-workflows';
-import { spawnApi, spawnNotifier, spawnWorker, stopWorker, type BenchServices } from './worker-process';
+import { killTree } from '../infra/process-tree';
+import { spawnApi, spawnNotifier, spawnWorker, type BenchServices } from './worker-process';
 
 export interface BenchUser {
   id: string;
@@ -100,12 +101,12 @@ export async function startBenchEnv(say: (line: string) => void): Promise<BenchE
     const spawned: BenchServices = { endpoints, client, config, dataDir };
     const worker = await spawnWorker(spawned, ['scripts/start.ts', '--role=worker'], taskQueue, path.join(dataDir, 'worker.log'));
     let workerStopped: Promise<void> | undefined;
-    const stopProgrammeWorker = () => (workerStopped ??= stopWorker(worker));
+    const stopProgrammeWorker = () => (workerStopped ??= killTree(worker));
     stops.push(stopProgrammeWorker);
     const apiRole = await spawnApi(spawned, await findFreePort(0), path.join(dataDir, 'api.log'));
-    stops.push(() => stopWorker(apiRole.child));
+    stops.push(() => killTree(apiRole.child));
     const notifier = await spawnNotifier(spawned, apiRole.url, path.join(dataDir, 'notifier.log'));
-    stops.push(() => stopWorker(notifier));
+    stops.push(() => killTree(notifier));
     say(`  API, worker and notifier processes ready in ${((Date.now() - t2) / 1000).toFixed(1)} s`);
 
     const wakes: BenchEnv['wakes'] = [];

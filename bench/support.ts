@@ -1,6 +1,7 @@
 /** Small helpers shared by the bench metrics: percentiles, a concurrency pool, RSS of a process tree, metric rows. */
 import fs from 'node:fs';
 import { descendants } from '../infra/process-tree';
+import { createNotificationQueue } from '../infra/runtime';
 
 export { descendants };
 
@@ -119,4 +120,25 @@ export async function expectOk<T>(p: Promise<{ status: number; body: T }>, what:
   const res = await p;
   if (res.status < 200 || res.status >= 300) throw new Error(`${what}: HTTP ${res.status} ${JSON.stringify(res.body).slice(0, 400)}`);
   return res.body;
+}
+
+/**
+ * Drops the notification jobs that wait and lets the active ones finish (failed jobs waiting for a
+ * retry are ignored): a metric that must not share the machine with earlier metrics' e-mails calls
+ * it first. Some cannot drain on their own in time: the engine metric's e-mails all go to one
+ * coordinator, whose domain the notifier limits to 30 a minute.
+ */
+export async function drainNotifications(redisUrl: string): Promise<void> {
+  const queue = createNotificationQueue(redisUrl);
+  try {
+    await queue.drain(true);
+    await waitUntil('notification queue drained', async () => {
+      const c = await queue.getJobCounts('waiting', 'active', 'prioritized');
+      return Object.values(c).every((v) => v === 0);
+    }, 120_000, 200).catch(async (err) => {
+      throw new Error(`${String(err)}: ${JSON.stringify(await queue.getJobCounts())}`);
+    });
+  } finally {
+    await queue.close();
+  }
 }

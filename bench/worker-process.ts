@@ -8,7 +8,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createNotificationQueue } from '../infra/runtime';
-import { killTree } from '../infra/process-tree';
 import type { BenchEnv } from './env';
 import { descendants, waitUntil } from './support';
 
@@ -92,4 +91,3 @@ export async function spawnNotifier(env: BenchServices, appUrl: string, logFile:
   return child;
 }
 
-export const stopWorker = killTree;

@@ -12,26 +12,10 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import { createNotificationActivities } from '../../activities/notifications';
 import { bullConnection, createNotificationQueue } from '../../infra/runtime';
 import type { BenchEnv } from '../env';
-import { expectOk, percentile, pool, row, timed, waitUntil, type Metric } from '../support';
+import { drainNotifications, expectOk, percentile, pool, row, timed, waitUntil, type Metric } from '../support';
 
 const USERS_PER_ORG = 100;
 const NOTIFIER_CONCURRENCY = 8;
-
-/**
- * Drops the notification jobs that wait and lets the active ones finish (failed jobs waiting for a
- * retry are ignored): a metric that must not share the machine with earlier metrics' e-mails calls
- * it first. Some cannot drain on their own in time: the engine metric's e-mails all go to one
- * coordinator, whose domain the notifier limits to 30 a minute.
- */
-export async function drainNotifications(queue: Queue): Promise<void> {
-  await queue.drain(true);
-  await waitUntil('notification queue drained', async () => {
-    const c = await queue.getJobCounts('waiting', 'active', 'prioritized');
-    return Object.values(c).every((v) => v === 0);
-  }, 120_000, 200).catch(async (err) => {
-    throw new Error(`${String(err)}: ${JSON.stringify(await queue.getJobCounts())}`);
-  });
-}
 
 function countCaught(indexFile: string, needle: string): number {
   if (!fs.existsSync(indexFile)) return 0;
@@ -68,7 +52,7 @@ export async function benchFanout(env: BenchEnv, opts: { n: number; say: (l: str
   let appMs = NaN;
   try {
     // Start from an idle notifier: earlier metrics' notifications must not be in the way.
-    await drainNotifications(queue);
+    await drainNotifications(env.endpoints.REDIS_URL);
     const app = await timed(async () => {
       // As many programmes' timers firing at once would: one activity call per 10 reminders.
       for (let i = 0; i < requests.length; i += 10) {

@@ -15,7 +15,8 @@ import { createTemporalGateway } from '../../server/temporal-gateway';
 import type { BenchEnv } from '../env';
 import { bumpUpdate, minimalWorkflow } from '../minimal-workflows';
 import { pool, row, sleepMs, slope, treeRss, type Metric } from '../support';
-import { spawnWorker, stopWorker } from '../worker-process';
+import { killTree } from '../../infra/process-tree';
+import { spawnWorker } from '../worker-process';
 
 const MiB = 1024 * 1024;
 
@@ -53,7 +54,7 @@ export async function benchFootprint(env: BenchEnv, opts: { checkpoints: number[
         out.push({ x: open, y: await settledRss(worker) });
       }
     } finally {
-      await stopWorker(worker);
+      await killTree(worker);
     }
     return out;
   };
@@ -80,7 +81,7 @@ export async function benchFootprint(env: BenchEnv, opts: { checkpoints: number[
       minPoints.push({ x: open, y: await settledRss(minWorker) });
     }
   } finally {
-    await stopWorker(minWorker);
+    await killTree(minWorker);
   }
   say(`     minimal worker: ${minPoints.map((p) => `${p.x}→${(p.y / MiB).toFixed(0)} MiB`).join(', ')}`);
 

@@ -8,7 +8,8 @@ import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { BenchEnv } from '../env';
-import { spawnWorker, stopWorker } from '../worker-process';
+import { killTree } from '../../infra/process-tree';
+import { spawnWorker } from '../worker-process';
 import { benchEngine, type EngineResult } from './engine';
 
 export async function benchScaleOut(env: BenchEnv, opts: { programmes: number; processes: number; say: (l: string) => void }): Promise<EngineResult> {
@@ -27,6 +28,6 @@ export async function benchScaleOut(env: BenchEnv, opts: { programmes: number; p
     say(`  7. ${processes} programme worker processes and ${processes} minimal ones polling (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
     return await benchEngine(env, { programmes: opts.programmes, say, label: `${processes} worker processes`, minimalQueue });
   } finally {
-    for (const child of children) await stopWorker(child);
+    for (const child of children) await killTree(child);
   }
 }

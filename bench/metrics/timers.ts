@@ -6,12 +6,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { TemplateInput } from '../../domain/template-schema';
-import { createNotificationQueue, seedTemplates } from '../../infra/runtime';
+import { seedTemplates } from '../../infra/runtime';
 import type { BenchEnv } from '../env';
 import { profileTimerFirings, type TimerFiring } from '../history-profile';
 import { sleepWorkflow } from '../minimal-workflows';
-import { drainNotifications } from './fanout';
-import { expectOk, percentile, pool, row, waitUntil, type Metric } from '../support';
+import { drainNotifications, expectOk, percentile, pool, row, waitUntil, type Metric } from '../support';
 
 const BEFORE_S = 3;
 
@@ -29,11 +28,6 @@ function timerTemplate(key: string, dueInSeconds: number): TemplateInput {
       },
     ],
   };
-}
-
-async function drainNotificationQueue(env: BenchEnv): Promise<void> {
-  const queue = createNotificationQueue(env.endpoints.REDIS_URL);
-  await drainNotifications(queue).finally(() => queue.close());
 }
 
 export async function benchTimers(env: BenchEnv, opts: { programmes: number; dueInSeconds: number; say: (l: string) => void }): Promise<{ metrics: Metric[]; notes: string[] }> {
@@ -54,7 +48,7 @@ export async function benchTimers(env: BenchEnv, opts: { programmes: number; due
 
   // From an idle notifier: earlier metrics' e-mails (one coordinator, 30 a minute) would otherwise
   // keep cycling through it while these timers fire.
-  await drainNotificationQueue(env);
+  await drainNotifications(env.endpoints.REDIS_URL);
 
   const t0 = Date.now();
   const started = await pool(Array.from({ length: m }, (_, i) => i), 8, (i) =>
@@ -79,7 +73,7 @@ export async function benchTimers(env: BenchEnv, opts: { programmes: number; due
 
   // The reminders' e-mails must not be sent while the bare timers run: the baseline would pay for
   // the application's deliveries.
-  await drainNotificationQueue(env);
+  await drainNotifications(env.endpoints.REDIS_URL);
 
   // Bare: the same number of workflows sleeping until the same instants, shifted by the time elapsed since the app's starts began.
   const t1 = Date.now();
