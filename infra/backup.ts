@@ -70,7 +70,12 @@ export async function createBackup(opts: { databaseUrl: string; dataDir: string;
       fs.mkdirSync(path.join(staging, 'temporal'));
       const target = path.join(staging, 'temporal', 'temporal.sqlite');
       // SQLite's online backup API: a consistent copy even while the dev server writes (WAL).
-      execFileSync('sqlite3', [sqlite, `.backup '${target.replace(/'/g, "''")}'`], { stdio: 'pipe' });
+      try {
+        execFileSync('sqlite3', [sqlite, `.backup '${target.replace(/'/g, "''")}'`], { stdio: 'pipe' });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('sqlite3 is not installed: it copies the Temporal store (Debian/Ubuntu: apt-get install sqlite3).');
+        throw err;
+      }
       manifest.temporal = { file: 'temporal/temporal.sqlite', sha256: sha256File(target), bytes: fs.statSync(target).size };
     }
     const uploads = path.join(opts.dataDir, 'uploads');

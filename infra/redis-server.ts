@@ -31,7 +31,12 @@ export async function startRedisServer(opts: { dataDir: string; persistent: bool
     '--maxmemory-policy', 'noeviction',
     '--daemonize', 'no',
   ];
-  const proc = spawnService('redis', locateRedisServer(), args, path.join(dir, 'redis.log'));
-  await waitForPort(port, '127.0.0.1', 20_000);
+  const proc = spawnService('redis', locateRedisServer(), args, path.join(dir, 'redis.log'), { runDir: path.join(opts.dataDir, 'run') });
+  try {
+    await Promise.race([waitForPort(port, '127.0.0.1', 20_000), proc.exited]);
+  } catch (err) {
+    await proc.stop(5_000);
+    throw new Error(`redis-server did not start: ${(err as Error).message}`);
+  }
   return { ...proc, url: `redis://127.0.0.1:${port}` };
 }

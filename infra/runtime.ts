@@ -5,6 +5,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
+import pinoPretty from 'pino-pretty';
 import { createProgrammeActivities } from '../activities';
 import { createTemplateStore } from '../activities/templates';
 import type { Prisma } from '../generated/prisma/client';
@@ -22,8 +23,17 @@ import type { Config } from './config';
 import { createPrisma, type PrismaClient } from './prisma';
 import type { ServiceEndpoints } from './services';
 
+/**
+ * pino logger: JSON lines, or on a terminal (LOG_FORMAT=auto) one short readable line per
+ * event, e.g. `10:42:07 INFO: GET /api/v1/programmes 200 12 ms`.
+ */
 export function createLogger(config: Config, name: string): Logger {
-  return pino({ name, level: config.LOG_LEVEL });
+  const pretty = config.LOG_FORMAT === 'pretty' || (config.LOG_FORMAT === 'auto' && process.stdout.isTTY === true);
+  if (!pretty) return pino({ name, level: config.LOG_LEVEL });
+  return pino(
+    { name, level: config.LOG_LEVEL },
+    pinoPretty({ colorize: true, singleLine: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,name,req,res,ms,reqId' }),
+  );
 }
 
 /** Connection options (not a shared instance) so that BullMQ owns, and closes, its connections. */

@@ -30,14 +30,23 @@ export async function startServices(config: Config, opts: { persistent: boolean;
   const stops: (() => Promise<void>)[] = [];
   const track = <T extends { stop(): Promise<void> }>(p: Promise<T>): Promise<T> => p.then((s) => (stops.push(() => s.stop()), s));
   try {
-    const [temporal, postgres, redis, smtp] = await Promise.all([
+    // allSettled, not all: when one fails, the others must have finished starting before we stop them.
+    const settled = await Promise.allSettled([
       config.TEMPORAL_ADDRESS
         ? undefined
         : track(startTemporalDevServer({ dataDir: config.dataDir, cliPath: config.TEMPORAL_CLI_PATH, namespace: config.TEMPORAL_NAMESPACE, persistent: opts.persistent, preferredPort: opts.persistent ? 7233 : 0 })),
       config.DATABASE_URL ? undefined : track(startEmbeddedPostgres({ dataDir: config.dataDir, preferredPort: opts.persistent ? 5433 : 0 })),
       config.REDIS_URL ? undefined : track(startRedisServer({ dataDir: config.dataDir, persistent: opts.persistent, preferredPort: opts.persistent ? 6380 : 0 })),
       config.SMTP_URL ? undefined : track(startSmtpCatcher({ dir: path.join(config.dataDir, 'mail'), port: 0 })),
-    ]);
+    ] as const);
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    const [temporal, postgres, redis, smtp] = settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as [
+      Awaited<ReturnType<typeof startTemporalDevServer>> | undefined,
+      Awaited<ReturnType<typeof startEmbeddedPostgres>> | undefined,
+      Awaited<ReturnType<typeof startRedisServer>> | undefined,
+      Awaited<ReturnType<typeof startSmtpCatcher>> | undefined,
+    ];
     if (temporal) log(`temporal   ${temporal.address} (web UI ${temporal.uiUrl})`);
     if (postgres) log(`postgresql ${postgres.url.replace(/:[^:@/]+@/, ':***@')}`);
     if (redis) log(`redis      ${redis.url}`);

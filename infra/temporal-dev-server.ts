@@ -65,14 +65,14 @@ export async function startTemporalDevServer(opts: {
       '--sqlite-pragma', 'synchronous=normal',
     );
   }
-  const proc = spawnService('temporal', cli, args, path.join(dir, 'server.log'));
+  const proc = spawnService('temporal', cli, args, path.join(dir, 'server.log'), { runDir: path.join(opts.dataDir, 'run') });
   const address = `127.0.0.1:${port}`;
   try {
-    await waitForPort(port, '127.0.0.1', 60_000);
-    await ensureSearchAttributes(address, opts.namespace);
+    await Promise.race([waitForPort(port, '127.0.0.1', 60_000), proc.exited]);
+    await Promise.race([ensureSearchAttributes(address, opts.namespace), proc.exited]);
   } catch (err) {
-    await proc.stop();
-    throw err;
+    await proc.stop(5_000);
+    throw new Error(`The Temporal dev server did not start: ${(err as Error).message}`);
   }
   return { ...proc, address, uiUrl: `http://127.0.0.1:${uiPort}` };
 }

@@ -2,16 +2,14 @@
 // Set-up shared by `npm start` and `npm test` on a fresh clone: dependencies, Prisma client,
 // Temporal CLI (built once into a cache outside the repo) and redis-server. Each step is
 // skipped when already done, so the second run costs a few stat() calls.
-// Plain Node, no dependencies: it runs before node_modules exists.
+// Plain Node: it runs before node_modules exists (step 3 uses them once step 1 installed them).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { provideTemporalCli, temporalCliDir } from './temporal-cli.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const TEMPORAL_CLI_VERSION = 'v1.5.1';
-const temporalCache = path.join(os.homedir(), '.cache', 'jalons', 'temporal-cli', TEMPORAL_CLI_VERSION);
 const env = process.env;
 
 const log = (msg) => process.stdout.write(`[bootstrap] ${msg}\n`);
@@ -46,25 +44,20 @@ if (newer(schema, generated)) {
   }
 }
 
-// 3. Temporal CLI (dev server), unless an external server is configured.
-if (!env.TEMPORAL_ADDRESS && !env.TEMPORAL_CLI_PATH) {
-  const cached = path.join(temporalCache, 'temporal');
+// Commands that need only Node's side (lint, typecheck, unit tests, roles run against external
+// services) skip the embedded services' prerequisites.
+const nodeOnly = process.argv.includes('--node-only');
+
+// 3. Temporal CLI (dev server), unless an external server is configured: the release archive,
+// else built with Go (the one on PATH, else one fetched from the Go module proxy).
+if (!nodeOnly && !env.TEMPORAL_ADDRESS && !env.TEMPORAL_CLI_PATH) {
+  const cached = path.join(temporalCliDir, 'temporal');
   if (!fs.existsSync(cached) && !has('temporal')) {
-    if (!has('go')) {
-      fail(
-        'The Temporal CLI is needed and Go is not installed to build it.\n' +
-          `Install one of: the Temporal CLI on PATH (https://docs.temporal.io/cli), or Go >= 1.23 (then rerun), or set TEMPORAL_ADDRESS to an existing server.`,
-      );
+    try {
+      await provideTemporalCli({ log, has });
+    } catch (err) {
+      fail(err.message);
     }
-    log(`building the Temporal CLI ${TEMPORAL_CLI_VERSION} with Go into ${temporalCache} (first run only, a few minutes)…`);
-    const started = Date.now();
-    fs.mkdirSync(temporalCache, { recursive: true });
-    const goEnv = { ...env, CGO_ENABLED: '0', GOBIN: temporalCache, GOFLAGS: '-mod=mod' };
-    const target = `github.com/temporalio/cli/cmd/temporal@${TEMPORAL_CLI_VERSION}`;
-    // Newer Go toolchains reject some go:linkname uses at link time; the flag is the documented way out.
-    const ok = run('go', ['install', target], { env: goEnv }) || run('go', ['install', '-ldflags=-checklinkname=0', target], { env: goEnv });
-    if (!ok || !fs.existsSync(cached)) fail(`go install ${target} failed: see the output above.`);
-    log(`Temporal CLI built in ${Math.round((Date.now() - started) / 1000)} s`);
   }
 }
 
@@ -81,12 +74,16 @@ function aptInstall(pkg, why, { recommends = false } = {}) {
     if (!run('apt-get', args, quiet)) fail(`apt-get install ${pkg} failed.`);
   }
 }
-if (!env.REDIS_URL && !has('redis-server')) {
+if (!nodeOnly && !env.REDIS_URL && !has('redis-server')) {
   aptInstall('redis-server', 'or set REDIS_URL');
   // Debian starts a system-wide redis on 6379; Jalons runs its own child process instead.
   spawnSync('sh', ['-c', 'service redis-server stop >/dev/null 2>&1 || true']);
 }
-if (!env.TEMPORAL_ADDRESS && !has('sqlite3')) aptInstall('sqlite3', 'needed to back up the embedded Temporal store');
+if (!nodeOnly && !env.TEMPORAL_ADDRESS && !has('sqlite3')) {
+  // Only backups need it: a normal user without it still gets a running installation.
+  if (isRoot && has('apt-get')) aptInstall('sqlite3', 'needed to back up the embedded Temporal store');
+  else log('note: sqlite3 is not installed; `npm run backup` needs it to copy the Temporal store (Debian/Ubuntu: sudo apt-get install sqlite3).');
+}
 
 
 // 5. Browser tests (`npm test`) drive Debian's Chromium through playwright-core; never a

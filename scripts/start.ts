@@ -27,16 +27,52 @@ function argument(name: string): string | undefined {
 }
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
-const stops: (() => Promise<void>)[] = [];
+interface Stop {
+  name: string;
+  stop(): Promise<void>;
+  /** How long we wait for it before going on with the next one (its own stop forces after its grace). */
+  limitMs: number;
+}
+const stops: Stop[] = [];
 let stopping = false;
+/** Past this, whatever still hangs is abandoned: the embedded services die with us (parent-death signal). */
+const SHUTDOWN_LIMIT_MS = 60_000;
 
-/** Stops what this process started, newest first (API before worker before databases). */
+/**
+ * Stops what this process started, newest first (API before worker before databases). Each step
+ * is bounded, so a hung worker never keeps the databases running; a second Ctrl-C forces the exit.
+ */
 async function shutdown(code: number): Promise<void> {
-  if (stopping) return;
+  if (stopping) {
+    say('Forced stop.');
+    process.exit(code || 130);
+  }
   stopping = true;
   say('Stopping…');
-  for (const stop of stops.reverse()) await stop().catch((err) => process.stderr.write(`stop failed: ${String(err)}\n`));
+  setTimeout(() => {
+    say(`Some parts did not stop within ${SHUTDOWN_LIMIT_MS / 1000} s; exiting anyway.`);
+    process.exit(code || 1);
+  }, SHUTDOWN_LIMIT_MS).unref();
+  for (const { name, stop, limitMs } of stops.reverse()) {
+    let timer: NodeJS.Timeout | undefined;
+    const outcome = await Promise.race([
+      stop().then(
+        () => 'stopped',
+        (err: unknown) => `failed to stop (${err instanceof Error ? err.message : String(err)})`,
+      ),
+      new Promise<string>((resolve) => (timer = setTimeout(() => resolve(`still stopping after ${limitMs / 1000} s, going on`), limitMs))),
+    ]);
+    clearTimeout(timer);
+    if (outcome !== 'stopped') say(`  ${name}: ${outcome}`);
+  }
   process.exit(code);
+}
+
+/** One sentence for a person, no stack trace; details stay in the service logs it names. */
+function fail(err: unknown): void {
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`\nJalons could not start: ${message}\n\n`);
+  void shutdown(1);
 }
 
 async function main(): Promise<void> {
@@ -49,11 +85,14 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
   process.on('SIGHUP', () => void shutdown(0));
+  process.on('unhandledRejection', fail);
+  process.on('uncaughtException', fail);
 
   let endpoints: ServiceEndpoints;
   if (role === 'all' || role === 'services') {
+    claimDataDir(config.dataDir);
     const services: RunningServices = await startServices(config, { persistent: role === 'all' || argument('persistent') === 'true', log: (l) => say(`  ${l}`) });
-    stops.push(services.stop);
+    stops.push({ name: 'embedded services', stop: services.stop, limitMs: 40_000 });
     endpoints = services.endpoints;
   } else {
     if (!config.TEMPORAL_ADDRESS || !config.DATABASE_URL || !config.REDIS_URL) {
@@ -80,7 +119,7 @@ async function main(): Promise<void> {
   if (role === 'all') {
     // Backups and `npm run backup` find the embedded services through this file.
     fs.writeFileSync(path.join(config.dataDir, 'endpoints.json'), JSON.stringify({ ...endpoints, pid: process.pid }));
-    stops.push(async () => fs.rmSync(path.join(config.dataDir, 'endpoints.json'), { force: true }));
+    stops.push({ name: 'endpoints file', stop: async () => fs.rmSync(path.join(config.dataDir, 'endpoints.json'), { force: true }), limitMs: 1_000 });
     if (config.BACKUP_INTERVAL_HOURS > 0) {
       const timer = setInterval(() => {
         runBackup(config)
@@ -90,7 +129,7 @@ async function main(): Promise<void> {
           .catch((err) => logger.error({ err }, 'scheduled backup failed'));
       }, config.BACKUP_INTERVAL_HOURS * 3600_000);
       timer.unref();
-      stops.push(async () => clearInterval(timer));
+      stops.push({ name: 'backup timer', stop: async () => clearInterval(timer), limitMs: 1_000 });
     }
   }
 
@@ -105,15 +144,15 @@ async function main(): Promise<void> {
   const appUrl = config.APP_URL ?? `http://localhost:${config.PORT}`;
   if (role === 'all' || role === 'worker') {
     const worker = await startTemporalWorkerRole(config, endpoints, logger);
-    stops.push(worker.stop);
+    stops.push({ name: 'Temporal worker', stop: worker.stop, limitMs: 20_000 });
   }
   if (role === 'all' || role === 'notifier') {
     const notifier = await startNotifierRole(config, endpoints, logger, appUrl);
-    stops.push(notifier.stop);
+    stops.push({ name: 'notifier', stop: notifier.stop, limitMs: 15_000 });
   }
   if (role === 'all' || role === 'api') {
     const api = await startApiRole(config, endpoints, logger);
-    stops.push(api.stop);
+    stops.push({ name: 'API', stop: api.stop, limitMs: 10_000 });
     say(`\nJalons is up.\n  App:         ${api.url}   (health: ${api.url}/healthz, API reference: ${api.url}/api/v1/docs)`);
     if (endpoints.TEMPORAL_UI_URL) say(`  Temporal UI: ${endpoints.TEMPORAL_UI_URL}`);
     if (endpoints.MAIL_DIR) say(`  E-mails:     ${endpoints.MAIL_DIR} (local SMTP catcher)`);
@@ -125,7 +164,30 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => {
-  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
-  void shutdown(1);
-});
+/**
+ * One `npm start` per data directory: a second one would start second servers on the same
+ * files. A record left by a killed run (its process gone) is taken over.
+ * @throws Error naming the running process.
+ */
+function claimDataDir(dataDir: string): void {
+  const runDir = path.join(dataDir, 'run');
+  fs.mkdirSync(runDir, { recursive: true });
+  const lock = path.join(runDir, 'jalons.pid');
+  const holder = Number(fs.existsSync(lock) ? fs.readFileSync(lock, 'utf8').trim() : NaN);
+  if (Number.isInteger(holder) && holder !== process.pid && isAlive(holder)) {
+    throw new Error(`Jalons is already running on ${dataDir} (process ${holder}): stop it first (Ctrl-C in its terminal), or set another DATA_DIR.`);
+  }
+  fs.writeFileSync(lock, `${process.pid}\n`);
+  stops.unshift({ name: 'data directory lock', stop: async () => fs.rmSync(lock, { force: true }), limitMs: 1_000 });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+main().catch(fail);

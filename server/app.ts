@@ -44,9 +44,14 @@ export function createApp(ctx: AppContext): express.Express {
       logger: ctx.logger,
       genReqId: (req) => (req as unknown as { id: string }).id,
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },
+      // One short line per request (method, path, status, ms); headers stay out of the logs.
+      customSuccessMessage: (req, res, ms) => `${req.method} ${requestPath(req.url)} ${res.statusCode} ${Math.round(ms)} ms`,
+      customErrorMessage: (req, res) => `${req.method} ${requestPath(req.url)} ${res.statusCode} failed`,
+      customAttributeKeys: { responseTime: 'ms' },
       serializers: {
         // Calendar feeds carry a session token in the query string: it must never reach the logs.
         req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.replace(/([?&]token=)[^&]*/g, '$1[redacted]') }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
     }),
   );
@@ -127,4 +132,9 @@ function renderReferencePage(doc: ReturnType<typeof buildOpenApi>): string {
 
 function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** The path of a request URL without its query string (which may carry a feed token). */
+function requestPath(url: string | undefined): string {
+  return (url ?? '').split('?', 1)[0] ?? '';
 }
