@@ -119,6 +119,9 @@ export async function startTemporalWorkerRole(
     ...(extra.workflowBundle ? { workflowBundle: extra.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
     activities: createProgrammeActivities({ prisma, queue }),
     workflowThreadPoolSize: config.TEMPORAL_WORKFLOW_THREADS,
+    // Bounded shutdown: running activities get 10 s to finish, then the worker stops regardless.
+    shutdownGraceTime: '10 seconds',
+    shutdownForceTime: '15 seconds',
     ...(extra.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: extra.maxCachedWorkflows } : {}),
   });
   const run = worker.run();

@@ -42,12 +42,16 @@ const SHUTDOWN_LIMIT_MS = 60_000;
  * Stops what this process started, newest first (API before worker before databases). Each step
  * is bounded, so a hung worker never keeps the databases running; a second Ctrl-C forces the exit.
  */
+let stoppingSince = 0;
 async function shutdown(code: number): Promise<void> {
   if (stopping) {
+    // One Ctrl-C reaches us twice (from the terminal and relayed by tsx): only a later one forces.
+    if (Date.now() - stoppingSince < 2_000) return;
     say('Forced stop.');
     process.exit(code || 130);
   }
   stopping = true;
+  stoppingSince = Date.now();
   say('Stopping…');
   setTimeout(() => {
     say(`Some parts did not stop within ${SHUTDOWN_LIMIT_MS / 1000} s; exiting anyway.`);

@@ -30,8 +30,10 @@ export function mountWebApp(app: Express, distDir = WEB_DIST_DIR): void {
   };
   app.use((req, res, next) => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || req.path.startsWith('/api/') || req.path === '/metrics' || req.path === '/healthz') return next();
-    // Browsers navigating send text/html; API clients asking for a wrong path still get a 404 problem.
-    if (!req.get('Accept')?.includes('text/html')) return next();
+    // Browsers navigating send text/html, curl and link checkers */*; a client asking for JSON or
+    // a file (a path with an extension) outside the UI's routes still gets a 404 problem.
+    const accept = req.get('Accept') ?? '*/*';
+    if (!(accept.includes('text/html') || accept.includes('*/*')) || path.extname(req.path) !== '') return next();
     res.setHeader('Cache-Control', 'no-cache');
     res.type('html').send(currentIndex());
   });
