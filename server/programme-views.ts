@@ -75,6 +75,8 @@ export const ZProgrammeView = z.object({
   milestones: z.array(z.object({ key: z.string(), at: z.string() })),
   indicators: z.array(z.object({ key: z.string(), name: z.string(), target: z.number().nullable(), actual: z.number() })),
   moduleState: z.record(z.string(), z.unknown()).optional(),
+  /** The caller is on the programme's team (admins always): coordinator actions are open to them. */
+  onTeam: z.boolean(),
 });
 export type ProgrammeView = z.infer<typeof ZProgrammeView>;
 export type StepView = z.infer<typeof ZStepView>;
@@ -143,5 +145,6 @@ export function buildProgrammeView(template: Template, state: ProgrammeState, vi
     milestones: state.milestones,
     indicators: template.indicators.map((i) => ({ key: i.key, name: i.name.fr, target: i.target ?? null, actual: state.indicators[i.key] ?? 0 })),
     moduleState: visibleModuleState(scope, state, viewer),
+    onTeam: viewer.onTeam,
   };
 }

@@ -167,7 +167,10 @@ describe('authorisation matrix: every route × every role', () => {
     });
 
     it('lets a coordinator outside the team read the programme but act on nothing (403 not_programme_member)', async () => {
-      expect((await api.get(`/api/v1/programmes/${memberProgramme}`, outsider.token)).status).toBe(200);
+      const seen = await api.get(`/api/v1/programmes/${memberProgramme}`, outsider.token);
+      // The web UI shows coordinator actions only when the view says the caller is on the team.
+      expect([seen.status, seen.body.onTeam]).toEqual([200, false]);
+      expect((await api.get(`/api/v1/programmes/${memberProgramme}`, users.coordinator.token)).body.onTeam).toBe(true);
       expect((await api.get(`/api/v1/programmes/${memberProgramme}/events`, outsider.token)).status).toBe(200);
       const attempts = [
         await write(`/api/v1/programmes/${memberProgramme}/pause`, {}, outsider.token),
@@ -188,6 +191,7 @@ describe('authorisation matrix: every route × every role', () => {
       const added = await api.call('PUT', `/api/v1/programmes/${memberProgramme}/team`, { body: { members: [outsider.id] }, token: users.coordinator.token });
       expect(added.status).toBe(200);
       expect(added.body.members.map((m: { userId: string; via: string }) => [m.userId, m.via]).sort()).toEqual([[outsider.id, 'member'], [users.coordinator.id, 'coordinator']].sort());
+      expect((await api.get(`/api/v1/programmes/${memberProgramme}`, outsider.token)).body.onTeam).toBe(true);
       const tasks = await api.get('/api/v1/tasks', outsider.token);
       expect(tasks.body.items.map((t: { programmeId: string; stepKey: string }) => `${t.programmeId}/${t.stepKey}`)).toContain(`${memberProgramme}/kickoff`);
       expect((await write(`/api/v1/programmes/${memberProgramme}/pause`, {}, outsider.token)).status).toBe(200);
@@ -209,7 +213,8 @@ describe('authorisation matrix: every route × every role', () => {
     it('lets an admin act everywhere without being on the team, and a manager only read', async () => {
       expect((await write(`/api/v1/programmes/${memberProgramme}/pause`, {}, users.admin.token)).status).toBe(200);
       expect((await write(`/api/v1/programmes/${memberProgramme}/resume`, {}, users.admin.token)).status).toBe(200);
-      expect((await api.get(`/api/v1/programmes/${memberProgramme}`, users.manager.token)).status).toBe(200);
+      expect((await api.get(`/api/v1/programmes/${memberProgramme}`, users.manager.token)).body.onTeam).toBe(false);
+      expect((await api.get(`/api/v1/programmes/${memberProgramme}`, users.admin.token)).body.onTeam).toBe(true);
       expect((await write(`/api/v1/programmes/${memberProgramme}/pause`, {}, users.manager.token)).status).toBe(403);
       expect((await api.call('PUT', `/api/v1/programmes/${memberProgramme}/team`, { body: { members: [] }, token: users.manager.token })).status).toBe(403);
     });

@@ -1058,6 +1058,7 @@ export interface paths {
                             moduleState?: {
                                 [key: string]: unknown;
                             };
+                            onTeam: boolean;
                             parentId: string | null;
                             partners: {
                                 enrolledAt: string;
@@ -1205,6 +1206,7 @@ export interface paths {
                             moduleState?: {
                                 [key: string]: unknown;
                             };
+                            onTeam: boolean;
                             parentId: string | null;
                             partners: {
                                 enrolledAt: string;
@@ -1364,6 +1366,7 @@ export interface paths {
                             moduleState?: {
                                 [key: string]: unknown;
                             };
+                            onTeam: boolean;
                             parentId: string | null;
                             partners: {
                                 enrolledAt: string;
@@ -1648,6 +1651,7 @@ export interface paths {
                             moduleState?: {
                                 [key: string]: unknown;
                             };
+                            onTeam: boolean;
                             parentId: string | null;
                             partners: {
                                 enrolledAt: string;
@@ -1870,6 +1874,7 @@ export interface paths {
                             moduleState?: {
                                 [key: string]: unknown;
                             };
+                            onTeam: boolean;
                             parentId: string | null;
                             partners: {
                                 enrolledAt: string;
@@ -2021,6 +2026,7 @@ export interface paths {
                             moduleState?: {
                                 [key: string]: unknown;
                             };
+                            onTeam: boolean;
                             parentId: string | null;
                             partners: {
                                 enrolledAt: string;
@@ -2173,6 +2179,7 @@ export interface paths {
                             moduleState?: {
                                 [key: string]: unknown;
                             };
+                            onTeam: boolean;
                             parentId: string | null;
                             partners: {
                                 enrolledAt: string;
@@ -2324,6 +2331,7 @@ export interface paths {
                             moduleState?: {
                                 [key: string]: unknown;
                             };
+                            onTeam: boolean;
                             parentId: string | null;
                             partners: {
                                 enrolledAt: string;
