@@ -1,4 +1,4 @@
-import { apiClient, createOrganisation, createUser, publishTemplates, startHarness, type Harness, type TestUser } from '../support/harness';
+import { apiClient, createOrganisation, createUser, publishTemplates, startHarness, waitFor, type Harness, type TestUser } from '../support/harness';
 import { engineTestTemplate } from '../support/test-templates';
 
 type Who = 'anonymous' | 'admin' | 'coordinator' | 'manager' | 'partner';
@@ -208,6 +208,23 @@ describe('authorisation matrix: every route × every role', () => {
       expect(res.body.errors.map((e: { path: string }) => e.path)).toEqual(['body.members.0', 'body.members.1']);
       const team = await api.get(`/api/v1/programmes/${memberProgramme}/team`, users.manager.token);
       expect(team.body.members.map((m: { userId: string }) => m.userId)).toEqual([users.coordinator.id]);
+    });
+
+    it('extends a programme\'s team to its sub-programmes', async () => {
+      const childKey = `team-child-${Date.now()}`;
+      const parentKey = `team-parent-${Date.now()}`;
+      await publishTemplates(h.prisma, [engineTestTemplate(childKey), engineTestTemplate(parentKey, { children: [{ key: 'sub', templateKey: childKey, title: { fr: 'Sous-programme', en: 'Sub-programme' }, start: 'byCoordinator' }] })]);
+      const org = await createOrganisation(h);
+      const parent = (await api.post('/api/v1/programmes', { templateKey: parentKey, title: 'Parent', startDate: '2026-11-28', params: { slots: { contractor: org } } }, users.coordinator.token)).body.id;
+      const child = await api.post(`/api/v1/programmes/${parent}/children`, { childKey: 'sub', title: 'Enfant' }, users.coordinator.token);
+      expect(child.status).toBe(201);
+      await waitFor('the sub-programme in the read model', async () => (await api.get(`/api/v1/programmes/${child.body.id}`, users.coordinator.token)).status === 200);
+      expect((await write(`/api/v1/programmes/${child.body.id}/pause`, {}, outsider.token)).body.code).toBe('not_programme_member');
+      expect((await api.call('PUT', `/api/v1/programmes/${parent}/team`, { body: { members: [outsider.id] }, token: users.coordinator.token })).status).toBe(200);
+      expect((await write(`/api/v1/programmes/${child.body.id}/pause`, {}, outsider.token)).status).toBe(200);
+      expect((await write(`/api/v1/programmes/${child.body.id}/resume`, {}, outsider.token)).status).toBe(200);
+      const team = await api.get(`/api/v1/programmes/${child.body.id}/team`, users.manager.token);
+      expect(team.body.members.map((m: { userId: string; via: string }) => [m.userId, m.via]).sort()).toEqual([[outsider.id, 'parent'], [users.coordinator.id, 'coordinator']].sort());
     });
 
     it('lets an admin act everywhere without being on the team, and a manager only read', async () => {
