@@ -9,10 +9,13 @@
  * tasks, upload small deliverables and complete their steps, each with a think time drawn from
  * `--think` (ms), while `--managers` managers (default 5) poll the dashboard and the programme
  * list. Then it stops by itself and checks, against each workflow's own query state, that no
- * acknowledged action was lost or applied twice and that the read model caught up; it prints
+ * acknowledged action was lost or applied twice and that the read model caught up, and that no
+ * partner reads another's data: every partner's organisation, user, file names and titles carry a
+ * secret string, and each GET route of the served OpenAPI document a partner may call is read for
+ * a sample of partners (their own ids and a neighbour's, which must answer 404); it prints
  * latency percentiles per operation and writes everything to data/load-results/<time>.json
  * (or `--out`).
- * Exit code 1 when any answer was a 5xx or any action was lost or doubled.
+ * Exit code 1 when any answer was a 5xx, any action was lost or doubled, or a secret leaked.
  * Everything it started is stopped at the end; `--keep` keeps the installation's data directory.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -122,6 +125,8 @@ function percentile(sorted: number[], p: number): number {
 
 interface Partner {
   index: number;
+  /** In its organisation's and user's names, its file names and titles: no other partner may ever read it. */
+  secret: string;
   token: string;
   organisationId: string;
   programmeId: string;
@@ -142,10 +147,10 @@ async function seed(prisma: PrismaClient, apiUrl: string): Promise<{ coordinator
     if (res.status !== 200) throw new Error(`login ${email}: ${res.status} ${await res.text()}`);
     return ((await res.json()) as { token: string }).token;
   };
-  const user = async (role: 'coordinator' | 'manager' | 'partner', n: number, organisationId?: string) => {
+  const user = async (role: 'coordinator' | 'manager' | 'partner', n: number, organisationId?: string, secret = '') => {
     const id = `usr_${randomUUID()}`;
     const email = `${role}-${n}@load.jalons.local`;
-    await prisma.user.create({ data: { id, email, name: `${role} ${n}`, role, organisationId: organisationId ?? null, passwordHash } });
+    await prisma.user.create({ data: { id, email, name: `${role} ${n}${secret ? ` ${secret}` : ''}`, role, organisationId: organisationId ?? null, passwordHash } });
     return login(email);
   };
   const coordinator = await user('coordinator', 0);
@@ -154,10 +159,11 @@ async function seed(prisma: PrismaClient, apiUrl: string): Promise<{ coordinator
   const partners: Partner[] = [];
   for (let i = 0; i < PARTNERS; i++) {
     const organisationId = `org_${randomUUID()}`;
-    await prisma.organisation.create({ data: { id: organisationId, name: `Partenaire ${i}`, kind: 'training-organisation' } });
-    const token = await user('partner', i, organisationId);
+    const secret = `secret-${randomBytes(6).toString('hex')}`;
+    await prisma.organisation.create({ data: { id: organisationId, name: `Partenaire ${i} ${secret}`, kind: 'training-organisation' } });
+    const token = await user('partner', i, organisationId, secret);
     const todo = [...Array.from({ length: DELIVERABLE_STEPS }, (_, k) => `deliver-${k + 1}`), ...Array.from({ length: PLAIN_STEPS }, (_, k) => `task-${k + 1}`)].sort(() => Math.random() - 0.5);
-    partners.push({ index: i, token, organisationId, programmeId: '', uploads: new Map(), completed: new Map(), unknown: 0, todo });
+    partners.push({ index: i, secret, token, organisationId, programmeId: '', uploads: new Map(), completed: new Map(), unknown: 0, todo });
   }
   // One programme per partner, started four at a time as a coordinator would (not measured).
   let next = 0;
@@ -213,9 +219,9 @@ async function runPartner(base: string, p: Partner, stopAt: number): Promise<voi
         const bytes = Buffer.concat([Buffer.from(PDF_BODY), randomBytes(2048 + Math.floor(Math.random() * 30_000)), Buffer.from('\n%%EOF\n')]);
         const res = await act(p, (key) => {
           const form = new FormData();
-          form.append('title', `Livrable ${stepKey}`);
+          form.append('title', `Livrable ${stepKey} ${p.secret}`);
           form.append('kind', 'doc');
-          form.append('file', new Blob([bytes], { type: 'application/pdf' }), `${stepKey}.pdf`);
+          form.append('file', new Blob([bytes], { type: 'application/pdf' }), `${stepKey}-${p.secret}.pdf`);
           return call(base, 'POST deliverable (upload)', 'POST', `${url}/deliverables`, p.token, { form }, key);
         }, stopAt);
         if (res?.status === 201) p.uploads.set(stepKey, [res.body.id]);
@@ -254,10 +260,13 @@ interface Check {
   duplicated: string[];
   unexplained: string[];
   readModelBehind: string[];
+  /** Reads that showed a partner another partner's secret, or did not answer 404 for a neighbour's id. */
+  isolation: string[];
+  isolationReads: number;
 }
 
 async function check(client: Client, prisma: PrismaClient, partners: Partner[]): Promise<Check> {
-  const result: Check = { programmes: partners.length, acknowledgedCompletions: 0, acknowledgedUploads: 0, lost: [], duplicated: [], unexplained: [], readModelBehind: [] };
+  const result: Check = { programmes: partners.length, acknowledgedCompletions: 0, acknowledgedUploads: 0, lost: [], duplicated: [], unexplained: [], readModelBehind: [], isolation: [], isolationReads: 0 };
   for (const p of partners) {
     const state = await client.workflow.getHandle(p.programmeId).query(programmeStateQuery);
     for (const step of state.steps) {
@@ -292,6 +301,58 @@ async function check(client: Client, prisma: PrismaClient, partners: Partner[]):
     }
   }
   return result;
+}
+
+const ISOLATION_SAMPLE = 25;
+
+/**
+ * The read-isolation check of tests/integration/read-isolation.test.ts on the loaded installation:
+ * for a sample of partners, every GET route of the OpenAPI document a partner may call, with its
+ * own ids and its neighbour's; no answer may hold another partner's secret, a neighbour's id answers 404.
+ */
+async function checkIsolation(base: string, partners: Partner[], result: Check): Promise<void> {
+  const doc = (await (await fetch(`${base}/api/v1/openapi.json`)).json()) as { paths: Record<string, Record<string, { 'x-roles'?: string[]; security?: unknown[]; responses?: Record<string, { content?: Record<string, unknown> }> }>> };
+  const sample = partners.filter((p) => p.programmeId).slice(0, ISOLATION_SAMPLE);
+  const secrets = partners.map((p) => p.secret);
+  for (const [n, p] of sample.entries()) {
+    const neighbour = sample[(n + 1) % sample.length]!;
+    if (neighbour === p) break;
+    const stepOf = (q: Partner) => [...q.uploads.keys()][0] ?? 'deliver-1';
+    const deliverableOf = (q: Partner) => [...q.uploads.values()][0]?.[0] ?? 'dlv_none';
+    const values: Record<string, [string, boolean][]> = {
+      'programmes/{id}': [[p.programmeId, false], [neighbour.programmeId, true]],
+      'steps/{stepKey}': [[stepOf(p), false], [stepOf(neighbour), false]],
+      'deliverables/{deliverableId}': [[deliverableOf(p), false], [deliverableOf(neighbour), true]],
+      'templates/{key}': [['load-partner-work', false]],
+    };
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      const op = ops.get;
+      if (!op || (op['x-roles'] && !op['x-roles'].includes('partner')) || (op.security && op.security.length === 0)) continue;
+      // The live-update stream never ends: the integration test reads it.
+      if (Object.values(op.responses ?? {}).some((r) => r.content && 'text/event-stream' in r.content)) continue;
+      const segments = path.split('/');
+      const keys = segments.flatMap((seg, i) => (/^\{\w+\}$/.test(seg) ? [{ name: seg.slice(1, -1), key: `${segments[i - 1]}/${seg}` }] : []));
+      if (keys.some((k) => !values[k.key])) {
+        result.isolation.push(`GET ${path}: no values for its path parameters in the load check`);
+        continue;
+      }
+      let combos: { url: string; foreign: boolean }[] = [{ url: path, foreign: false }];
+      for (const k of keys) combos = combos.flatMap((c) => values[k.key]!.map(([v, foreign]) => ({ url: c.url.replace(`{${k.name}}`, encodeURIComponent(v)), foreign: c.foreign || foreign })));
+      for (const c of combos) {
+        const res = await fetch(`${base}${c.url}`, { headers: { Authorization: `Bearer ${p.token}` }, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }).catch(() => undefined);
+        result.isolationReads++;
+        if (!res) {
+          result.isolation.push(`${c.url} as partner ${p.index}: no answer`);
+          continue;
+        }
+        const text = `${[...res.headers.values()].join('\n')}\n${await res.text()}`.replace(/\r?\n[ \t]/g, '');
+        const leaked = secrets.filter((s) => s !== p.secret && text.includes(s));
+        if (leaked.length) result.isolation.push(`${c.url} as partner ${p.index} shows ${leaked.length} other partner(s)' secret(s)`);
+        if (c.foreign && res.status !== 404) result.isolation.push(`${c.url} as partner ${p.index}: ${res.status} for a neighbour's id (404 expected)`);
+        if (res.status >= 500) result.isolation.push(`${c.url} as partner ${p.index}: ${res.status}`);
+      }
+    }
+  }
 }
 
 // ------------------------------------------------------------------ main
@@ -333,6 +394,7 @@ async function main(): Promise<void> {
     const wallSeconds = (endedAt.getTime() - startedAt.getTime()) / 1000;
     say(`  traffic stopped after ${wallSeconds.toFixed(1)} s; checking against the workflows' own state…`);
     const checked = await check(client, prisma, partners);
+    await checkIsolation(inst.apiUrl, partners, checked);
 
     const ops = [...new Set(samples.map((s) => s.op))].sort();
     const latency = ops.map((op) => {
@@ -368,9 +430,10 @@ async function main(): Promise<void> {
     say('');
     say(`requests ${report.requests} (${report.requestsPerSecond}/s), 5xx ${fiveXx}, no answer ${noAnswer}, unknown outcomes ${report.unknownOutcomes}`);
     say(`acknowledged: ${checked.acknowledgedCompletions} completions, ${checked.acknowledgedUploads} uploads; lost ${checked.lost.length}, applied twice ${checked.duplicated.length}, unexplained ${checked.unexplained.length}, read model behind ${checked.readModelBehind.length}`);
-    for (const line of [...failures, ...checked.lost, ...checked.duplicated, ...checked.unexplained].slice(0, 20)) say(`  ! ${line}`);
+    say(`isolation: ${checked.isolationReads} reads by ${Math.min(ISOLATION_SAMPLE, partners.length)} partners, ${checked.isolation.length} problem(s)`);
+    for (const line of [...failures, ...checked.lost, ...checked.duplicated, ...checked.unexplained, ...checked.isolation].slice(0, 20)) say(`  ! ${line}`);
     say(`written to ${path.relative(root, outFile)}`);
-    const ok = fiveXx === 0 && noAnswer === 0 && failures.length === 0 && checked.lost.length === 0 && checked.duplicated.length === 0 && checked.unexplained.length === 0 && checked.readModelBehind.length === 0;
+    const ok = fiveXx === 0 && noAnswer === 0 && failures.length === 0 && checked.lost.length === 0 && checked.duplicated.length === 0 && checked.unexplained.length === 0 && checked.readModelBehind.length === 0 && checked.isolation.length === 0 && (checked.isolationReads > 0 || partners.length < 2);
     say(ok ? 'PASS' : 'FAIL');
     exitCode = ok ? 0 : 1;
   } finally {

@@ -6,6 +6,7 @@ export type ErrorCode =
   | 'validation_failed'
   | 'unauthenticated'
   | 'forbidden'
+  | 'not_programme_member'
   | 'not_found'
   | 'conflict'
   | 'payload_too_large'
@@ -20,6 +21,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   validation_failed: 400,
   unauthenticated: 401,
   forbidden: 403,
+  not_programme_member: 403,
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,

@@ -20,7 +20,7 @@ export interface RouteContext<P, Q, B> {
 }
 
 export interface RouteDefinition<P = unknown, Q = unknown, B = unknown> {
-  method: 'get' | 'post' | 'patch' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   path: string;
   summary: string;
   tags: string[];

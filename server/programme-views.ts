@@ -3,6 +3,18 @@ import type { DeliverableState, ProgrammeState, StepState } from '../domain/prog
 import type { Template } from '../domain/template-schema';
 import { toParisDate } from '../domain/calendar';
 import type { SessionUser } from './auth';
+import {
+  canSeeCapacity,
+  canSeeDeliverable,
+  canSeeStep,
+  confidentialScope,
+  visibleAssignee,
+  visibleCompletion,
+  visibleEnrolments,
+  visibleModuleState,
+  visibleParts,
+  type Viewer,
+} from '../domain/visibility';
 
 /** What the API answers for a programme: built from the projected state, filtered for the caller. */
 export const ZDeliverableView = z.object({
@@ -63,41 +75,26 @@ export const ZProgrammeView = z.object({
   milestones: z.array(z.object({ key: z.string(), at: z.string() })),
   indicators: z.array(z.object({ key: z.string(), name: z.string(), target: z.number().nullable(), actual: z.number() })),
   moduleState: z.record(z.string(), z.unknown()).optional(),
+  /** The caller is on the programme's team (admins always): coordinator actions are open to them. */
+  onTeam: z.boolean(),
 });
 export type ProgrammeView = z.infer<typeof ZProgrammeView>;
 export type StepView = z.infer<typeof ZStepView>;
-
-export function isCoordinatorLike(user: SessionUser): boolean {
-  return user.role === 'coordinator' || user.role === 'admin';
-}
-
-/** A partner sees a programme when its organisation is enrolled or assigned a step. */
-export function partnerCanSee(state: ProgrammeState, organisationId: string | null): boolean {
-  if (!organisationId) return false;
-  return (
-    state.phases.some((p) => p.enrolled.some((e) => e.organisationId === organisationId)) ||
-    Object.values(state.slots).includes(organisationId) ||
-    state.steps.some((s) => stepAssignedTo(s, organisationId))
-  );
-}
-
-export function stepAssignedTo(step: StepState, organisationId: string): boolean {
-  const a = step.assignee;
-  return (a.kind === 'organisation' && a.organisationId === organisationId) || (a.kind === 'eachPartner' && a.organisationIds.includes(organisationId));
-}
 
 /** A deliverable as clients see it: the file's storage key stays on the server. */
 export function toDeliverableView({ file, ...d }: DeliverableState): z.infer<typeof ZDeliverableView> {
   return { ...d, file: file && { name: file.name, size: file.size, sha256: file.sha256, mediaType: file.mediaType } };
 }
 
-export function buildStepView(template: Template, step: StepState, viewer: SessionUser): StepView {
+/** The caller as the visibility rule knows them, for one programme (`onTeam` from server/programme-team.ts). */
+export function viewerOf(user: SessionUser, onTeam: boolean): Viewer {
+  return { userId: user.id, role: user.role, organisationId: user.organisationId, onTeam: user.role === 'admin' || (user.role === 'coordinator' && onTeam) };
+}
+
+export function buildStepView(template: Template, state: ProgrammeState, step: StepState, viewer: Viewer, scope = confidentialScope(template, state)): StepView {
   const def = template.phases.flatMap((p) => p.steps).find((s) => s.key === step.key)!;
-  const partner = viewer.role === 'partner';
-  // Partners see their own organisation's deliverables only (a tender bidder never sees another bid).
-  const deliverables = step.deliverables.filter((d) => !partner || d.organisationId === viewer.organisationId);
-  const parts = partner ? Object.fromEntries(Object.entries(step.parts).filter(([org]) => org === viewer.organisationId)) : step.parts;
-  const assignee = partner && step.assignee.kind === 'eachPartner' ? { kind: 'eachPartner', organisationIds: [viewer.organisationId!] } : step.assignee;
+  const deliverables = step.deliverables.filter((d) => canSeeDeliverable(scope, step, d, viewer));
+  const parts = visibleParts(scope, step, step.parts, viewer);
   return {
     key: step.key,
     name: def.name.fr,
@@ -107,19 +104,18 @@ export function buildStepView(template: Template, step: StepState, viewer: Sessi
     dueAt: step.dueAt ?? null,
     late: step.late,
     milestone: def.milestone,
-    assignee,
+    assignee: visibleAssignee(scope, step, viewer),
     expectedDeliverables: def.deliverables.map((d) => ({ kind: d.kind, label: d.label.fr, min: d.min, acceptance: d.acceptance })),
     deliverables: deliverables.map(toDeliverableView),
     completedAt: step.completedAt ?? null,
-    completedBy: step.completedBy ?? null,
-    onBehalfOf: step.onBehalfOf ?? null,
+    ...visibleCompletion(scope, step, viewer),
     parts: Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, { at: v.at, by: v.by }])),
   };
 }
 
-export function buildProgrammeView(template: Template, state: ProgrammeState, viewer: SessionUser): ProgrammeView {
+export function buildProgrammeView(template: Template, state: ProgrammeState, viewer: Viewer): ProgrammeView {
   const partner = viewer.role === 'partner';
-  const org = viewer.organisationId;
+  const scope = confidentialScope(template, state);
   return {
     id: state.programmeId,
     title: state.title,
@@ -131,25 +127,24 @@ export function buildProgrammeView(template: Template, state: ProgrammeState, vi
     parentId: state.parentId ?? null,
     coordinatorId: state.coordinatorId ?? null,
     children: partner ? [] : state.children.map((c) => ({ id: c.programmeId, childKey: c.childKey, title: c.title, templateKey: c.templateKey, status: c.status, milestones: c.milestones })),
-    partners: state.phases.flatMap((p) =>
-      p.enrolled.filter((e) => !partner || e.organisationId === org).map((e) => ({ organisationId: e.organisationId, phaseKey: p.key, slot: e.slot, enrolledAt: e.at })),
-    ),
+    partners: state.phases.flatMap((p) => visibleEnrolments(scope, p, viewer).map((e) => ({ organisationId: e.organisationId, phaseKey: p.key, slot: e.slot, enrolledAt: e.at }))),
     phases: template.phases.map((def) => {
       const phase = state.phases.find((p) => p.key === def.key)!;
-      const steps = state.steps.filter((s) => s.phaseKey === def.key && (!partner || (org !== null && stepAssignedTo(s, org))));
+      const steps = state.steps.filter((s) => s.phaseKey === def.key && canSeeStep(s, viewer));
       return {
         key: def.key,
         name: def.name.fr,
         nameEn: def.name.en,
         status: phase.status,
         gate: Boolean(def.gate),
-        capacity: def.capacity ? { min: def.capacity.min, max: def.capacity.max, enrolled: phase.enrolled.filter((e) => !e.slot).length } : null,
+        capacity: def.capacity && canSeeCapacity(scope, phase, viewer) ? { min: def.capacity.min, max: def.capacity.max, enrolled: phase.enrolled.filter((e) => !e.slot).length } : null,
         openedAt: phase.openedAt ?? null,
-        steps: steps.map((s) => buildStepView(template, s, viewer)),
+        steps: steps.map((s) => buildStepView(template, state, s, viewer, scope)),
       };
     }),
     milestones: state.milestones,
     indicators: template.indicators.map((i) => ({ key: i.key, name: i.name.fr, target: i.target ?? null, actual: state.indicators[i.key] ?? 0 })),
-    moduleState: partner ? undefined : state.moduleState,
+    moduleState: visibleModuleState(scope, state, viewer),
+    onTeam: viewer.onTeam,
   };
 }

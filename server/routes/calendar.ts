@@ -5,6 +5,7 @@ import { toParisDate } from '../../domain/calendar';
 import type { SessionUser } from '../auth';
 import type { AppContext } from '../context';
 import { defineRoute } from '../http';
+import { onTeamSql } from '../programme-team';
 
 const DAY_MS = 86_400_000;
 /**
@@ -70,14 +71,14 @@ export function calendarRoutes(ctx: AppContext) {
     }),
   ];
 
-  /** Partners: their organisation's steps; coordinators: their own steps in programmes they run; managers and admins: milestones of active programmes. */
+  /** Partners: their organisation's steps; coordinators: their own steps in their team's programmes; managers and admins: milestones of active programmes. */
   async function listDueSteps(user: SessionUser, now: Date): Promise<DueStepRow[]> {
     let scope: Prisma.Sql;
     if (user.role === 'partner') {
       if (!user.organisationId) return [];
       scope = Prisma.sql`s.organisation_id = ${user.organisationId}`;
     } else if (user.role === 'coordinator') {
-      scope = Prisma.sql`p.coordinator_id = ${user.id} AND s.assignee_kind IN ('coordinator', 'unassigned')`;
+      scope = Prisma.sql`${onTeamSql(user.id)} AND s.assignee_kind IN ('coordinator', 'unassigned')`;
     } else {
       scope = Prisma.sql`s.milestone AND p.status = 'active'`;
     }

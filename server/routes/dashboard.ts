@@ -4,6 +4,10 @@ import { toParisDate } from '../../domain/calendar';
 import type { Template } from '../../domain/template-schema';
 import type { AppContext } from '../context';
 import { defineRoute } from '../http';
+import type { SessionUser } from '../auth';
+import { onTeamSql } from '../programme-team';
+import { viewerOf } from '../programme-views';
+import { canNameStepOrganisation, confidentialScope } from '../../domain/visibility';
 
 const DAY_MS = 86_400_000;
 const AT_RISK_DAYS = 7;
@@ -58,6 +62,9 @@ interface StepRow {
   name: string;
   due_at: Date;
   organisation_id: string | null;
+  template_key?: string;
+  template_version?: number;
+  module_state?: Record<string, unknown> | null;
 }
 
 interface HealthRow {
@@ -89,7 +96,7 @@ export function dashboardRoutes(ctx: AppContext) {
         status: ZProgrammeStatus.optional(),
       }),
       response: ZDashboard,
-      async handler({ query }) {
+      async handler({ query, user }) {
         const now = new Date();
         const soon = new Date(now.getTime() + AT_RISK_DAYS * DAY_MS);
         const horizon = new Date(now.getTime() + MILESTONE_HORIZON_DAYS * DAY_MS);
@@ -100,7 +107,8 @@ export function dashboardRoutes(ctx: AppContext) {
 
         const stepAlerts = (window: Prisma.Sql) =>
           ctx.prisma.$queryRaw<StepRow[]>`
-            SELECT s.programme_id, p.title AS programme_title, s.key, s.name, s.due_at, s.organisation_id
+            SELECT s.programme_id, p.title AS programme_title, s.key, s.name, s.due_at, s.organisation_id,
+                   p.template_key, p.template_version, CASE WHEN s.organisation_id IS NULL THEN NULL ELSE p.state->'moduleState' END AS module_state
             FROM steps s JOIN programmes p ON p.id = s.programme_id
             WHERE s.status = 'active' AND ${window} AND p.status = 'active' ${byTemplateKey}
             ORDER BY s.due_at ASC, s.programme_id, s.key
@@ -146,6 +154,7 @@ export function dashboardRoutes(ctx: AppContext) {
         const statusCounts = { active: 0, paused: 0, completed: 0, cancelled: 0 };
         for (const row of byStatus) if (row.status in statusCounts) statusCounts[row.status as keyof typeof statusCounts] = row._count._all;
         const toAlert = (r: StepRow) => ({ programmeId: r.programme_id, programmeTitle: r.programme_title, stepKey: baseStepKey(r.key), stepName: r.name, dueAt: r.due_at.toISOString(), organisationId: r.organisation_id });
+        const [lateVisible = [], atRiskVisible = []] = await withoutSealedOrganisations(user, [late, atRisk]);
 
         return {
           generatedAt: now.toISOString(),
@@ -163,14 +172,51 @@ export function dashboardRoutes(ctx: AppContext) {
             lateSteps: r.late_steps,
             nextDueAt: r.next_due_at?.toISOString() ?? null,
           })),
-          lateSteps: late.map(toAlert),
-          atRiskSteps: atRisk.map(toAlert),
+          lateSteps: lateVisible.map(toAlert),
+          atRiskSteps: atRiskVisible.map(toAlert),
           upcomingMilestones: milestones.map((r) => ({ programmeId: r.programme_id, programmeTitle: r.programme_title, stepKey: r.key, stepName: r.name, dueAt: r.due_at.toISOString() })),
           indicators,
         };
       },
     }),
   ];
+
+  /**
+   * Step alerts name the organisation of "each partner" rows; on a sealed tender that would name
+   * the bidders to staff outside its team (domain/visibility.ts): such rows lose their
+   * organisation and collapse into one row per step.
+   */
+  async function withoutSealedOrganisations(user: SessionUser, lists: StepRow[][]): Promise<StepRow[][]> {
+    if (user.role === 'admin') return lists;
+    const named = lists.flat().filter((r) => r.organisation_id);
+    if (!named.length) return lists;
+    const ids = [...new Set(named.map((r) => r.programme_id))];
+    const team =
+      user.role === 'coordinator'
+        ? new Set((await ctx.prisma.$queryRaw<{ id: string }[]>`SELECT p.id FROM programmes p WHERE p.id IN (${Prisma.join(ids)}) AND ${onTeamSql(user.id)}`).map((r) => r.id))
+        : new Set<string>();
+    const nameable = async (r: StepRow): Promise<boolean> => {
+      if (!r.organisation_id || !r.template_key || r.template_version === undefined) return true;
+      const template = await ctx.templates.loadTemplateVersion(r.template_key, r.template_version).catch(() => undefined);
+      if (!template) return false;
+      const scope = confidentialScope(template, { phases: [], steps: [], moduleState: r.module_state ?? {} });
+      return canNameStepOrganisation(scope, baseStepKey(r.key), r.organisation_id, viewerOf(user, team.has(r.programme_id)));
+    };
+    return Promise.all(
+      lists.map(async (rows) => {
+        const seen = new Set<string>();
+        const out: StepRow[] = [];
+        for (const r of rows) {
+          const row = (await nameable(r)) ? r : { ...r, key: baseStepKey(r.key), organisation_id: null };
+          const id = `${row.programme_id}/${row.key}/${row.organisation_id ?? ''}`;
+          if (seen.has(id)) continue;
+          seen.add(id);
+          out.push(row);
+        }
+        return out;
+      }),
+    );
+  }
 
   /**
    * Indicators live in each programme's JSONB state: only the programmes of template versions

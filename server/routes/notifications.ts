@@ -6,9 +6,10 @@ import { DIGEST_JOB, digestJobId, ZDigestJob, ZNotificationJob } from '../../not
 import { loadLinkSecret, verifyPreferenceToken } from '../../notifier/preference-links';
 import { toPreferences, ZNotificationPreferences, ZNotificationPreferencesPatch, type NotificationPreferences } from '../../notifier/preferences';
 import { PROGRAMME_CHANGES_CHANNEL, ZProgrammeChange, type ProgrammeChange } from '../../notifier/programme-changes';
-import type { SessionUser } from '../auth';
+import { canSeeChange } from '../../domain/visibility';
 import type { AppContext } from '../context';
 import { AppError } from '../errors';
+import { isOnTeam, onTeamSql } from '../programme-team';
 import { defineRoute } from '../http';
 import { ZPage } from './accounts';
 
@@ -54,13 +55,20 @@ export function notificationRoutes(ctx: AppContext) {
     return userId;
   }
 
+  async function teamProgrammeIds(userId: string): Promise<string[]> {
+    const rows = await ctx.prisma.$queryRaw<{ id: string }[]>`SELECT p.id FROM programmes p WHERE ${onTeamSql(userId)}`;
+    return rows.map((r) => r.id);
+  }
+
   return [
     defineRoute({
       method: 'get', path: '/api/v1/notifications/failed', summary: 'Dead letters: notifications that failed for good, with their last error, attempts and queue job', tags: ['notifications'], auth: ['admin', 'coordinator'],
       query: ZPage,
       response: z.object({ items: z.array(ZFailedNotification), nextCursor: z.string().nullable() }),
-      async handler({ query }) {
-        const rows = await ctx.prisma.notification.findMany({ where: { status: 'failed', ...(query.cursor ? { id: { gt: query.cursor } } : {}) }, orderBy: { id: 'asc' }, take: query.limit + 1 });
+      async handler({ query, user }) {
+        // Coordinators see (and retry) the dead letters of their team's programmes; admins all of them.
+        const scope = user.role === 'admin' ? {} : { programmeId: { in: await teamProgrammeIds(user.id) } };
+        const rows = await ctx.prisma.notification.findMany({ where: { status: 'failed', ...scope, ...(query.cursor ? { id: { gt: query.cursor } } : {}) }, orderBy: { id: 'asc' }, take: query.limit + 1 });
         const items = await Promise.all(
           rows.slice(0, query.limit).map(async (n) => {
             const job = await ctx.queue.getJob(jobIdOf(n));
@@ -88,9 +96,9 @@ export function notificationRoutes(ctx: AppContext) {
       method: 'post', path: '/api/v1/notifications/:id/retry', summary: 'Send a failed notification again (attempts start over)', tags: ['notifications'], auth: ['admin', 'coordinator'],
       params: z.object({ id: z.string().min(1).max(200) }), successStatus: 202,
       response: z.object({ id: z.string(), status: z.string() }),
-      async handler({ params }) {
+      async handler({ params, user }) {
         const row = await ctx.prisma.notification.findUnique({ where: { id: params.id } });
-        if (!row) throw new AppError('not_found', 'No such notification.');
+        if (!row || (user.role !== 'admin' && !(row.programmeId && (await isOnTeam(ctx.prisma, row.programmeId, user))))) throw new AppError('not_found', 'No such notification.');
         if (row.status !== 'failed') throw new AppError('conflict', `Only failed notifications are retried; this one is ${row.status}.`);
         const digest = row.kind === 'digest' ? ZDigestJob.safeParse(row.payload) : undefined;
         const single = row.kind === 'digest' ? undefined : ZNotificationJob.safeParse(row.payload);
@@ -147,7 +155,7 @@ export function notificationRoutes(ctx: AppContext) {
       response: z.string(), responseContentType: 'text/event-stream',
       async handler({ req, res, user }) {
         const send = (change: ProgrammeChange) => {
-          if (!canSee(user, change)) return;
+          if (!canSeeChange(change, user)) return;
           const data = { programmeId: change.programmeId, version: change.version, status: change.status };
           res.write(`id: ${change.programmeId}:${change.version}\nevent: programme\ndata: ${JSON.stringify(data)}\n\n`);
         };
@@ -179,12 +187,6 @@ function jobIdOf(row: { id: string; kind: string; payload: unknown }): string {
   if (row.kind !== 'digest') return row.id;
   const digest = ZDigestJob.safeParse(row.payload);
   return digest.success ? digestJobId(digest.data.userId, digest.data.day) : row.id;
-}
-
-/** Coarse rule: partners see programmes their organisation has a part in; other roles see every programme. */
-function canSee(user: SessionUser, change: ProgrammeChange): boolean {
-  if (user.role !== 'partner') return true;
-  return !!user.organisationId && change.organisations.includes(user.organisationId);
 }
 
 /**

@@ -22,7 +22,9 @@ import type { SessionUser } from '../auth';
 import type { AppContext } from '../context';
 import { AppError } from '../errors';
 import { defineRoute, findUnsafeText } from '../http';
-import { buildProgrammeView, buildStepView, partnerCanSee, stepAssignedTo, toDeliverableView, ZDeliverableView, ZProgrammeView, ZStepView } from '../programme-views';
+import { buildProgrammeView, buildStepView, toDeliverableView, viewerOf, ZDeliverableView, ZProgrammeView, ZStepView } from '../programme-views';
+import { isOnTeam } from '../programme-team';
+import { canSeeDeliverable, canSeeNotification, canSeeProgramme, canSeeStep, confidentialScope, visibleEvent, visibleSteps, type Viewer } from '../../domain/visibility';
 import { ZPage } from './accounts';
 import { MAX_UPLOAD_BYTES, receiveUpload, type ReceivedUpload } from '../uploads';
 
@@ -69,19 +71,29 @@ function updateIdFor(user: SessionUser, key: string | undefined): string | undef
 }
 
 export function programmeRoutes(ctx: AppContext) {
-  async function loadVisible(id: string, user: SessionUser): Promise<{ state: ProgrammeState; template: Template }> {
+  async function loadVisible(id: string, user: SessionUser): Promise<{ state: ProgrammeState; template: Template; viewer: Viewer }> {
     const row = await ctx.prisma.programme.findUnique({ where: { id } });
     const state = row?.state as unknown as ProgrammeState | undefined;
     // A partner probing a programme it has no part in learns nothing: same 404 as an unknown id.
-    if (!row || !state || (user.role === 'partner' && !partnerCanSee(state, user.organisationId))) {
+    if (!row || !state || !canSeeProgramme(state, user)) {
       throw new AppError('not_found', 'No such programme.');
     }
-    return { state, template: await ctx.templates.loadTemplateVersion(row.templateKey, row.templateVersion) };
+    const [template, onTeam] = await Promise.all([ctx.templates.loadTemplateVersion(row.templateKey, row.templateVersion), isOnTeam(ctx.prisma, id, user)]);
+    return { state, template, viewer: viewerOf(user, onTeam) };
   }
 
-  async function view(state: ProgrammeState, user: SessionUser) {
+  /** A write: coordinators act on the programmes of their team only (admins everywhere). */
+  async function loadActionable(id: string, user: SessionUser): Promise<{ state: ProgrammeState; template: Template; viewer: Viewer }> {
+    const loaded = await loadVisible(id, user);
+    if (user.role === 'coordinator' && !loaded.viewer.onTeam) {
+      throw new AppError('not_programme_member', "You are not on this programme's team; its coordinators or an admin can add you (PUT /api/v1/programmes/:id/team).");
+    }
+    return loaded;
+  }
+
+  async function view(state: ProgrammeState, viewer: Viewer) {
     const template = await ctx.templates.loadTemplateVersion(state.templateKey, state.templateVersion);
-    return buildProgrammeView(template, state, user);
+    return buildProgrammeView(template, state, viewer);
   }
 
   async function requireOrganisation(id: string, path: string): Promise<void> {
@@ -108,7 +120,7 @@ export function programmeRoutes(ctx: AppContext) {
           { programmeId, title: body.title, template, startDate: body.startDate, coordinatorId: user.id, dates: body.params.dates, slots: body.params.slots },
           updateIdFor(user, idempotencyKey),
         );
-        return buildProgrammeView(template, state, user);
+        return buildProgrammeView(template, state, viewerOf(user, true));
       },
     }),
     defineRoute({
@@ -124,44 +136,58 @@ export function programmeRoutes(ctx: AppContext) {
         const where: Prisma.ProgrammeWhereInput = {
           ...(query.status ? { status: query.status } : {}),
           ...(query.templateKey ? { templateKey: query.templateKey } : {}),
-          ...(query.late === 'true' ? { lateSteps: { gt: 0 } } : query.late === 'false' ? { lateSteps: 0 } : {}),
+          // A partner's lateness is its own steps' (filtered below), not the programme's.
+          ...(user.role === 'partner' ? {} : query.late === 'true' ? { lateSteps: { gt: 0 } } : query.late === 'false' ? { lateSteps: 0 } : {}),
           ...(query.parentId ? { parentId: query.parentId } : {}),
           ...(query.cursor ? { id: { gt: query.cursor } } : {}),
         };
         if (user.role === 'partner') {
+          // Candidates by index (enrolled, assigned a step, or in a slot); the domain rule decides each one.
           const org = user.organisationId ?? '-';
-          const [enrolled, assigned] = await Promise.all([
+          const [enrolled, assigned, slotted] = await Promise.all([
             ctx.prisma.enrolment.findMany({ where: { organisationId: org }, select: { programmeId: true } }),
             ctx.prisma.step.findMany({ where: { organisationId: org }, select: { programmeId: true }, distinct: ['programmeId'] }),
+            ctx.prisma.$queryRaw<{ programmeId: string }[]>`SELECT p.id AS "programmeId" FROM programmes p WHERE EXISTS (SELECT 1 FROM jsonb_each_text(p.state->'slots') s WHERE s.value = ${org})`,
           ]);
-          where.AND = [{ id: { in: [...new Set([...enrolled, ...assigned].map((r) => r.programmeId))] } }];
+          where.AND = [{ id: { in: [...new Set([...enrolled, ...assigned, ...slotted].map((r) => r.programmeId))] } }];
         }
         const rows = await ctx.prisma.programme.findMany({
           where,
           orderBy: { id: 'asc' },
           take: query.limit + 1,
-          select: { id: true, title: true, templateKey: true, templateVersion: true, status: true, parentId: true, startDate: true, nextDueAt: true, lateSteps: true },
+          select: { id: true, title: true, templateKey: true, templateVersion: true, status: true, parentId: true, startDate: true, nextDueAt: true, lateSteps: true, ...(user.role === 'partner' ? { state: true } : {}) },
         });
-        const items = rows.slice(0, query.limit).map((r) => ({ ...r, nextDueAt: r.nextDueAt?.toISOString() ?? null }));
-        return { items, nextCursor: rows.length > query.limit ? items[items.length - 1]!.id : null };
+        const items = rows.slice(0, query.limit).flatMap(({ state: raw, ...r }) => {
+          if (user.role !== 'partner') return [{ ...r, nextDueAt: r.nextDueAt?.toISOString() ?? null }];
+          const state = raw as unknown as ProgrammeState;
+          if (!canSeeProgramme(state, user)) return [];
+          // A partner's counts are about its own steps: another organisation's lateness is not its business.
+          const mine = visibleSteps(state, viewerOf(user, false));
+          const due = mine.filter((s) => s.status === 'active' && s.dueAt).map((s) => Date.parse(s.dueAt!));
+          const lateSteps = mine.filter((s) => s.late).length;
+          if ((query.late === 'true' && lateSteps === 0) || (query.late === 'false' && lateSteps > 0)) return [];
+          return [{ ...r, lateSteps, nextDueAt: due.length ? new Date(Math.min(...due)).toISOString() : null }];
+        });
+        const last = rows[Math.min(rows.length, query.limit) - 1];
+        return { items, nextCursor: rows.length > query.limit && last ? last.id : null };
       },
     }),
     defineRoute({
       method: 'get', path: '/api/v1/programmes/:id', summary: 'A programme with its phases, steps, partners and milestones', tags: ['programmes'], auth: 'signedIn',
       params: ZProgrammeParams, response: ZProgrammeView,
       async handler({ params, user }) {
-        const { state, template } = await loadVisible(params.id, user);
-        return buildProgrammeView(template, state, user);
+        const { state, template, viewer } = await loadVisible(params.id, user);
+        return buildProgrammeView(template, state, viewer);
       },
     }),
     defineRoute({
       method: 'post', path: '/api/v1/programmes/:id/partners', summary: 'Enrol an organisation in a phase (409 when full)', tags: ['programmes'], auth: ['coordinator', 'admin'],
       params: ZProgrammeParams, body: z.strictObject({ organisationId: ZId, phaseKey: ZKeyParam, slot: ZKeyParam.optional() }), successStatus: 201, response: ZProgrammeView,
       async handler({ params, body, user, idempotencyKey }) {
-        await loadVisible(params.id, user);
+        const { viewer } = await loadActionable(params.id, user);
         await requireOrganisation(body.organisationId, 'body.organisationId');
         const state = await ctx.temporal.update(params.id, enrolOrganisationUpdate, { actor: actorOf(user), ...body }, updateIdFor(user, idempotencyKey));
-        return view(state, user);
+        return view(state, viewer);
       },
     }),
     defineRoute({
@@ -171,7 +197,7 @@ export function programmeRoutes(ctx: AppContext) {
       rawBody: { contentType: 'multipart/form-data', description: `A file upload (${Math.round(MAX_UPLOAD_BYTES / 1024 / 1024)} MB at most; pdf, office documents, images, csv, txt, zip)` },
       successStatus: 201, response: ZDeliverableView,
       async handler({ req, params, body, user, idempotencyKey }) {
-        const { state, template } = await loadVisible(params.id, user);
+        const { state, template } = await loadActionable(params.id, user);
         const def = template.phases.flatMap((p) => p.steps).find((s) => s.key === params.stepKey);
         if (!def || !state.steps.some((s) => s.key === params.stepKey)) throw new AppError('unknown_step', `This programme has no step "${params.stepKey}".`);
         let input: z.infer<typeof ZLinkDeliverable> | z.infer<typeof ZFileFields>;
@@ -215,11 +241,10 @@ export function programmeRoutes(ctx: AppContext) {
       params: ZStepParams.extend({ deliverableId: ZId }),
       responseContentType: 'application/octet-stream',
       async handler({ res, params, user }) {
-        const { state } = await loadVisible(params.id, user);
+        const { state, template, viewer } = await loadVisible(params.id, user);
         const step = state.steps.find((s) => s.key === params.stepKey);
         const d = step?.deliverables.find((x) => x.id === params.deliverableId);
-        const partnerBlocked = user.role === 'partner' && (!step || !user.organisationId || !stepAssignedTo(step, user.organisationId) || d?.organisationId !== user.organisationId);
-        if (!d?.file || partnerBlocked) throw new AppError('not_found', 'No such file.');
+        if (!step || !d?.file || !canSeeStep(step, viewer) || !canSeeDeliverable(confidentialScope(template, state), step, d, viewer)) throw new AppError('not_found', 'No such file.');
         res.setHeader('Content-Type', d.file.mediaType);
         res.setHeader('Content-Length', String(d.file.size));
         res.setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(d.file.name)}`);
@@ -233,9 +258,9 @@ export function programmeRoutes(ctx: AppContext) {
       method: 'post', path: '/api/v1/programmes/:id/steps/:stepKey/deliverables/:deliverableId/review', summary: 'Accept or reject a deliverable', tags: ['steps'], auth: ['coordinator', 'admin'],
       params: ZStepParams.extend({ deliverableId: ZId }), body: z.strictObject({ decision: z.enum(['accepted', 'rejected']), note: z.string().max(2000).optional() }), response: ZStepView,
       async handler({ params, body, user, idempotencyKey }) {
-        await loadVisible(params.id, user);
+        const { viewer } = await loadActionable(params.id, user);
         const state = await ctx.temporal.update(params.id, reviewDeliverableUpdate, { actor: actorOf(user), stepKey: params.stepKey, deliverableId: params.deliverableId, ...body }, updateIdFor(user, idempotencyKey));
-        return stepView(state, params.stepKey, user);
+        return stepView(state, params.stepKey, viewer);
       },
     }),
     defineRoute({
@@ -244,9 +269,9 @@ export function programmeRoutes(ctx: AppContext) {
       body: z.strictObject({ note: z.string().max(5000).optional(), deliverableIds: z.array(ZId).max(100).optional(), organisationId: ZId.optional(), data: z.record(z.string(), z.unknown()).optional() }),
       response: ZStepView,
       async handler({ params, body, user, idempotencyKey }) {
-        await loadVisible(params.id, user);
+        const { viewer } = await loadActionable(params.id, user);
         const state = await ctx.temporal.update(params.id, completeStepUpdate, { actor: actorOf(user), stepKey: params.stepKey, ...body }, updateIdFor(user, idempotencyKey));
-        return stepView(state, params.stepKey, user);
+        return stepView(state, params.stepKey, viewer);
       },
     }),
     defineRoute({
@@ -258,44 +283,44 @@ export function programmeRoutes(ctx: AppContext) {
         .refine((b) => !(b.dueDate && b.dueAt), { message: 'give dueDate or dueAt, not both' }),
       response: ZStepView,
       async handler({ params, body, user, idempotencyKey }) {
-        await loadVisible(params.id, user);
+        const { viewer } = await loadActionable(params.id, user);
         if (body.assignee) await requireOrganisation(body.assignee, 'body.assignee');
         // A due date means the end of that working day in Paris.
         const dueAt = body.dueAt ?? (body.dueDate ? parisDateToInstant(body.dueDate, '18:00').toISOString() : undefined);
         const state = await ctx.temporal.update(params.id, changeStepUpdate, { actor: actorOf(user), stepKey: params.stepKey, dueAt, assigneeOrganisationId: body.assignee, reason: body.reason }, updateIdFor(user, idempotencyKey));
-        return stepView(state, params.stepKey, user);
+        return stepView(state, params.stepKey, viewer);
       },
     }),
     defineRoute({
       method: 'post', path: '/api/v1/programmes/:id/phases/:phaseKey/approve', summary: 'Pass a phase gate', tags: ['programmes'], auth: ['coordinator', 'admin'],
       params: z.object({ id: ZId, phaseKey: ZKeyParam }), response: ZProgrammeView,
       async handler({ params, user, idempotencyKey }) {
-        await loadVisible(params.id, user);
-        return view(await ctx.temporal.update(params.id, approvePhaseUpdate, { actor: actorOf(user), phaseKey: params.phaseKey }, updateIdFor(user, idempotencyKey)), user);
+        const { viewer } = await loadActionable(params.id, user);
+        return view(await ctx.temporal.update(params.id, approvePhaseUpdate, { actor: actorOf(user), phaseKey: params.phaseKey }, updateIdFor(user, idempotencyKey)), viewer);
       },
     }),
     defineRoute({
       method: 'post', path: '/api/v1/programmes/:id/cancel', summary: 'Cancel a programme, with a reason', tags: ['programmes'], auth: ['coordinator', 'admin'],
       params: ZProgrammeParams, body: z.strictObject({ reason: z.string().trim().min(3).max(2000) }), response: ZProgrammeView,
       async handler({ params, body, user, idempotencyKey }) {
-        await loadVisible(params.id, user);
-        return view(await ctx.temporal.update(params.id, cancelProgrammeUpdate, { actor: actorOf(user), reason: body.reason }, updateIdFor(user, idempotencyKey)), user);
+        const { viewer } = await loadActionable(params.id, user);
+        return view(await ctx.temporal.update(params.id, cancelProgrammeUpdate, { actor: actorOf(user), reason: body.reason }, updateIdFor(user, idempotencyKey)), viewer);
       },
     }),
     defineRoute({
       method: 'post', path: '/api/v1/programmes/:id/pause', summary: 'Pause a programme (reminders stop)', tags: ['programmes'], auth: ['coordinator', 'admin'],
       params: ZProgrammeParams, response: ZProgrammeView,
       async handler({ params, user, idempotencyKey }) {
-        await loadVisible(params.id, user);
-        return view(await ctx.temporal.update(params.id, pauseProgrammeUpdate, { actor: actorOf(user) }, updateIdFor(user, idempotencyKey)), user);
+        const { viewer } = await loadActionable(params.id, user);
+        return view(await ctx.temporal.update(params.id, pauseProgrammeUpdate, { actor: actorOf(user) }, updateIdFor(user, idempotencyKey)), viewer);
       },
     }),
     defineRoute({
       method: 'post', path: '/api/v1/programmes/:id/resume', summary: 'Resume a paused programme', tags: ['programmes'], auth: ['coordinator', 'admin'],
       params: ZProgrammeParams, response: ZProgrammeView,
       async handler({ params, user, idempotencyKey }) {
-        await loadVisible(params.id, user);
-        return view(await ctx.temporal.update(params.id, resumeProgrammeUpdate, { actor: actorOf(user) }, updateIdFor(user, idempotencyKey)), user);
+        const { viewer } = await loadActionable(params.id, user);
+        return view(await ctx.temporal.update(params.id, resumeProgrammeUpdate, { actor: actorOf(user) }, updateIdFor(user, idempotencyKey)), viewer);
       },
     }),
     defineRoute({
@@ -304,8 +329,8 @@ export function programmeRoutes(ctx: AppContext) {
       body: z.strictObject({ increment: z.number().int().min(-10_000).max(10_000).optional(), value: z.number().min(0).max(1e9).optional() }).refine((b) => (b.increment === undefined) !== (b.value === undefined), { message: 'give increment or value' }),
       response: ZProgrammeView,
       async handler({ params, body, user, idempotencyKey }) {
-        await loadVisible(params.id, user);
-        return view(await ctx.temporal.update(params.id, recordIndicatorUpdate, { actor: actorOf(user), key: params.key, ...body }, updateIdFor(user, idempotencyKey)), user);
+        const { viewer } = await loadActionable(params.id, user);
+        return view(await ctx.temporal.update(params.id, recordIndicatorUpdate, { actor: actorOf(user), key: params.key, ...body }, updateIdFor(user, idempotencyKey)), viewer);
       },
     }),
     defineRoute({
@@ -313,7 +338,7 @@ export function programmeRoutes(ctx: AppContext) {
       params: ZProgrammeParams, body: z.strictObject({ childKey: ZKeyParam, title: z.string().trim().min(1).max(300) }), successStatus: 201,
       response: z.object({ id: z.string(), childKey: z.string(), title: z.string(), templateKey: z.string(), status: z.string() }),
       async handler({ params, body, user, idempotencyKey }) {
-        await loadVisible(params.id, user);
+        await loadActionable(params.id, user);
         const child = await ctx.temporal.update(params.id, openChildUpdate, { actor: actorOf(user), ...body }, updateIdFor(user, idempotencyKey));
         return { id: child.programmeId, childKey: child.childKey, title: child.title, templateKey: child.templateKey, status: child.status };
       },
@@ -323,21 +348,21 @@ export function programmeRoutes(ctx: AppContext) {
       params: ZProgrammeParams, query: ZPage,
       response: z.object({ items: z.array(z.object({ seq: z.number(), type: z.string(), at: z.string(), actorId: z.string().nullable(), actorName: z.string().nullable(), onBehalfOf: z.string().nullable(), data: z.record(z.string(), z.unknown()) })), nextCursor: z.string().nullable() }),
       async handler({ params, query, user }) {
-        const { state } = await loadVisible(params.id, user);
+        const { state, template, viewer } = await loadVisible(params.id, user);
         const after = query.cursor ? Number.parseInt(query.cursor, 10) || 0 : 0;
         const rows = await ctx.prisma.programmeEvent.findMany({ where: { programmeId: params.id, seq: { gt: after } }, orderBy: { seq: 'asc' }, take: query.limit + 1 });
-        const mySteps = new Set(state.steps.filter((s) => user.organisationId && stepAssignedTo(s, user.organisationId)).map((s) => s.key));
-        const visible = rows.slice(0, query.limit).filter((e) => {
-          if (user.role !== 'partner') return true;
-          const data = e.data as Record<string, unknown>;
-          return (typeof data.stepKey === 'string' && mySteps.has(data.stepKey) && (data.organisationId === undefined || data.organisationId === user.organisationId)) || data.organisationId === user.organisationId;
+        // Names, not ids, so the trail reads as "who did what" on screen; each event and its payload pass the visibility rule.
+        const actorIds = [...new Set(rows.map((e) => e.actorId).filter((id): id is string => Boolean(id)))];
+        const actors = actorIds.length ? await ctx.prisma.user.findMany({ where: { id: { in: actorIds } }, select: { id: true, name: true, role: true, organisationId: true } }) : [];
+        const actorById = new Map(actors.map((a) => [a.id, a]));
+        const scope = confidentialScope(template, state);
+        const visible = rows.slice(0, query.limit).flatMap((e) => {
+          const actor = e.actorId ? actorById.get(e.actorId) : undefined;
+          const shown = visibleEvent(scope, state, { seq: e.seq, type: e.type, at: e.at.toISOString(), actorId: e.actorId ?? undefined, onBehalfOf: e.onBehalfOf ?? undefined, data: e.data as Record<string, unknown> }, viewer, actor && { role: actor.role, organisationId: actor.organisationId });
+          return shown ? [shown] : [];
         });
-        // Names, not ids, so the trail reads as "who did what" on screen.
-        const actorIds = [...new Set(visible.map((e) => e.actorId).filter((id): id is string => Boolean(id)))];
-        const actors = actorIds.length ? await ctx.prisma.user.findMany({ where: { id: { in: actorIds } }, select: { id: true, name: true } }) : [];
-        const nameOf = new Map(actors.map((a) => [a.id, a.name]));
         return {
-          items: visible.map((e) => ({ seq: e.seq, type: e.type, at: e.at.toISOString(), actorId: e.actorId, actorName: e.actorId ? (nameOf.get(e.actorId) ?? null) : null, onBehalfOf: e.onBehalfOf, data: e.data as Record<string, unknown> })),
+          items: visible.map((e) => ({ seq: e.seq, type: e.type, at: e.at, actorId: e.actorId ?? null, actorName: e.actorId ? (actorById.get(e.actorId)?.name ?? null) : null, onBehalfOf: e.onBehalfOf ?? null, data: e.data })),
           nextCursor: rows.length > query.limit ? String(rows[query.limit - 1]!.seq) : null,
         };
       },
@@ -347,20 +372,27 @@ export function programmeRoutes(ctx: AppContext) {
       params: ZProgrammeParams, query: ZPage,
       response: z.object({ items: z.array(z.object({ id: z.string(), kind: z.string(), stepKey: z.string().nullable(), recipient: z.string(), status: z.string(), attempts: z.number(), queuedAt: z.string(), sentAt: z.string().nullable(), error: z.string().nullable() })), nextCursor: z.string().nullable() }),
       async handler({ params, query, user }) {
-        await loadVisible(params.id, user);
+        const { state, template, viewer } = await loadVisible(params.id, user);
         // Keyset pagination on (queuedAt, id), the order the list is shown in.
         const [afterAt, afterId] = query.cursor?.split('|') ?? [];
         const after = afterAt && afterId && !Number.isNaN(Date.parse(afterAt)) ? { OR: [{ queuedAt: { gt: new Date(afterAt) } }, { queuedAt: new Date(afterAt), id: { gt: afterId } }] } : {};
         const rows = await ctx.prisma.notification.findMany({ where: { programmeId: params.id, ...after }, orderBy: [{ queuedAt: 'asc' }, { id: 'asc' }], take: query.limit + 1 });
-        const items = rows.slice(0, query.limit).map((n) => ({ id: n.id, kind: n.kind, stepKey: n.stepKey, recipient: n.recipient, status: n.status, attempts: n.attempts, queuedAt: n.queuedAt.toISOString(), sentAt: n.sentAt?.toISOString() ?? null, error: n.error }));
-        const last = items[items.length - 1];
-        return { items, nextCursor: rows.length > query.limit && last ? `${last.queuedAt}|${last.id}` : null };
+        const page = rows.slice(0, query.limit);
+        const userIds = [...new Set(page.map((n) => n.userId).filter((id): id is string => Boolean(id)))];
+        const recipients = userIds.length ? await ctx.prisma.user.findMany({ where: { id: { in: userIds } }, select: { id: true, organisationId: true } }) : [];
+        const organisationOf = new Map(recipients.map((r) => [r.id, r.organisationId]));
+        const scope = confidentialScope(template, state);
+        const items = page
+          .filter((n) => canSeeNotification(scope, viewer, n.userId ? (organisationOf.get(n.userId) ?? null) : null))
+          .map((n) => ({ id: n.id, kind: n.kind, stepKey: n.stepKey, recipient: n.recipient, status: n.status, attempts: n.attempts, queuedAt: n.queuedAt.toISOString(), sentAt: n.sentAt?.toISOString() ?? null, error: n.error }));
+        const last = page[page.length - 1];
+        return { items, nextCursor: rows.length > query.limit && last ? `${last.queuedAt.toISOString()}|${last.id}` : null };
       },
     }),
   ];
 
-  async function stepView(state: ProgrammeState, stepKey: string, user: SessionUser) {
+  async function stepView(state: ProgrammeState, stepKey: string, viewer: Viewer) {
     const template = await ctx.templates.loadTemplateVersion(state.templateKey, state.templateVersion);
-    return buildStepView(template, state.steps.find((s) => s.key === stepKey)!, user);
+    return buildStepView(template, state, state.steps.find((s) => s.key === stepKey)!, viewer);
   }
 }

@@ -3,6 +3,7 @@ import { Prisma } from '../../generated/prisma/client';
 import { toParisDate } from '../../domain/calendar';
 import type { AppContext } from '../context';
 import { defineRoute } from '../http';
+import { onTeamSql } from '../programme-team';
 
 const ZTask = z.object({
   programmeId: z.string(),
@@ -25,13 +26,13 @@ export function taskRoutes(ctx: AppContext) {
       async handler({ user, query }) {
         const now = Date.now();
         // One statement (steps joined to their programme's title) instead of two Prisma queries, plus a
-        // third for a coordinator's programmes: the SQL itself takes well under a millisecond, the
+        // third for a coordinator's programmes (those of their team: server/programme-team.ts): the SQL itself takes well under a millisecond, the
         // per-query cost of the client was most of the route's own time (docs/performance.md).
         const filter =
           user.role === 'partner'
             ? Prisma.sql`s.organisation_id = ${user.organisationId ?? '-'} AND s.status = 'active'`
             : user.role === 'coordinator'
-              ? Prisma.sql`s.assignee_kind IN ('coordinator', 'unassigned') AND s.status = 'active' AND p.coordinator_id = ${user.id} AND p.status = 'active'`
+              ? Prisma.sql`s.assignee_kind IN ('coordinator', 'unassigned') AND s.status = 'active' AND ${onTeamSql(user.id)} AND p.status = 'active'`
               : Prisma.sql`s.assignee_kind IN ('coordinator', 'unassigned') AND s.status = 'active'`;
         const steps =
           user.role === 'manager'
@@ -65,7 +66,7 @@ export function taskRoutes(ctx: AppContext) {
       SELECT p.id, p.title, ph->>'key' AS phase_key
       FROM programmes p, jsonb_array_elements(p.state->'phases') ph
       WHERE p.status = 'active' AND ph->>'status' = 'awaiting_gate'
-        AND (${coordinatorId ?? null}::text IS NULL OR p.coordinator_id = ${coordinatorId ?? null})
+        AND ${coordinatorId ? onTeamSql(coordinatorId) : Prisma.sql`TRUE`}
       ORDER BY p.id LIMIT 200`;
     return rows.map((r) => ({ programmeId: r.id, programmeTitle: r.title, phaseKey: r.phase_key, stepKey: `gate:${r.phase_key}`, stepName: `Validation de la phase ${r.phase_key}`, status: 'awaiting_gate', kind: 'gate' as const, dueDate: null, late: false }));
   }

@@ -9,7 +9,7 @@ import path from 'node:path';
  * part of CI; this keeps the script itself from rotting.
  */
 describe('load script smoke run', () => {
-  it('runs 20 partners for 20 s with no 5xx, nothing lost, nothing applied twice', async () => {
+  it('runs 20 partners for 20 s with no 5xx, nothing lost, nothing applied twice, no partner reading another’s data', async () => {
     const root = path.resolve(__dirname, '..', '..');
     const out = path.join(process.env.DATA_DIR!, `load-smoke-${Date.now()}.json`);
     const log = path.join(process.env.DATA_DIR!, 'load-smoke.log');
@@ -26,6 +26,9 @@ describe('load script smoke run', () => {
     expect(report.checks.lost).toEqual([]);
     expect(report.checks.duplicated).toEqual([]);
     expect(report.checks.readModelBehind).toEqual([]);
+    // No partner read another's secret (names, file names, titles) on any GET route; a neighbour's ids answered 404.
+    expect(report.checks.isolation).toEqual([]);
+    expect(report.checks.isolationReads).toBeGreaterThan(100);
     expect(report.checks.acknowledgedCompletions).toBeGreaterThan(20);
     expect(report.checks.acknowledgedUploads).toBeGreaterThan(0);
     const ops = report.latencyMs.map((l: { op: string }) => l.op);

@@ -1,4 +1,4 @@
-import { apiClient, createOrganisation, createUser, publishTemplates, startHarness, type Harness, type TestUser } from '../support/harness';
+import { apiClient, createOrganisation, createUser, publishTemplates, startHarness, waitFor, type Harness, type TestUser } from '../support/harness';
 import { engineTestTemplate } from '../support/test-templates';
 
 type Who = 'anonymous' | 'admin' | 'coordinator' | 'manager' | 'partner';
@@ -40,6 +40,8 @@ const MATRIX: Record<string, 'public' | readonly Exclude<Who, 'anonymous'>[]> = 
   'POST /api/v1/programmes/{id}/children': STAFF,
   'GET /api/v1/programmes/{id}/events': ALL_ROLES,
   'GET /api/v1/programmes/{id}/notifications': READERS,
+  'GET /api/v1/programmes/{id}/team': READERS,
+  'PUT /api/v1/programmes/{id}/team': STAFF,
   'GET /api/v1/tasks': ALL_ROLES,
   'GET /api/v1/dashboard': READERS,
   'GET /api/v1/calendar.ics': ALL_ROLES,
@@ -105,7 +107,8 @@ describe('authorisation matrix: every route × every role', () => {
       const res = await fetch(`${h.apiUrl}${concretePath(path)}`, {
         method,
         headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(method === 'GET' ? {} : { 'Content-Type': 'application/json' }) },
-        body: method === 'GET' ? undefined : '{}',
+        // The team PUT with a valid body keeps the team as it is (no one added): the matrix must not change who is on it.
+        body: method === 'GET' ? undefined : path.endsWith('/team') ? '{"members":[]}' : '{}',
         signal: controller.signal,
       });
       await res.body?.cancel();
@@ -148,5 +151,89 @@ describe('authorisation matrix: every route × every role', () => {
     }
     const unknown = await api.get('/api/v1/programmes/prg_does-not-exist', stranger.token);
     expect(unknown.body.detail).toBe('No such programme.');
+  });
+
+  describe('programme membership: coordinators act on their team\'s programmes, admins everywhere, managers read', () => {
+    let outsider: TestUser;
+    let memberProgramme: string;
+    const write = (path: string, body: unknown, token: string) => api.post(path, body, token);
+
+    beforeAll(async () => {
+      outsider = await createUser(h, 'coordinator');
+      const key = `team-${Date.now()}`;
+      await publishTemplates(h.prisma, [engineTestTemplate(key)]);
+      const org = await createOrganisation(h);
+      memberProgramme = (await api.post('/api/v1/programmes', { templateKey: key, title: 'Équipe', startDate: '2026-11-28', params: { slots: { contractor: org } } }, users.coordinator.token)).body.id;
+    });
+
+    it('lets a coordinator outside the team read the programme but act on nothing (403 not_programme_member)', async () => {
+      const seen = await api.get(`/api/v1/programmes/${memberProgramme}`, outsider.token);
+      // The web UI shows coordinator actions only when the view says the caller is on the team.
+      expect([seen.status, seen.body.onTeam]).toEqual([200, false]);
+      expect((await api.get(`/api/v1/programmes/${memberProgramme}`, users.coordinator.token)).body.onTeam).toBe(true);
+      expect((await api.get(`/api/v1/programmes/${memberProgramme}/events`, outsider.token)).status).toBe(200);
+      const attempts = [
+        await write(`/api/v1/programmes/${memberProgramme}/pause`, {}, outsider.token),
+        await write(`/api/v1/programmes/${memberProgramme}/cancel`, { reason: 'pas mon programme' }, outsider.token),
+        await write(`/api/v1/programmes/${memberProgramme}/steps/kickoff/complete`, {}, outsider.token),
+        await api.patch(`/api/v1/programmes/${memberProgramme}/steps/report`, { dueDate: '2027-03-01' }, outsider.token),
+        await api.call('PUT', `/api/v1/programmes/${memberProgramme}/team`, { body: { members: [outsider.id] }, token: outsider.token }),
+      ];
+      expect(attempts.map((r) => [r.status, r.body.code])).toEqual(attempts.map(() => [403, 'not_programme_member']));
+      const state = await api.get(`/api/v1/programmes/${memberProgramme}`, users.coordinator.token);
+      expect(state.body.status).toBe('active');
+      // Nothing to do for them either: their task list does not hold this programme's steps.
+      const tasks = await api.get('/api/v1/tasks', outsider.token);
+      expect(tasks.body.items.filter((t: { programmeId: string }) => t.programmeId === memberProgramme)).toEqual([]);
+    });
+
+    it('lets the team add a coordinator, who may then act, and remove them again', async () => {
+      const added = await api.call('PUT', `/api/v1/programmes/${memberProgramme}/team`, { body: { members: [outsider.id] }, token: users.coordinator.token });
+      expect(added.status).toBe(200);
+      expect(added.body.members.map((m: { userId: string; via: string }) => [m.userId, m.via]).sort()).toEqual([[outsider.id, 'member'], [users.coordinator.id, 'coordinator']].sort());
+      expect((await api.get(`/api/v1/programmes/${memberProgramme}`, outsider.token)).body.onTeam).toBe(true);
+      const tasks = await api.get('/api/v1/tasks', outsider.token);
+      expect(tasks.body.items.map((t: { programmeId: string; stepKey: string }) => `${t.programmeId}/${t.stepKey}`)).toContain(`${memberProgramme}/kickoff`);
+      expect((await write(`/api/v1/programmes/${memberProgramme}/pause`, {}, outsider.token)).status).toBe(200);
+      expect((await write(`/api/v1/programmes/${memberProgramme}/resume`, {}, outsider.token)).status).toBe(200);
+      const removed = await api.call('PUT', `/api/v1/programmes/${memberProgramme}/team`, { body: { members: [] }, token: outsider.token });
+      expect(removed.status).toBe(200);
+      expect(removed.body.members.map((m: { userId: string }) => m.userId)).toEqual([users.coordinator.id]);
+      expect((await write(`/api/v1/programmes/${memberProgramme}/pause`, {}, outsider.token)).body.code).toBe('not_programme_member');
+    });
+
+    it('refuses a team member who is not a coordinator (400), and keeps the programme\'s coordinator on it', async () => {
+      const res = await api.call('PUT', `/api/v1/programmes/${memberProgramme}/team`, { body: { members: [users.manager.id, 'usr_nobody'] }, token: users.coordinator.token });
+      expect(res.status).toBe(400);
+      expect(res.body.errors.map((e: { path: string }) => e.path)).toEqual(['body.members.0', 'body.members.1']);
+      const team = await api.get(`/api/v1/programmes/${memberProgramme}/team`, users.manager.token);
+      expect(team.body.members.map((m: { userId: string }) => m.userId)).toEqual([users.coordinator.id]);
+    });
+
+    it('extends a programme\'s team to its sub-programmes', async () => {
+      const childKey = `team-child-${Date.now()}`;
+      const parentKey = `team-parent-${Date.now()}`;
+      await publishTemplates(h.prisma, [engineTestTemplate(childKey), engineTestTemplate(parentKey, { children: [{ key: 'sub', templateKey: childKey, title: { fr: 'Sous-programme', en: 'Sub-programme' }, start: 'byCoordinator' }] })]);
+      const org = await createOrganisation(h);
+      const parent = (await api.post('/api/v1/programmes', { templateKey: parentKey, title: 'Parent', startDate: '2026-11-28', params: { slots: { contractor: org } } }, users.coordinator.token)).body.id;
+      const child = await api.post(`/api/v1/programmes/${parent}/children`, { childKey: 'sub', title: 'Enfant' }, users.coordinator.token);
+      expect(child.status).toBe(201);
+      await waitFor('the sub-programme in the read model', async () => (await api.get(`/api/v1/programmes/${child.body.id}`, users.coordinator.token)).status === 200);
+      expect((await write(`/api/v1/programmes/${child.body.id}/pause`, {}, outsider.token)).body.code).toBe('not_programme_member');
+      expect((await api.call('PUT', `/api/v1/programmes/${parent}/team`, { body: { members: [outsider.id] }, token: users.coordinator.token })).status).toBe(200);
+      expect((await write(`/api/v1/programmes/${child.body.id}/pause`, {}, outsider.token)).status).toBe(200);
+      expect((await write(`/api/v1/programmes/${child.body.id}/resume`, {}, outsider.token)).status).toBe(200);
+      const team = await api.get(`/api/v1/programmes/${child.body.id}/team`, users.manager.token);
+      expect(team.body.members.map((m: { userId: string; via: string }) => [m.userId, m.via]).sort()).toEqual([[outsider.id, 'parent'], [users.coordinator.id, 'coordinator']].sort());
+    });
+
+    it('lets an admin act everywhere without being on the team, and a manager only read', async () => {
+      expect((await write(`/api/v1/programmes/${memberProgramme}/pause`, {}, users.admin.token)).status).toBe(200);
+      expect((await write(`/api/v1/programmes/${memberProgramme}/resume`, {}, users.admin.token)).status).toBe(200);
+      expect((await api.get(`/api/v1/programmes/${memberProgramme}`, users.manager.token)).body.onTeam).toBe(false);
+      expect((await api.get(`/api/v1/programmes/${memberProgramme}`, users.admin.token)).body.onTeam).toBe(true);
+      expect((await write(`/api/v1/programmes/${memberProgramme}/pause`, {}, users.manager.token)).status).toBe(403);
+      expect((await api.call('PUT', `/api/v1/programmes/${memberProgramme}/team`, { body: { members: [] }, token: users.manager.token })).status).toBe(403);
+    });
   });
 });

@@ -509,6 +509,7 @@ describe('hostile input on every write route', () => {
   let fixtureContractor: TestUser;
 
   interface Actor {
+    id: string;
     role: ActorRole;
     organisationId?: string;
     token: string;
@@ -522,7 +523,8 @@ describe('hostile input on every write route', () => {
   let fixtureSuspect = false;
 
   async function newActor(role: ActorRole, organisationId?: string): Promise<Actor> {
-    return { role, organisationId, token: (await createUser(h, role, organisationId)).token, sessions: 1 };
+    const user = await createUser(h, role, organisationId);
+    return { id: user.id, role, organisationId, token: user.token, sessions: 1 };
   }
 
   async function buildFixture(): Promise<void> {
@@ -531,6 +533,9 @@ describe('hostile input on every write route', () => {
     const started = await api.post('/api/v1/programmes', { templateKey, title: 'Cible des entrées hostiles', startDate: '2026-11-28', params: { slots: { contractor: orgC } } }, fixtureCoordinator.token);
     if (started.status !== 201) throw new Error(`fixture: start answered ${started.status} ${JSON.stringify(started.body)}`);
     const id: string = started.body.id;
+    // The acting coordinator is on the programme's team, so its writes reach the lifecycle.
+    const team = await api.call('PUT', `/api/v1/programmes/${id}/team`, { body: { members: [actors.coordinator.id] }, token: fixtureCoordinator.token });
+    if (team.status !== 200) throw new Error(`fixture: team answered ${team.status} ${JSON.stringify(team.body)}`);
     const kickoff = await api.post(`/api/v1/programmes/${id}/steps/kickoff/complete`, {}, fixtureCoordinator.token);
     if (kickoff.status !== 200) throw new Error(`fixture: kickoff answered ${kickoff.status} ${JSON.stringify(kickoff.body)}`);
     const d = await api.post(`/api/v1/programmes/${id}/steps/report/deliverables`, { title: 'Rapport', url: 'https://example.org/rapport.pdf' }, fixtureContractor.token);
@@ -687,8 +692,9 @@ describe('hostile input on every write route', () => {
         /** A 2xx is legitimate: the caller's session may have ended (logout), the programme may have moved (re-read it). */
         async function afterSuccess(): Promise<void> {
           if ((await api.get('/api/v1/me', actor.token)).status === 401) {
-            actor.token = (await createUser(h, actor.role, actor.organisationId)).token;
-            actor.sessions += 1;
+            const user = await createUser(h, actor.role, actor.organisationId);
+            Object.assign(actor, { id: user.id, token: user.token, sessions: actor.sessions + 1 });
+            if (actor.role === 'coordinator') await api.call('PUT', `/api/v1/programmes/${fixture.programmeId}/team`, { body: { members: [actor.id] }, token: fixtureCoordinator.token });
           }
           try {
             const now = await expectReadModelInSync(h, fixture.programmeId);

@@ -1058,6 +1058,7 @@ export interface paths {
                             moduleState?: {
                                 [key: string]: unknown;
                             };
+                            onTeam: boolean;
                             parentId: string | null;
                             partners: {
                                 enrolledAt: string;
@@ -1205,6 +1206,7 @@ export interface paths {
                             moduleState?: {
                                 [key: string]: unknown;
                             };
+                            onTeam: boolean;
                             parentId: string | null;
                             partners: {
                                 enrolledAt: string;
@@ -1364,6 +1366,7 @@ export interface paths {
                             moduleState?: {
                                 [key: string]: unknown;
                             };
+                            onTeam: boolean;
                             parentId: string | null;
                             partners: {
                                 enrolledAt: string;
@@ -1648,6 +1651,7 @@ export interface paths {
                             moduleState?: {
                                 [key: string]: unknown;
                             };
+                            onTeam: boolean;
                             parentId: string | null;
                             partners: {
                                 enrolledAt: string;
@@ -1870,6 +1874,7 @@ export interface paths {
                             moduleState?: {
                                 [key: string]: unknown;
                             };
+                            onTeam: boolean;
                             parentId: string | null;
                             partners: {
                                 enrolledAt: string;
@@ -2021,6 +2026,7 @@ export interface paths {
                             moduleState?: {
                                 [key: string]: unknown;
                             };
+                            onTeam: boolean;
                             parentId: string | null;
                             partners: {
                                 enrolledAt: string;
@@ -2173,6 +2179,7 @@ export interface paths {
                             moduleState?: {
                                 [key: string]: unknown;
                             };
+                            onTeam: boolean;
                             parentId: string | null;
                             partners: {
                                 enrolledAt: string;
@@ -2324,6 +2331,7 @@ export interface paths {
                             moduleState?: {
                                 [key: string]: unknown;
                             };
+                            onTeam: boolean;
                             parentId: string | null;
                             partners: {
                                 enrolledAt: string;
@@ -2873,6 +2881,112 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/programmes/{id}/team": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The programme's team: its coordinator, coordinators added to it or to its parent programme */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            members: {
+                                addedAt: string | null;
+                                name: string;
+                                role: string;
+                                userId: string;
+                                /** @enum {string} */
+                                via: "coordinator" | "member" | "parent";
+                            }[];
+                            programmeId: string;
+                        };
+                    };
+                };
+                /** @description Problem (RFC 9457) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /** Set the coordinators added to the programme (its own coordinator always stays); by its team or an admin */
+        put: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        members: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            members: {
+                                addedAt: string | null;
+                                name: string;
+                                role: string;
+                                userId: string;
+                                /** @enum {string} */
+                                via: "coordinator" | "member" | "parent";
+                            }[];
+                            programmeId: string;
+                        };
+                    };
+                };
+                /** @description Problem (RFC 9457) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;

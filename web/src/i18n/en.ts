@@ -279,6 +279,7 @@ export const en: Catalogue = {
       validation_failed: 'Some values are invalid.',
       unauthenticated: 'Wrong credentials or expired session: please sign in.',
       forbidden: 'You may not do this.',
+      not_programme_member: 'You are not on this programme’s team: ask its coordinator to add you.',
       not_found: 'Not found: it does not exist or you may not see it.',
       conflict: 'This conflicts with the current state.',
       payload_too_large: 'The file or content is too large.',

@@ -289,6 +289,7 @@ export const fr = {
       validation_failed: 'Certaines valeurs sont invalides.',
       unauthenticated: 'Identifiants incorrects ou session expirée : connectez-vous.',
       forbidden: 'Vous n’avez pas le droit de faire cette action.',
+      not_programme_member: 'Vous ne faites pas partie de l’équipe de ce programme : demandez à son chargé de projet de vous y ajouter.',
       not_found: 'Introuvable : l’élément n’existe pas ou ne vous est pas visible.',
       conflict: 'Cette action entre en conflit avec l’état actuel.',
       payload_too_large: 'Le fichier ou le contenu est trop volumineux.',

@@ -18,7 +18,6 @@ export function ProgrammePage({ me }: { me: Me }) {
   const location = useLocation();
   const programme = useProgramme(id);
   const events = useProgrammeEvents(id);
-  const steward = isSteward(me.role);
   const { names, organisations } = useOrganisationNames(me.role !== 'partner');
   if (me.organisation) names.set(me.organisation.id, me.organisation.name);
   // Links from e-mails and tasks point at #step-… / #phase-…: scroll there once the data is in.
@@ -28,6 +27,8 @@ export function ProgrammePage({ me }: { me: Me }) {
   if (programme.isPending) return <Skeleton lines={10} height="30rem" />;
   if (programme.error) return <ProblemMessage error={programme.error} />;
   const p = programme.data;
+  // Coordinator actions for those on the programme's team (admins always); other coordinators read.
+  const steward = isSteward(me.role) && p.onTeam;
   return (
     <article className="programme-page">
       <header className="page-header">

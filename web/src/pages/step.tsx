@@ -15,7 +15,6 @@ export function StepPage({ me }: { me: Me }) {
   const { id = '', stepKey = '' } = useParams();
   const programme = useProgramme(id);
   const events = useProgrammeEvents(id);
-  const steward = isSteward(me.role);
   const { names } = useOrganisationNames(me.role !== 'partner');
   if (me.organisation) names.set(me.organisation.id, me.organisation.name);
   if (programme.isPending) return <Skeleton lines={8} height="24rem" />;
@@ -23,6 +22,7 @@ export function StepPage({ me }: { me: Me }) {
   const found = findStep(programme.data, stepKey);
   if (!found) return <p className="problem" role="alert">{t('step.missing')}</p>;
   const { phase, step } = found;
+  const steward = isSteward(me.role) && programme.data.onTeam;
   const mine = me.role === 'partner' && me.organisationId ? !step.parts[me.organisationId] : true;
   const canAct = step.status === 'active' && programme.data.status === 'active' && (steward || (me.role === 'partner' && mine));
   const history = (events.data?.items ?? []).filter((e) => e.data.stepKey === step.key);
