@@ -107,7 +107,7 @@ export async function startTemporalWorkerRole(
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: extra.taskQueue ?? config.TEMPORAL_TASK_QUEUE,
     ...(extra.workflowBundle ? { workflowBundle: extra.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
-    activities: createProgrammeActivities({ prisma, queue }),
+    activities: createProgrammeActivities({ prisma, queue, reminderHour: config.REMINDER_HOUR }),
     workflowThreadPoolSize: config.TEMPORAL_WORKFLOW_THREADS,
     ...(extra.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: extra.maxCachedWorkflows } : {}),
   });

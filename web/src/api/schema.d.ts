@@ -3046,6 +3046,11 @@ export interface paths {
                                 en: string;
                                 fr: string;
                             };
+                            /**
+                             * @default none
+                             * @enum {string}
+                             */
+                            nonWorkingDays: "nextWorkingDay" | "previousWorkingDay" | "none";
                             phases: {
                                 capacity?: {
                                     max: number;
@@ -3291,6 +3296,11 @@ export interface paths {
                                 en: string;
                                 fr: string;
                             };
+                            /**
+                             * @default none
+                             * @enum {string}
+                             */
+                            nonWorkingDays: "nextWorkingDay" | "previousWorkingDay" | "none";
                             phases: {
                                 capacity?: {
                                     max: number;
