@@ -43,12 +43,12 @@ export async function findReminderDropReason(prisma: PrismaClient, ref: Reminder
   const row = rows[0];
   if (!row) return undefined;
   const status = row.status as ProgrammeStatus;
-  if (status === 'paused') return 'programme_paused';
-  if (status === 'completed' || status === 'cancelled') return 'programme_closed';
   const step = row.step;
   if (!step) return 'step_unknown';
   if (step.status === 'completed') return 'step_completed';
   if (step.status === 'cancelled') return 'step_cancelled';
+  if (status === 'paused') return 'programme_paused';
+  if (status === 'completed' || status === 'cancelled') return 'programme_closed';
   const queuedFor = typeof ref.data.dueAt === 'string' ? ref.data.dueAt : undefined;
   if (queuedFor && step.dueAt && Date.parse(step.dueAt) !== Date.parse(queuedFor)) return 'due_date_changed';
   // The escalation goes to the coordinator; the others to the organisations holding the step.

@@ -112,8 +112,10 @@ function throwIfRefused(refusal: Refusal | undefined): void {
 }
 
 /** An activity's non-retryable "this date cannot be resolved" (activities/calendar.ts): deterministic, never retried. */
-function isInvalidDateFailure(err: unknown): err is ActivityFailure {
-  return err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === 'invalid_due_date';
+function isInvalidDateFailure(err: unknown): err is ApplicationFailure | ActivityFailure {
+  // A local activity's failure may arrive as the ApplicationFailure itself or wrapped in an ActivityFailure.
+  const failure = err instanceof ActivityFailure ? err.cause : err;
+  return failure instanceof ApplicationFailure && failure.type === 'invalid_due_date';
 }
 
 export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<ProgrammeState> {
@@ -175,7 +177,7 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
     } catch (err) {
       if (!isInvalidDateFailure(err)) throw err;
       // Visible in the journal and told to the coordinator; the step stays open without a due date.
-      engine.recordEvent(state, now(), 'step.due_date_invalid', undefined, { stepKey, base: base.base, offset: base.offset, reason: err.cause?.message ?? err.message });
+      engine.recordEvent(state, now(), 'step.due_date_invalid', undefined, { stepKey, base: base.base, offset: base.offset, reason: (err instanceof ActivityFailure ? err.cause?.message : undefined) ?? err.message });
       outbox.push({ kind: 'due_date_invalid', stepKey, to: { coordinator: true } });
       state.version += 1;
       return;
