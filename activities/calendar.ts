@@ -18,14 +18,20 @@ export function createCalendarActivities({ reminderHour = '09:00' }: { reminderH
       }
     },
 
-    /** Day-based reminder moments, on working days at the installation's reminder hour (Paris). */
-    async planReminderMoments(input: Omit<WorkingDayReminderInput, 'hour'>): Promise<PlannedReminder[]> {
-      try {
-        return planWorkingDayReminders({ ...input, hour: reminderHour });
-      } catch (err) {
-        if (err instanceof RangeError) throw ApplicationFailure.nonRetryable(err.message, INVALID_DUE_DATE_FAILURE, { dueAt: input.dueAt });
-        throw err;
-      }
+    /**
+     * Day-based reminder moments, on working days at the installation's reminder hour (Paris), for
+     * several steps in one call (a programme opens several dated steps at once). A step whose moments
+     * cannot be computed gets none rather than failing the others.
+     */
+    async planReminderMoments(inputs: Omit<WorkingDayReminderInput, 'hour'>[]): Promise<PlannedReminder[][]> {
+      return inputs.map((input) => {
+        try {
+          return planWorkingDayReminders({ ...input, hour: reminderHour });
+        } catch (err) {
+          if (err instanceof RangeError) return [];
+          throw err;
+        }
+      });
     },
   };
 }

@@ -31,7 +31,7 @@ import type { NotificationRequest } from './modules';
 import * as engine from './programme-engine';
 import { templateStep } from './programme-engine';
 import type { Refusal } from './refusal';
-import { markLateSteps, nextWakeAt, pendingReminders, policyFor, type PlannedReminder } from './reminders';
+import { markLateSteps, nextWakeAt, pendingReminders, policyFor } from './reminders';
 import { CoordinatorAttribute, NextDueAtAttribute, ProgrammeStatusAttribute, TemplateKeyAttribute } from './search-attributes';
 
 export interface ProgrammeWorkflowInput extends engine.ProgrammeStartInput {
@@ -187,20 +187,14 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
 
   /** Day-based reminder moments, planned on working days by an activity whenever a due date is new. */
   async function planWorkingDayReminders(): Promise<void> {
-    for (const step of state.steps) {
-      if (step.status !== 'active' || !step.dueAt || step.reminderPlan?.dueAt === step.dueAt) continue;
-      const policy = policyFor(template, step.key);
-      if (policy.unit !== 'days') continue;
-      const dueAt = step.dueAt;
-      let reminders: PlannedReminder[] = [];
-      try {
-        reminders = await local.planReminderMoments({ programmeId: state.programmeId, stepKey: step.key, dueAt, policy });
-      } catch (err) {
-        if (!isInvalidDateFailure(err)) throw err;
-      }
-      step.reminderPlan = { dueAt, reminders };
-      state.version += 1;
-    }
+    const toPlan = state.steps.filter((s) => s.status === 'active' && s.dueAt && s.reminderPlan?.dueAt !== s.dueAt && policyFor(template, s.key).unit === 'days');
+    if (!toPlan.length) return;
+    const inputs = toPlan.map((s) => ({ programmeId: state.programmeId, stepKey: s.key, dueAt: s.dueAt!, policy: policyFor(template, s.key) }));
+    const plans = await local.planReminderMoments(inputs);
+    toPlan.forEach((step, i) => {
+      step.reminderPlan = { dueAt: inputs[i]!.dueAt, reminders: plans[i] ?? [] };
+    });
+    state.version += 1;
   }
 
   async function project(): Promise<void> {

@@ -152,6 +152,7 @@ describe('deadlines a French office can trust', () => {
     const dueToday = planned.find((r) => r.key.includes(':technical-committee-1:due:'))!;
     expect(`${toParisDate(new Date(dueToday.at))} ${toParisTime(new Date(dueToday.at))}`).toBe('2027-04-05 09:00');
     await api.post(`/api/v1/programmes/${res.body.id}/cancel`, { reason: 'Fin du test' }, coordinator.token);
+    await recordHistory(h, res.body.id, 'calendar-working-days');
   });
 
   it('pause a step due in 5 s, wait 8 s, resume: the due date moves by the pause, no step late, no burst of reminders', async () => {

@@ -1,4 +1,6 @@
+import { ApplicationFailure } from '@temporalio/common';
 import fc from 'fast-check';
+import { createCalendarActivities } from '../../activities/calendar';
 import { addWorkingDaysToDate, isDateInRange, isFrenchWorkingDay, isWorkingDate, parisDateToInstant, toParisDate, toParisTime, type NonWorkingDayRule } from '../../domain/calendar';
 import { DueDateOutOfRange, planWorkingDayReminders, resolveDueInstant } from '../../domain/deadlines';
 import { validateTemplate, ZIsoDate, ZIsoInstant, ZReminderPolicy, ZTemplate, type ReminderPolicy } from '../../domain/template-schema';
@@ -36,6 +38,14 @@ describe('one range of dates for the whole product (1990-01-01 to 2100-12-31)', 
     expect(() => resolveDueInstant({ base: '0050-01-01', kind: 'date', offset: { amount: 10, unit: 'calendarDays' } })).toThrow(DueDateOutOfRange);
     expect(() => resolveDueInstant({ base: '2100-12-01', kind: 'date', offset: { amount: 60, unit: 'calendarDays' } })).toThrow(DueDateOutOfRange);
     expect(resolveDueInstant({ base: '2100-12-01', kind: 'date', offset: { amount: 20, unit: 'calendarDays' } }).toISOString()).toBe('2100-12-21T17:00:00.000Z');
+  });
+
+  it('makes the activity fail without retry for a start date in year 0050 (it used to retry "no such calendar date" forever)', async () => {
+    const activities = createCalendarActivities();
+    const failure = await activities.resolveDueDate({ base: '0050-03-01', kind: 'date', offset: { amount: 7, unit: 'calendarDays' } }).catch((err: unknown) => err);
+    expect(failure).toBeInstanceOf(ApplicationFailure);
+    expect(failure).toMatchObject({ type: 'invalid_due_date', nonRetryable: true });
+    await expect(activities.resolveDueDate({ base: '2026-03-01', kind: 'date', offset: { amount: 7, unit: 'calendarDays' }, nonWorkingDays: 'nextWorkingDay' })).resolves.toBe('2026-03-09T17:00:00.000Z');
   });
 });
 
