@@ -246,11 +246,12 @@ export const en: Catalogue = {
   events: {
     programme: { started: 'Programme started', completed: 'Programme completed', cancelled: 'Programme stopped', paused: 'Programme paused', resumed: 'Programme resumed' },
     phase: { opened: 'Phase opened', awaiting_gate: 'Phase awaiting approval', completed: 'Phase completed', approved: 'Phase approved' },
-    step: { activated: 'Step opened', completed: 'Step completed', part_completed: 'Part of the step completed', due_changed: 'Due date changed', overdue: 'Step overdue', reassigned: 'Step reassigned' },
+    step: { activated: 'Step opened', completed: 'Step completed', part_completed: 'Part of the step completed', due_changed: 'Due date changed', overdue: 'Step overdue', reassigned: 'Step reassigned', due_date_invalid: 'Due date cannot be computed (outside 1990–2100)' },
     deliverable: { added: 'Deliverable added', reviewed: 'Deliverable reviewed' },
     organisation: { enrolled: 'Partner enrolled' },
     slot: { filled: 'Role filled' },
     child: { started: 'Sub-programme opened' },
+    parent: { report_dropped: 'Parent programme closed: progress not reported' },
     indicator: { recorded: 'Indicator recorded' },
   },
   notificationKinds: {

@@ -256,11 +256,12 @@ export const fr = {
   events: {
     programme: { started: 'Programme démarré', completed: 'Programme terminé', cancelled: 'Programme arrêté', paused: 'Programme mis en pause', resumed: 'Programme repris' },
     phase: { opened: 'Phase ouverte', awaiting_gate: 'Phase en attente de validation', completed: 'Phase terminée', approved: 'Phase validée' },
-    step: { activated: 'Étape ouverte', completed: 'Étape terminée', part_completed: 'Partie de l’étape terminée', due_changed: 'Échéance modifiée', overdue: 'Étape en retard', reassigned: 'Étape réattribuée' },
+    step: { activated: 'Étape ouverte', completed: 'Étape terminée', part_completed: 'Partie de l’étape terminée', due_changed: 'Échéance modifiée', overdue: 'Étape en retard', reassigned: 'Étape réattribuée', due_date_invalid: 'Échéance impossible à calculer (hors 1990–2100)' },
     deliverable: { added: 'Livrable déposé', reviewed: 'Livrable examiné' },
     organisation: { enrolled: 'Partenaire inscrit' },
     slot: { filled: 'Rôle attribué' },
     child: { started: 'Sous-programme ouvert' },
+    parent: { report_dropped: 'Programme parent clos : avancement non transmis' },
     indicator: { recorded: 'Indicateur enregistré' },
   },
   notificationKinds: {
