@@ -292,11 +292,11 @@ export function programmeRoutes(ctx: AppContext) {
       },
     }),
     defineRoute({
-      method: 'post', path: '/api/v1/programmes/:id/resume', summary: 'Resume a paused programme', tags: ['programmes'], auth: ['coordinator', 'admin'],
-      params: ZProgrammeParams, response: ZProgrammeView,
-      async handler({ params, user, idempotencyKey }) {
+      method: 'post', path: '/api/v1/programmes/:id/resume', summary: 'Resume a paused programme: due dates move by the paused duration unless keepDueDates=true', tags: ['programmes'], auth: ['coordinator', 'admin'],
+      params: ZProgrammeParams, query: z.object({ keepDueDates: z.enum(['true', 'false']).optional() }), response: ZProgrammeView,
+      async handler({ params, query, user, idempotencyKey }) {
         await loadVisible(params.id, user);
-        return view(await ctx.temporal.update(params.id, resumeProgrammeUpdate, { actor: actorOf(user) }, updateIdFor(user, idempotencyKey)), user);
+        return view(await ctx.temporal.update(params.id, resumeProgrammeUpdate, { actor: actorOf(user), keepDueDates: query.keepDueDates === 'true' }, updateIdFor(user, idempotencyKey)), user);
       },
     }),
     defineRoute({

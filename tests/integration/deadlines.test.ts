@@ -191,6 +191,19 @@ describe('deadlines a French office can trust', () => {
     await recordHistory(h, id, 'calendar-pause-resume');
   });
 
+  it('lets the coordinator keep the due dates on resume (?keepDueDates=true)', async () => {
+    const started = (await start(key('remind-600'))).body;
+    const dueAt = started.phases[0].steps[0].dueAt;
+    expect((await api.post(`/api/v1/programmes/${started.id}/pause`, {}, coordinator.token)).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 1500));
+    const resumed = await api.post(`/api/v1/programmes/${started.id}/resume?keepDueDates=true`, {}, coordinator.token);
+    expect(resumed.status).toBe(200);
+    expect(resumed.body.phases[0].steps[0].dueAt).toBe(dueAt);
+    const journal = await events(started.id);
+    expect(journal.find((e) => e.type === 'programme.resumed')!.data).toMatchObject({ keepDueDates: true, dueDatesMovedByMs: 0 });
+    expect((await api.post(`/api/v1/programmes/${started.id}/resume?keepDueDates=maybe`, {}, coordinator.token)).status).toBe(400);
+  });
+
   describe('a reminder checked again when it is sent', () => {
     async function queueReminder(id: string, dueAt: string, recipientOrg: string, kind = 'reminder_before_due') {
       const reminderKey = `${id}:deliver:test-${kind}-${Math.random()}:${dueAt}`;

@@ -2279,10 +2279,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Resume a paused programme */
+        /** Resume a paused programme: due dates move by the paused duration unless keepDueDates=true */
         post: {
             parameters: {
-                query?: never;
+                query?: {
+                    keepDueDates?: "true" | "false";
+                };
                 header?: {
                     "Idempotency-Key"?: string;
                 };
