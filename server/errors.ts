@@ -50,6 +50,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   gate_children_pending: 409,
   gate_capacity_below_minimum: 409,
   invalid_due_date: 422,
+  due_date_in_past: 422,
   not_paused: 409,
   already_paused: 409,
   too_few_providers: 422,

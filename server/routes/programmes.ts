@@ -3,8 +3,8 @@ import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import type { Prisma } from '../../generated/prisma/client';
 import type { Actor, ProgrammeState } from '../../domain/programme-state';
-import { parisDateToInstant } from '../../domain/calendar';
-import { ZIsoDate, type Template } from '../../domain/template-schema';
+import { DEFAULT_DUE_TIME, parisDateToInstant } from '../../domain/calendar';
+import { ZIsoDate, ZIsoInstant, type Template } from '../../domain/template-schema';
 import {
   addDeliverableUpdate,
   approvePhaseUpdate,
@@ -30,7 +30,8 @@ import { MAX_UPLOAD_BYTES, receiveUpload, type ReceivedUpload } from '../uploads
 
 const ZId = z.string().min(1).max(200);
 const ZKeyParam = z.string().min(1).max(200).regex(/^[a-z0-9][a-z0-9-]*$/, 'unknown key');
-const ZDateOrInstant = z.union([ZIsoDate, z.iso.datetime({ offset: true })]);
+// Dates are checked against the product's one range (1990-01-01 to 2100-12-31) here, before any workflow sees them.
+const ZDateOrInstant = z.union([ZIsoDate, ZIsoInstant]);
 
 export const ZCreateProgramme = z.strictObject({
   templateKey: ZKeyParam,
@@ -278,7 +279,7 @@ export function programmeRoutes(ctx: AppContext) {
       method: 'patch', path: '/api/v1/programmes/:id/steps/:stepKey', summary: 'Extend a due date or reassign a step', tags: ['steps'], auth: ['coordinator', 'admin'],
       params: ZStepParams,
       body: z
-        .strictObject({ dueDate: ZIsoDate.optional(), dueAt: z.iso.datetime({ offset: true }).optional(), assignee: ZId.optional(), reason: z.string().max(2000).optional() })
+        .strictObject({ dueDate: ZIsoDate.optional(), dueAt: ZIsoInstant.optional(), assignee: ZId.optional(), reason: z.string().max(2000).optional() })
         .refine((b) => b.dueDate || b.dueAt || b.assignee, { message: 'give dueDate, dueAt or assignee' })
         .refine((b) => !(b.dueDate && b.dueAt), { message: 'give dueDate or dueAt, not both' }),
       response: ZStepView,
@@ -286,7 +287,7 @@ export function programmeRoutes(ctx: AppContext) {
         const { viewer } = await loadActionable(params.id, user);
         if (body.assignee) await requireOrganisation(body.assignee, 'body.assignee');
         // A due date means the end of that working day in Paris.
-        const dueAt = body.dueAt ?? (body.dueDate ? parisDateToInstant(body.dueDate, '18:00').toISOString() : undefined);
+        const dueAt = body.dueAt ?? (body.dueDate ? parisDateToInstant(body.dueDate, DEFAULT_DUE_TIME).toISOString() : undefined);
         const state = await ctx.temporal.update(params.id, changeStepUpdate, { actor: actorOf(user), stepKey: params.stepKey, dueAt, assigneeOrganisationId: body.assignee, reason: body.reason }, updateIdFor(user, idempotencyKey));
         return stepView(state, params.stepKey, viewer);
       },
@@ -316,11 +317,11 @@ export function programmeRoutes(ctx: AppContext) {
       },
     }),
     defineRoute({
-      method: 'post', path: '/api/v1/programmes/:id/resume', summary: 'Resume a paused programme', tags: ['programmes'], auth: ['coordinator', 'admin'],
-      params: ZProgrammeParams, response: ZProgrammeView,
-      async handler({ params, user, idempotencyKey }) {
+      method: 'post', path: '/api/v1/programmes/:id/resume', summary: 'Resume a paused programme: due dates move by the paused duration unless keepDueDates=true', tags: ['programmes'], auth: ['coordinator', 'admin'],
+      params: ZProgrammeParams, query: z.object({ keepDueDates: z.enum(['true', 'false']).optional() }), response: ZProgrammeView,
+      async handler({ params, query, user, idempotencyKey }) {
         const { viewer } = await loadActionable(params.id, user);
-        return view(await ctx.temporal.update(params.id, resumeProgrammeUpdate, { actor: actorOf(user) }, updateIdFor(user, idempotencyKey)), viewer);
+        return view(await ctx.temporal.update(params.id, resumeProgrammeUpdate, { actor: actorOf(user), keepDueDates: query.keepDueDates === 'true' }, updateIdFor(user, idempotencyKey)), viewer);
       },
     }),
     defineRoute({

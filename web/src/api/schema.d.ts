@@ -2286,10 +2286,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Resume a paused programme */
+        /** Resume a paused programme: due dates move by the paused duration unless keepDueDates=true */
         post: {
             parameters: {
-                query?: never;
+                query?: {
+                    keepDueDates?: "true" | "false";
+                };
                 header?: {
                     "Idempotency-Key"?: string;
                 };
@@ -3160,6 +3162,11 @@ export interface paths {
                                 en: string;
                                 fr: string;
                             };
+                            /**
+                             * @default none
+                             * @enum {string}
+                             */
+                            nonWorkingDays: "nextWorkingDay" | "previousWorkingDay" | "none";
                             phases: {
                                 capacity?: {
                                     max: number;
@@ -3405,6 +3412,11 @@ export interface paths {
                                 en: string;
                                 fr: string;
                             };
+                            /**
+                             * @default none
+                             * @enum {string}
+                             */
+                            nonWorkingDays: "nextWorkingDay" | "previousWorkingDay" | "none";
                             phases: {
                                 capacity?: {
                                     max: number;
