@@ -20,16 +20,17 @@ export const ZOrganisationInput = z.strictObject({
   kind: z.enum(['training-organisation', 'contractor', 'company', 'funder', 'public-body', 'association', 'other']),
 });
 export const ZOrganisation = ZOrganisationInput.extend({ id: z.string(), createdAt: z.string() });
-export const ZUserInput = z
-  .strictObject({
-    email: z.string().email().max(254),
-    name: z.string().trim().min(1).max(200),
-    role: z.enum(['admin', 'coordinator', 'manager', 'partner']),
-    organisationId: z.string().min(1).optional(),
-    password: z.string().min(12, 'at least 12 characters').max(512).optional(),
-    locale: z.enum(['fr', 'en']).default('fr'),
-  })
-  .refine((u) => u.role !== 'partner' || u.organisationId, { path: ['organisationId'], message: 'a partner user belongs to an organisation' });
+const ZUserFields = {
+  email: z.string().email().max(254),
+  name: z.string().trim().min(1).max(200),
+  password: z.string().min(12, 'at least 12 characters').max(512).optional(),
+  locale: z.enum(['fr', 'en']).default('fr'),
+};
+/** A partner user belongs to an organisation: said by the schema (one shape per role), not only checked. */
+export const ZUserInput = z.discriminatedUnion('role', [
+  z.strictObject({ ...ZUserFields, role: z.literal('partner'), organisationId: z.string().min(1) }),
+  z.strictObject({ ...ZUserFields, role: z.enum(['admin', 'coordinator', 'manager']), organisationId: z.string().min(1).optional() }),
+]);
 
 export const ZPage = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -50,7 +51,9 @@ export function accountRoutes(ctx: AppContext) {
       handler: ({ res, body }) => ctx.auth.acceptInvitation(res, body.token, body.password),
     }),
     defineRoute({
-      method: 'post', path: '/api/v1/auth/logout', summary: 'End the session (cookie or bearer token)', tags: ['auth'], auth: 'signedIn',
+      method: 'post', path: '/api/v1/auth/logout', summary: 'End the session (cookie or bearer token); the calendar feed link stays valid', tags: ['auth'], auth: 'signedIn',
+      // No Idempotency-Key: after the first call the session, which scopes the key, is gone (a retry is 401, nothing done twice).
+      idempotency: false,
       handler: async ({ req, res }) => ctx.auth.logout(req, res),
     }),
     defineRoute({

@@ -21,10 +21,11 @@ import {
 import type { SessionUser } from '../auth';
 import type { AppContext } from '../context';
 import { AppError } from '../errors';
-import { defineRoute, findUnsafeText } from '../http';
+import { defineRoute, findUnsafeText, INT4_MAX } from '../http';
 import { buildProgrammeView, buildStepView, partnerCanSee, stepAssignedTo, toDeliverableView, ZDeliverableView, ZProgrammeView, ZStepView } from '../programme-views';
 import { ZPage } from './accounts';
 import { MAX_UPLOAD_BYTES, receiveUpload, type ReceivedUpload } from '../uploads';
+import { ALLOWED_TYPES } from '../storage';
 
 const ZId = z.string().min(1).max(200);
 const ZKeyParam = z.string().min(1).max(200).regex(/^[a-z0-9][a-z0-9-]*$/, 'unknown key');
@@ -58,6 +59,13 @@ const ZProgrammeParams = z.object({ id: ZId });
 const ZLinkDeliverable = z.strictObject({ title: z.string().trim().min(1).max(300), url: z.url({ protocol: /^https?$/ }).max(2000), kind: ZKeyParam.optional(), organisationId: ZId.optional() });
 const ZFileFields = z.strictObject({ title: z.string().trim().min(1).max(300), kind: ZKeyParam.optional(), organisationId: ZId.optional() });
 const ZStepParams = z.object({ id: ZId, stepKey: ZKeyParam });
+/** A new due date (a Paris date, or an instant), a new assignee, or both: closed shapes, so the schema itself says "at least one, dueDate or dueAt". */
+const ZStepChangeReason = z.string().max(2000).optional();
+const ZChangeStep = z.union([
+  z.strictObject({ dueDate: ZIsoDate, assignee: ZId.optional(), reason: ZStepChangeReason }),
+  z.strictObject({ dueAt: z.iso.datetime({ offset: true }), assignee: ZId.optional(), reason: ZStepChangeReason }),
+  z.strictObject({ assignee: ZId, reason: ZStepChangeReason }),
+]);
 
 export function actorOf(user: SessionUser): Actor {
   return { userId: user.id, role: user.role, organisationId: user.organisationId ?? undefined };
@@ -170,7 +178,7 @@ export function programmeRoutes(ctx: AppContext) {
       body: ZLinkDeliverable,
       rawBody: { contentType: 'multipart/form-data', description: `A file upload (${Math.round(MAX_UPLOAD_BYTES / 1024 / 1024)} MB at most; pdf, office documents, images, csv, txt, zip)` },
       successStatus: 201, response: ZDeliverableView,
-      async handler({ req, params, body, user, idempotencyKey }) {
+      async handler({ req, params, body, user, idempotencyKey, claimIdempotency }) {
         const { state, template } = await loadVisible(params.id, user);
         const def = template.phases.flatMap((p) => p.steps).find((s) => s.key === params.stepKey);
         if (!def || !state.steps.some((s) => s.key === params.stepKey)) throw new AppError('unknown_step', `This programme has no step "${params.stepKey}".`);
@@ -181,6 +189,13 @@ export function programmeRoutes(ctx: AppContext) {
         } else {
           const upload = await receiveUpload(req, ctx.storage);
           file = upload.file;
+          try {
+            // The same fields and file bytes are the same request, whatever the multipart boundary.
+            await claimIdempotency({ fields: upload.fields, file: { name: upload.file.name, sha256: upload.file.sha256 } });
+          } catch (err) {
+            await ctx.storage.remove(upload.file.storageKey);
+            throw err;
+          }
           const fields = ZFileFields.safeParse({ ...upload.fields, title: upload.fields.title || upload.file.name });
           if (!fields.success || findUnsafeText(upload.fields, 'body')) {
             await ctx.storage.remove(upload.file.storageKey);
@@ -213,7 +228,7 @@ export function programmeRoutes(ctx: AppContext) {
     defineRoute({
       method: 'get', path: '/api/v1/programmes/:id/steps/:stepKey/deliverables/:deliverableId/file', summary: 'Download a deliverable file (those who may see the step; partners their own organisation\'s only)', tags: ['steps'], auth: 'signedIn',
       params: ZStepParams.extend({ deliverableId: ZId }),
-      responseContentType: 'application/octet-stream',
+      fileMediaTypes: [...new Set(Object.values(ALLOWED_TYPES).map((t) => t.mediaType))],
       async handler({ res, params, user }) {
         const { state } = await loadVisible(params.id, user);
         const step = state.steps.find((s) => s.key === params.stepKey);
@@ -252,16 +267,13 @@ export function programmeRoutes(ctx: AppContext) {
     defineRoute({
       method: 'patch', path: '/api/v1/programmes/:id/steps/:stepKey', summary: 'Extend a due date or reassign a step', tags: ['steps'], auth: ['coordinator', 'admin'],
       params: ZStepParams,
-      body: z
-        .strictObject({ dueDate: ZIsoDate.optional(), dueAt: z.iso.datetime({ offset: true }).optional(), assignee: ZId.optional(), reason: z.string().max(2000).optional() })
-        .refine((b) => b.dueDate || b.dueAt || b.assignee, { message: 'give dueDate, dueAt or assignee' })
-        .refine((b) => !(b.dueDate && b.dueAt), { message: 'give dueDate or dueAt, not both' }),
+      body: ZChangeStep,
       response: ZStepView,
       async handler({ params, body, user, idempotencyKey }) {
         await loadVisible(params.id, user);
         if (body.assignee) await requireOrganisation(body.assignee, 'body.assignee');
         // A due date means the end of that working day in Paris.
-        const dueAt = body.dueAt ?? (body.dueDate ? parisDateToInstant(body.dueDate, '18:00').toISOString() : undefined);
+        const dueAt = 'dueAt' in body && body.dueAt ? body.dueAt : 'dueDate' in body && body.dueDate ? parisDateToInstant(body.dueDate, '18:00').toISOString() : undefined;
         const state = await ctx.temporal.update(params.id, changeStepUpdate, { actor: actorOf(user), stepKey: params.stepKey, dueAt, assigneeOrganisationId: body.assignee, reason: body.reason }, updateIdFor(user, idempotencyKey));
         return stepView(state, params.stepKey, user);
       },
@@ -301,7 +313,8 @@ export function programmeRoutes(ctx: AppContext) {
     defineRoute({
       method: 'post', path: '/api/v1/programmes/:id/indicators/:key', summary: 'Record an indicator (increment or set)', tags: ['programmes'], auth: ['partner', 'coordinator', 'admin'],
       params: z.object({ id: ZId, key: ZKeyParam }),
-      body: z.strictObject({ increment: z.number().int().min(-10_000).max(10_000).optional(), value: z.number().min(0).max(1e9).optional() }).refine((b) => (b.increment === undefined) !== (b.value === undefined), { message: 'give increment or value' }),
+      // Exactly one of increment and value, said by the schema itself (two closed shapes).
+      body: z.union([z.strictObject({ increment: z.number().int().min(-10_000).max(10_000) }), z.strictObject({ value: z.number().min(0).max(1e9) })]),
       response: ZProgrammeView,
       async handler({ params, body, user, idempotencyKey }) {
         await loadVisible(params.id, user);
@@ -320,11 +333,11 @@ export function programmeRoutes(ctx: AppContext) {
     }),
     defineRoute({
       method: 'get', path: '/api/v1/programmes/:id/events', summary: 'The audit trail: who did what, when', tags: ['programmes'], auth: 'signedIn',
-      params: ZProgrammeParams, query: ZPage,
+      params: ZProgrammeParams, query: ZPage.extend({ cursor: z.coerce.number().int().min(0).max(INT4_MAX).optional() }),
       response: z.object({ items: z.array(z.object({ seq: z.number(), type: z.string(), at: z.string(), actorId: z.string().nullable(), actorName: z.string().nullable(), onBehalfOf: z.string().nullable(), data: z.record(z.string(), z.unknown()) })), nextCursor: z.string().nullable() }),
       async handler({ params, query, user }) {
         const { state } = await loadVisible(params.id, user);
-        const after = query.cursor ? Number.parseInt(query.cursor, 10) || 0 : 0;
+        const after = query.cursor ?? 0;
         const rows = await ctx.prisma.programmeEvent.findMany({ where: { programmeId: params.id, seq: { gt: after } }, orderBy: { seq: 'asc' }, take: query.limit + 1 });
         const mySteps = new Set(state.steps.filter((s) => user.organisationId && stepAssignedTo(s, user.organisationId)).map((s) => s.key));
         const visible = rows.slice(0, query.limit).filter((e) => {
