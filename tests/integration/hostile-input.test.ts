@@ -453,7 +453,7 @@ const queryString = (query: Record<string, string>) => (Object.keys(query).lengt
 
 // ------------------------------------------------------------------ what an answer must look like
 
-const PROBLEM_KEYS = new Set(['type', 'title', 'status', 'detail', 'code', 'requestId', 'errors']);
+const PROBLEM_KEYS = new Set(['type', 'title', 'status', 'detail', 'code', 'requestId', 'errors', 'params']);
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const LEAKS: [string, RegExp][] = [
   ['a stack trace', /\n\s+at\s|\bat\s+\S+\s+\(.*:\d+:\d+\)|at <anonymous>|at async /],
