@@ -57,7 +57,7 @@ export function createApp(ctx: AppContext): express.Express {
 
   const routes = collectRoutes(ctx);
   const router = express.Router();
-  const mountOptions = { authenticate: (req: Request) => ctx.auth.authenticate(req), idempotency: createIdempotencyStore(ctx.prisma) };
+  const mountOptions = { authenticate: (req: Request) => ctx.auth.authenticate(req), idempotency: createIdempotencyStore(ctx.prisma, ctx.redis) };
   for (const route of routes) mountRoute(router, route, mountOptions);
   const openapi = buildOpenApi(routes, API_INFO);
   router.get('/api/v1/openapi.json', (_req, res) => res.json(openapi));

@@ -4,6 +4,7 @@ CREATE TABLE "idempotency_keys" (
     "caller_id" TEXT NOT NULL,
     "fingerprint" TEXT NOT NULL,
     "state" TEXT NOT NULL,
+    "owner" TEXT NOT NULL,
     "status" INTEGER,
     "content_type" TEXT,
     "body" TEXT,
