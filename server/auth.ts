@@ -33,6 +33,7 @@ export const verifyPassword = (passwordHash: string, password: string) => verify
 const INVITATION_TTL_SECONDS = 7 * 24 * 3600;
 const invitationKey = (token: string) => `jalons:invitation:${createHash('sha256').update(token).digest('hex')}`;
 const sessionKey = (token: string) => `jalons:session:${createHash('sha256').update(token).digest('hex')}`;
+const userSessionsKey = (userId: string) => `jalons:user-sessions:${userId}`;
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 export const CALENDAR_FEED_PATH = '/api/v1/calendar.ics';
 
@@ -71,7 +72,7 @@ export function createAuth({ prisma, redis, secureCookies }: { prisma: PrismaCli
   async function findCalendarUser(token: string): Promise<SessionUser | undefined> {
     if (!token.startsWith(CALENDAR_TOKEN_PREFIX)) return undefined;
     const user = await prisma.user.findUnique({ where: { calendarTokenHash: hashToken(token) } });
-    return user ? toSessionUser(user) : undefined;
+    return user && !user.deactivatedAt ? toSessionUser(user) : undefined;
   }
 
   // Sessions seen in the last minute, used only while Redis is unreachable: reads keep working
@@ -94,7 +95,8 @@ export function createAuth({ prisma, redis, secureCookies }: { prisma: PrismaCli
 
   async function startSession(res: Response, userId: string): Promise<string> {
     const token = randomBytes(32).toString('base64url');
-    await redis.set(sessionKey(token), userId, 'EX', SESSION_TTL_SECONDS);
+    // The user's sessions are listed too, so that deactivating the user ends them all.
+    await redis.multi().set(sessionKey(token), userId, 'EX', SESSION_TTL_SECONDS).sadd(userSessionsKey(userId), sessionKey(token)).expire(userSessionsKey(userId), SESSION_TTL_SECONDS).exec();
     const cookie = { httpOnly: true, sameSite: 'lax' as const, secure: secureCookies, maxAge: SESSION_TTL_SECONDS * 1000, path: '/' };
     res.cookie(SESSION_COOKIE, token, cookie);
     res.cookie(CSRF_COOKIE, randomBytes(16).toString('base64url'), { ...cookie, httpOnly: false });
@@ -110,6 +112,8 @@ export function createAuth({ prisma, redis, secureCookies }: { prisma: PrismaCli
         await countFailure(req, email);
         throw new AppError('unauthenticated', 'Wrong e-mail or password.');
       }
+      // A deactivated account gets the same answer as a wrong password.
+      if (user.deactivatedAt) throw new AppError('unauthenticated', 'Wrong e-mail or password.');
       // A success clears the account's failures (not the address's: others share it).
       await redis.del(failureKeys(req, email).account);
       return { user: toSessionUser(user), token: await startSession(res, user.id) };
@@ -137,7 +141,8 @@ export function createAuth({ prisma, redis, secureCookies }: { prisma: PrismaCli
     async acceptInvitation(res: Response, token: string, password: string): Promise<{ user: SessionUser; token: string }> {
       // GETDEL makes the link single-use even when two requests race.
       const userId = await redis.getdel(invitationKey(token));
-      if (!userId) throw new AppError('not_found', 'This invitation link is unknown, already used or expired.');
+      const invited = userId ? await prisma.user.findUnique({ where: { id: userId }, select: { deactivatedAt: true } }) : null;
+      if (!userId || !invited || invited.deactivatedAt) throw new AppError('not_found', 'This invitation link is unknown, already used or expired.');
       const user = await prisma.user.update({ where: { id: userId }, data: { passwordHash: await hashPassword(password) } });
       return { user: toSessionUser(user), token: await startSession(res, user.id) };
     },
@@ -172,7 +177,23 @@ export function createAuth({ prisma, redis, secureCookies }: { prisma: PrismaCli
         }
       }
       const user = await prisma.user.findUnique({ where: { id: userId } });
-      return user ? toSessionUser(user) : undefined;
+      return user && !user.deactivatedAt ? toSessionUser(user) : undefined;
+    },
+
+    /**
+     * Offboarding: the user can no longer sign in, every session and the calendar feed stop at once;
+     * the row stays, so the audit trail keeps their name.
+     */
+    async deactivate(userId: string): Promise<Date> {
+      const user = await prisma.user.update({ where: { id: userId }, data: { deactivatedAt: new Date(), calendarTokenHash: null, calendarTokenCreatedAt: null } });
+      const sessions = await redis.smembers(userSessionsKey(userId));
+      if (sessions.length) await redis.del(...sessions);
+      await redis.del(userSessionsKey(userId));
+      return user.deactivatedAt!;
+    },
+
+    async reactivate(userId: string): Promise<void> {
+      await prisma.user.update({ where: { id: userId }, data: { deactivatedAt: null } });
     },
   };
 }

@@ -93,7 +93,8 @@ export function programmeRoutes(ctx: AppContext) {
   }
 
   async function requireOrganisation(id: string, path: string): Promise<void> {
-    if (!(await ctx.prisma.organisation.findUnique({ where: { id } }))) {
+    // An archived organisation is kept for history; nothing new is given to it.
+    if (!(await ctx.prisma.organisation.findUnique({ where: { id, archivedAt: null } }))) {
       throw new AppError('validation_failed', 'Unknown organisation.', [{ path, message: 'no such organisation' }]);
     }
   }

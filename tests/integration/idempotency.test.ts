@@ -110,6 +110,20 @@ describe('Idempotency-Key on every write route', () => {
       const email = `idem-${randomUUID().slice(0, 8)}@test.jalons`;
       return { token: admin.token, path: '/api/v1/users', body: { email, name: 'Idem', role: 'coordinator', password: 'mot de passe solide' }, otherBody: { email: `x${email}`, name: 'Idem', role: 'coordinator', password: 'mot de passe solide' }, footprint: () => h.prisma.user.count({ where: { email: { endsWith: email } } }) };
     },
+    'PATCH /api/v1/organisations/{id}': async () => {
+      const id = await createOrganisation(h);
+      const name = `Renommée ${randomUUID().slice(0, 8)}`;
+      return { token: coordinator.token, path: `/api/v1/organisations/${id}`, body: { name }, otherBody: { name: `${name} bis` }, footprint: async () => (await h.prisma.organisation.findUnique({ where: { id } }))?.name };
+    },
+    'POST /api/v1/users/{id}/deactivate': async () => {
+      const user = await createUser(h, 'partner', orgX);
+      return { token: admin.token, path: `/api/v1/users/${user.id}/deactivate`, otherBody: { other: true }, footprint: async () => (await h.prisma.user.findUnique({ where: { id: user.id } }))?.deactivatedAt?.toISOString() };
+    },
+    'POST /api/v1/users/{id}/reactivate': async () => {
+      const user = await createUser(h, 'partner', orgX);
+      await h.prisma.user.update({ where: { id: user.id }, data: { deactivatedAt: new Date() } });
+      return { token: admin.token, path: `/api/v1/users/${user.id}/reactivate`, otherBody: { other: true } };
+    },
     'POST /api/v1/templates': async () => {
       const key = `idem-tpl-${randomUUID().slice(0, 8)}`;
       return { token: coordinator.token, path: '/api/v1/templates', body: engineTestTemplate(key), otherBody: engineTestTemplate(key, { name: { fr: 'Autre', en: 'Other' } }), footprint: () => h.prisma.template.count({ where: { key } }) };
