@@ -44,7 +44,7 @@ export interface RouteDefinition<P = unknown, Q = unknown, B = unknown> {
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;
   /** Non-JSON request body (multipart upload); documented, parsed by the handler. */
-  rawBody?: { contentType: string; description: string };
+  rawBody?: { contentType: string; description: string; /** The text fields sent beside the `file` part. */ fields?: z.ZodType };
   successStatus?: number;
   response?: z.ZodType;
   responseContentType?: string;
@@ -57,6 +57,15 @@ export interface RouteDefinition<P = unknown, Q = unknown, B = unknown> {
 
 export function defineRoute<P = Record<string, never>, Q = Record<string, never>, B = undefined>(route: RouteDefinition<P, Q, B>): RouteDefinition<P, Q, B> {
   return route;
+}
+
+/**
+ * Free text trimmed before use, its rules said in the schema: at most `max` characters as sent, and a
+ * pattern for "at least `min` characters once trimmed" (JSON Schema cannot trim).
+ */
+export function trimmedText(max: number, min = 1) {
+  const notBlank = min <= 1 ? /\S/ : min === 2 ? /\S[\s\S]*\S/ : new RegExp(`\\S[\\s\\S]{${min - 2},}\\S`);
+  return z.string().max(max).regex(notBlank, min <= 1 ? 'must not be blank' : `at least ${min} characters besides surrounding spaces`).trim();
 }
 
 /** The largest value a PostgreSQL integer (int4) column holds: numeric inputs stored or compared there stay below it. */
@@ -223,6 +232,17 @@ export function mountMethodNotAllowed(router: Router, routes: { method: string; 
 
 // ------------------------------------------------------------------ OpenAPI 3.1
 
+/** A multipart body: one `file` part and the route's text fields, nothing else (unknown fields are refused). */
+function multipartSchema(fields: z.ZodType | undefined): Record<string, unknown> {
+  const js = fields ? (jsonSchema(fields, 'input') as { properties?: Record<string, unknown>; required?: string[] }) : {};
+  return {
+    type: 'object',
+    properties: { file: { type: 'string', contentMediaType: 'application/octet-stream' }, ...(js.properties ?? {}) },
+    required: ['file', ...(js.required ?? [])],
+    additionalProperties: false,
+  };
+}
+
 /** The problem statuses a route can answer, from what it declares. */
 function errorStatuses(r: RouteDefinition<any, any, any>): [string, string][] {
   const out: [string, string][] = [];
@@ -292,7 +312,7 @@ export function buildOpenApi(routes: RouteDefinition<any, any, any>[], info: { t
               description: r.rawBody.description,
               content: {
                 ...(r.body ? { 'application/json': { schema: jsonSchema(r.body, 'input') } } : {}),
-                [r.rawBody.contentType]: { schema: { type: 'object', properties: { file: { type: 'string', contentMediaType: 'application/octet-stream' }, title: { type: 'string' }, kind: { type: 'string' } }, required: ['file'] } },
+                [r.rawBody.contentType]: { schema: multipartSchema(r.rawBody.fields) },
               },
             },
           }

@@ -4,7 +4,7 @@ import { Prisma } from '../../generated/prisma/client';
 import { hashPassword, toSessionUser } from '../auth';
 import type { AppContext } from '../context';
 import { AppError } from '../errors';
-import { defineRoute } from '../http';
+import { defineRoute, trimmedText } from '../http';
 
 export const ZUser = z.object({
   id: z.string(),
@@ -16,7 +16,7 @@ export const ZUser = z.object({
 });
 export const ZLogin = z.strictObject({ email: z.string().email().max(254), password: z.string().min(1).max(512) });
 export const ZOrganisationInput = z.strictObject({
-  name: z.string().trim().min(1).max(200),
+  name: trimmedText(200),
   kind: z.enum(['training-organisation', 'contractor', 'company', 'funder', 'public-body', 'association', 'other']),
 });
 export const ZOrganisation = ZOrganisationInput.extend({ id: z.string(), createdAt: z.string(), archivedAt: z.string().nullable() });
@@ -33,7 +33,7 @@ function toOrganisationView(o: OrganisationRow): z.infer<typeof ZOrganisation> {
 }
 const ZUserFields = {
   email: z.string().email().max(254),
-  name: z.string().trim().min(1).max(200),
+  name: trimmedText(200),
   password: z.string().min(12, 'at least 12 characters').max(512).optional(),
   locale: z.enum(['fr', 'en']).default('fr'),
 };

@@ -21,7 +21,7 @@ import {
 import type { SessionUser } from '../auth';
 import type { AppContext } from '../context';
 import { AppError } from '../errors';
-import { defineRoute, findUnsafeText, INT4_MAX } from '../http';
+import { defineRoute, findUnsafeText, INT4_MAX, trimmedText } from '../http';
 import { buildProgrammeView, buildStepView, partnerCanSee, stepAssignedTo, toDeliverableView, ZDeliverableView, ZProgrammeView, ZStepView } from '../programme-views';
 import { ZPage } from './accounts';
 import { MAX_UPLOAD_BYTES, receiveUpload, type ReceivedUpload } from '../uploads';
@@ -33,7 +33,7 @@ const ZDateOrInstant = z.union([ZIsoDate, z.iso.datetime({ offset: true })]);
 
 export const ZCreateProgramme = z.strictObject({
   templateKey: ZKeyParam,
-  title: z.string().trim().min(1).max(300),
+  title: trimmedText(300),
   startDate: ZIsoDate,
   params: z
     .strictObject({
@@ -56,8 +56,8 @@ const ZProgrammeSummary = z.object({
 });
 
 const ZProgrammeParams = z.object({ id: ZId });
-const ZLinkDeliverable = z.strictObject({ title: z.string().trim().min(1).max(300), url: z.url({ protocol: /^https?$/ }).max(2000), kind: ZKeyParam.optional(), organisationId: ZId.optional() });
-const ZFileFields = z.strictObject({ title: z.string().trim().min(1).max(300), kind: ZKeyParam.optional(), organisationId: ZId.optional() });
+const ZLinkDeliverable = z.strictObject({ title: trimmedText(300), url: z.url({ protocol: /^https?$/ }).max(2000), kind: ZKeyParam.optional(), organisationId: ZId.optional() });
+const ZFileFields = z.strictObject({ title: trimmedText(300), kind: ZKeyParam.optional(), organisationId: ZId.optional() });
 const ZStepParams = z.object({ id: ZId, stepKey: ZKeyParam });
 /** A new due date (a Paris date, or an instant), a new assignee, or both: closed shapes, so the schema itself says "at least one, dueDate or dueAt". */
 const ZStepChangeReason = z.string().max(2000).optional();
@@ -177,7 +177,11 @@ export function programmeRoutes(ctx: AppContext) {
       method: 'post', path: '/api/v1/programmes/:id/steps/:stepKey/deliverables', summary: 'Add a deliverable to a step: a link ({ title, url }) or a file (multipart/form-data: file, title, kind)', tags: ['steps'], auth: ['partner', 'coordinator', 'admin'],
       params: ZStepParams,
       body: ZLinkDeliverable,
-      rawBody: { contentType: 'multipart/form-data', description: `A file upload (${Math.round(MAX_UPLOAD_BYTES / 1024 / 1024)} MB at most; pdf, office documents, images, csv, txt, zip)` },
+      rawBody: {
+        contentType: 'multipart/form-data',
+        description: `A file upload (${Math.round(MAX_UPLOAD_BYTES / 1024 / 1024)} MB at most; pdf, office documents, images, csv, txt, zip); the title defaults to the file's name`,
+        fields: ZFileFields.partial({ title: true }),
+      },
       successStatus: 201, response: ZDeliverableView,
       async handler({ req, params, body, user, idempotencyKey, claimIdempotency }) {
         const { state, template } = await loadVisible(params.id, user);
@@ -289,7 +293,7 @@ export function programmeRoutes(ctx: AppContext) {
     }),
     defineRoute({
       method: 'post', path: '/api/v1/programmes/:id/cancel', summary: 'Cancel a programme, with a reason', tags: ['programmes'], auth: ['coordinator', 'admin'],
-      params: ZProgrammeParams, body: z.strictObject({ reason: z.string().trim().min(3).max(2000) }), response: ZProgrammeView,
+      params: ZProgrammeParams, body: z.strictObject({ reason: trimmedText(2000, 3) }), response: ZProgrammeView,
       async handler({ params, body, user, idempotencyKey }) {
         await loadVisible(params.id, user);
         return view(await ctx.temporal.update(params.id, cancelProgrammeUpdate, { actor: actorOf(user), reason: body.reason }, updateIdFor(user, idempotencyKey)), user);
@@ -324,7 +328,7 @@ export function programmeRoutes(ctx: AppContext) {
     }),
     defineRoute({
       method: 'post', path: '/api/v1/programmes/:id/children', summary: 'Open a sub-programme (a sector, a tender)', tags: ['programmes'], auth: ['coordinator', 'admin'],
-      params: ZProgrammeParams, body: z.strictObject({ childKey: ZKeyParam, title: z.string().trim().min(1).max(300) }), successStatus: 201,
+      params: ZProgrammeParams, body: z.strictObject({ childKey: ZKeyParam, title: trimmedText(300) }), successStatus: 201,
       response: z.object({ id: z.string(), childKey: z.string(), title: z.string(), templateKey: z.string(), status: z.string() }),
       async handler({ params, body, user, idempotencyKey }) {
         await loadVisible(params.id, user);

@@ -60,12 +60,23 @@ describe('the OpenAPI document tells the truth', () => {
     expect(template.properties?.phases?.type).toBe('array');
   });
 
+  it('says how free text is trimmed, and closes the multipart upload with its fields', () => {
+    const title = body('post', '/api/v1/programmes').properties!.title!;
+    expect({ maxLength: title.maxLength, pattern: title.pattern }).toEqual({ maxLength: 300, pattern: '\\S' });
+    expect(body('post', '/api/v1/programmes/{id}/cancel').properties!.reason!.pattern).toBe('\\S[\\s\\S]{1,}\\S');
+    const multipart = op('post', '/api/v1/programmes/{id}/steps/{stepKey}/deliverables').requestBody!.content['multipart/form-data']!.schema;
+    expect(Object.keys(multipart.properties!).sort()).toEqual(['file', 'kind', 'organisationId', 'title']);
+    expect({ required: multipart.required, additionalProperties: multipart.additionalProperties }).toEqual({ required: ['file'], additionalProperties: false });
+  });
+
   it('enforces what the schema says about those rules', async () => {
     const org = await createOrganisation(h);
     const both = await api.patch('/api/v1/programmes/prg_x/steps/report', { dueDate: '2027-01-01', dueAt: '2027-01-01T10:00:00Z' }, coordinator.token);
     expect(both.status).toBe(400);
     expect((await api.patch('/api/v1/programmes/prg_x/steps/report', { reason: 'rien' }, coordinator.token)).status).toBe(400);
     expect((await api.post('/api/v1/programmes/prg_x/indicators/x', { increment: 1, value: 2 }, coordinator.token)).status).toBe(400);
+    expect((await api.post('/api/v1/organisations', { name: '   ', kind: 'association' }, coordinator.token)).status).toBe(400);
+    expect((await api.post('/api/v1/programmes/prg_x/cancel', { reason: ' ab ' }, coordinator.token)).status).toBe(400);
     expect((await api.post('/api/v1/users', { email: 'no-org@test.jalons', name: 'Sans', role: 'partner', password: 'mot de passe solide' }, admin.token)).status).toBe(400);
     expect((await api.post('/api/v1/users', { email: `with-org-${Date.now()}@test.jalons`, name: 'Avec', role: 'partner', organisationId: org, password: 'mot de passe solide' }, admin.token)).status).toBe(201);
   });

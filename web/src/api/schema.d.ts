@@ -4688,7 +4688,7 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            /** @description A file upload (25 MB at most; pdf, office documents, images, csv, txt, zip) */
+            /** @description A file upload (25 MB at most; pdf, office documents, images, csv, txt, zip); the title defaults to the file's name */
             requestBody: {
                 content: {
                     "application/json": {
@@ -4701,6 +4701,7 @@ export interface paths {
                     "multipart/form-data": {
                         file: string;
                         kind?: string;
+                        organisationId?: string;
                         title?: string;
                     };
                 };
