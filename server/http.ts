@@ -261,7 +261,18 @@ function errorStatuses(r: RouteDefinition<any, any, any>): [string, string][] {
 }
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
-  return z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as Record<string, unknown>;
+  const js = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as Record<string, unknown>;
+  if (io === 'input') refuseNulInStrings(js);
+  return js;
+}
+
+/** Every input string says it takes no NUL character (refused everywhere, see UNSAFE_TEXT); unpaired surrogates are not representable in JSON Schema. */
+function refuseNulInStrings(node: unknown): void {
+  if (Array.isArray(node)) return node.forEach(refuseNulInStrings);
+  if (node === null || typeof node !== 'object') return;
+  const s = node as Record<string, unknown>;
+  if (s.type === 'string' && s.enum === undefined && s.const === undefined && s.not === undefined) s.not = { pattern: '\\u0000' };
+  for (const [k, v] of Object.entries(s)) if (k !== 'not') refuseNulInStrings(v);
 }
 
 export function buildOpenApi(routes: RouteDefinition<any, any, any>[], info: { title: string; version: string }) {

@@ -61,7 +61,10 @@ describe('the OpenAPI document tells the truth', () => {
   });
 
   it('says how free text is trimmed, and closes the multipart upload with its fields', () => {
-    const title = body('post', '/api/v1/programmes').properties!.title!;
+    const title = body('post', '/api/v1/programmes').properties!.title! as JsonSchema & { not?: { pattern: string } };
+    // NUL characters are refused everywhere: every input string says so.
+    expect(title.not).toEqual({ pattern: '\\u0000' });
+    expect(new RegExp(title.not!.pattern, 'u').test('a\u0000b')).toBe(true);
     expect({ maxLength: title.maxLength, pattern: title.pattern }).toEqual({ maxLength: 300, pattern: '\\S' });
     expect(body('post', '/api/v1/programmes/{id}/cancel').properties!.reason!.pattern).toBe('\\S[\\s\\S]{1,}\\S');
     const multipart = op('post', '/api/v1/programmes/{id}/steps/{stepKey}/deliverables').requestBody!.content['multipart/form-data']!.schema;
