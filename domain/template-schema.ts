@@ -146,6 +146,9 @@ const ZTemplateBase = z.object({
   dateParams: z.array(ZKey).default([]),
 });
 
+/** A template as published (POST /api/v1/templates): its version is given by the server, one above the latest. */
+export const ZTemplatePublication = ZTemplateBase.extend({ version: z.number().int().min(1).max(2_147_483_647).optional() });
+
 export const ZTemplate = ZTemplateBase.superRefine((t, ctx) => {
   const problem = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
   const phaseKeys = new Set<string>();
