@@ -68,6 +68,8 @@ export class AppError extends Error {
     message: string,
     readonly errors?: FieldProblem[],
     readonly retryAfterSeconds?: number,
+    /** Values for the UI's sentence (its catalogue renders `reason` with these), never prose. */
+    readonly params?: Record<string, string | number>,
   ) {
     super(message);
     this.name = 'AppError';
@@ -106,5 +108,6 @@ export function toProblem(err: AppError, requestId: string) {
     code: err.code,
     requestId,
     ...(err.errors ? { errors: err.errors } : {}),
+    ...(err.params ? { params: err.params } : {}),
   };
 }

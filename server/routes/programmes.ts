@@ -24,6 +24,7 @@ import { AppError } from '../errors';
 import { defineRoute, findUnsafeText } from '../http';
 import { buildProgrammeView, buildStepView, partnerCanSee, stepAssignedTo, toDeliverableView, ZDeliverableView, ZProgrammeView, ZStepView } from '../programme-views';
 import { ZPage } from './accounts';
+import { contentDisposition } from '../storage';
 import { MAX_UPLOAD_BYTES, receiveUpload, type ReceivedUpload } from '../uploads';
 
 const ZId = z.string().min(1).max(200);
@@ -222,7 +223,7 @@ export function programmeRoutes(ctx: AppContext) {
         if (!d?.file || partnerBlocked) throw new AppError('not_found', 'No such file.');
         res.setHeader('Content-Type', d.file.mediaType);
         res.setHeader('Content-Length', String(d.file.size));
-        res.setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(d.file.name)}`);
+        res.setHeader('Content-Disposition', contentDisposition(d.file.name));
         res.setHeader('X-Content-Type-Options', 'nosniff');
         res.setHeader('Digest', `sha-256=${Buffer.from(d.file.sha256, 'hex').toString('base64')}`);
         await pipeline(ctx.storage.open(d.file.storageKey), res);

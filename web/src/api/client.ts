@@ -14,6 +14,8 @@ export class ApiProblem extends Error {
     readonly requestId?: string,
     readonly errors?: { path: string; message: string }[],
     readonly retryAfterSeconds?: number,
+    /** What the UI needs to say it in words: `reason` names the catalogue sentence, the rest fills it. */
+    readonly params?: Record<string, string | number>,
   ) {
     super(detail);
   }
@@ -38,9 +40,11 @@ export const api = createClient<paths>({ baseUrl: '', credentials: 'same-origin'
 api.use(csrfMiddleware);
 
 export async function toProblem(response: Response, body: unknown): Promise<ApiProblem> {
-  const p = (body ?? {}) as { code?: string; detail?: string; requestId?: string; errors?: { path: string; message: string }[] };
+  const p = (body ?? {}) as { code?: string; detail?: string; requestId?: string; errors?: { path: string; message: string }[]; params?: Record<string, string | number> };
   const retry = Number(response.headers.get('Retry-After'));
-  return new ApiProblem(response.status, p.code ?? 'internal', p.detail ?? response.statusText, p.requestId, p.errors, Number.isFinite(retry) && retry > 0 ? retry : undefined);
+  // A proxy's 413 has no JSON body: it is still a file too large.
+  const code = p.code ?? (response.status === 413 ? 'payload_too_large' : response.status === 401 ? 'unauthenticated' : 'internal');
+  return new ApiProblem(response.status, code, p.detail ?? response.statusText, p.requestId, p.errors, Number.isFinite(retry) && retry > 0 ? retry : undefined, p.params);
 }
 
 /** openapi-fetch answers { data } or { error }: turn the error into a thrown ApiProblem. */

@@ -1,5 +1,4 @@
 import { useQuery } from '@tanstack/react-query';
-import Papa from 'papaparse';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
 import { api, unwrap } from '../api/client';
@@ -11,7 +10,7 @@ const STATUSES = ['active', 'paused', 'completed', 'cancelled'] as const;
 type Status = (typeof STATUSES)[number];
 
 export function DashboardPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [params, setParams] = useSearchParams();
   const templateKey = params.get('modele') ?? '';
   const statusParam = params.get('etat') ?? '';
@@ -30,28 +29,8 @@ export function DashboardPage() {
   };
   const ruleText = (row: { rag: Rag; lateSteps: number; nextDueAt: string | null }) =>
     row.rag === 'red' ? t('dashboard.ruleRed', { count: row.lateSteps }) : row.rag === 'amber' ? t('dashboard.ruleAmber', { date: formatDate(row.nextDueAt) }) : t('dashboard.ruleGreen');
-  const exportCsv = () => {
-    if (!dashboard.data) return;
-    const csv = Papa.unparse(
-      dashboard.data.health.map((h) => ({
-        [t('dashboard.programme')]: h.title,
-        [t('dashboard.template')]: h.templateKey,
-        [t('dashboard.status')]: t(`status.${h.status}`),
-        [t('dashboard.rag')]: t(`dashboard.${h.rag}`),
-        [t('dashboard.rule')]: ruleText(h),
-        [t('programmes.late')]: h.lateSteps,
-        [t('programmes.nextDue')]: h.nextDueAt ?? '',
-      })),
-      { delimiter: ';' },
-    );
-    // A BOM so that spreadsheet software opens the accents correctly.
-    const url = URL.createObjectURL(new Blob(['\uFEFF', csv], { type: 'text/csv;charset=utf-8' }));
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = `jalons-portefeuille-${new Date().toISOString().slice(0, 10)}.csv`;
-    link.click();
-    URL.revokeObjectURL(url);
-  };
+  // Every programme, built by the server (Paris dates, names, formulas neutralised): the table here shows the first 200.
+  const exportUrl = `/api/v1/dashboard/export.csv?${new URLSearchParams({ ...(templateKey ? { templateKey } : {}), ...(status ? { status } : {}), lang: i18n.language === 'en' ? 'en' : 'fr' }).toString()}`;
   const data = dashboard.data;
   return (
     <section className="dashboard">
@@ -62,9 +41,9 @@ export function DashboardPage() {
           <p className="print-only">{t('dashboard.reportTitle', { date: formatDate(new Date().toISOString()) })}</p>
         </div>
         <div className="row no-print">
-          <button type="button" onClick={exportCsv} disabled={!data}>
+          <a className="button" href={exportUrl} download>
             {t('dashboard.exportCsv')}
-          </button>
+          </a>
           <button type="button" onClick={() => window.print()} disabled={!data}>
             {t('dashboard.print')}
           </button>

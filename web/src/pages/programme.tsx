@@ -9,6 +9,7 @@ import { EventList } from '../components/event-list';
 import { ProgrammeTimeline } from '../components/programme-timeline';
 import { Notice, PageTitle, ProblemMessage, Skeleton, StatusBadge } from '../components/ui';
 import { formatDate, formatDateTime, formatNumber, localName, todayInParis } from '../lib/format';
+import { milestoneLabel, slotLabel } from '../lib/labels';
 import { useOrganisationNames, useProgramme, useProgrammeAction, useProgrammeEvents, type PhaseView, type ProgrammeView, type StepView } from '../lib/programme-data';
 import { isSteward, type Me } from '../lib/session';
 
@@ -18,6 +19,7 @@ export function ProgrammePage({ me }: { me: Me }) {
   const location = useLocation();
   const programme = useProgramme(id);
   const events = useProgrammeEvents(id);
+  const templates = useQuery({ queryKey: ['templates'], queryFn: () => unwrap(api.GET('/api/v1/templates')), staleTime: 300_000 });
   const steward = isSteward(me.role);
   const { names, organisations } = useOrganisationNames(me.role !== 'partner');
   if (me.organisation) names.set(me.organisation.id, me.organisation.name);
@@ -28,13 +30,15 @@ export function ProgrammePage({ me }: { me: Me }) {
   if (programme.isPending) return <Skeleton lines={10} height="30rem" />;
   if (programme.error) return <ProblemMessage error={programme.error} />;
   const p = programme.data;
+  const stepNames = new Map(p.phases.flatMap((ph) => ph.steps.map((s) => [s.key.split('@')[0]!, localName(s)] as const)));
+  const templateName = templates.data?.items.find((tpl) => tpl.key === p.templateKey);
   return (
     <article className="programme-page">
       <header className="page-header">
         <div>
           <PageTitle title={p.title}>{p.title}</PageTitle>
           <p className="muted">
-            {t('programme.template', { key: p.templateKey, version: p.templateVersion })} · {t('programme.startedOn', { date: formatDate(p.startDate) })} · <StatusBadge status={p.status} />
+            {t('programme.template', { name: templateName ? localName(templateName) : '…', version: p.templateVersion })} · {t('programme.startedOn', { date: formatDate(p.startDate) })} · <StatusBadge status={p.status} />
           </p>
           {p.parentId && (
             <p>
@@ -68,7 +72,7 @@ export function ProgrammePage({ me }: { me: Me }) {
               {p.partners.map((partner) => (
                 <li key={`${partner.organisationId}:${partner.phaseKey}`}>
                   {names.get(partner.organisationId) ?? partner.organisationId} — {localName(p.phases.find((ph) => ph.key === partner.phaseKey) ?? { name: partner.phaseKey })}
-                  {partner.slot ? ` (${partner.slot})` : ''}
+                  {partner.slot ? ` (${slotLabel(partner.slot)})` : ''}
                 </li>
               ))}
             </ul>
@@ -112,7 +116,7 @@ export function ProgrammePage({ me }: { me: Me }) {
               <ul>
                 {p.milestones.map((m) => (
                   <li key={`${m.key}:${m.at}`}>
-                    {m.key} — {formatDate(m.at)}
+                    {milestoneLabel(m.key, stepNames)} — {formatDate(m.at)}
                   </li>
                 ))}
               </ul>
@@ -304,6 +308,8 @@ function EnrolForm({ programme, organisations }: { programme: ProgrammeView; org
   const [organisationId, setOrganisationId] = useState('');
   const [phaseKey, setPhaseKey] = useState(openPhases.find((p) => p.capacity)?.key ?? openPhases[0]?.key ?? '');
   const [slot, setSlot] = useState('');
+  // The roles this programme's steps are given to: chosen by their name, never typed as a code.
+  const slots = [...new Set(programme.phases.flatMap((p) => p.steps).flatMap((st) => (st.assignee.kind === 'slot' && st.assignee.slot ? [st.assignee.slot] : [])))];
   const enrol = useProgrammeAction(programme.id, () =>
     unwrap(api.POST('/api/v1/programmes/{id}/partners', { params: { path: { id: programme.id } }, body: { organisationId, phaseKey, ...(slot.trim() ? { slot: slot.trim() } : {}) } })),
   );
@@ -334,14 +340,21 @@ function EnrolForm({ programme, organisations }: { programme: ProgrammeView; org
             {openPhases.map((p) => (
               <option key={p.key} value={p.key}>
                 {localName(p)}
-                {p.capacity ? ` (${Math.max(0, p.capacity.max - p.capacity.enrolled)}/${p.capacity.max})` : ''}
+                {p.capacity ? ` — ${t('programme.placesLeft', { count: Math.max(0, p.capacity.max - p.capacity.enrolled) })}` : ''}
               </option>
             ))}
           </select>
         </label>
         <label>
           {t('programme.slot')}
-          <input type="text" pattern="[a-z0-9][a-z0-9-]*" value={slot} onChange={(e) => setSlot(e.target.value)} />
+          <select value={slot} onChange={(e) => setSlot(e.target.value)}>
+            <option value="">{t('programme.noSlot')}</option>
+            {slots.map((s) => (
+              <option key={s} value={s}>
+                {slotLabel(s)}
+              </option>
+            ))}
+          </select>
         </label>
         <ProblemMessage error={enrol.error} />
         {enrol.isSuccess && <Notice>{t('programme.done')}</Notice>}

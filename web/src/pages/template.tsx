@@ -4,6 +4,7 @@ import { Link, useParams } from 'react-router-dom';
 import { api, unwrap } from '../api/client';
 import { PageTitle, ProblemMessage, Skeleton } from '../components/ui';
 import { formatDate } from '../lib/format';
+import { dateParamLabel } from '../lib/labels';
 import { isSteward, type Me } from '../lib/session';
 
 type Template = Awaited<ReturnType<typeof fetchTemplate>>;
@@ -25,7 +26,7 @@ export function TemplatePage({ me }: { me: Me }) {
   const stepNames = new Map(tpl.phases.flatMap((p) => p.steps.map((s) => [s.key, pick(s.name)] as const)));
   const describeDue = (due: NonNullable<TemplateStep['due']>): string => {
     if (due.from === 'date') return t('dueRule.date', { date: formatDate(due.date) });
-    if (due.from === 'param') return t('dueRule.param', { param: due.param });
+    if (due.from === 'param') return t('dueRule.param', { param: dateParamLabel(due.param) });
     const unit = due.offset.unit === 'workingDays' ? 'workingDays' : due.offset.unit === 'seconds' ? 'seconds' : 'days';
     const offset = t(`dueRule.${unit}`, { count: due.offset.amount });
     if (due.from === 'stepCompleted') return t('dueRule.stepCompleted', { offset, step: stepNames.get(due.stepKey) ?? due.stepKey });
