@@ -170,7 +170,7 @@ export function AssessmentForm({ programme, step, module, names }: { programme: 
   const criteria = criteriaOf(module.config);
   const bidders = biddersOf(programme, String(module.config.bidsStep ?? 'answers'));
   const [values, setValues] = useState<Record<string, Record<string, string>>>({});
-  const parse = (v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : Number(v.replace(',', '.')));
+  const parse = (v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : Number(v.trim().replace(',', '.')));
   const valid = (n: number | undefined) => n !== undefined && Number.isFinite(n) && n >= 0 && n <= 20;
   const complete = bidders.length > 0 && bidders.every((b) => criteria.every((c) => valid(parse(values[b]?.[c.key]))));
   const numeric = (b: string) => Object.fromEntries(criteria.map((c) => [c.key, parse(values[b]?.[c.key]) ?? 0]));
@@ -216,14 +216,15 @@ export function AssessmentForm({ programme, step, module, names }: { programme: 
                     return (
                       <td key={c.key}>
                         <input
-                          type="number"
-                          min={0}
-                          max={20}
-                          step={0.5}
+                          // Text, not number: a French reader types "12,5", which a number field would drop.
+                          type="text"
                           inputMode="decimal"
+                          size={5}
+                          maxLength={5}
                           required
                           aria-label={t('tender.scoreFor', { criterion: labelOf(c), bidder: name })}
                           aria-invalid={bad || undefined}
+                          title={bad ? t('tender.scoreRange') : undefined}
                           value={raw}
                           onChange={(e) => setValues((v) => ({ ...v, [b]: { ...v[b], [c.key]: e.target.value } }))}
                         />

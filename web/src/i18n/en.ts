@@ -189,6 +189,8 @@ export const en: Catalogue = {
     children: 'Sub-programmes',
     indicators: 'Indicators',
     notifications: 'Notifications sent',
+    moreNotifications_one: 'Show the next notification ({{count}} left)',
+    moreNotifications_other: 'Show the next ones ({{count}} left)',
     noNotifications: 'No notification.',
     audit: 'Audit trail',
     noAudit: 'No event.',

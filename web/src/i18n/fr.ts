@@ -199,6 +199,8 @@ export const fr = {
     children: 'Sous-programmes',
     indicators: 'Indicateurs',
     notifications: 'Notifications envoyées',
+    moreNotifications_one: 'Afficher la notification suivante ({{count}} restante)',
+    moreNotifications_other: 'Afficher les suivantes ({{count}} restantes)',
     noNotifications: 'Aucune notification.',
     audit: 'Journal des actions',
     noAudit: 'Aucun événement.',

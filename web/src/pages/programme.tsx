@@ -366,11 +366,34 @@ function EnrolForm({ programme, organisations }: { programme: ProgrammeView; org
   );
 }
 
+type NotificationItem = Awaited<ReturnType<typeof fetchNotificationsPage>>['items'][number];
+const NOTIFICATIONS_PAGE = 20;
+
+function fetchNotificationsPage(programmeId: string, cursor?: string) {
+  return unwrap(api.GET('/api/v1/programmes/{id}/notifications', { params: { path: { id: programmeId }, query: { limit: 200, ...(cursor ? { cursor } : {}) } } }));
+}
+
 function NotificationsSection({ programmeId }: { programmeId: string }) {
   const { t, i18n } = useTranslation();
   const label = (group: 'notificationKinds' | 'notificationStatus', key: string) => (i18n.exists(`${group}.${key}`) ? t(`${group}.${key}` as 'notificationKinds.assignment') : key);
-  const notifications = useQuery({ queryKey: ['programme', programmeId, 'notifications'], queryFn: () => unwrap(api.GET('/api/v1/programmes/{id}/notifications', { params: { path: { id: programmeId }, query: { limit: 50 } } })) });
-  const items = notifications.data?.items ?? [];
+  // Every page of the list (oldest first from the API), shown newest first: the latest news on top.
+  const notifications = useQuery({
+    queryKey: ['programme', programmeId, 'notifications'],
+    queryFn: async () => {
+      const all: NotificationItem[] = [];
+      let cursor: string | undefined;
+      for (let page = 0; page < 25; page += 1) {
+        const res = await fetchNotificationsPage(programmeId, cursor);
+        all.push(...res.items);
+        if (!res.nextCursor) break;
+        cursor = res.nextCursor;
+      }
+      return all.sort((a, b) => (b.sentAt ?? b.queuedAt).localeCompare(a.sentAt ?? a.queuedAt) || b.id.localeCompare(a.id));
+    },
+  });
+  const [shown, setShown] = useState(NOTIFICATIONS_PAGE);
+  const all = notifications.data ?? [];
+  const items = all.slice(0, shown);
   return (
     <section aria-labelledby="notifications">
       <h2 id="notifications">{t('programme.notifications')}</h2>
@@ -402,6 +425,11 @@ function NotificationsSection({ programmeId }: { programmeId: string }) {
               ))}
             </tbody>
           </table>
+          {all.length > shown && (
+            <button type="button" onClick={() => setShown(shown + NOTIFICATIONS_PAGE)}>
+              {t('programme.moreNotifications', { count: all.length - shown })}
+            </button>
+          )}
         </div>
       )}
     </section>
