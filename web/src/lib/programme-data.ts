@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { api, unwrap, type ApiSchemas } from '../api/client';
+import { localName } from './format';
 
 type ProgrammeResponse = Awaited<ReturnType<typeof fetchProgramme>>;
 export type ProgrammeView = ProgrammeResponse;
@@ -53,3 +54,13 @@ export function useProgrammeAction<TInput>(programmeId: string, call: (input: TI
 }
 
 export type { ApiSchemas };
+
+/** Template names by key (latest version's name, in the reader's language): never the key itself. */
+export function useTemplateNames(): (key: string) => string {
+  const query = useQuery({ queryKey: ['templates'], queryFn: () => unwrap(api.GET('/api/v1/templates')), staleTime: 300_000 });
+  const byKey = new Map((query.data?.items ?? []).map((t) => [t.key, t] as const));
+  return (key) => {
+    const t = byKey.get(key);
+    return t ? localName(t) : '…';
+  };
+}

@@ -5,6 +5,7 @@ import { api, unwrap } from '../api/client';
 import { IndicatorChart } from '../components/indicator-chart';
 import { PageTitle, ProblemMessage, RagBadge, Skeleton, StatusBadge, type Rag } from '../components/ui';
 import { formatDate, formatDateTime, formatNumber } from '../lib/format';
+import { useTemplateNames } from '../lib/programme-data';
 
 const STATUSES = ['active', 'paused', 'completed', 'cancelled'] as const;
 type Status = (typeof STATUSES)[number];
@@ -12,6 +13,7 @@ type Status = (typeof STATUSES)[number];
 export function DashboardPage() {
   const { t, i18n } = useTranslation();
   const [params, setParams] = useSearchParams();
+  const templateName = useTemplateNames();
   const templateKey = params.get('modele') ?? '';
   const statusParam = params.get('etat') ?? '';
   const status = (STATUSES as readonly string[]).includes(statusParam) ? (statusParam as Status) : undefined;
@@ -105,7 +107,7 @@ export function DashboardPage() {
                     <th scope="row">
                       <Link to={`/programmes/${h.programmeId}`}>{h.title}</Link>
                     </th>
-                    <td className="hide-narrow">{h.templateKey}</td>
+                    <td className="hide-narrow">{templateName(h.templateKey)}</td>
                     <td className="hide-narrow">
                       <StatusBadge status={h.status} />
                     </td>

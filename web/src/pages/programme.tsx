@@ -10,7 +10,7 @@ import { ProgrammeTimeline } from '../components/programme-timeline';
 import { Notice, PageTitle, ProblemMessage, Skeleton, StatusBadge } from '../components/ui';
 import { formatDate, formatDateTime, formatNumber, localName, todayInParis } from '../lib/format';
 import { milestoneLabel, slotLabel } from '../lib/labels';
-import { useOrganisationNames, useProgramme, useProgrammeAction, useProgrammeEvents, type PhaseView, type ProgrammeView, type StepView } from '../lib/programme-data';
+import { useOrganisationNames, useProgramme, useProgrammeAction, useProgrammeEvents, useTemplateNames, type PhaseView, type ProgrammeView, type StepView } from '../lib/programme-data';
 import { isSteward, type Me } from '../lib/session';
 
 export function ProgrammePage({ me }: { me: Me }) {
@@ -19,7 +19,7 @@ export function ProgrammePage({ me }: { me: Me }) {
   const location = useLocation();
   const programme = useProgramme(id);
   const events = useProgrammeEvents(id);
-  const templates = useQuery({ queryKey: ['templates'], queryFn: () => unwrap(api.GET('/api/v1/templates')), staleTime: 300_000 });
+  const templateName = useTemplateNames();
   const steward = isSteward(me.role);
   const { names, organisations } = useOrganisationNames(me.role !== 'partner');
   if (me.organisation) names.set(me.organisation.id, me.organisation.name);
@@ -31,14 +31,13 @@ export function ProgrammePage({ me }: { me: Me }) {
   if (programme.error) return <ProblemMessage error={programme.error} />;
   const p = programme.data;
   const stepNames = new Map(p.phases.flatMap((ph) => ph.steps.map((s) => [s.key.split('@')[0]!, localName(s)] as const)));
-  const templateName = templates.data?.items.find((tpl) => tpl.key === p.templateKey);
   return (
     <article className="programme-page">
       <header className="page-header">
         <div>
           <PageTitle title={p.title}>{p.title}</PageTitle>
           <p className="muted">
-            {t('programme.template', { name: templateName ? localName(templateName) : '…', version: p.templateVersion })} · {t('programme.startedOn', { date: formatDate(p.startDate) })} · <StatusBadge status={p.status} />
+            {t('programme.template', { name: templateName(p.templateKey), version: p.templateVersion })} · {t('programme.startedOn', { date: formatDate(p.startDate) })} · <StatusBadge status={p.status} />
           </p>
           {p.parentId && (
             <p>
