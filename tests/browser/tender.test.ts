@@ -189,4 +189,20 @@ describe('tender in the web UI (Chromium)', () => {
     expect(await visibleText(w.page)).not.toMatch(LEAKS);
     expect(w.problems).toEqual([]);
   });
+
+  it('after the session expires mid-work, goes back to the sign-in page, says why, then returns where the reader was', async () => {
+    await w.page.goto(`/programmes/${programmeId}`);
+    await w.page.getByRole('heading', { level: 1, name: title }).waitFor();
+    await w.context.clearCookies(); // the session ends (expiry, sign-out elsewhere)
+    await w.page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Programmes' }).click();
+    await w.page.waitForURL((url) => url.pathname === '/connexion');
+    expect(new URL(w.page.url()).searchParams.get('next')).toBe('/programmes');
+    await w.page.getByRole('status').filter({ hasText: 'Votre session a expiré : reconnectez-vous pour reprendre là où vous en étiez.' }).waitFor();
+    await w.page.getByLabel('Adresse e-mail').fill(coordinator.email);
+    await w.page.getByLabel('Mot de passe').fill(coordinator.password);
+    await w.page.getByRole('button', { name: 'Se connecter' }).click();
+    await w.page.waitForURL((url) => url.pathname === '/programmes');
+    await w.page.getByRole('link', { name: title }).waitFor();
+    expect(w.problems.filter((p) => !p.includes('401'))).toEqual([]);
+  });
 });

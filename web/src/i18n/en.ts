@@ -19,7 +19,7 @@ export const en: Catalogue = {
   },
   nav: { main: 'Main navigation', tasks: 'My tasks', programmes: 'Programmes', templates: 'Templates', dashboard: 'Dashboard', preferences: 'Preferences' },
   roles: { admin: 'administrator', coordinator: 'coordinator', manager: 'manager', partner: 'partner' },
-  signIn: { title: 'Sign in', intro: 'Sign in to follow your programmes and steps.', email: 'E-mail address', password: 'Password', submit: 'Sign in', submitting: 'Signing in…' },
+  signIn: { title: 'Sign in', intro: 'Sign in to follow your programmes and steps.', email: 'E-mail address', password: 'Password', submit: 'Sign in', submitting: 'Signing in…', expired: 'Your session has expired: sign in again to pick up where you left off.' },
   invitation: {
     title: 'Welcome to Jalons',
     intro: 'Choose your password to activate your account.',

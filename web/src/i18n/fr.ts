@@ -28,6 +28,7 @@ export const fr = {
     email: 'Adresse e-mail',
     password: 'Mot de passe',
     submit: 'Se connecter',
+    expired: 'Votre session a expiré : reconnectez-vous pour reprendre là où vous en étiez.',
     submitting: 'Connexion…',
   },
   invitation: {
