@@ -96,6 +96,23 @@ describe('tender in the web UI (Chromium)', () => {
     await bidder.page.goto(`/programmes/${programmeId}/etapes/answers`);
     await bidder.page.getByRole('heading', { level: 1, name: 'Réponses des prestataires' }).waitFor();
     await bidder.page.getByTestId('tender-rule').getByText(/^Les offres sont reçues jusqu’au .+ ; une offre tardive est refusée\.$/).waitFor();
+    // Refusals explained in French before and after sending, and the form starts afresh after each.
+    const upload = bidder.page.getByLabel('Déposer un livrable');
+    const alert = bidder.page.getByRole('alert');
+    await upload.setInputFiles({ name: 'offre-vide.pdf', mimeType: 'application/pdf', buffer: Buffer.alloc(0) });
+    await alert.filter({ hasText: 'Le fichier est vide (0 octet) : choisissez le bon fichier.' }).waitFor();
+    await upload.setInputFiles({ name: 'offre-avec-vidéo.pdf', mimeType: 'application/pdf', buffer: Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(27 * 1024 * 1024)]) });
+    await alert.filter({ hasText: 'Le fichier est trop volumineux : 25 Mo au plus.' }).waitFor();
+    await upload.setInputFiles({ name: 'offre.exe', mimeType: 'application/octet-stream', buffer: Buffer.from('MZ') });
+    await alert.filter({ hasText: 'Les fichiers « .exe » ne sont pas acceptés.' }).waitFor();
+    await upload.setInputFiles({ name: 'offre-en-image.pdf', mimeType: 'application/pdf', buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 1, 2, 3]) });
+    await bidder.page.getByText('Fichier : offre-en-image.pdf').waitFor();
+    await bidder.page.getByRole('button', { name: 'Envoyer' }).click();
+    await alert.filter({ hasText: 'Le contenu du fichier ne correspond pas à un fichier « .pdf » : il a peut-être été renommé ou est endommagé.' }).waitFor();
+    await expect(bidder.page.getByLabel('Titre du livrable').inputValue()).resolves.toBe('');
+    await expect(bidder.page.getByText(/^Fichier :/).count()).resolves.toBe(0);
+    expect(await alert.textContent()).not.toMatch(/content|valid|file/i); // no English detail under the French sentence
+
     const fileName = 'Offre_technique_et_financière_n°3_réunion.pdf';
     await bidder.page.getByLabel('Déposer un livrable').setInputFiles({ name: fileName, mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n') });
     await bidder.page.getByLabel('Titre du livrable').fill('Offre Arcanium');
@@ -105,7 +122,7 @@ describe('tender in the web UI (Chromium)', () => {
     await expect(bidder.page.getByTestId('deliverable').textContent()).resolves.toContain('Offre ·');
     expect(await accessibilityProblems(bidder.page)).toEqual([]);
     expect(await visibleText(bidder.page)).not.toMatch(LEAKS);
-    expect(bidder.problems).toEqual([]);
+    expect(bidder.problems.filter((p) => !p.includes('415'))).toEqual([]);
 
     // Two more bids through the API, then the deadline moves to a few seconds from now.
     for (const org of [orgs.b, orgs.c]) {
