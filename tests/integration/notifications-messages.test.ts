@@ -196,7 +196,11 @@ describe('notification messages and preferences', () => {
     // The daily tick, called directly.
     expect(await sendDigests({ prisma: h.prisma, queue }, new Date())).toBeGreaterThanOrEqual(1);
     const mail = await waitFor('the digest e-mail', async () => caughtMails().find((m) => m.to.includes(partner.email)));
-    const digestRow = await h.prisma.notification.findUniqueOrThrow({ where: { id: mail.notificationId } });
+    // The catcher has the message a moment before the worker records the SMTP answer.
+    const digestRow = await waitFor('the digest row to be marked sent', async () => {
+      const row = await h.prisma.notification.findUniqueOrThrow({ where: { id: mail.notificationId } });
+      return row.status === 'sent' && row;
+    });
     expect(digestRow).toMatchObject({ kind: 'digest', status: 'sent', userId: partner.id });
     const claimed = await h.prisma.notification.findMany({ where: { programmeId: id, userId: partner.id } });
     expect(claimed.every((n) => n.status === 'digested' && n.digestId === digestRow.id)).toBe(true);
@@ -229,5 +233,8 @@ describe('notification messages and preferences', () => {
     expect(left.status).toBe(200);
     expect((await api.get('/api/v1/me/notification-preferences', partner.token)).body.delivery).toBe('immediate');
     expect((await api.get('/api/v1/me/notification-preferences')).status).toBe(401);
+    // From a single message, one click stops the messages one by one: they come in the digest instead.
+    expect((await api.post(`/api/v1/notification-preferences/unsubscribe?token=${token}&to=digest`, undefined)).status).toBe(200);
+    expect((await api.get('/api/v1/me/notification-preferences', partner.token)).body.delivery).toBe('digest');
   });
 });

@@ -269,10 +269,11 @@ export const en: Catalogue = {
     saved: 'Preferences saved.',
   },
   events: {
+    other: 'Event',
     programme: { started: 'Programme started', completed: 'Programme completed', cancelled: 'Programme stopped', paused: 'Programme paused', resumed: 'Programme resumed' },
     phase: { opened: 'Phase opened', awaiting_gate: 'Phase awaiting approval', completed: 'Phase completed', approved: 'Phase approved' },
     step: { activated: 'Step opened', completed: 'Step completed', part_completed: 'Part of the step completed', due_changed: 'Due date changed', overdue: 'Step overdue', reassigned: 'Step reassigned' },
-    deliverable: { added: 'Deliverable added', reviewed: 'Deliverable reviewed' },
+    deliverable: { accepted: 'Deliverable accepted', rejected: 'Deliverable refused', added: 'Deliverable added', reviewed: 'Deliverable reviewed' },
     organisation: { enrolled: 'Partner enrolled' },
     slot: { filled: 'Role filled' },
     child: { started: 'Sub-programme opened' },

@@ -280,10 +280,11 @@ export const fr = {
     saved: 'Préférences enregistrées.',
   },
   events: {
+    other: 'Événement',
     programme: { started: 'Programme démarré', completed: 'Programme terminé', cancelled: 'Programme arrêté', paused: 'Programme mis en pause', resumed: 'Programme repris' },
     phase: { opened: 'Phase ouverte', awaiting_gate: 'Phase en attente de validation', completed: 'Phase terminée', approved: 'Phase validée' },
     step: { activated: 'Étape ouverte', completed: 'Étape terminée', part_completed: 'Partie de l’étape terminée', due_changed: 'Échéance modifiée', overdue: 'Étape en retard', reassigned: 'Étape réattribuée' },
-    deliverable: { added: 'Livrable déposé', reviewed: 'Livrable examiné' },
+    deliverable: { accepted: 'Livrable accepté', rejected: 'Livrable refusé', added: 'Livrable déposé', reviewed: 'Livrable examiné' },
     organisation: { enrolled: 'Partenaire inscrit' },
     slot: { filled: 'Rôle attribué' },
     child: { started: 'Sous-programme ouvert' },
