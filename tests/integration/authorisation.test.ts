@@ -42,6 +42,7 @@ const MATRIX: Record<string, 'public' | readonly Exclude<Who, 'anonymous'>[]> = 
   'GET /api/v1/programmes/{id}/notifications': READERS,
   'GET /api/v1/tasks': ALL_ROLES,
   'GET /api/v1/dashboard': READERS,
+  'GET /api/v1/dashboard/export.csv': READERS,
   'GET /api/v1/calendar.ics': ALL_ROLES,
   'GET /api/v1/me/notification-preferences': ALL_ROLES,
   'PATCH /api/v1/me/notification-preferences': ALL_ROLES,
