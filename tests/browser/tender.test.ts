@@ -222,4 +222,27 @@ describe('tender in the web UI (Chromium)', () => {
     await w.page.getByRole('link', { name: title }).waitFor();
     expect(w.problems.filter((p) => !p.includes('401'))).toEqual([]);
   });
+
+  it('shows no internal code or English word on the coordinator’s and the bidder’s pages', async () => {
+    const pages = ['/taches', '/programmes', `/programmes/${programmeId}`, '/modeles', '/modeles/tender', '/tableau-de-bord', '/preferences', '/programmes/nouveau?modele=tender'];
+    const leaks: string[] = [];
+    for (const path of pages) {
+      await w.page.goto(path);
+      await w.page.getByRole('heading', { level: 1 }).first().waitFor();
+      await w.page.waitForLoadState('networkidle');
+      const found = LEAKS.exec(await visibleText(w.page));
+      if (found) leaks.push(`${path}: ${found[0]}`);
+    }
+    const bidder = await openPage(browser, h.apiUrl);
+    opened.push(bidder);
+    await signIn(bidder.page, bidderA.email, bidderA.password);
+    for (const path of ['/taches', '/programmes', `/programmes/${programmeId}`, `/programmes/${programmeId}/etapes/answers`]) {
+      await bidder.page.goto(path);
+      await bidder.page.getByRole('heading', { level: 1 }).first().waitFor();
+      await bidder.page.waitForLoadState('networkidle');
+      const found = LEAKS.exec(await visibleText(bidder.page));
+      if (found) leaks.push(`partner ${path}: ${found[0]}`);
+    }
+    expect(leaks).toEqual([]);
+  });
 });

@@ -39,7 +39,7 @@ export function TemplatePage({ me }: { me: Me }) {
       </p>
       <PageTitle title={pick(tpl.name)}>{pick(tpl.name)}</PageTitle>
       <p className="muted">
-        <code>{tpl.key}</code> · {t('templates.version', { version: tpl.version })}
+        {t('templates.version', { version: tpl.version })}
       </p>
       {tpl.description && <p>{pick(tpl.description)}</p>}
       {isSteward(me.role) && (
@@ -51,7 +51,7 @@ export function TemplatePage({ me }: { me: Me }) {
       )}
       {tpl.dateParams.length > 0 && (
         <p>
-          {t('templates.params')} : {tpl.dateParams.join(', ')}
+          {t('templates.params')} : {tpl.dateParams.map(dateParamLabel).join(', ')}
         </p>
       )}
       <ol className="lifecycle">
