@@ -11,12 +11,16 @@ export interface MessageContext {
   dueAt?: string;
   /** Signed link to the recipient's preferences (digest-capable kinds and digests). */
   preferencesUrl?: string;
+  /** RFC 8058 one-click target (POST), for kinds a recipient may stop receiving one by one. */
+  oneClickUnsubscribeUrl?: string;
   now?: Date;
 }
 
 export interface RenderedMessage {
   subject: string;
   text: string;
+  /** The same words in the product's look; `text` is the plain alternative. */
+  html: string;
   attachments: { filename: string; content: string; contentType: string }[];
   headers: Record<string, string>;
 }
@@ -36,26 +40,75 @@ const SUBJECT_PREFIX = '[Jalons] ';
 // CPU in the bench profile, docs/performance.md): one formatter per locale, same output.
 const dueFormatters = new Map<string, Intl.DateTimeFormat>();
 
+/**
+ * A due date in Paris time as people write it: "jeudi 3 décembre 2026 à 09 h 00 (heure de
+ * Paris)". Never an offset such as "UTC+1", which readers would have to convert.
+ */
 export function formatDue(iso: string, catalogue: Catalogue): string {
   let formatter = dueFormatters.get(catalogue.dateLocale);
   if (!formatter) {
-    formatter = new Intl.DateTimeFormat(catalogue.dateLocale, {
-      timeZone: 'Europe/Paris',
-      weekday: 'long',
-      day: 'numeric',
-      month: 'long',
-      year: 'numeric',
-      hour: '2-digit',
-      minute: '2-digit',
-      timeZoneName: 'short',
-    });
+    formatter = new Intl.DateTimeFormat(catalogue.dateLocale, { timeZone: 'Europe/Paris', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
     dueFormatters.set(catalogue.dateLocale, formatter);
   }
-  return formatter.format(new Date(iso));
+  const parts = formatter.formatToParts(new Date(iso));
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  const date = `${part('weekday')} ${part('day')} ${part('month')} ${part('year')}`;
+  const time = fill(catalogue.time, { hours: part('hour'), minutes: part('minute') })!;
+  return fill(catalogue.dateTime, { date, time })!;
 }
 
+/** The step's own page: it shows each reader its view (a partner its deliverables, a coordinator the review). */
 export function stepLink(appUrl: string, programmeId: string, stepKey?: string): string {
-  return `${appUrl}/programmes/${encodeURIComponent(programmeId)}${stepKey ? `#step-${encodeURIComponent(stepKey.split('@')[0]!)}` : ''}`;
+  const programme = `${appUrl}/programmes/${encodeURIComponent(programmeId)}`;
+  return stepKey ? `${programme}/etapes/${encodeURIComponent(stepKey.split('@')[0]!)}` : programme;
+}
+
+/**
+ * Kinds sent to organisations about a step that is not theirs (the coordinator's consultation
+ * or award step): the link opens the programme as they see it, never the coordinator's step.
+ */
+const PROGRAMME_LINK_KINDS: ReadonlySet<string> = new Set(['tender_consultation', 'tender_awarded', 'tender_not_awarded']);
+
+export function recipientLink(appUrl: string, job: Pick<NotificationJob, 'kind' | 'programmeId' | 'stepKey'>): string {
+  return PROGRAMME_LINK_KINDS.has(job.kind) ? stepLink(appUrl, job.programmeId) : stepLink(appUrl, job.programmeId, job.stepKey);
+}
+
+/** Headers of every message: automatic (RFC 3834, no auto-replies), one-click unsubscribe when offered (RFC 2369, RFC 8058). */
+function mailHeaders(oneClickUnsubscribeUrl: string | undefined): Record<string, string> {
+  return {
+    'Auto-Submitted': 'auto-generated',
+    'X-Auto-Response-Suppress': 'All',
+    ...(oneClickUnsubscribeUrl ? { 'List-Unsubscribe': `<${oneClickUnsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } : {}),
+  };
+}
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
+}
+
+/** "Voir l'étape : https://…" → the label as a link; other lines escaped as they are. */
+function lineToHtml(line: string): string {
+  const match = /^(\s*)(.*?)\s*:?\s*(https?:\/\/\S+)$/.exec(line);
+  if (!match) return escapeHtml(line);
+  const [, , label, url] = match;
+  const anchor = `<a href="${escapeHtml(url!)}" style="color:#1d4ed8;font-weight:600">${escapeHtml(label || url!)}</a>`;
+  return anchor;
+}
+
+/** Plain lines as HTML in the product's look (the web UI's colours), nothing unescaped. */
+export function linesToHtml(subject: string, text: string, lang: string): string {
+  const paragraphs = text.split(/\n{2,}/).map((p) => `<p style="margin:0 0 16px;line-height:1.5">${p.split('\n').map(lineToHtml).join('<br>\n')}</p>`);
+  return [
+    '<!doctype html>',
+    `<html lang="${escapeHtml(lang)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(subject)}</title></head>`,
+    '<body style="margin:0;padding:0;background:#f1f5f9;font-family:system-ui,-apple-system,\'Segoe UI\',Roboto,sans-serif;color:#0f172a">',
+    '<div style="max-width:600px;margin:0 auto;padding:24px">',
+    '<div style="background:#1d4ed8;color:#ffffff;padding:12px 20px;border-radius:8px 8px 0 0;font-weight:700;font-size:18px">Jalons</div>',
+    `<div style="background:#ffffff;padding:20px;border-radius:0 0 8px 8px;border:1px solid #e2e8f0;border-top:0">\n${paragraphs.join('\n')}\n</div>`,
+    '</div></body></html>',
+  ].join('\n');
 }
 
 function wordsFor(catalogue: Catalogue, kind: string): KindWords {
@@ -88,7 +141,7 @@ export function renderMessage(job: NotificationJob, ctx: MessageContext): Render
     step,
     phase: ctx.phaseName ?? job.phaseKey,
     due: dueAt ? formatDue(dueAt, catalogue) : undefined,
-    link: job.kind === 'invitation' ? stringOf(job.data.invitationUrl) : stepLink(ctx.appUrl, job.programmeId, job.stepKey),
+    link: job.kind === 'invitation' ? stringOf(job.data.invitationUrl) : recipientLink(ctx.appUrl, job),
     expires: typeof job.data.expiresAt === 'string' ? formatDue(job.data.expiresAt, catalogue) : undefined,
   };
   const subject = SUBJECT_PREFIX + (fill(words.subject, values) ?? fill(catalogue.fallbackKind.subject, values) ?? words.label);
@@ -101,10 +154,11 @@ export function renderMessage(job: NotificationJob, ctx: MessageContext): Render
           words.intro,
           '',
           fill(catalogue.programme, values),
-          job.stepKey ? fill(catalogue.step, values) : fill(catalogue.phase, values),
+          // A bidder is told about the tender, not about the coordinator's step that decided it.
+          PROGRAMME_LINK_KINDS.has(job.kind) ? undefined : job.stepKey ? fill(catalogue.step, values) : fill(catalogue.phase, values),
           fill(catalogue.due, values),
           '',
-          fill(catalogue.open, values),
+          PROGRAMME_LINK_KINDS.has(job.kind) || !job.stepKey ? fill(catalogue.openProgramme, values) : fill(catalogue.open, values),
           '',
           DIGEST_CAPABLE_KINDS.has(job.kind) && ctx.preferencesUrl ? fill(catalogue.preferDigest, { link: ctx.preferencesUrl }) : undefined,
         ];
@@ -113,7 +167,9 @@ export function renderMessage(job: NotificationJob, ctx: MessageContext): Render
     const event = deadlineEvent(catalogue, { programmeId: job.programmeId, programmeTitle: job.programmeTitle, stepKey: job.stepKey, stepName: step, dueAt }, ctx.appUrl);
     attachments.push(calendarAttachment(catalogue, [event], ctx.now ?? new Date()));
   }
-  return { subject, text: joinLines([...body, '', catalogue.signature]), attachments, headers: {} };
+  const text = joinLines([...body, '', catalogue.signature, catalogue.automatic]);
+  const unsubscribe = DIGEST_CAPABLE_KINDS.has(job.kind) ? ctx.oneClickUnsubscribeUrl : undefined;
+  return { subject, text, html: linesToHtml(subject, text, localeOf(job.recipient.locale)), attachments, headers: mailHeaders(unsubscribe) };
 }
 
 /** The daily digest: one message listing every item, with an unsubscribe link (also as List-Unsubscribe). */
@@ -137,17 +193,20 @@ export function renderDigest(
     lines.push(fill(catalogue.digest.item, values) ?? fill(catalogue.digest.itemWithoutStep, values), fill(catalogue.digest.itemDue, values), fill(catalogue.digest.open, values), '');
   }
   if (ctx.unsubscribeUrl) lines.push(fill(catalogue.unsubscribeDigest, { link: ctx.unsubscribeUrl }), '');
-  lines.push(catalogue.signature);
+  lines.push(catalogue.signature, catalogue.automatic);
   const deadlines = items
     .filter((i) => DEADLINE_KINDS.has(i.kind) && i.dueAt && i.stepKey)
     .map((i) => deadlineEvent(catalogue, { ...i, stepKey: i.stepKey!, dueAt: i.dueAt!, stepName: i.stepName ?? i.stepKey }, ctx.appUrl));
   // One event per step: several reminders for the same deadline are one date in a calendar.
   const unique = [...new Map(deadlines.map((e) => [`${e.programmeId}.${e.stepKey}`, e])).values()];
+  const subject = SUBJECT_PREFIX + fill(catalogue.digest.subject, { day: dayLabel, count: String(items.length) })!;
+  const text = joinLines(lines);
   return {
-    subject: SUBJECT_PREFIX + fill(catalogue.digest.subject, { day: dayLabel, count: String(items.length) })!,
-    text: joinLines(lines),
+    subject,
+    text,
+    html: linesToHtml(subject, text, localeOf(recipient.locale)),
     attachments: unique.length ? [calendarAttachment(catalogue, unique, ctx.now ?? new Date())] : [],
-    headers: ctx.oneClickUnsubscribeUrl ? { 'List-Unsubscribe': `<${ctx.oneClickUnsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } : {},
+    headers: mailHeaders(ctx.oneClickUnsubscribeUrl),
   };
 }
 

@@ -129,6 +129,7 @@ export function startNotificationWorker(opts: NotifierOptions): Worker {
         to,
         subject: message.subject,
         text: message.text,
+        html: message.html,
         messageId,
         headers: { 'X-Jalons-Notification': id, ...message.headers },
         attachments: message.attachments,
@@ -180,8 +181,14 @@ export function startNotificationWorker(opts: NotifierOptions): Worker {
       // Notifications are enqueued just before the projection that shows their step: give it a moment.
       const early = !context.found || (payload.kind === 'assignment' && context.stepStatus === 'pending');
       if (early && Date.now() - job.timestamp < READ_MODEL_WAIT_MS) return postpone(job, token, READ_MODEL_RETRY_MS);
-      const preferences = DIGEST_CAPABLE_KINDS.has(payload.kind) && payload.recipient.userId ? preferencesUrl(opts.appUrl, await linkToken(payload.recipient.userId)) : undefined;
-      return renderMessage(payload, { appUrl: opts.appUrl, ...context, preferencesUrl: preferences });
+      const prefsToken = DIGEST_CAPABLE_KINDS.has(payload.kind) && payload.recipient.userId ? await linkToken(payload.recipient.userId) : undefined;
+      return renderMessage(payload, {
+        appUrl: opts.appUrl,
+        ...context,
+        preferencesUrl: prefsToken ? preferencesUrl(opts.appUrl, prefsToken) : undefined,
+        // One click moves these messages into the daily digest (the recipient stops getting them one by one).
+        oneClickUnsubscribeUrl: prefsToken ? oneClickUnsubscribeUrl(opts.appUrl, prefsToken, 'digest') : undefined,
+      });
     }, row);
   }
 

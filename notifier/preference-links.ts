@@ -48,6 +48,10 @@ export function preferencesUrl(appUrl: string, token: string): string {
   return `${appUrl}/preferences?token=${encodeURIComponent(token)}`;
 }
 
-export function oneClickUnsubscribeUrl(appUrl: string, token: string): string {
-  return `${appUrl}/api/v1/notification-preferences/unsubscribe?token=${encodeURIComponent(token)}`;
+/**
+ * RFC 8058 one-click target. From a digest it leaves the digest (`immediate`, the default); from
+ * a single message it stops the messages one by one (`digest`: they come once a day instead).
+ */
+export function oneClickUnsubscribeUrl(appUrl: string, token: string, to: 'immediate' | 'digest' = 'immediate'): string {
+  return `${appUrl}/api/v1/notification-preferences/unsubscribe?token=${encodeURIComponent(token)}${to === 'digest' ? '&to=digest' : ''}`;
 }

@@ -11,6 +11,7 @@ import { createMetrics } from './metrics';
 import { accountRoutes } from './routes/accounts';
 import { calendarRoutes } from './routes/calendar';
 import { dashboardRoutes } from './routes/dashboard';
+import { exportRoutes } from './routes/exports';
 import { notificationRoutes } from './routes/notifications';
 import { programmeRoutes } from './routes/programmes';
 import { systemRoutes } from './routes/system';
@@ -25,7 +26,7 @@ export const JSON_BODY_LIMIT = '256kb';
 export const API_INFO = { title: 'Jalons API', version: '1.0.0' };
 
 export function collectRoutes(ctx: AppContext): RouteDefinition<any, any, any>[] {
-  return [...systemRoutes(ctx), ...accountRoutes(ctx), ...templateRoutes(ctx), ...programmeRoutes(ctx), ...teamRoutes(ctx), ...taskRoutes(ctx), ...dashboardRoutes(ctx), ...calendarRoutes(ctx), ...notificationRoutes(ctx)];
+  return [...systemRoutes(ctx), ...accountRoutes(ctx), ...templateRoutes(ctx), ...programmeRoutes(ctx), ...teamRoutes(ctx), ...taskRoutes(ctx), ...dashboardRoutes(ctx), ...exportRoutes(ctx), ...calendarRoutes(ctx), ...notificationRoutes(ctx)];
 }
 
 export function createApp(ctx: AppContext): express.Express {

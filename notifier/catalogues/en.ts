@@ -3,6 +3,10 @@ import type { Catalogue } from '../catalogue';
 /** English, for users whose locale is 'en'. */
 export const en: Catalogue = {
   dateLocale: 'en-GB',
+  dateTime: '{date} at {time} (Paris time)',
+  time: '{hours}:{minutes}',
+  openProgramme: 'Open the programme: {link}',
+  automatic: 'Automatic message from Jalons: please do not reply.',
   kinds: {
     assignment: { label: 'New step', subject: 'New step assigned to you: {step} — {programme}', intro: 'A step has been assigned to you.' },
     reminder_before_due: { label: 'Reminder', subject: 'Reminder: "{step}" is due soon — {programme}', intro: 'The due date of this step is coming up.' },

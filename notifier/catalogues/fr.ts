@@ -3,6 +3,10 @@ import type { Catalogue } from '../catalogue';
 /** French: the default language of every message. */
 export const fr: Catalogue = {
   dateLocale: 'fr-FR',
+  dateTime: '{date} à {time} (heure de Paris)',
+  time: '{hours} h {minutes}',
+  openProgramme: 'Voir le programme : {link}',
+  automatic: 'Message automatique envoyé par Jalons : merci de ne pas y répondre.',
   kinds: {
     assignment: { label: 'Nouvelle étape', subject: 'Nouvelle étape à réaliser : {step} — {programme}', intro: 'Une étape vous est confiée.' },
     reminder_before_due: { label: 'Rappel', subject: 'Rappel : « {step} » arrive à échéance — {programme}', intro: "L'échéance de cette étape approche." },

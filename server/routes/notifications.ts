@@ -144,10 +144,10 @@ export function notificationRoutes(ctx: AppContext) {
       },
     }),
     defineRoute({
-      method: 'post', path: '/api/v1/notification-preferences/unsubscribe', summary: 'Leave the daily digest (messages go out one by one again); one-click target of List-Unsubscribe (RFC 8058)', tags: ['notifications'], auth: 'public',
-      query: ZTokenQuery, response: ZNotificationPreferences,
+      method: 'post', path: '/api/v1/notification-preferences/unsubscribe', summary: 'One-click target of List-Unsubscribe (RFC 8058): from the digest, leave it (messages go out one by one again); from a single message (?to=digest), stop the messages one by one (they come in the daily digest)', tags: ['notifications'], auth: 'public',
+      query: ZTokenQuery.extend({ to: z.enum(['immediate', 'digest']).default('immediate') }), response: ZNotificationPreferences,
       async handler({ query }) {
-        return writePreferences(await userOfToken(query.token), { delivery: 'immediate' });
+        return writePreferences(await userOfToken(query.token), { delivery: query.to });
       },
     }),
     defineRoute({

@@ -26,6 +26,7 @@ import { buildProgrammeView, buildStepView, toDeliverableView, viewerOf, ZDelive
 import { isOnTeam } from '../programme-team';
 import { canSeeDeliverable, canSeeNotification, canSeeProgramme, canSeeStep, confidentialScope, visibleEvent, visibleSteps, type Viewer } from '../../domain/visibility';
 import { ZPage } from './accounts';
+import { contentDisposition } from '../storage';
 import { MAX_UPLOAD_BYTES, receiveUpload, type ReceivedUpload } from '../uploads';
 import { ALLOWED_TYPES } from '../storage';
 
@@ -268,7 +269,7 @@ export function programmeRoutes(ctx: AppContext) {
         if (!step || !d?.file || !canSeeStep(step, viewer) || !canSeeDeliverable(confidentialScope(template, state), step, d, viewer)) throw new AppError('not_found', 'No such file.');
         res.setHeader('Content-Type', d.file.mediaType);
         res.setHeader('Content-Length', String(d.file.size));
-        res.setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(d.file.name)}`);
+        res.setHeader('Content-Disposition', contentDisposition(d.file.name));
         res.setHeader('X-Content-Type-Options', 'nosniff');
         res.setHeader('Digest', `sha-256=${Buffer.from(d.file.sha256, 'hex').toString('base64')}`);
         await pipeline(ctx.storage.open(d.file.storageKey), res);

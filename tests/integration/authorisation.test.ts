@@ -47,6 +47,7 @@ const MATRIX: Record<string, 'public' | readonly Exclude<Who, 'anonymous'>[]> = 
   'PUT /api/v1/programmes/{id}/team': STAFF,
   'GET /api/v1/tasks': ALL_ROLES,
   'GET /api/v1/dashboard': READERS,
+  'GET /api/v1/dashboard/export.csv': READERS,
   'GET /api/v1/calendar.ics': ALL_ROLES,
   'GET /api/v1/me/calendar-feed': ALL_ROLES,
   'POST /api/v1/me/calendar-feed': ALL_ROLES,

@@ -98,14 +98,22 @@ describe('notification messages and preferences', () => {
     // Each notification exactly once.
     expect(new Set(mails.map((m) => m.notificationId)).size).toBe(mails.length);
 
-    const parisDue = new Date(dueAt).toLocaleString('fr-FR', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit' });
+    const parisDue = `${parisTime(new Date(dueAt)).replace(':', ' h ')} (heure de Paris)`;
     const reminder = mails.find((m) => kindOf.get(m.notificationId) === 'reminder_before_due')!;
     expect(reminder.subject).toBe('[Jalons] Rappel : « Livrer » arrive à échéance — Chronologie des relances');
     const { text, calendar } = partsOf(reminder.raw);
     expect(text).toContain('Étape : Livrer');
     expect(text).toContain(`Échéance : `);
     expect(text).toContain(parisDue);
-    expect(text).toContain(`${h.apiUrl}/programmes/${encodeURIComponent(id)}#step-deliver`);
+    expect(text).toContain(`${h.apiUrl}/programmes/${encodeURIComponent(id)}/etapes/deliver`);
+    expect(text).not.toMatch(/UTC|GMT/);
+    // Multipart: the plain text and the HTML alternative; automatic, and one click stops them one by one (RFC 3834, RFC 8058).
+    expect(reminder.raw).toMatch(/Content-Type: multipart\/alternative/i);
+    expect(reminder.raw).toMatch(/^Content-Type: text\/html/im);
+    const headers = reminder.raw.split(/\r?\n\r?\n/)[0]!.replace(/\r?\n[ \t]+/g, ' ');
+    expect(headers).toMatch(/^Auto-Submitted: auto-generated/im);
+    expect(headers).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click/im);
+    expect(headers).toMatch(/^List-Unsubscribe: <https?:\/\/[^>]+\/api\/v1\/notification-preferences\/unsubscribe\?token=[^>]+&to=digest>/im);
     expect(text).toMatch(new RegExp(`${h.apiUrl.replace(/[.:/]/g, '\\$&')}/preferences\\?token=`));
     expect(reminder.raw).toMatch(/filename=echeance\.ics/);
     expect(calendar).toContain('BEGIN:VEVENT');
@@ -190,7 +198,11 @@ describe('notification messages and preferences', () => {
     // The daily tick, called directly.
     expect(await sendDigests({ prisma: h.prisma, queue }, new Date())).toBeGreaterThanOrEqual(1);
     const mail = await waitFor('the digest e-mail', async () => caughtMails().find((m) => m.to.includes(partner.email)));
-    const digestRow = await h.prisma.notification.findUniqueOrThrow({ where: { id: mail.notificationId } });
+    // The catcher has the message a moment before the worker records the SMTP answer.
+    const digestRow = await waitFor('the digest row to be marked sent', async () => {
+      const row = await h.prisma.notification.findUniqueOrThrow({ where: { id: mail.notificationId } });
+      return row.status === 'sent' && row;
+    });
     expect(digestRow).toMatchObject({ kind: 'digest', status: 'sent', userId: partner.id });
     const claimed = await h.prisma.notification.findMany({ where: { programmeId: id, userId: partner.id } });
     // The step was completed before the digest was built: its reminders are checked again, recorded
@@ -229,5 +241,8 @@ describe('notification messages and preferences', () => {
     expect(left.status).toBe(200);
     expect((await api.get('/api/v1/me/notification-preferences', partner.token)).body.delivery).toBe('immediate');
     expect((await api.get('/api/v1/me/notification-preferences')).status).toBe(401);
+    // From a single message, one click stops the messages one by one: they come in the digest instead.
+    expect((await api.post(`/api/v1/notification-preferences/unsubscribe?token=${token}&to=digest`, undefined)).status).toBe(200);
+    expect((await api.get('/api/v1/me/notification-preferences', partner.token)).body.delivery).toBe('digest');
   });
 });

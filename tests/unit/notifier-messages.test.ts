@@ -27,9 +27,10 @@ describe('notification messages', () => {
     expect(m.subject).toBe('[Jalons] Rappel : « Rapport du prestataire » arrive à échéance — DEFI Lyon 2026');
     expect(m.text).toContain('Bonjour Marie,');
     expect(m.text).toContain('Étape : Rapport du prestataire');
-    // 08:00 UTC is 09:00 in Paris in winter.
-    expect(m.text).toMatch(/Échéance : jeudi 3 décembre 2026 (à )?09:00 UTC\+1/);
-    expect(m.text).toContain(`Voir l'étape : ${APP}/programmes/prg_1#step-report`);
+    // 08:00 UTC is 09:00 in Paris in winter, written as people write it, with no offset.
+    expect(m.text).toContain('Échéance : jeudi 3 décembre 2026 à 09 h 00 (heure de Paris)');
+    expect(m.text).not.toMatch(/UTC|GMT|CET/);
+    expect(m.text).toContain(`Voir l'étape : ${APP}/programmes/prg_1/etapes/report`);
     expect(m.text).toContain(`${APP}/preferences?token=abc`);
     expect(m.attachments).toHaveLength(1);
     const ics = m.attachments[0]!;
@@ -46,7 +47,8 @@ describe('notification messages', () => {
     expect(m.subject).toBe('[Jalons] Overdue: "Contractor\'s report" — DEFI Lyon 2026');
     expect(m.text).toContain('Hello John,');
     // Summer time: 15:30 UTC is 17:30 in Paris.
-    expect(m.text).toMatch(/Due: Wednesday,? 1 July 2026,? (at )?17:30 CEST/);
+    expect(m.text).toContain('Due: Wednesday 1 July 2026 at 17:30 (Paris time)');
+    expect(m.text).not.toMatch(/UTC|GMT|CEST/);
     expect(m.attachments[0]!.filename).toBe('due-date.ics');
   });
 
@@ -92,5 +94,49 @@ describe('notification messages', () => {
     expect(m.headers['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
     expect(m.attachments).toHaveLength(1);
     expect(m.attachments[0]!.content.match(/BEGIN:VEVENT/g)).toHaveLength(1);
+  });
+
+  it('sends text and HTML alternatives with the same words, every value escaped', () => {
+    const m = renderMessage(job('assignment', { programmeTitle: 'DEFI <script>alert(1)</script> & co', data: { dueAt: '2026-12-14T17:00:00.000Z' } }), { appUrl: APP, stepName: 'Rapport « final »' });
+    expect(m.text).toContain('Programme : DEFI <script>alert(1)</script> & co');
+    expect(m.text).toContain('Échéance : lundi 14 décembre 2026 à 18 h 00 (heure de Paris)');
+    expect(m.html).toMatch(/^<!doctype html>/);
+    expect(m.html).toContain('<html lang="fr">');
+    expect(m.html).toContain('Programme : DEFI &lt;script&gt;alert(1)&lt;/script&gt; &amp; co');
+    expect(m.html).not.toContain('<script>');
+    expect(m.html).toContain('Échéance : lundi 14 décembre 2026 à 18 h 00 (heure de Paris)');
+    expect(m.html).toContain(`<a href="${APP}/programmes/prg_1/etapes/report"`);
+    expect(m.html).toContain('>Voir l&#39;étape</a>');
+    expect(m.html).toContain('Bonjour Marie,');
+    expect(m.text).toContain('Message automatique envoyé par Jalons');
+  });
+
+  it('marks every message as automatic (RFC 3834) and offers one-click unsubscribe (RFC 8058) where the recipient may stop it', () => {
+    const oneClick = `${APP}/api/v1/notification-preferences/unsubscribe?token=t&to=digest`;
+    const reminder = renderMessage(job('reminder_before_due', { data: { dueAt: '2026-12-03T08:00:00.000Z' } }), { appUrl: APP, oneClickUnsubscribeUrl: oneClick });
+    expect(reminder.headers).toEqual({ 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All', 'List-Unsubscribe': `<${oneClick}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' });
+    // Formal tender letters and invitations cannot be unsubscribed from; they are still automatic.
+    const awarded = renderMessage(job('tender_awarded', { stepKey: 'award' }), { appUrl: APP, oneClickUnsubscribeUrl: oneClick });
+    expect(awarded.headers['Auto-Submitted']).toBe('auto-generated');
+    expect(awarded.headers['List-Unsubscribe']).toBeUndefined();
+    const invitation = renderMessage(job('invitation', { programmeId: 'system', stepKey: undefined, data: { invitationUrl: `${APP}/invitations/tok` } }), { appUrl: APP });
+    expect(invitation.headers['Auto-Submitted']).toBe('auto-generated');
+    const digest = renderDigest({ name: 'Marie', locale: 'fr' }, '2026-11-29', [{ kind: 'phase_opened', programmeId: 'prg_2', programmeTitle: 'TI 23' }], { appUrl: APP, oneClickUnsubscribeUrl: `${APP}/u?token=t` });
+    expect(digest.headers['Auto-Submitted']).toBe('auto-generated');
+    expect(digest.html).toContain('TI 23');
+  });
+
+  it('links each bidder to its own view of the tender, never to the coordinator’s award step', () => {
+    const loser = renderMessage(job('tender_not_awarded', { stepKey: 'award', programmeTitle: 'Consultation escape game' }), { appUrl: APP, stepName: 'Choix du prestataire retenu' });
+    expect(loser.subject).toBe("[Jalons] Notification : votre offre n'est pas retenue — Consultation escape game");
+    expect(loser.text).toContain(`Voir le programme : ${APP}/programmes/prg_1`);
+    expect(loser.text).not.toContain('award');
+    expect(loser.text).not.toContain('etapes');
+    expect(loser.text).not.toContain('Choix du prestataire retenu');
+    expect(loser.html).not.toContain('award');
+    const winner = renderMessage(job('tender_awarded', { stepKey: 'award' }), { appUrl: APP });
+    expect(winner.text).toContain(`${APP}/programmes/prg_1\n`);
+    const consulted = renderMessage(job('tender_consultation', { stepKey: 'send' }), { appUrl: APP });
+    expect(consulted.text).not.toContain('send');
   });
 });

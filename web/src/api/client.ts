@@ -42,7 +42,9 @@ api.use(csrfMiddleware);
 export async function toProblem(response: Response, body: unknown): Promise<ApiProblem> {
   const p = (body ?? {}) as { code?: string; detail?: string; requestId?: string; errors?: { path: string; message: string }[]; params?: Record<string, string | number> };
   const retry = Number(response.headers.get('Retry-After'));
-  return new ApiProblem(response.status, p.code ?? 'internal', p.detail ?? response.statusText, p.requestId, p.errors, Number.isFinite(retry) && retry > 0 ? retry : undefined, p.params);
+  // A proxy's 413 has no JSON body: it is still a file too large.
+  const code = p.code ?? (response.status === 413 ? 'payload_too_large' : response.status === 401 ? 'unauthenticated' : 'internal');
+  return new ApiProblem(response.status, code, p.detail ?? response.statusText, p.requestId, p.errors, Number.isFinite(retry) && retry > 0 ? retry : undefined, p.params);
 }
 
 /** openapi-fetch answers { data } or { error }: turn the error into a thrown ApiProblem. */

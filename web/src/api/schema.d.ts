@@ -548,6 +548,53 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dashboard/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every programme of the portfolio as CSV (French spreadsheet conventions, Paris dates, names not codes, formulas neutralised, no row cap) */
+        get: {
+            parameters: {
+                query?: {
+                    lang?: "fr" | "en";
+                    status?: "active" | "paused" | "completed" | "cancelled";
+                    templateKey?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Problem (RFC 9457) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/events/stream": {
         parameters: {
             query?: never;
@@ -1353,10 +1400,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Leave the daily digest (messages go out one by one again); one-click target of List-Unsubscribe (RFC 8058) */
+        /** One-click target of List-Unsubscribe (RFC 8058): from the digest, leave it (messages go out one by one again); from a single message (?to=digest), stop the messages one by one (they come in the daily digest) */
         post: {
             parameters: {
                 query: {
+                    to?: "immediate" | "digest";
                     token: string;
                 };
                 header?: {

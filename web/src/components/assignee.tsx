@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { slotLabel } from '../lib/labels';
 import type { StepView } from '../lib/programme-data';
 
 export function AssigneeLabel({ assignee, names }: { assignee: StepView['assignee']; names: Map<string, string> }) {
@@ -8,6 +9,6 @@ export function AssigneeLabel({ assignee, names }: { assignee: StepView['assigne
   if (assignee.organisationId) return <>{orgName(assignee.organisationId)}</>;
   if (assignee.kind === 'coordinator') return <>{t('assignee.coordinator')}</>;
   if (assignee.kind === 'eachPartner') return <>{t('assignee.eachPartner')}</>;
-  if (assignee.slot) return <>{t('assignee.slot', { slot: assignee.slot })}</>;
+  if (assignee.slot) return <>{t('assignee.slot', { slot: slotLabel(assignee.slot) })}</>;
   return <>—</>;
 }

@@ -15,7 +15,7 @@ export function EventList({ events, empty }: { events: AuditEvent[]; empty: stri
   return (
     <ol className="events">
       {events.map((e) => {
-        const label = i18n.exists(`events.${e.type}`) ? t(`events.${e.type}` as 'events.step.completed') : e.type;
+        const label = i18n.exists(`events.${e.type}`) ? t(`events.${e.type}` as 'events.step.completed') : t('events.other'); // never the internal type
         const note = typeof e.data.note === 'string' ? e.data.note : undefined;
         return (
           <li key={e.seq}>

@@ -1,7 +1,8 @@
 import Gantt from 'frappe-gantt';
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import { localName } from '../lib/format';
+import { formatDate, localName } from '../lib/format';
+import { escapeHtml } from '../lib/labels';
 import type { ProgrammeView } from '../lib/programme-data';
 
 interface GanttTask {
@@ -11,12 +12,16 @@ interface GanttTask {
   end: string;
   progress: number;
   custom_class?: string;
+  /** Shown in the popup (French, from the catalogue): the step's state. */
+  description?: string;
+  /** The due date (YYYY-MM-DD), kept apart from `end` which the library rewrites. */
+  due: string;
 }
 
 const dayOf = (iso: string) => iso.slice(0, 10);
 
 /** Steps with a due date as bars from their phase's opening (or the programme start) to the due date. */
-export function timelineTasks(programme: ProgrammeView): GanttTask[] {
+export function timelineTasks(programme: ProgrammeView, statusLabel: (status: string) => string = (s) => s): GanttTask[] {
   const tasks: GanttTask[] = [];
   for (const phase of programme.phases) {
     const phaseStart = dayOf(phase.openedAt ?? programme.startDate);
@@ -25,7 +30,7 @@ export function timelineTasks(programme: ProgrammeView): GanttTask[] {
       const end = step.dueDate;
       const start = phaseStart <= end ? phaseStart : end;
       const tone = step.status === 'completed' ? 'bar-done' : step.late ? 'bar-late' : step.status === 'active' ? 'bar-active' : 'bar-pending';
-      tasks.push({ id: `${phase.key}--${step.key}`, name: `${localName(phase)} · ${localName(step)}`, start, end, progress: step.status === 'completed' ? 100 : 0, custom_class: step.milestone ? `${tone}-milestone` : tone /* one class token: frappe-gantt adds it with classList.add */ });
+      tasks.push({ id: `${phase.key}--${step.key}`, name: `${localName(phase)} · ${localName(step)}`, start, end, progress: step.status === 'completed' ? 100 : 0, due: end, description: statusLabel(step.late ? 'late' : step.status), custom_class: step.milestone ? `${tone}-milestone` : tone /* one class token: frappe-gantt adds it with classList.add */ });
     }
   }
   return tasks;
@@ -34,7 +39,7 @@ export function timelineTasks(programme: ProgrammeView): GanttTask[] {
 export function ProgrammeTimeline({ programme }: { programme: ProgrammeView }) {
   const { t, i18n } = useTranslation();
   const ref = useRef<HTMLDivElement>(null);
-  const tasks = timelineTasks(programme);
+  const tasks = timelineTasks(programme, (status) => t(`status.${status}` as 'status.active'));
   const signature = JSON.stringify(tasks);
   useEffect(() => {
     const host = ref.current;
@@ -49,6 +54,12 @@ export function ProgrammeTimeline({ programme }: { programme: ProgrammeView }) {
       today_button: false,
       infinite_padding: false,
       popup_on: 'hover',
+      // The library's own popup says "Progress: 0%" and "days" in English: ours says what matters, in the reader's language.
+      popup: (ctx) => {
+        ctx.set_title(escapeHtml(ctx.task.name));
+        ctx.set_subtitle(escapeHtml(ctx.task.description ?? ''));
+        ctx.set_details(escapeHtml(t('programme.ganttDue', { date: formatDate(ctx.task.due) })));
+      },
       scroll_to: 'today',
       container_height: tasks.length * 36 + 110,
       bar_height: 22,

@@ -21,15 +21,24 @@ export function ProblemMessage({ error }: { error: unknown }) {
   const { t, i18n } = useTranslation();
   if (!error) return null;
   const problem = error instanceof ApiProblem ? error : new ApiProblem(0, 'internal', String(error));
-  const known = i18n.exists(`errors.codes.${problem.code}`);
-  const sentence = problem.status === 0 ? t('errors.network') : known ? t(`errors.codes.${problem.code}` as 'errors.codes.internal', problem.params ?? {}) : t('errors.codes.internal');
+  const reason = typeof problem.params?.reason === 'string' && i18n.exists(`errors.reasons.${problem.params.reason}`) ? problem.params.reason : undefined;
+  const known = reason !== undefined || i18n.exists(`errors.codes.${problem.code}`);
+  const sentence =
+    problem.status === 0
+      ? t('errors.network')
+      : reason
+        ? t(`errors.reasons.${reason}` as 'errors.reasons.file_empty', { ...problem.params })
+        : known
+          ? t(`errors.codes.${problem.code}` as 'errors.codes.internal', problem.params ?? {})
+          : t('errors.codes.internal');
   return (
     <div className="problem" role="alert">
       <p className="problem-title">
         <strong>{t('errors.title')}</strong> — {sentence}
       </p>
-      {problem.status !== 0 && problem.detail && problem.status < 500 && <p className="problem-detail">{problem.detail}</p>}
-      {problem.errors && problem.errors.length > 0 && (
+      {/* The server's detail is English prose for developers: shown only to English readers, or when no sentence exists for the code. */}
+      {problem.status !== 0 && problem.detail && problem.status < 500 && (i18n.language === 'en' || !known) && <p className="problem-detail">{problem.detail}</p>}
+      {i18n.language === 'en' && problem.errors && problem.errors.length > 0 && (
         <ul>
           {problem.errors.map((e) => (
             <li key={`${e.path}:${e.message}`}>

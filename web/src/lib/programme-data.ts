@@ -1,6 +1,7 @@
 import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useSubmission, type IdempotencyHeaders } from './submission';
 import { api, unwrap, type ApiSchemas } from '../api/client';
+import { localName } from './format';
 
 type ProgrammeResponse = Awaited<ReturnType<typeof fetchProgramme>>;
 export type ProgrammeView = ProgrammeResponse;
@@ -54,3 +55,13 @@ export function useProgrammeAction<TInput = void>(programmeId: string, call: (in
 }
 
 export type { ApiSchemas };
+
+/** Template names by key (latest version's name, in the reader's language): never the key itself. */
+export function useTemplateNames(): (key: string) => string {
+  const query = useQuery({ queryKey: ['templates'], queryFn: () => unwrap(api.GET('/api/v1/templates')), staleTime: 300_000 });
+  const byKey = new Map((query.data?.items ?? []).map((t) => [t.key, t] as const));
+  return (key) => {
+    const t = byKey.get(key);
+    return t ? localName(t) : '…';
+  };
+}

@@ -24,3 +24,25 @@ export function homePathFor(role: Role): string {
 }
 
 export type { ApiSchemas };
+
+const EXPIRED_KEY = 'jalons.sessionExpired';
+
+/** Remembered across the redirect to the sign-in page, which says why it is shown. */
+export function markSessionExpired(): void {
+  try {
+    sessionStorage.setItem(EXPIRED_KEY, '1');
+  } catch {
+    // Private browsing without storage: the sign-in page simply shows no notice.
+  }
+}
+
+/** True once after a session expired; reading it clears it. */
+export function takeSessionExpired(): boolean {
+  try {
+    const expired = sessionStorage.getItem(EXPIRED_KEY) === '1';
+    sessionStorage.removeItem(EXPIRED_KEY);
+    return expired;
+  } catch {
+    return false;
+  }
+}

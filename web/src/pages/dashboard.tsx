@@ -1,18 +1,19 @@
 import { useQuery } from '@tanstack/react-query';
-import Papa from 'papaparse';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
 import { api, unwrap } from '../api/client';
 import { IndicatorChart } from '../components/indicator-chart';
 import { PageTitle, ProblemMessage, RagBadge, Skeleton, StatusBadge, type Rag } from '../components/ui';
 import { formatDate, formatDateTime, formatNumber } from '../lib/format';
+import { useTemplateNames } from '../lib/programme-data';
 
 const STATUSES = ['active', 'paused', 'completed', 'cancelled'] as const;
 type Status = (typeof STATUSES)[number];
 
 export function DashboardPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [params, setParams] = useSearchParams();
+  const templateName = useTemplateNames();
   const templateKey = params.get('modele') ?? '';
   const statusParam = params.get('etat') ?? '';
   const status = (STATUSES as readonly string[]).includes(statusParam) ? (statusParam as Status) : undefined;
@@ -30,28 +31,8 @@ export function DashboardPage() {
   };
   const ruleText = (row: { rag: Rag; lateSteps: number; nextDueAt: string | null }) =>
     row.rag === 'red' ? t('dashboard.ruleRed', { count: row.lateSteps }) : row.rag === 'amber' ? t('dashboard.ruleAmber', { date: formatDate(row.nextDueAt) }) : t('dashboard.ruleGreen');
-  const exportCsv = () => {
-    if (!dashboard.data) return;
-    const csv = Papa.unparse(
-      dashboard.data.health.map((h) => ({
-        [t('dashboard.programme')]: h.title,
-        [t('dashboard.template')]: h.templateKey,
-        [t('dashboard.status')]: t(`status.${h.status}`),
-        [t('dashboard.rag')]: t(`dashboard.${h.rag}`),
-        [t('dashboard.rule')]: ruleText(h),
-        [t('programmes.late')]: h.lateSteps,
-        [t('programmes.nextDue')]: h.nextDueAt ?? '',
-      })),
-      { delimiter: ';' },
-    );
-    // A BOM so that spreadsheet software opens the accents correctly.
-    const url = URL.createObjectURL(new Blob(['\uFEFF', csv], { type: 'text/csv;charset=utf-8' }));
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = `jalons-portefeuille-${new Date().toISOString().slice(0, 10)}.csv`;
-    link.click();
-    URL.revokeObjectURL(url);
-  };
+  // Every programme, built by the server (Paris dates, names, formulas neutralised): the table here shows the first 200.
+  const exportUrl = `/api/v1/dashboard/export.csv?${new URLSearchParams({ ...(templateKey ? { templateKey } : {}), ...(status ? { status } : {}), lang: i18n.language === 'en' ? 'en' : 'fr' }).toString()}`;
   const data = dashboard.data;
   return (
     <section className="dashboard">
@@ -62,9 +43,9 @@ export function DashboardPage() {
           <p className="print-only">{t('dashboard.reportTitle', { date: formatDate(new Date().toISOString()) })}</p>
         </div>
         <div className="row no-print">
-          <button type="button" onClick={exportCsv} disabled={!data}>
+          <a className="button" href={exportUrl} download>
             {t('dashboard.exportCsv')}
-          </button>
+          </a>
           <button type="button" onClick={() => window.print()} disabled={!data}>
             {t('dashboard.print')}
           </button>
@@ -126,7 +107,7 @@ export function DashboardPage() {
                     <th scope="row">
                       <Link to={`/programmes/${h.programmeId}`}>{h.title}</Link>
                     </th>
-                    <td className="hide-narrow">{h.templateKey}</td>
+                    <td className="hide-narrow">{templateName(h.templateKey)}</td>
                     <td className="hide-narrow">
                       <StatusBadge status={h.status} />
                     </td>

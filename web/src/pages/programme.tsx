@@ -9,7 +9,8 @@ import { EventList } from '../components/event-list';
 import { ProgrammeTimeline } from '../components/programme-timeline';
 import { Notice, PageTitle, ProblemMessage, Skeleton, StatusBadge } from '../components/ui';
 import { formatDate, formatDateTime, formatNumber, localName, todayInParis } from '../lib/format';
-import { useOrganisationNames, useProgramme, useProgrammeAction, useProgrammeEvents, type PhaseView, type ProgrammeView, type StepView } from '../lib/programme-data';
+import { milestoneLabel, slotLabel } from '../lib/labels';
+import { useOrganisationNames, useProgramme, useProgrammeAction, useProgrammeEvents, useTemplateNames, type PhaseView, type ProgrammeView, type StepView } from '../lib/programme-data';
 import { isSteward, type Me } from '../lib/session';
 
 export function ProgrammePage({ me }: { me: Me }) {
@@ -18,6 +19,7 @@ export function ProgrammePage({ me }: { me: Me }) {
   const location = useLocation();
   const programme = useProgramme(id);
   const events = useProgrammeEvents(id);
+  const templateName = useTemplateNames();
   const { names, organisations } = useOrganisationNames(me.role !== 'partner');
   if (me.organisation) names.set(me.organisation.id, me.organisation.name);
   // Links from e-mails and tasks point at #step-… / #phase-…: scroll there once the data is in.
@@ -29,13 +31,14 @@ export function ProgrammePage({ me }: { me: Me }) {
   const p = programme.data;
   // Coordinator actions for those on the programme's team (admins always); other coordinators read.
   const steward = isSteward(me.role) && p.onTeam;
+  const stepNames = new Map(p.phases.flatMap((ph) => ph.steps.map((s) => [s.key.split('@')[0]!, localName(s)] as const)));
   return (
     <article className="programme-page">
       <header className="page-header">
         <div>
           <PageTitle title={p.title}>{p.title}</PageTitle>
           <p className="muted">
-            {t('programme.template', { key: p.templateKey, version: p.templateVersion })} · {t('programme.startedOn', { date: formatDate(p.startDate) })} · <StatusBadge status={p.status} />
+            {t('programme.template', { name: templateName(p.templateKey), version: p.templateVersion })} · {t('programme.startedOn', { date: formatDate(p.startDate) })} · <StatusBadge status={p.status} />
           </p>
           {p.parentId && (
             <p>
@@ -69,7 +72,7 @@ export function ProgrammePage({ me }: { me: Me }) {
               {p.partners.map((partner) => (
                 <li key={`${partner.organisationId}:${partner.phaseKey}`}>
                   {names.get(partner.organisationId) ?? partner.organisationId} — {localName(p.phases.find((ph) => ph.key === partner.phaseKey) ?? { name: partner.phaseKey })}
-                  {partner.slot ? ` (${partner.slot})` : ''}
+                  {partner.slot ? ` (${slotLabel(partner.slot)})` : ''}
                 </li>
               ))}
             </ul>
@@ -113,7 +116,7 @@ export function ProgrammePage({ me }: { me: Me }) {
               <ul>
                 {p.milestones.map((m) => (
                   <li key={`${m.key}:${m.at}`}>
-                    {m.key} — {formatDate(m.at)}
+                    {milestoneLabel(m.key, stepNames)} — {formatDate(m.at)}
                   </li>
                 ))}
               </ul>
@@ -305,6 +308,8 @@ function EnrolForm({ programme, organisations }: { programme: ProgrammeView; org
   const [organisationId, setOrganisationId] = useState('');
   const [phaseKey, setPhaseKey] = useState(openPhases.find((p) => p.capacity)?.key ?? openPhases[0]?.key ?? '');
   const [slot, setSlot] = useState('');
+  // The roles this programme's steps are given to: chosen by their name, never typed as a code.
+  const slots = [...new Set(programme.phases.flatMap((p) => p.steps).flatMap((st) => (st.assignee.kind === 'slot' && st.assignee.slot ? [st.assignee.slot] : [])))];
   const enrol = useProgrammeAction(programme.id, (body: { organisationId: string; phaseKey: string; slot?: string }, headers) =>
     unwrap(api.POST('/api/v1/programmes/{id}/partners', { params: { path: { id: programme.id } }, body, headers })),
   );
@@ -335,14 +340,21 @@ function EnrolForm({ programme, organisations }: { programme: ProgrammeView; org
             {openPhases.map((p) => (
               <option key={p.key} value={p.key}>
                 {localName(p)}
-                {p.capacity ? ` (${Math.max(0, p.capacity.max - p.capacity.enrolled)}/${p.capacity.max})` : ''}
+                {p.capacity ? ` — ${t('programme.placesLeft', { count: Math.max(0, p.capacity.max - p.capacity.enrolled) })}` : ''}
               </option>
             ))}
           </select>
         </label>
         <label>
           {t('programme.slot')}
-          <input type="text" pattern="[a-z0-9][a-z0-9-]*" value={slot} onChange={(e) => setSlot(e.target.value)} />
+          <select value={slot} onChange={(e) => setSlot(e.target.value)}>
+            <option value="">{t('programme.noSlot')}</option>
+            {slots.map((s) => (
+              <option key={s} value={s}>
+                {slotLabel(s)}
+              </option>
+            ))}
+          </select>
         </label>
         <ProblemMessage error={enrol.error} />
         {enrol.isSuccess && <Notice>{t('programme.done')}</Notice>}
@@ -354,11 +366,34 @@ function EnrolForm({ programme, organisations }: { programme: ProgrammeView; org
   );
 }
 
+type NotificationItem = Awaited<ReturnType<typeof fetchNotificationsPage>>['items'][number];
+const NOTIFICATIONS_PAGE = 20;
+
+function fetchNotificationsPage(programmeId: string, cursor?: string) {
+  return unwrap(api.GET('/api/v1/programmes/{id}/notifications', { params: { path: { id: programmeId }, query: { limit: 200, ...(cursor ? { cursor } : {}) } } }));
+}
+
 function NotificationsSection({ programmeId }: { programmeId: string }) {
   const { t, i18n } = useTranslation();
   const label = (group: 'notificationKinds' | 'notificationStatus', key: string) => (i18n.exists(`${group}.${key}`) ? t(`${group}.${key}` as 'notificationKinds.assignment') : key);
-  const notifications = useQuery({ queryKey: ['programme', programmeId, 'notifications'], queryFn: () => unwrap(api.GET('/api/v1/programmes/{id}/notifications', { params: { path: { id: programmeId }, query: { limit: 50 } } })) });
-  const items = notifications.data?.items ?? [];
+  // Every page of the list (oldest first from the API), shown newest first: the latest news on top.
+  const notifications = useQuery({
+    queryKey: ['programme', programmeId, 'notifications'],
+    queryFn: async () => {
+      const all: NotificationItem[] = [];
+      let cursor: string | undefined;
+      for (let page = 0; page < 25; page += 1) {
+        const res = await fetchNotificationsPage(programmeId, cursor);
+        all.push(...res.items);
+        if (!res.nextCursor) break;
+        cursor = res.nextCursor;
+      }
+      return all.sort((a, b) => (b.sentAt ?? b.queuedAt).localeCompare(a.sentAt ?? a.queuedAt) || b.id.localeCompare(a.id));
+    },
+  });
+  const [shown, setShown] = useState(NOTIFICATIONS_PAGE);
+  const all = notifications.data ?? [];
+  const items = all.slice(0, shown);
   return (
     <section aria-labelledby="notifications">
       <h2 id="notifications">{t('programme.notifications')}</h2>
@@ -390,6 +425,11 @@ function NotificationsSection({ programmeId }: { programmeId: string }) {
               ))}
             </tbody>
           </table>
+          {all.length > shown && (
+            <button type="button" onClick={() => setShown(shown + NOTIFICATIONS_PAGE)}>
+              {t('programme.moreNotifications', { count: all.length - shown })}
+            </button>
+          )}
         </div>
       )}
     </section>

@@ -5,7 +5,7 @@ import { useNavigate, useSearchParams } from 'react-router-dom';
 import { api, unwrap } from '../api/client';
 import { useSubmission } from '../lib/submission';
 import { PageTitle, ProblemMessage } from '../components/ui';
-import { homePathFor } from '../lib/session';
+import { homePathFor, takeSessionExpired } from '../lib/session';
 
 /** Only same-site paths: a crafted ?next= must not send people elsewhere. */
 export function safeNextPath(next: string | null): string | undefined {
@@ -19,6 +19,7 @@ export function SignInPage() {
   const queryClient = useQueryClient();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
+  const [expired] = useState(takeSessionExpired);
   const login = useSubmission((body: { email: string; password: string }, headers) => unwrap(api.POST('/api/v1/auth/login', { body, headers })), {
     onSuccess: async (result) => {
       queryClient.clear();
@@ -33,7 +34,13 @@ export function SignInPage() {
   return (
     <section className="card narrow">
       <PageTitle title={t('signIn.title')}>{t('signIn.title')}</PageTitle>
-      <p>{t('signIn.intro')}</p>
+      {expired ? (
+        <p className="notice" role="status">
+          {t('signIn.expired')}
+        </p>
+      ) : (
+        <p>{t('signIn.intro')}</p>
+      )}
       <form onSubmit={submit} className="stack">
         <label>
           {t('signIn.email')}

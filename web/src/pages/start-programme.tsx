@@ -6,6 +6,7 @@ import { api, unwrap } from '../api/client';
 import { PageTitle, ProblemMessage, Skeleton } from '../components/ui';
 import { localName, todayInParis } from '../lib/format';
 import { useSubmission } from '../lib/submission';
+import { dateParamLabel } from '../lib/labels';
 
 export function StartProgrammePage() {
   const { t } = useTranslation();
@@ -64,7 +65,7 @@ export function StartProgrammePage() {
           </label>
           {(template.data?.dateParams ?? []).map((key) => (
             <label key={key}>
-              {t('start.dateParam', { key })}
+              {t('start.dateParam', { label: dateParamLabel(key) })}
               <input type="date" required value={dates[key] ?? ''} onChange={(e) => setDates({ ...dates, [key]: e.target.value })} />
             </label>
           ))}

@@ -5,6 +5,7 @@ import { api, unwrap } from '../api/client';
 import { AssigneeLabel } from '../components/assignee';
 import { DeliverableList, DeliverableUpload } from '../components/deliverables';
 import { EventList } from '../components/event-list';
+import { AssessmentForm, AwardForm, RankingTable, rankingOf, tenderBlocksCompletion, tenderBlocksUpload, TenderRules, useNow, useStepModule } from '../components/tender';
 import { Notice, PageTitle, ProblemMessage, Skeleton, StatusBadge } from '../components/ui';
 import { formatDate, formatDateTime, localName } from '../lib/format';
 import { findStep, useOrganisationNames, useProgramme, useProgrammeAction, useProgrammeEvents } from '../lib/programme-data';
@@ -16,6 +17,8 @@ export function StepPage({ me }: { me: Me }) {
   const programme = useProgramme(id);
   const events = useProgrammeEvents(id);
   const { names } = useOrganisationNames(me.role !== 'partner');
+  const { module } = useStepModule(programme.data, stepKey);
+  const now = useNow();
   if (me.organisation) names.set(me.organisation.id, me.organisation.name);
   if (programme.isPending) return <Skeleton lines={8} height="24rem" />;
   if (programme.error) return <ProblemMessage error={programme.error} />;
@@ -26,6 +29,13 @@ export function StepPage({ me }: { me: Me }) {
   const mine = me.role === 'partner' && me.organisationId ? !step.parts[me.organisationId] : true;
   const canAct = step.status === 'active' && programme.data.status === 'active' && (steward || (me.role === 'partner' && mine));
   const history = (events.data?.items ?? []).filter((e) => e.data.stepKey === step.key);
+  const ranking = rankingOf(programme.data);
+  const myPart = me.role === 'partner' && me.organisationId ? step.parts[me.organisationId] : undefined;
+  const completeForm = () => {
+    if (module?.name === 'tender-assessment' && steward) return <AssessmentForm programme={programme.data} step={step} module={module} names={names} />;
+    if (module?.name === 'tender-award' && steward) return <AwardForm programme={programme.data} step={step} names={names} />;
+    return <CompleteStepForm programmeId={id} stepKey={step.key} blocked={tenderBlocksCompletion(module, programme.data, step, steward, now)} />;
+  };
   return (
     <article className="step-page">
       <p>
@@ -77,7 +87,7 @@ export function StepPage({ me }: { me: Me }) {
       <section aria-labelledby="deliverables">
         <h2 id="deliverables">{t('step.deliverables')}</h2>
         <DeliverableList programmeId={id} step={step} canReview={steward} />
-        {canAct && (
+        {canAct && !tenderBlocksUpload(module, step, now) && (
           <>
             <h3>{t('step.upload')}</h3>
             <DeliverableUpload programmeId={id} step={step} />
@@ -87,7 +97,21 @@ export function StepPage({ me }: { me: Me }) {
 
       <section aria-labelledby="complete">
         <h2 id="complete">{t('step.complete')}</h2>
-        {step.completedAt ? <Notice>{t('step.completed', { date: formatDateTime(step.completedAt) })}</Notice> : canAct ? <CompleteStepForm programmeId={id} stepKey={step.key} /> : <p className="muted">{t('step.notActive')}</p>}
+        {module && <TenderRules module={module} programme={programme.data} step={step} steward={steward} now={now} />}
+        {step.completedAt ? (
+          <Notice>{t('step.completed', { date: formatDateTime(step.completedAt) })}</Notice>
+        ) : myPart ? (
+          <Notice>{t('step.partCompleted', { date: formatDateTime(myPart.at) })}</Notice>
+        ) : programme.data.status === 'paused' ? (
+          <p className="notice notice-warn">{t('step.programmePaused')}</p>
+        ) : canAct ? (
+          completeForm()
+        ) : (
+          <p className="muted">{t('step.notActive')}</p>
+        )}
+        {steward && ranking.length > 0 && (module?.name === 'tender-assessment' || module?.name === 'tender-award') && step.status !== 'active' && (
+          <RankingTable ranking={ranking} names={names} caption={t('tender.ranking')} />
+        )}
         {Object.keys(step.parts).length > 0 && steward && (
           <>
             <h3>{t('step.parts')}</h3>
@@ -110,7 +134,7 @@ export function StepPage({ me }: { me: Me }) {
   );
 }
 
-function CompleteStepForm({ programmeId, stepKey }: { programmeId: string; stepKey: string }) {
+function CompleteStepForm({ programmeId, stepKey, blocked = false }: { programmeId: string; stepKey: string; blocked?: boolean }) {
   const { t } = useTranslation();
   const [note, setNote] = useState('');
   const complete = useProgrammeAction(programmeId, (body: { note?: string }, headers) =>
@@ -135,7 +159,7 @@ function CompleteStepForm({ programmeId, stepKey }: { programmeId: string; stepK
         <textarea rows={3} maxLength={5000} value={note} onChange={(e) => setNote(e.target.value)} />
       </label>
       <ProblemMessage error={complete.error} />
-      <button type="submit" className="primary" disabled={complete.isPending}>
+      <button type="submit" className="primary" disabled={blocked || complete.isPending}>
         {t('step.completeSubmit')}
       </button>
     </form>

@@ -4,6 +4,7 @@ import { Link, useParams } from 'react-router-dom';
 import { api, unwrap } from '../api/client';
 import { PageTitle, ProblemMessage, Skeleton } from '../components/ui';
 import { formatDate } from '../lib/format';
+import { dateParamLabel } from '../lib/labels';
 import { isSteward, type Me } from '../lib/session';
 
 type Template = Awaited<ReturnType<typeof fetchTemplate>>;
@@ -25,7 +26,7 @@ export function TemplatePage({ me }: { me: Me }) {
   const stepNames = new Map(tpl.phases.flatMap((p) => p.steps.map((s) => [s.key, pick(s.name)] as const)));
   const describeDue = (due: NonNullable<TemplateStep['due']>): string => {
     if (due.from === 'date') return t('dueRule.date', { date: formatDate(due.date) });
-    if (due.from === 'param') return t('dueRule.param', { param: due.param });
+    if (due.from === 'param') return t('dueRule.param', { param: dateParamLabel(due.param) });
     const unit = due.offset.unit === 'workingDays' ? 'workingDays' : due.offset.unit === 'seconds' ? 'seconds' : 'days';
     const offset = t(`dueRule.${unit}`, { count: due.offset.amount });
     if (due.from === 'stepCompleted') return t('dueRule.stepCompleted', { offset, step: stepNames.get(due.stepKey) ?? due.stepKey });
@@ -38,7 +39,7 @@ export function TemplatePage({ me }: { me: Me }) {
       </p>
       <PageTitle title={pick(tpl.name)}>{pick(tpl.name)}</PageTitle>
       <p className="muted">
-        <code>{tpl.key}</code> · {t('templates.version', { version: tpl.version })}
+        {t('templates.version', { version: tpl.version })}
       </p>
       {tpl.description && <p>{pick(tpl.description)}</p>}
       {isSteward(me.role) && (
@@ -50,7 +51,7 @@ export function TemplatePage({ me }: { me: Me }) {
       )}
       {tpl.dateParams.length > 0 && (
         <p>
-          {t('templates.params')} : {tpl.dateParams.join(', ')}
+          {t('templates.params')} : {tpl.dateParams.map(dateParamLabel).join(', ')}
         </p>
       )}
       <ol className="lifecycle">

@@ -23,7 +23,7 @@ export function TemplatesPage({ me }: { me: Me }) {
             <li key={tpl.key} className="card" data-testid="template-card">
               <h2>{localName(tpl)}</h2>
               <p className="muted small">
-                <code>{tpl.key}</code> · {t('templates.version', { version: tpl.version })}
+                {t('templates.version', { version: tpl.version })}
               </p>
               <p>
                 {t('templates.phases', { count: tpl.phases })} · {t('templates.steps', { count: tpl.steps })}

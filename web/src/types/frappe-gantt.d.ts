@@ -8,6 +8,13 @@ declare module 'frappe-gantt' {
     progress?: number;
     custom_class?: string;
     dependencies?: string;
+    description?: string;
+  }
+  interface GanttPopupContext {
+    task: GanttTask & { due: string };
+    set_title(html: string): void;
+    set_subtitle(html: string): void;
+    set_details(html: string): void;
   }
   interface GanttOptions {
     readonly?: boolean;
@@ -21,6 +28,8 @@ declare module 'frappe-gantt' {
     container_height?: number | 'auto';
     bar_height?: number;
     padding?: number;
+    /** Fills the popup (HTML strings: escape what you put in). */
+    popup?: (ctx: GanttPopupContext) => void;
   }
   export default class Gantt {
     constructor(wrapper: HTMLElement | string, tasks: GanttTask[], options?: GanttOptions);
