@@ -30,10 +30,12 @@ export function mountWebApp(app: Express, distDir = WEB_DIST_DIR): void {
   };
   app.use((req, res, next) => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || req.path.startsWith('/api/') || req.path === '/metrics' || req.path === '/healthz') return next();
-    // Browsers navigating send text/html, curl and link checkers */*; a client asking for JSON or
-    // a file (a path with an extension) outside the UI's routes still gets a 404 problem.
+    // Browsers navigating send text/html: every UI path (deep links) gets the page. A client that
+    // accepts anything (curl, link checkers) gets it at the root only; elsewhere an unknown path
+    // is still a 404 problem for API clients.
     const accept = req.get('Accept') ?? '*/*';
-    if (!(accept.includes('text/html') || accept.includes('*/*')) || path.extname(req.path) !== '') return next();
+    const wantsPage = accept.includes('text/html') ? path.extname(req.path) === '' : accept.includes('*/*') && req.path === '/';
+    if (!wantsPage) return next();
     res.setHeader('Cache-Control', 'no-cache');
     res.type('html').send(currentIndex());
   });

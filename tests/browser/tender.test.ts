@@ -101,7 +101,8 @@ describe('tender in the web UI (Chromium)', () => {
     const alert = bidder.page.getByRole('alert');
     await upload.setInputFiles({ name: 'offre-vide.pdf', mimeType: 'application/pdf', buffer: Buffer.alloc(0) });
     await alert.filter({ hasText: 'Le fichier est vide (0 octet) : choisissez le bon fichier.' }).waitFor();
-    await upload.setInputFiles({ name: 'offre-avec-vidéo.pdf', mimeType: 'application/pdf', buffer: Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(27 * 1024 * 1024)]) });
+    // 27 MB through the DevTools protocol: slow on a loaded machine, hence its own timeout.
+    await upload.setInputFiles({ name: 'offre-avec-vidéo.pdf', mimeType: 'application/pdf', buffer: Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(27 * 1024 * 1024)]) }, { timeout: 180_000 });
     await alert.filter({ hasText: 'Le fichier est trop volumineux : 25 Mo au plus.' }).waitFor();
     await upload.setInputFiles({ name: 'offre.exe', mimeType: 'application/octet-stream', buffer: Buffer.from('MZ') });
     await alert.filter({ hasText: 'Les fichiers « .exe » ne sont pas acceptés.' }).waitFor();
