@@ -384,7 +384,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller, role and organisation */
+        /** The caller, role and organisation, and the installation's closing hour of a date-only deadline (`dueTime`, Paris, HH:mm) */
         get: {
             parameters: {
                 query?: never;
@@ -401,6 +401,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            dueTime: string;
                             email: string;
                             id: string;
                             locale: string;
@@ -1533,12 +1534,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The audit trail: who did what, when */
+        /** The audit trail: who did what, when (`order=desc`: newest first; `nextCursor` pages on in the same order) */
         get: {
             parameters: {
                 query?: {
                     cursor?: string;
                     limit?: number;
+                    order?: "asc" | "desc";
                 };
                 header?: never;
                 path: {
@@ -3022,6 +3024,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: {
+                                dueAt: string | null;
                                 dueDate: string | null;
                                 /** @enum {string} */
                                 kind: "step" | "gate";

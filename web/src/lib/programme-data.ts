@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { api, unwrap, type ApiSchemas } from '../api/client';
 
 type ProgrammeResponse = Awaited<ReturnType<typeof fetchProgramme>>;
@@ -15,9 +15,18 @@ export function useProgramme(id: string) {
   return useQuery({ queryKey: ['programme', id], queryFn: () => fetchProgramme(id) });
 }
 
+/** The journal, newest first, a page at a time: `items` is what is loaded, `fetchNextPage` loads older events. */
 export function useProgrammeEvents(id: string) {
-  return useQuery({ queryKey: ['programme', id, 'events'], queryFn: () => unwrap(api.GET('/api/v1/programmes/{id}/events', { params: { path: { id }, query: { limit: 200 } } })) });
+  const query = useInfiniteQuery({
+    queryKey: ['programme', id, 'events'],
+    initialPageParam: undefined as string | undefined,
+    queryFn: ({ pageParam }) => unwrap(api.GET('/api/v1/programmes/{id}/events', { params: { path: { id }, query: { limit: EVENTS_PAGE, order: 'desc', ...(pageParam ? { cursor: pageParam } : {}) } } })),
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+  return { ...query, items: query.data?.pages.flatMap((p) => p.items) ?? [] };
 }
+
+const EVENTS_PAGE = 50;
 
 /** Organisation names for assignees; partners may not list organisations, so they get their own only. */
 export function useOrganisationNames(enabled: boolean) {

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api, unwrap } from '../api/client';
 import { PageTitle, ProblemMessage, Skeleton, StatusBadge } from '../components/ui';
-import { formatDate } from '../lib/format';
+import { formatDateTime } from '../lib/format';
 import type { Me } from '../lib/session';
 
 export function MyTasksPage({ me }: { me: Me }) {
@@ -44,7 +44,7 @@ export function MyTasksPage({ me }: { me: Me }) {
                   <div className="task-meta">
                     <span className="due">
                       <span className="visually-hidden">{t('tasks.due')} : </span>
-                      {item.dueDate ? formatDate(item.dueDate) : t('status.noDue')}
+                      {item.dueAt ? <time dateTime={item.dueAt}>{formatDateTime(item.dueAt)}</time> : t('status.noDue')}
                     </span>
                     {item.late ? <StatusBadge status="late" /> : <StatusBadge status={item.kind === 'gate' ? 'awaiting_gate' : item.status} />}
                   </div>

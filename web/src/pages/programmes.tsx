@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api, unwrap } from '../api/client';
 import { PageTitle, ProblemMessage, Skeleton, StatusBadge } from '../components/ui';
-import { formatDate } from '../lib/format';
+import { formatDate, formatDateTime } from '../lib/format';
 import { isSteward, type Me } from '../lib/session';
 
 export function ProgrammesPage({ me }: { me: Me }) {
@@ -56,7 +56,7 @@ export function ProgrammesPage({ me }: { me: Me }) {
                     <StatusBadge status={p.status} />
                   </td>
                   <td>{formatDate(p.startDate)}</td>
-                  <td>{formatDate(p.nextDueAt)}</td>
+                  <td>{formatDateTime(p.nextDueAt)}</td>
                   <td>{p.lateSteps}</td>
                 </tr>
               ))}

@@ -6,7 +6,7 @@ import { AssigneeLabel } from '../components/assignee';
 import { DeliverableList, DeliverableUpload } from '../components/deliverables';
 import { EventList } from '../components/event-list';
 import { Notice, PageTitle, ProblemMessage, Skeleton, StatusBadge } from '../components/ui';
-import { formatDate, formatDateTime, localName } from '../lib/format';
+import { formatDateTime, localName } from '../lib/format';
 import { findStep, useOrganisationNames, useProgramme, useProgrammeAction, useProgrammeEvents } from '../lib/programme-data';
 import { isSteward, type Me } from '../lib/session';
 
@@ -25,7 +25,7 @@ export function StepPage({ me }: { me: Me }) {
   const steward = isSteward(me.role) && programme.data.onTeam;
   const mine = me.role === 'partner' && me.organisationId ? !step.parts[me.organisationId] : true;
   const canAct = step.status === 'active' && programme.data.status === 'active' && (steward || (me.role === 'partner' && mine));
-  const history = (events.data?.items ?? []).filter((e) => e.data.stepKey === step.key);
+  const history = events.items.filter((e) => e.data.stepKey === step.key);
   return (
     <article className="step-page">
       <p>
@@ -41,7 +41,7 @@ export function StepPage({ me }: { me: Me }) {
         <div>
           <dt>{t('step.due')}</dt>
           <dd className={step.late ? 'late-text' : undefined}>
-            {step.dueDate ? formatDate(step.dueDate) : t('status.noDue')} {step.late && <StatusBadge status="late" />}
+            {step.dueAt ? <time dateTime={step.dueAt}>{formatDateTime(step.dueAt)}</time> : t('status.noDue')} {step.late && <StatusBadge status="late" />}
           </dd>
         </div>
         <div>
@@ -104,7 +104,16 @@ export function StepPage({ me }: { me: Me }) {
 
       <section aria-labelledby="history">
         <h2 id="history">{t('step.history')}</h2>
-        {events.isPending ? <Skeleton lines={2} /> : events.error ? <ProblemMessage error={events.error} /> : <EventList events={history} empty={t('step.noHistory')} />}
+        {events.isPending ? <Skeleton lines={2} /> : events.error ? <ProblemMessage error={events.error} /> : (
+          <>
+            <EventList events={history} empty={t('step.noHistory')} />
+            {events.hasNextPage && (
+              <button type="button" disabled={events.isFetchingNextPage} onClick={() => void events.fetchNextPage()}>
+                {t('programme.olderEvents')}
+              </button>
+            )}
+          </>
+        )}
       </section>
     </article>
   );
