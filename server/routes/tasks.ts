@@ -23,10 +23,13 @@ const ZTask = z.object({
 export function taskRoutes(ctx: AppContext) {
   return [
     defineRoute({
-      method: 'get', path: '/api/v1/tasks', summary: "The caller's open steps, soonest due first (coordinators: also gates awaiting approval)", tags: ['tasks'], auth: 'signedIn',
-      query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(200) }),
-      response: z.object({ items: z.array(ZTask) }),
+      method: 'get', path: '/api/v1/tasks', summary: "The caller's open steps, soonest due first, a page at a time (`nextCursor`); coordinators also get the gates awaiting approval on the first page", tags: ['tasks'], auth: 'signedIn',
+      query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(200), cursor: z.string().regex(/^\d{1,9}$/, 'expected a cursor from nextCursor').optional() }),
+      response: z.object({ items: z.array(ZTask), nextCursor: z.string().nullable() }),
       async handler({ user, query }) {
+        // The cursor is an offset into a total order (due date, position, programme, key): open steps change
+        // slowly and a person pages through their own list, so an offset is enough.
+        const offset = query.cursor ? Number(query.cursor) : 0;
         const now = Date.now();
         // One statement (steps joined to their programme's title) instead of two Prisma queries, plus a
         // third for a coordinator's programmes (those of their team: server/programme-team.ts): the SQL itself takes well under a millisecond, the
@@ -44,9 +47,9 @@ export function taskRoutes(ctx: AppContext) {
                 SELECT s.programme_id, p.title, p.status AS programme_status, s.phase_key, s.key, s.name, s.status, s.due_at
                 FROM steps s LEFT JOIN programmes p ON p.id = s.programme_id
                 WHERE ${filter}
-                ORDER BY s.due_at ASC NULLS LAST, s.position ASC
-                LIMIT ${query.limit}`;
-        const items: z.infer<typeof ZTask>[] = steps.map((s) => {
+                ORDER BY s.due_at ASC NULLS LAST, s.position ASC, s.programme_id ASC, s.key ASC
+                LIMIT ${query.limit + 1} OFFSET ${offset}`;
+        const items: z.infer<typeof ZTask>[] = steps.slice(0, query.limit).map((s) => {
           // A paused programme's steps wait for the resume (which moves their due dates): neither open nor late.
           const paused = s.programme_status === 'paused';
           return {
@@ -62,8 +65,8 @@ export function taskRoutes(ctx: AppContext) {
             late: !paused && s.due_at !== null && s.due_at.getTime() < now,
           };
         });
-        if (user.role === 'coordinator' || user.role === 'admin') items.push(...(await gatesAwaiting(user.role === 'coordinator' ? user.id : undefined)));
-        return { items };
+        if (offset === 0 && (user.role === 'coordinator' || user.role === 'admin')) items.push(...(await gatesAwaiting(user.role === 'coordinator' ? user.id : undefined)));
+        return { items, nextCursor: steps.length > query.limit ? String(offset + query.limit) : null };
       },
     }),
   ];

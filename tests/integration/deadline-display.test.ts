@@ -150,6 +150,23 @@ describe('the closing hour of a deadline, calendar versions, paused tasks and th
     expect(paused).toMatchObject({ stepKey: 'deliver', status: 'paused', late: false });
   });
 
+  it('pages through all of a partner\'s tasks', async () => {
+    const all = (await api.get('/api/v1/tasks?limit=500', partner.token)).body;
+    expect(all.nextCursor).toBeNull();
+    expect(all.items.length).toBeGreaterThanOrEqual(3);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { status: number; body: { items: { programmeId: string; stepKey: string }[]; nextCursor: string | null } } = await api.get(`/api/v1/tasks?limit=1${cursor ? `&cursor=${cursor}` : ''}`, partner.token);
+      expect(page.status).toBe(200);
+      expect(page.body.items.length).toBeLessThanOrEqual(1);
+      seen.push(...page.body.items.map((t) => `${t.programmeId}:${t.stepKey}`));
+      cursor = page.body.nextCursor;
+    } while (cursor && seen.length < 1000);
+    expect(seen).toEqual(all.items.map((t: { programmeId: string; stepKey: string }) => `${t.programmeId}:${t.stepKey}`));
+    expect((await api.get('/api/v1/tasks?cursor=abc', partner.token)).status).toBe(400);
+  });
+
   it('pages through the whole journal newest first, and oldest first as before', async () => {
     const id = await start(addWorkingDaysToDate(today, 10));
     for (let n = 0; n < 3; n++) expect((await api.patch(`/api/v1/programmes/${id}/steps/deliver`, { dueDate: addWorkingDaysToDate(today, 11 + n) }, coordinator.token)).status).toBe(200);

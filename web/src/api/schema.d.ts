@@ -3004,10 +3004,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller's open steps, soonest due first (coordinators: also gates awaiting approval) */
+        /** The caller's open steps, soonest due first, a page at a time (`nextCursor`); coordinators also get the gates awaiting approval on the first page */
         get: {
             parameters: {
                 query?: {
+                    cursor?: string;
                     limit?: number;
                 };
                 header?: never;
@@ -3036,6 +3037,7 @@ export interface paths {
                                 stepKey: string;
                                 stepName: string;
                             }[];
+                            nextCursor: string | null;
                         };
                     };
                 };

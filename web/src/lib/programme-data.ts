@@ -30,9 +30,22 @@ const EVENTS_PAGE = 50;
 
 /** Organisation names for assignees; partners may not list organisations, so they get their own only. */
 export function useOrganisationNames(enabled: boolean) {
-  const query = useQuery({ queryKey: ['organisations'], queryFn: () => unwrap(api.GET('/api/v1/organisations', { params: { query: { limit: 200 } } })), enabled, staleTime: 300_000 });
+  const query = useQuery({ queryKey: ['organisations'], queryFn: fetchAllOrganisations, enabled, staleTime: 300_000 });
   const names = new Map<string, string>((query.data?.items ?? []).map((o) => [o.id, o.name]));
   return { names, organisations: query.data?.items ?? [] };
+}
+
+/** Every organisation, page after page: names and the enrolment choice need all of them, not the first 200. */
+async function fetchAllOrganisations() {
+  const page = (cursor?: string) => unwrap(api.GET('/api/v1/organisations', { params: { query: { limit: 200, ...(cursor ? { cursor } : {}) } } }));
+  const first = await page();
+  const items = [...first.items];
+  for (let cursor = first.nextCursor; cursor; ) {
+    const next = await page(cursor);
+    items.push(...next.items);
+    cursor = next.nextCursor;
+  }
+  return { items };
 }
 
 export function findStep(programme: ProgrammeView, stepKey: string): { phase: PhaseView; step: StepView } | undefined {

@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useParams } from 'react-router-dom';
@@ -356,8 +356,13 @@ function EnrolForm({ programme, organisations }: { programme: ProgrammeView; org
 function NotificationsSection({ programmeId }: { programmeId: string }) {
   const { t, i18n } = useTranslation();
   const label = (group: 'notificationKinds' | 'notificationStatus', key: string) => (i18n.exists(`${group}.${key}`) ? t(`${group}.${key}` as 'notificationKinds.assignment') : key);
-  const notifications = useQuery({ queryKey: ['programme', programmeId, 'notifications'], queryFn: () => unwrap(api.GET('/api/v1/programmes/{id}/notifications', { params: { path: { id: programmeId }, query: { limit: 50 } } })) });
-  const items = notifications.data?.items ?? [];
+  const notifications = useInfiniteQuery({
+    queryKey: ['programme', programmeId, 'notifications'],
+    initialPageParam: undefined as string | undefined,
+    queryFn: ({ pageParam }) => unwrap(api.GET('/api/v1/programmes/{id}/notifications', { params: { path: { id: programmeId }, query: { limit: 50, ...(pageParam ? { cursor: pageParam } : {}) } } })),
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+  const items = notifications.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <section aria-labelledby="notifications">
       <h2 id="notifications">{t('programme.notifications')}</h2>
@@ -390,6 +395,11 @@ function NotificationsSection({ programmeId }: { programmeId: string }) {
             </tbody>
           </table>
         </div>
+      )}
+      {notifications.hasNextPage && (
+        <button type="button" disabled={notifications.isFetchingNextPage} onClick={() => void notifications.fetchNextPage()}>
+          {t('programmes.more')}
+        </button>
       )}
     </section>
   );
