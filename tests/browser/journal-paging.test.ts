@@ -2,7 +2,7 @@ import type { Browser } from 'playwright-core';
 import { addWorkingDaysToDate, toParisDate } from '../../domain/calendar';
 import type { TemplateInput } from '../../domain/template-schema';
 import { launchChromium, openPage, signIn, type WatchedPage } from '../support/browser';
-import { apiClient, createUser, publishTemplates, startHarness, type Harness, type TestUser } from '../support/harness';
+import { apiClient, createUser, publishTemplates, startHarness, waitFor, type Harness, type TestUser } from '../support/harness';
 
 /**
  * The programme page shows the whole journal, newest first, a page (50) at a time, and a due date
@@ -63,7 +63,7 @@ describe('programme page: the whole journal, newest first (Chromium)', () => {
     while (await older.isVisible()) {
       const before = await entries.count();
       await older.click();
-      await w.page.waitForFunction((n) => document.querySelectorAll('section[aria-labelledby="audit"] ol.events > li').length > n, before);
+      await waitFor('the next page of the journal', async () => (await entries.count()) > before, 10_000);
     }
     expect(await entries.count()).toBe(total);
     await expect(entries.last().textContent()).resolves.toContain('Programme démarré');
