@@ -1,15 +1,16 @@
 import { ApplicationFailure } from '@temporalio/activity';
+import { DEFAULT_DUE_TIME } from '../infra/config';
 import { planWorkingDayReminders, resolveDueInstant, type DueDateInput, type PlannedReminder, type WorkingDayReminderInput } from '../domain/deadlines';
 
 /** The failure type a workflow recognises as "this date can never be resolved": never retried. */
 export const INVALID_DUE_DATE_FAILURE = 'invalid_due_date';
 
 /** Due-date arithmetic needs the holiday calendar, which stays out of the workflow sandbox. */
-export function createCalendarActivities({ reminderHour = '09:00' }: { reminderHour?: string } = {}) {
+export function createCalendarActivities({ reminderHour = '09:00', dueTime = DEFAULT_DUE_TIME }: { reminderHour?: string; dueTime?: string } = {}) {
   return {
     async resolveDueDate(input: DueDateInput): Promise<string> {
       try {
-        return resolveDueInstant(input).toISOString();
+        return resolveDueInstant(input, dueTime).toISOString();
       } catch (err) {
         // Deterministic: the same input fails the same way on every attempt, so retrying it forever
         // (what a plain error did: "no such calendar date", year 0050) only hides the programme.

@@ -89,7 +89,10 @@ export function createProjectionActivities({ prisma, loadTemplateVersion }: Proj
           SELECT ${id}, d.key, d.phase_key, d.name, d.status, d.position, d.due_at, d.assignee_kind, d.organisation_id, d.milestone, d.completed_at FROM desired_steps d
           ON CONFLICT (programme_id, key) DO UPDATE SET
             phase_key = EXCLUDED.phase_key, name = EXCLUDED.name, status = EXCLUDED.status, position = EXCLUDED.position, due_at = EXCLUDED.due_at,
-            assignee_kind = EXCLUDED.assignee_kind, organisation_id = EXCLUDED.organisation_id, milestone = EXCLUDED.milestone, completed_at = EXCLUDED.completed_at
+            assignee_kind = EXCLUDED.assignee_kind, organisation_id = EXCLUDED.organisation_id, milestone = EXCLUDED.milestone, completed_at = EXCLUDED.completed_at,
+            -- A new due date (extension, resume) is a new version of the step's calendar event.
+            due_revision = steps.due_revision + CASE WHEN steps.due_at IS NOT NULL AND steps.due_at IS DISTINCT FROM EXCLUDED.due_at THEN 1 ELSE 0 END,
+            due_changed_at = CASE WHEN steps.due_at IS DISTINCT FROM EXCLUDED.due_at THEN now() ELSE steps.due_changed_at END
           WHERE (steps.phase_key, steps.name, steps.status, steps.position, steps.due_at, steps.assignee_kind, steps.organisation_id, steps.milestone, steps.completed_at)
             IS DISTINCT FROM (EXCLUDED.phase_key, EXCLUDED.name, EXCLUDED.status, EXCLUDED.position, EXCLUDED.due_at, EXCLUDED.assignee_kind, EXCLUDED.organisation_id, EXCLUDED.milestone, EXCLUDED.completed_at)
         ), desired_enrolments AS (

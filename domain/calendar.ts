@@ -6,8 +6,6 @@ export type NonWorkingDayRule = 'nextWorkingDay' | 'previousWorkingDay' | 'none'
 
 /** The one range of dates the product accepts (API, templates, computed due dates). */
 export const DATE_RANGE = { min: '1990-01-01', max: '2100-12-31' } as const;
-/** A date-only deadline closes at this Paris time. */
-export const DEFAULT_DUE_TIME = '18:00';
 
 const PARIS = 'Europe/Paris';
 const DAY_MS = 86_400_000;

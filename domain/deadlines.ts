@@ -7,7 +7,6 @@ import {
   addDuration,
   addWorkingDaysToDate,
   applyNonWorkingDayRule,
-  DEFAULT_DUE_TIME,
   isInstantInRange,
   nearestWorkingDate,
   parisDateToInstant,
@@ -46,14 +45,14 @@ export class DueDateOutOfRange extends RangeError {
 }
 
 /**
- * The due instant of a rule: a bare date closes at DEFAULT_DUE_TIME in Paris; day offsets keep the
+ * The due instant of a rule: a bare date closes at `dueTime` in Paris (the installation's DUE_TIME); day offsets keep the
  * time of day; the template's non-working-day rule then moves a weekend or holiday due date.
  * Second-scale offsets (tests, demos) are never moved.
  */
-export function resolveDueInstant(input: DueDateInput): Date {
+export function resolveDueInstant(input: DueDateInput, dueTime: string): Date {
   if (input.kind === 'date' && !isInstantInRange(`${input.base}T12:00:00Z`)) throw new DueDateOutOfRange(input.base);
   if (input.kind === 'instant' && !isInstantInRange(input.base)) throw new DueDateOutOfRange(input.base);
-  const start = input.kind === 'date' ? parisDateToInstant(input.base, DEFAULT_DUE_TIME) : new Date(input.base);
+  const start = input.kind === 'date' ? parisDateToInstant(input.base, dueTime) : new Date(input.base);
   const due = input.offset ? addDuration(start, input.offset.amount, input.offset.unit) : start;
   const moved = input.offset?.unit === 'seconds' ? due : applyNonWorkingDayRule(due, input.nonWorkingDays ?? 'none');
   if (!isInstantInRange(moved.toISOString())) throw new DueDateOutOfRange(moved.toISOString());

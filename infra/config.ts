@@ -12,6 +12,9 @@ const optionalUrl = z
   .pipe(z.string().url().optional())
   .optional();
 
+/** Used only as the default of DUE_TIME and by code that runs without a loaded config (tests, bench). */
+export const DEFAULT_DUE_TIME = '18:00';
+
 export const ZConfig = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -43,6 +46,15 @@ export const ZConfig = z.object({
     .string()
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'REMINDER_HOUR must be HH:mm')
     .default('09:00'),
+  /**
+   * Europe/Paris time at which a date-only deadline closes (a step "due 14 December" is due at
+   * 14 December, DUE_TIME). The one home of that value: the worker resolves template dates with it,
+   * the API turns a `dueDate` into `dueAt` with it and tells the UI (`GET /me`).
+   */
+  DUE_TIME: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'DUE_TIME must be HH:mm')
+    .default(DEFAULT_DUE_TIME),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** `auto`: one readable line per event on a terminal, JSON lines otherwise (files, log collectors). */
   LOG_FORMAT: z.enum(['auto', 'pretty', 'json']).default('auto'),

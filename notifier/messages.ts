@@ -1,3 +1,4 @@
+import { formatParisDate, formatParisDateTime, type DisplayLocale } from '../domain/paris-format';
 import { catalogueFor, fill, type Catalogue, type KindWords, type Locale } from './catalogue';
 import { renderDeadlineCalendar, type DeadlineEvent } from './ics';
 import { DEADLINE_KINDS, DIGEST_CAPABLE_KINDS, type NotificationJob } from './notification-job';
@@ -36,25 +37,13 @@ export interface DigestItem {
 
 const SUBJECT_PREFIX = '[Jalons] ';
 
-// toLocaleString builds a new Intl.DateTimeFormat on every call (a visible share of the notifier's
-// CPU in the bench profile, docs/performance.md): one formatter per locale, same output.
-const dueFormatters = new Map<string, Intl.DateTimeFormat>();
+function displayLocaleOf(catalogue: Catalogue): DisplayLocale {
+  return catalogue.dateLocale.startsWith('en') ? 'en' : 'fr';
+}
 
-/**
- * A due date in Paris time as people write it: "jeudi 3 décembre 2026 à 09 h 00 (heure de
- * Paris)". Never an offset such as "UTC+1", which readers would have to convert.
- */
+/** A due instant with its closing hour, as the UI shows it: "lundi 14 décembre 2026, 18 h 00" (Paris). */
 export function formatDue(iso: string, catalogue: Catalogue): string {
-  let formatter = dueFormatters.get(catalogue.dateLocale);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat(catalogue.dateLocale, { timeZone: 'Europe/Paris', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-    dueFormatters.set(catalogue.dateLocale, formatter);
-  }
-  const parts = formatter.formatToParts(new Date(iso));
-  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  const date = `${part('weekday')} ${part('day')} ${part('month')} ${part('year')}`;
-  const time = fill(catalogue.time, { hours: part('hour'), minutes: part('minute') })!;
-  return fill(catalogue.dateTime, { date, time })!;
+  return formatParisDateTime(iso, displayLocaleOf(catalogue), { weekday: true });
 }
 
 /** The step's own page: it shows each reader its view (a partner its deliverables, a coordinator the review). */
@@ -180,7 +169,7 @@ export function renderDigest(
   ctx: { appUrl: string; unsubscribeUrl?: string; oneClickUnsubscribeUrl?: string; now?: Date },
 ): RenderedMessage {
   const catalogue = catalogueFor(localeOf(recipient.locale));
-  const dayLabel = new Date(`${day}T12:00:00Z`).toLocaleDateString(catalogue.dateLocale, { timeZone: 'Europe/Paris', day: 'numeric', month: 'long', year: 'numeric' });
+  const dayLabel = formatParisDate(day, displayLocaleOf(catalogue));
   const lines: (string | undefined)[] = [fill(catalogue.greeting, { name: recipient.name }), '', catalogue.digest.intro, ''];
   for (const item of items) {
     const values = {

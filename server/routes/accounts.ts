@@ -68,11 +68,11 @@ export function accountRoutes(ctx: AppContext) {
       handler: async ({ req, res }) => ctx.auth.logout(req, res),
     }),
     defineRoute({
-      method: 'get', path: '/api/v1/me', summary: 'The caller, role and organisation', tags: ['auth'], auth: 'signedIn',
-      response: ZUser.extend({ organisation: ZOrganisation.nullable() }),
+      method: 'get', path: '/api/v1/me', summary: "The caller, role and organisation, and the installation's closing hour of a date-only deadline (`dueTime`, Paris, HH:mm)", tags: ['auth'], auth: 'signedIn',
+      response: ZUser.extend({ organisation: ZOrganisation.nullable(), dueTime: z.string() }),
       async handler({ user }) {
         const organisation = user.organisationId ? await ctx.prisma.organisation.findUnique({ where: { id: user.organisationId } }) : null;
-        return { ...user, organisation: organisation && toOrganisationView(organisation) };
+        return { ...user, organisation: organisation && toOrganisationView(organisation), dueTime: ctx.config.DUE_TIME };
       },
     }),
     defineRoute({

@@ -1,8 +1,9 @@
 import ical from 'ical-generator';
 import { z } from 'zod';
 import { Prisma } from '../../generated/prisma/client';
-import { toParisDate } from '../../domain/calendar';
 import { CALENDAR_FEED_PATH, type SessionUser } from '../auth';
+import { formatParisDateTime } from '../../domain/paris-format';
+import { addDeadlineEvents, calendarText, deadlineUid } from '../../notifier/ics';
 import type { AppContext } from '../context';
 import { defineRoute } from '../http';
 import { onTeamSql } from '../programme-team';
@@ -24,36 +25,43 @@ export interface DueStepRow {
   name: string;
   status: string;
   due_at: Date;
+  due_revision: number;
+  due_changed_at: Date | null;
 }
 
 const STATUS_LABELS: Record<string, string> = { pending: 'à venir', active: 'à faire', completed: 'terminée' };
 
-/** One all-day VEVENT per step on its Paris date; the library escapes text, folds at 75 octets and uses CRLF. */
+/** One VEVENT per step ending at its due instant (notifier/ics.ts), versioned by the due date's revision. */
 export function renderCalendar(rows: DueStepRow[], now: Date): string {
   const calendar = ical({ name: 'Jalons — échéances', prodId: { company: 'Jalons', product: 'jalons', language: 'FR' }, ttl: 3600 });
   // An "each partner" step has one row per organisation but is one date in a calendar, done when every part is.
   const byUid = new Map<string, DueStepRow>();
   for (const row of rows) {
-    const uid = `${row.programme_id}.${row.key.split('@')[0]!}@jalons`;
+    const uid = deadlineUid(row.programme_id, row.key);
     const seen = byUid.get(uid);
-    if (!seen || (seen.status === 'completed' && row.status !== 'completed')) byUid.set(uid, seen ? { ...seen, status: row.status } : row);
+    if (!seen) byUid.set(uid, row);
+    else
+      byUid.set(uid, {
+        ...seen,
+        status: seen.status === 'completed' && row.status !== 'completed' ? row.status : seen.status,
+        due_revision: Math.max(seen.due_revision, row.due_revision),
+        due_changed_at: [seen.due_changed_at, row.due_changed_at].reduce<Date | null>((a, b) => (!b || (a && a >= b) ? a : b), null),
+      });
   }
-  for (const [uid, row] of byUid) {
-    const day = toParisDate(row.due_at);
-    // Without a time zone the library writes an all-day date from the UTC calendar date.
-    const start = new Date(`${day}T00:00:00Z`);
-    calendar.createEvent({
-      id: uid,
-      start,
-      end: new Date(start.getTime() + DAY_MS),
-      allDay: true,
-      stamp: now,
+  addDeadlineEvents(
+    calendar,
+    [...byUid.values()].map((row) => ({
+      programmeId: row.programme_id,
+      stepKey: row.key,
+      dueAt: row.due_at,
+      sequence: row.due_revision,
+      ...(row.due_changed_at ? { lastModified: row.due_changed_at } : {}),
       summary: `${row.name} — ${row.programme_title}`,
-      description: `Programme : ${row.programme_title}\nÉtape : ${row.name} (${STATUS_LABELS[row.status] ?? row.status})\nÉchéance : ${day}`,
-    });
-  }
-  const text = calendar.toString();
-  return text.endsWith('\r\n') ? text : `${text}\r\n`;
+      description: `Programme : ${row.programme_title}\nÉtape : ${row.name} (${STATUS_LABELS[row.status] ?? row.status})\nÉchéance : ${formatParisDateTime(row.due_at)}`,
+    })),
+    now,
+  );
+  return calendarText(calendar);
 }
 
 export function calendarRoutes(ctx: AppContext) {
@@ -106,7 +114,7 @@ export function calendarRoutes(ctx: AppContext) {
       scope = Prisma.sql`s.milestone AND p.status = 'active'`;
     }
     return ctx.prisma.$queryRaw<DueStepRow[]>`
-      SELECT s.programme_id, p.title AS programme_title, s.key, s.name, s.status, s.due_at
+      SELECT s.programme_id, p.title AS programme_title, s.key, s.name, s.status, s.due_at, s.due_revision, s.due_changed_at
       FROM steps s JOIN programmes p ON p.id = s.programme_id
       WHERE ${scope} AND s.status IN ('pending', 'active', 'completed')
         AND s.due_at >= ${new Date(now.getTime() - CALENDAR_PAST_DAYS * DAY_MS)} AND s.due_at < ${new Date(now.getTime() + CALENDAR_FUTURE_DAYS * DAY_MS)}

@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import type { Prisma } from '../../generated/prisma/client';
 import type { Actor, ProgrammeState } from '../../domain/programme-state';
-import { DEFAULT_DUE_TIME, parisDateToInstant } from '../../domain/calendar';
+import { parisDateToInstant } from '../../domain/calendar';
 import { ZIsoDate, ZIsoInstant, type Template } from '../../domain/template-schema';
 import {
   addDeliverableUpdate,
@@ -304,8 +304,8 @@ export function programmeRoutes(ctx: AppContext) {
       async handler({ params, body, user, idempotencyKey }) {
         const { viewer } = await loadActionable(params.id, user);
         if (body.assignee) await requireOrganisation(body.assignee, 'body.assignee');
-        // A due date means the end of that working day in Paris.
-        const dueAt = 'dueAt' in body && body.dueAt ? body.dueAt : 'dueDate' in body && body.dueDate ? parisDateToInstant(body.dueDate, DEFAULT_DUE_TIME).toISOString() : undefined;
+        // A due date means that day's closing hour in Paris (DUE_TIME).
+        const dueAt = 'dueAt' in body && body.dueAt ? body.dueAt : 'dueDate' in body && body.dueDate ? parisDateToInstant(body.dueDate, ctx.config.DUE_TIME).toISOString() : undefined;
         const state = await ctx.temporal.update(params.id, changeStepUpdate, { actor: actorOf(user), stepKey: params.stepKey, dueAt, assigneeOrganisationId: body.assignee, reason: body.reason }, updateIdFor(user, idempotencyKey));
         return stepView(state, params.stepKey, viewer);
       },
@@ -364,13 +364,15 @@ export function programmeRoutes(ctx: AppContext) {
       },
     }),
     defineRoute({
-      method: 'get', path: '/api/v1/programmes/:id/events', summary: 'The audit trail: who did what, when', tags: ['programmes'], auth: 'signedIn',
-      params: ZProgrammeParams, query: ZPage.extend({ cursor: z.coerce.number().int().min(0).max(INT4_MAX).optional() }),
+      method: 'get', path: '/api/v1/programmes/:id/events', summary: 'The audit trail: who did what, when (`order=desc`: newest first; `nextCursor` pages on in the same order)', tags: ['programmes'], auth: 'signedIn',
+      params: ZProgrammeParams, query: ZPage.extend({ cursor: z.coerce.number().int().min(0).max(INT4_MAX).optional(), order: z.enum(['asc', 'desc']).default('asc') }),
       response: z.object({ items: z.array(z.object({ seq: z.number(), type: z.string(), at: z.string(), actorId: z.string().nullable(), actorName: z.string().nullable(), onBehalfOf: z.string().nullable(), data: z.record(z.string(), z.unknown()) })), nextCursor: z.string().nullable() }),
       async handler({ params, query, user }) {
         const { state, template, viewer } = await loadVisible(params.id, user);
-        const after = query.cursor ?? 0;
-        const rows = await ctx.prisma.programmeEvent.findMany({ where: { programmeId: params.id, seq: { gt: after } }, orderBy: { seq: 'asc' }, take: query.limit + 1 });
+        // Keyset on seq: the cursor is the last seq of the previous page, in the order asked for.
+        const cursor = query.cursor ?? Number.NaN;
+        const seq = query.order === 'desc' ? (Number.isFinite(cursor) ? { lt: cursor } : undefined) : { gt: Number.isFinite(cursor) ? cursor : 0 };
+        const rows = await ctx.prisma.programmeEvent.findMany({ where: { programmeId: params.id, ...(seq ? { seq } : {}) }, orderBy: { seq: query.order }, take: query.limit + 1 });
         // Names, not ids, so the trail reads as "who did what" on screen; each event and its payload pass the visibility rule.
         const actorIds = [...new Set(rows.map((e) => e.actorId).filter((id): id is string => Boolean(id)))];
         const actors = actorIds.length ? await ctx.prisma.user.findMany({ where: { id: { in: actorIds } }, select: { id: true, name: true, role: true, organisationId: true } }) : [];

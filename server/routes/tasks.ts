@@ -11,19 +11,25 @@ const ZTask = z.object({
   phaseKey: z.string(),
   stepKey: z.string(),
   stepName: z.string(),
+  /** The step's status, or `paused` while its programme is paused (nothing to do, nothing late). */
   status: z.string(),
   kind: z.enum(['step', 'gate']),
   dueDate: z.string().nullable(),
+  /** The due instant, with the closing hour of a date-only deadline (DUE_TIME). */
+  dueAt: z.string().nullable(),
   late: z.boolean(),
 });
 
 export function taskRoutes(ctx: AppContext) {
   return [
     defineRoute({
-      method: 'get', path: '/api/v1/tasks', summary: "The caller's open steps, soonest due first (coordinators: also gates awaiting approval)", tags: ['tasks'], auth: 'signedIn',
-      query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(200) }),
-      response: z.object({ items: z.array(ZTask) }),
+      method: 'get', path: '/api/v1/tasks', summary: "The caller's open steps, soonest due first, a page at a time (`nextCursor`); coordinators also get the gates awaiting approval on the first page", tags: ['tasks'], auth: 'signedIn',
+      query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(200), cursor: z.string().regex(/^\d{1,9}$/, 'expected a cursor from nextCursor').optional() }),
+      response: z.object({ items: z.array(ZTask), nextCursor: z.string().nullable() }),
       async handler({ user, query }) {
+        // The cursor is an offset into a total order (due date, position, programme, key): open steps change
+        // slowly and a person pages through their own list, so an offset is enough.
+        const offset = query.cursor ? Number(query.cursor) : 0;
         const now = Date.now();
         // One statement (steps joined to their programme's title) instead of two Prisma queries, plus a
         // third for a coordinator's programmes (those of their team: server/programme-team.ts): the SQL itself takes well under a millisecond, the
@@ -37,25 +43,30 @@ export function taskRoutes(ctx: AppContext) {
         const steps =
           user.role === 'manager'
             ? []
-            : await ctx.prisma.$queryRaw<{ programme_id: string; title: string | null; phase_key: string; key: string; name: string; status: string; due_at: Date | null }[]>`
-                SELECT s.programme_id, p.title, s.phase_key, s.key, s.name, s.status, s.due_at
+            : await ctx.prisma.$queryRaw<{ programme_id: string; title: string | null; programme_status: string | null; phase_key: string; key: string; name: string; status: string; due_at: Date | null }[]>`
+                SELECT s.programme_id, p.title, p.status AS programme_status, s.phase_key, s.key, s.name, s.status, s.due_at
                 FROM steps s LEFT JOIN programmes p ON p.id = s.programme_id
                 WHERE ${filter}
-                ORDER BY s.due_at ASC NULLS LAST, s.position ASC
-                LIMIT ${query.limit}`;
-        const items: z.infer<typeof ZTask>[] = steps.map((s) => ({
-          programmeId: s.programme_id,
-          programmeTitle: s.title ?? '',
-          phaseKey: s.phase_key,
-          stepKey: s.key.split('@')[0]!,
-          stepName: s.name,
-          status: s.status,
-          kind: 'step',
-          dueDate: s.due_at ? toParisDate(s.due_at) : null,
-          late: s.due_at !== null && s.due_at.getTime() < now,
-        }));
-        if (user.role === 'coordinator' || user.role === 'admin') items.push(...(await gatesAwaiting(user.role === 'coordinator' ? user.id : undefined)));
-        return { items };
+                ORDER BY s.due_at ASC NULLS LAST, s.position ASC, s.programme_id ASC, s.key ASC
+                LIMIT ${query.limit + 1} OFFSET ${offset}`;
+        const items: z.infer<typeof ZTask>[] = steps.slice(0, query.limit).map((s) => {
+          // A paused programme's steps wait for the resume (which moves their due dates): neither open nor late.
+          const paused = s.programme_status === 'paused';
+          return {
+            programmeId: s.programme_id,
+            programmeTitle: s.title ?? '',
+            phaseKey: s.phase_key,
+            stepKey: s.key.split('@')[0]!,
+            stepName: s.name,
+            status: paused ? 'paused' : s.status,
+            kind: 'step',
+            dueDate: s.due_at ? toParisDate(s.due_at) : null,
+            dueAt: s.due_at ? s.due_at.toISOString() : null,
+            late: !paused && s.due_at !== null && s.due_at.getTime() < now,
+          };
+        });
+        if (offset === 0 && (user.role === 'coordinator' || user.role === 'admin')) items.push(...(await gatesAwaiting(user.role === 'coordinator' ? user.id : undefined)));
+        return { items, nextCursor: steps.length > query.limit ? String(offset + query.limit) : null };
       },
     }),
   ];
@@ -68,6 +79,6 @@ export function taskRoutes(ctx: AppContext) {
       WHERE p.status = 'active' AND ph->>'status' = 'awaiting_gate'
         AND ${coordinatorId ? onTeamSql(coordinatorId) : Prisma.sql`TRUE`}
       ORDER BY p.id LIMIT 200`;
-    return rows.map((r) => ({ programmeId: r.id, programmeTitle: r.title, phaseKey: r.phase_key, stepKey: `gate:${r.phase_key}`, stepName: `Validation de la phase ${r.phase_key}`, status: 'awaiting_gate', kind: 'gate' as const, dueDate: null, late: false }));
+    return rows.map((r) => ({ programmeId: r.id, programmeTitle: r.title, phaseKey: r.phase_key, stepKey: `gate:${r.phase_key}`, stepName: `Validation de la phase ${r.phase_key}`, status: 'awaiting_gate', kind: 'gate' as const, dueDate: null, dueAt: null, late: false }));
   }
 }

@@ -32,10 +32,11 @@ function dashboardTemplate(key: string): TemplateInput {
 interface CalendarEvent {
   uid: string;
   summary: string;
-  date: string;
+  /** DTEND as an ISO instant: the due instant. */
+  end: string;
 }
 
-/** Unfolds content lines, then reads each VEVENT's UID, SUMMARY (unescaped) and all-day DTSTART. */
+/** Unfolds content lines, then reads each VEVENT's UID, SUMMARY (unescaped) and DTEND (UTC). */
 function parseEvents(ics: string): CalendarEvent[] {
   const lines = ics.replace(/\r\n[ \t]/g, '').split('\r\n');
   const unescape = (v: string) => v.replace(/\\([\\,;nN])/g, (_m, c: string) => (c === 'n' || c === 'N' ? '\n' : c));
@@ -50,7 +51,7 @@ function parseEvents(ics: string): CalendarEvent[] {
       const [, name, value] = /^([A-Z-]+(?:;[^:]*)?):(.*)$/.exec(line) ?? [];
       if (name === 'UID') current.uid = value;
       else if (name === 'SUMMARY') current.summary = unescape(value!);
-      else if (name === 'DTSTART;VALUE=DATE') current.date = `${value!.slice(0, 4)}-${value!.slice(4, 6)}-${value!.slice(6, 8)}`;
+      else if (name === 'DTEND') current.end = value!.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6.000Z');
     }
   }
   return events;
@@ -177,7 +178,7 @@ describe('portfolio dashboard, calendar feed and metrics', () => {
     expect(steps).toHaveLength(2);
     for (const step of steps) {
       const event = events.find((e) => e.uid === `${step.programmeId}.${step.key}@jalons`)!;
-      expect(event.date).toBe(toParisDate(step.dueAt!));
+      expect(event.end).toBe(new Date(Math.floor(step.dueAt!.getTime() / 1000) * 1000).toISOString());
     }
     expect(events.find((e) => e.uid.startsWith(ids.a))!.summary).toBe(`Livrer le rapport — ${titleA}`);
     expect(ics).toContain('Programme A\\, volet 1\\; « essai » \\\\ avec');

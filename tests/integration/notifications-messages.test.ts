@@ -98,13 +98,14 @@ describe('notification messages and preferences', () => {
     // Each notification exactly once.
     expect(new Set(mails.map((m) => m.notificationId)).size).toBe(mails.length);
 
-    const parisDue = `${parisTime(new Date(dueAt)).replace(':', ' h ')} (heure de Paris)`;
+    // "…, 14 h 05": the Paris hour the way the UI writes it.
+    const parisTime = new Date(dueAt).toLocaleString('en-GB', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).replace(':', ' h ');
     const reminder = mails.find((m) => kindOf.get(m.notificationId) === 'reminder_before_due')!;
     expect(reminder.subject).toBe('[Jalons] Rappel : « Livrer » arrive à échéance — Chronologie des relances');
     const { text, calendar } = partsOf(reminder.raw);
     expect(text).toContain('Étape : Livrer');
     expect(text).toContain(`Échéance : `);
-    expect(text).toContain(parisDue);
+    expect(text).toContain(`, ${parisTime}\n`);
     expect(text).toContain(`${h.apiUrl}/programmes/${encodeURIComponent(id)}/etapes/deliver`);
     expect(text).not.toMatch(/UTC|GMT/);
     // Multipart: the plain text and the HTML alternative; automatic, and one click stops them one by one (RFC 3834, RFC 8058).
@@ -118,7 +119,7 @@ describe('notification messages and preferences', () => {
     expect(reminder.raw).toMatch(/filename=echeance\.ics/);
     expect(calendar).toContain('BEGIN:VEVENT');
     expect(calendar).toContain(`UID:${id}.deliver@jalons`);
-    expect(calendar).toMatch(/DTSTART;VALUE=DATE:\d{8}/);
+    expect(calendar).toContain(`DTEND:${dueAt.replace(/[-:]/g, '').replace(/\.\d{3}/, '')}`);
     expect(reminder.raw).toMatch(new RegExp(`^Message-ID: <${reminder.notificationId}@notifications\\.jalons>`, 'im'));
 
     // The coordinator reads English; escalations carry no calendar event and no digest link.

@@ -5,6 +5,10 @@ import { addWorkingDaysToDate, isDateInRange, isFrenchWorkingDay, isWorkingDate,
 import { DueDateOutOfRange, planWorkingDayReminders, resolveDueInstant } from '../../domain/deadlines';
 import { validateTemplate, ZIsoDate, ZIsoInstant, ZReminderPolicy, ZTemplate, type ReminderPolicy } from '../../domain/template-schema';
 import { BUILT_IN_TEMPLATES, governanceCadenceTemplate } from '../../templates';
+import { loadConfig } from '../../infra/config';
+
+/** The installation's closing hour of a date-only deadline, as an installation without DUE_TIME set has it. */
+const DUE_TIME = loadConfig({}).DUE_TIME;
 
 const paris = (date: string, time = '09:00') => parisDateToInstant(date, time);
 
@@ -35,9 +39,9 @@ describe('one range of dates for the whole product (1990-01-01 to 2100-12-31)', 
   });
 
   it('fails a due date computed outside the range with a typed error (never retried)', () => {
-    expect(() => resolveDueInstant({ base: '0050-01-01', kind: 'date', offset: { amount: 10, unit: 'calendarDays' } })).toThrow(DueDateOutOfRange);
-    expect(() => resolveDueInstant({ base: '2100-12-01', kind: 'date', offset: { amount: 60, unit: 'calendarDays' } })).toThrow(DueDateOutOfRange);
-    expect(resolveDueInstant({ base: '2100-12-01', kind: 'date', offset: { amount: 20, unit: 'calendarDays' } }).toISOString()).toBe('2100-12-21T17:00:00.000Z');
+    expect(() => resolveDueInstant({ base: '0050-01-01', kind: 'date', offset: { amount: 10, unit: 'calendarDays' } }, DUE_TIME)).toThrow(DueDateOutOfRange);
+    expect(() => resolveDueInstant({ base: '2100-12-01', kind: 'date', offset: { amount: 60, unit: 'calendarDays' } }, DUE_TIME)).toThrow(DueDateOutOfRange);
+    expect(resolveDueInstant({ base: '2100-12-01', kind: 'date', offset: { amount: 20, unit: 'calendarDays' } }, DUE_TIME).toISOString()).toBe('2100-12-21T17:00:00.000Z');
   });
 
   it('makes the activity fail without retry for a start date in year 0050 (it used to retry "no such calendar date" forever)', async () => {
@@ -50,22 +54,32 @@ describe('one range of dates for the whole product (1990-01-01 to 2100-12-31)', 
 });
 
 describe('due dates on the French working calendar', () => {
+  it('closes a date-only deadline at the installation\'s DUE_TIME (18:00 unless configured)', async () => {
+    expect(DUE_TIME).toBe('18:00');
+    expect(loadConfig({ DUE_TIME: '17:30' }).DUE_TIME).toBe('17:30');
+    expect(() => loadConfig({ DUE_TIME: '18h' })).toThrow(/DUE_TIME must be HH:mm/);
+    expect(resolveDueInstant({ base: '2026-12-14', kind: 'date' }, DUE_TIME).toISOString()).toBe('2026-12-14T17:00:00.000Z');
+    // Summer time: 18:00 Paris is 16:00 UTC.
+    expect(resolveDueInstant({ base: '2027-06-14', kind: 'date' }, DUE_TIME).toISOString()).toBe('2027-06-14T16:00:00.000Z');
+    await expect(createCalendarActivities({ dueTime: '12:00' }).resolveDueDate({ base: '2026-12-14', kind: 'date' })).resolves.toBe('2026-12-14T11:00:00.000Z');
+  });
+
   it('puts "Comité technique n° 1" of a cadence started Monday 2027-01-04 on Monday 2027-04-05, not Sunday 2027-04-04', () => {
     const template = ZTemplate.parse(governanceCadenceTemplate);
     expect(template.nonWorkingDays).toBe('nextWorkingDay');
     const step = template.phases.flatMap((p) => p.steps).find((s) => s.name.fr === 'Comité technique n° 1')!;
     expect(step.due).toEqual({ from: 'programmeStart', offset: { amount: 90, unit: 'calendarDays' } });
     const offset = step.due!.from === 'programmeStart' ? step.due!.offset : undefined;
-    const due = resolveDueInstant({ base: '2027-01-04', kind: 'date', offset, nonWorkingDays: template.nonWorkingDays });
+    const due = resolveDueInstant({ base: '2027-01-04', kind: 'date', offset, nonWorkingDays: template.nonWorkingDays }, DUE_TIME);
     expect(toParisDate(due)).toBe('2027-04-05');
     expect(toParisTime(due)).toBe('18:00');
     // Without the rule (templates published before it): the Sunday the issue reported.
-    expect(toParisDate(resolveDueInstant({ base: '2027-01-04', kind: 'date', offset }))).toBe('2027-04-04');
+    expect(toParisDate(resolveDueInstant({ base: '2027-01-04', kind: 'date', offset }, DUE_TIME))).toBe('2027-04-04');
   });
 
   it('moves a holiday due date forwards, backwards or not at all, as the template says', () => {
     // Whit Monday 2027 is 17 May; Friday 14 May and Tuesday 18 May are working days.
-    const at = (rule: NonWorkingDayRule) => toParisDate(resolveDueInstant({ base: '2027-05-17', kind: 'date', nonWorkingDays: rule }));
+    const at = (rule: NonWorkingDayRule) => toParisDate(resolveDueInstant({ base: '2027-05-17', kind: 'date', nonWorkingDays: rule }, DUE_TIME));
     expect(isWorkingDate('2027-05-17')).toBe(false);
     expect(at('nextWorkingDay')).toBe('2027-05-18');
     expect(at('previousWorkingDay')).toBe('2027-05-14');
@@ -74,7 +88,7 @@ describe('due dates on the French working calendar', () => {
 
   it('never moves a second-scale due date (tests and demos)', () => {
     const base = '2027-05-15T10:00:00.000Z';
-    expect(resolveDueInstant({ base, kind: 'instant', offset: { amount: 30, unit: 'seconds' }, nonWorkingDays: 'nextWorkingDay' }).toISOString()).toBe('2027-05-15T10:00:30.000Z');
+    expect(resolveDueInstant({ base, kind: 'instant', offset: { amount: 30, unit: 'seconds' }, nonWorkingDays: 'nextWorkingDay' }, DUE_TIME).toISOString()).toBe('2027-05-15T10:00:30.000Z');
   });
 
   it('every built-in template moves weekend and holiday due dates to the next working day', () => {
@@ -144,7 +158,7 @@ describe('date rules, property-based', () => {
   it('no due date on a weekend or holiday unless the template says none', () => {
     fc.assert(
       fc.property(dueRule, rule, (due, nonWorkingDays) => {
-        const at = resolveDueInstant({ ...due, nonWorkingDays });
+        const at = resolveDueInstant({ ...due, nonWorkingDays }, DUE_TIME);
         if (nonWorkingDays !== 'none') expect({ due, nonWorkingDays, at: toParisDate(at), working: isFrenchWorkingDay(at) }).toMatchObject({ working: true });
         if (due.offset?.unit === 'workingDays' && due.offset.amount > 0) expect(isFrenchWorkingDay(at)).toBe(true);
       }),
@@ -155,7 +169,7 @@ describe('date rules, property-based', () => {
   it('every reminder on a working day at the hour; before-due and due-today before the deadline; overdue and escalation after it', () => {
     fc.assert(
       fc.property(dueRule, rule, reminderPolicy, fc.constantFrom('08:00', '09:00', '10:30'), (due, nonWorkingDays, policy, hour) => {
-        const dueAt = resolveDueInstant({ ...due, nonWorkingDays });
+        const dueAt = resolveDueInstant({ ...due, nonWorkingDays }, DUE_TIME);
         const reminders = planWorkingDayReminders({ programmeId: 'prg', stepKey: 's', dueAt: dueAt.toISOString(), policy, hour });
         for (const r of reminders) {
           const at = new Date(r.at);

@@ -27,8 +27,8 @@ describe('notification messages', () => {
     expect(m.subject).toBe('[Jalons] Rappel : « Rapport du prestataire » arrive à échéance — DEFI Lyon 2026');
     expect(m.text).toContain('Bonjour Marie,');
     expect(m.text).toContain('Étape : Rapport du prestataire');
-    // 08:00 UTC is 09:00 in Paris in winter, written as people write it, with no offset.
-    expect(m.text).toContain('Échéance : jeudi 3 décembre 2026 à 09 h 00 (heure de Paris)');
+    // 08:00 UTC is 09:00 in Paris in winter.
+    expect(m.text).toContain('Échéance : jeudi 3 décembre 2026, 09 h 00\n');
     expect(m.text).not.toMatch(/UTC|GMT|CET/);
     expect(m.text).toContain(`Voir l'étape : ${APP}/programmes/prg_1/etapes/report`);
     expect(m.text).toContain(`${APP}/preferences?token=abc`);
@@ -38,7 +38,10 @@ describe('notification messages', () => {
     expect(ics.contentType).toContain('text/calendar');
     expect(ics.content).toContain('BEGIN:VEVENT');
     expect(ics.content).toContain('UID:prg_1.report@jalons');
-    expect(ics.content).toContain('DTSTART;VALUE=DATE:20261203');
+    // A timed event that ends at the due instant (the closing hour), in UTC.
+    expect(ics.content).toContain('DTSTART:20261203T073000Z');
+    expect(ics.content).toContain('DTEND:20261203T080000Z');
+    expect(ics.content).toContain('SEQUENCE:0');
     expect(ics.content).toContain('METHOD:PUBLISH');
   });
 
@@ -47,7 +50,7 @@ describe('notification messages', () => {
     expect(m.subject).toBe('[Jalons] Overdue: "Contractor\'s report" — DEFI Lyon 2026');
     expect(m.text).toContain('Hello John,');
     // Summer time: 15:30 UTC is 17:30 in Paris.
-    expect(m.text).toContain('Due: Wednesday 1 July 2026 at 17:30 (Paris time)');
+    expect(m.text).toMatch(/Due: Wednesday,? 1 July 2026, 17:30\n/);
     expect(m.text).not.toMatch(/UTC|GMT|CEST/);
     expect(m.attachments[0]!.filename).toBe('due-date.ics');
   });

@@ -710,7 +710,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller, role and organisation */
+        /** The caller, role and organisation, and the installation's closing hour of a date-only deadline (`dueTime`, Paris, HH:mm) */
         get: {
             parameters: {
                 query?: never;
@@ -727,6 +727,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            dueTime: string;
                             email: string;
                             id: string;
                             locale: string;
@@ -3024,12 +3025,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The audit trail: who did what, when */
+        /** The audit trail: who did what, when (`order=desc`: newest first; `nextCursor` pages on in the same order) */
         get: {
             parameters: {
                 query?: {
                     cursor?: number;
                     limit?: number;
+                    order?: "asc" | "desc";
                 };
                 header?: never;
                 path: {
@@ -5460,10 +5462,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller's open steps, soonest due first (coordinators: also gates awaiting approval) */
+        /** The caller's open steps, soonest due first, a page at a time (`nextCursor`); coordinators also get the gates awaiting approval on the first page */
         get: {
             parameters: {
                 query?: {
+                    cursor?: string;
                     limit?: number;
                 };
                 header?: never;
@@ -5480,6 +5483,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: {
+                                dueAt: string | null;
                                 dueDate: string | null;
                                 /** @enum {string} */
                                 kind: "step" | "gate";
@@ -5491,6 +5495,7 @@ export interface paths {
                                 stepKey: string;
                                 stepName: string;
                             }[];
+                            nextCursor: string | null;
                         };
                     };
                 };

@@ -177,6 +177,7 @@ export const en: Catalogue = {
     gateWaiting: 'This phase awaits your approval.',
     extend: 'Extend the due date',
     newDue: 'New due date',
+    closesAt: 'Due at {{time}} (Paris time) on the chosen day.',
     reason: 'Reason',
     save: 'Save',
     cancel: 'Cancel',
@@ -220,7 +221,7 @@ export const en: Catalogue = {
     openStep: 'Open the step',
     milestones: 'Milestones reached',
     review: 'To review',
-    showAllEvents: 'Show all {{count}} events',
+    olderEvents: 'Show older events',
     today: 'Today',
   },
   dashboard: {

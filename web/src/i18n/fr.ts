@@ -188,6 +188,7 @@ export const fr = {
     gateWaiting: 'Cette phase attend votre validation.',
     extend: 'Reporter l’échéance',
     newDue: 'Nouvelle échéance',
+    closesAt: 'L’échéance tombe à {{time}} (heure de Paris) le jour choisi.',
     reason: 'Motif',
     save: 'Enregistrer',
     cancel: 'Annuler',
@@ -231,7 +232,7 @@ export const fr = {
     openStep: 'Ouvrir l’étape',
     milestones: 'Jalons atteints',
     review: 'À examiner',
-    showAllEvents: 'Afficher les {{count}} événements',
+    olderEvents: 'Afficher les événements plus anciens',
     today: 'Aujourd’hui',
   },
   dashboard: {

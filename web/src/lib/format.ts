@@ -1,18 +1,25 @@
 import i18next from 'i18next';
+import { formatClockTime, formatParisDate, formatParisDateTime, type DisplayLocale } from '../../../domain/paris-format';
 
 const PARIS = 'Europe/Paris';
-const locale = () => (i18next.language === 'en' ? 'en-GB' : 'fr-FR');
+const displayLocale = (): DisplayLocale => (i18next.language === 'en' ? 'en' : 'fr');
+const locale = () => (displayLocale() === 'en' ? 'en-GB' : 'fr-FR');
 
 /** A calendar date (YYYY-MM-DD) or an instant, shown as a date in Paris time. */
 export function formatDate(value: string | null | undefined): string {
   if (!value) return '—';
-  const date = /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T12:00:00Z`) : new Date(value);
-  return new Intl.DateTimeFormat(locale(), { timeZone: PARIS, day: 'numeric', month: 'long', year: 'numeric' }).format(date);
+  return formatParisDate(value, displayLocale());
 }
 
+/** An instant in Paris time: "14 décembre 2026, 18 h 00" (due dates with their closing hour, journal entries). */
 export function formatDateTime(value: string | null | undefined): string {
   if (!value) return '—';
-  return new Intl.DateTimeFormat(locale(), { timeZone: PARIS, dateStyle: 'medium', timeStyle: 'short' }).format(new Date(value));
+  return formatParisDateTime(value, displayLocale());
+}
+
+/** A Paris wall-clock time "HH:mm" as people read it: "18 h 00". */
+export function formatTime(value: string): string {
+  return formatClockTime(value, displayLocale());
 }
 
 export function formatBytes(bytes: number): string {

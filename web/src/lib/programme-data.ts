@@ -1,4 +1,4 @@
-import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useSubmission, type IdempotencyHeaders } from './submission';
 import { api, unwrap, type ApiSchemas } from '../api/client';
 import { localName } from './format';
@@ -17,15 +17,37 @@ export function useProgramme(id: string) {
   return useQuery({ queryKey: ['programme', id], queryFn: () => fetchProgramme(id) });
 }
 
+/** The journal, newest first, a page at a time: `items` is what is loaded, `fetchNextPage` loads older events. */
 export function useProgrammeEvents(id: string) {
-  return useQuery({ queryKey: ['programme', id, 'events'], queryFn: () => unwrap(api.GET('/api/v1/programmes/{id}/events', { params: { path: { id }, query: { limit: 200 } } })) });
+  const query = useInfiniteQuery({
+    queryKey: ['programme', id, 'events'],
+    initialPageParam: undefined as number | undefined,
+    queryFn: ({ pageParam }) => unwrap(api.GET('/api/v1/programmes/{id}/events', { params: { path: { id }, query: { limit: EVENTS_PAGE, order: 'desc', ...(pageParam !== undefined ? { cursor: pageParam } : {}) } } })),
+    getNextPageParam: (last) => (last.nextCursor ? Number(last.nextCursor) : undefined),
+  });
+  return { ...query, items: query.data?.pages.flatMap((p) => p.items) ?? [] };
 }
+
+const EVENTS_PAGE = 50;
 
 /** Organisation names for assignees; partners may not list organisations, so they get their own only. */
 export function useOrganisationNames(enabled: boolean) {
-  const query = useQuery({ queryKey: ['organisations'], queryFn: () => unwrap(api.GET('/api/v1/organisations', { params: { query: { limit: 200 } } })), enabled, staleTime: 300_000 });
+  const query = useQuery({ queryKey: ['organisations'], queryFn: fetchAllOrganisations, enabled, staleTime: 300_000 });
   const names = new Map<string, string>((query.data?.items ?? []).map((o) => [o.id, o.name]));
   return { names, organisations: query.data?.items ?? [] };
+}
+
+/** Every organisation, page after page: names and the enrolment choice need all of them, not the first 200. */
+async function fetchAllOrganisations() {
+  const page = (cursor?: string) => unwrap(api.GET('/api/v1/organisations', { params: { query: { limit: 200, ...(cursor ? { cursor } : {}) } } }));
+  const first = await page();
+  const items = [...first.items];
+  for (let cursor = first.nextCursor; cursor; ) {
+    const next = await page(cursor);
+    items.push(...next.items);
+    cursor = next.nextCursor;
+  }
+  return { items };
 }
 
 export function findStep(programme: ProgrammeView, stepKey: string): { phase: PhaseView; step: StepView } | undefined {

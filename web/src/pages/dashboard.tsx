@@ -129,7 +129,7 @@ export function DashboardPage() {
                 <ol className="milestones">
                   {data.upcomingMilestones.map((m) => (
                     <li key={`${m.programmeId}:${m.stepKey}`}>
-                      <time dateTime={m.dueAt}>{formatDate(m.dueAt)}</time> — <Link to={`/programmes/${m.programmeId}#step-${m.stepKey}`}>{m.stepName}</Link>
+                      <time dateTime={m.dueAt}>{formatDateTime(m.dueAt)}</time> — <Link to={`/programmes/${m.programmeId}#step-${m.stepKey}`}>{m.stepName}</Link>
                       <div className="muted small">{m.programmeTitle}</div>
                     </li>
                   ))}
@@ -145,7 +145,7 @@ export function DashboardPage() {
                   {data.lateSteps.map((s) => (
                     <li key={`${s.programmeId}:${s.stepKey}:${s.organisationId ?? ''}`}>
                       <time dateTime={s.dueAt} className="late-text">
-                        {formatDate(s.dueAt)}
+                        {formatDateTime(s.dueAt)}
                       </time>{' '}
                       — <Link to={`/programmes/${s.programmeId}#step-${s.stepKey}`}>{s.stepName}</Link>
                       <div className="muted small">{s.programmeTitle}</div>

@@ -1,15 +1,20 @@
-import { useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api, unwrap } from '../api/client';
 import { PageTitle, ProblemMessage, Skeleton, StatusBadge } from '../components/ui';
-import { formatDate } from '../lib/format';
+import { formatDateTime } from '../lib/format';
 import type { Me } from '../lib/session';
 
 export function MyTasksPage({ me }: { me: Me }) {
   const { t } = useTranslation();
-  const tasks = useQuery({ queryKey: ['tasks'], queryFn: () => unwrap(api.GET('/api/v1/tasks')) });
-  const items = tasks.data?.items ?? [];
+  const tasks = useInfiniteQuery({
+    queryKey: ['tasks'],
+    initialPageParam: undefined as string | undefined,
+    queryFn: ({ pageParam }) => unwrap(api.GET('/api/v1/tasks', { params: { query: { limit: 100, ...(pageParam ? { cursor: pageParam } : {}) } } })),
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+  const items = tasks.data?.pages.flatMap((p) => p.items) ?? [];
   const late = items.filter((i) => i.late).length;
   return (
     <section>
@@ -44,7 +49,7 @@ export function MyTasksPage({ me }: { me: Me }) {
                   <div className="task-meta">
                     <span className="due">
                       <span className="visually-hidden">{t('tasks.due')} : </span>
-                      {item.dueDate ? formatDate(item.dueDate) : t('status.noDue')}
+                      {item.dueAt ? <time dateTime={item.dueAt}>{formatDateTime(item.dueAt)}</time> : t('status.noDue')}
                     </span>
                     {item.late ? <StatusBadge status="late" /> : <StatusBadge status={item.kind === 'gate' ? 'awaiting_gate' : item.status} />}
                   </div>
@@ -52,6 +57,11 @@ export function MyTasksPage({ me }: { me: Me }) {
               );
             })}
           </ul>
+          {tasks.hasNextPage && (
+            <button type="button" disabled={tasks.isFetchingNextPage} onClick={() => void tasks.fetchNextPage()}>
+              {t('programmes.more')}
+            </button>
+          )}
         </>
       )}
     </section>

@@ -8,10 +8,10 @@ import { DeliverableList } from '../components/deliverables';
 import { EventList } from '../components/event-list';
 import { ProgrammeTimeline } from '../components/programme-timeline';
 import { Notice, PageTitle, ProblemMessage, Skeleton, StatusBadge } from '../components/ui';
-import { formatDate, formatDateTime, formatNumber, localName, todayInParis } from '../lib/format';
+import { formatDate, formatDateTime, formatNumber, formatTime, localName, todayInParis } from '../lib/format';
 import { milestoneLabel, slotLabel } from '../lib/labels';
 import { useOrganisationNames, useProgramme, useProgrammeAction, useProgrammeEvents, useTemplateNames, type PhaseView, type ProgrammeView, type StepView } from '../lib/programme-data';
-import { isSteward, type Me } from '../lib/session';
+import { isSteward, useSession, type Me } from '../lib/session';
 
 export function ProgrammePage({ me }: { me: Me }) {
   const { t } = useTranslation();
@@ -129,24 +129,21 @@ export function ProgrammePage({ me }: { me: Me }) {
 
       <section aria-labelledby="audit">
         <h2 id="audit">{t('programme.audit')}</h2>
-        {events.isPending ? <Skeleton lines={3} /> : events.error ? <ProblemMessage error={events.error} /> : <AuditTrail events={events.data?.items ?? []} />}
+        {events.isPending ? <Skeleton lines={3} /> : events.error ? <ProblemMessage error={events.error} /> : <AuditTrail events={events} />}
       </section>
     </article>
   );
 }
 
-const AUDIT_PREVIEW = 15;
-
-function AuditTrail({ events }: { events: Parameters<typeof EventList>[0]['events'] }) {
+/** The whole journal, newest first, one page at a time. */
+function AuditTrail({ events }: { events: ReturnType<typeof useProgrammeEvents> }) {
   const { t } = useTranslation();
-  const [all, setAll] = useState(false);
-  const newestFirst = [...events].reverse();
   return (
     <>
-      <EventList events={all ? newestFirst : newestFirst.slice(0, AUDIT_PREVIEW)} empty={t('programme.noAudit')} />
-      {!all && newestFirst.length > AUDIT_PREVIEW && (
-        <button type="button" onClick={() => setAll(true)}>
-          {t('programme.showAllEvents', { count: newestFirst.length })}
+      <EventList events={events.items} empty={t('programme.noAudit')} />
+      {events.hasNextPage && (
+        <button type="button" data-testid="older-events" disabled={events.isFetchingNextPage} onClick={() => void events.fetchNextPage()}>
+          {t('programme.olderEvents')}
         </button>
       )}
     </>
@@ -252,7 +249,7 @@ function StepRow({ programme, step, steward, names }: { programme: ProgrammeView
         <AssigneeLabel assignee={step.assignee} names={names} />
       </td>
       <td>
-        {step.dueDate ? formatDate(step.dueDate) : '—'}
+        {step.dueAt ? <time dateTime={step.dueAt}>{formatDateTime(step.dueAt)}</time> : '—'}
         {steward && step.status !== 'completed' && step.status !== 'cancelled' && programme.status === 'active' && <ExtendDueForm programmeId={programme.id} step={step} />}
       </td>
       <td>
@@ -271,6 +268,7 @@ function ExtendDueForm({ programmeId, step }: { programmeId: string; step: StepV
   const { t } = useTranslation();
   const [dueDate, setDueDate] = useState(step.dueDate ?? todayInParis());
   const [reason, setReason] = useState('');
+  const dueTime = useSession().data?.dueTime;
   const extend = useProgrammeAction(programmeId, (body: { dueDate: string; reason?: string }, headers) =>
     unwrap(api.PATCH('/api/v1/programmes/{id}/steps/{stepKey}', { params: { path: { id: programmeId, stepKey: step.key } }, body, headers })),
   );
@@ -288,6 +286,7 @@ function ExtendDueForm({ programmeId, step }: { programmeId: string; step: StepV
           {t('programme.newDue')}
           <input type="date" required value={dueDate} onChange={(e) => setDueDate(e.target.value)} />
         </label>
+        {dueTime && <p className="muted small" data-testid="due-time-hint">{t('programme.closesAt', { time: formatTime(dueTime) })}</p>}
         <label>
           {t('programme.reason')}
           <input type="text" maxLength={2000} value={reason} onChange={(e) => setReason(e.target.value)} />

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
 import { api, unwrap } from '../api/client';
 import { PageTitle, ProblemMessage, Skeleton, StatusBadge } from '../components/ui';
-import { formatDate, formatNumber } from '../lib/format';
+import { formatDate, formatDateTime, formatNumber } from '../lib/format';
 import { useTemplateNames } from '../lib/programme-data';
 import { isSteward, type Me } from '../lib/session';
 
@@ -136,7 +136,7 @@ export function ProgrammesPage({ me }: { me: Me }) {
                       <StatusBadge status={p.status} />
                     </td>
                     <td>{formatDate(p.startDate)}</td>
-                    <td>{formatDate(p.nextDueAt)}</td>
+                    <td>{formatDateTime(p.nextDueAt)}</td>
                     <td>{formatNumber(p.lateSteps)}</td>
                   </tr>
                 ))}

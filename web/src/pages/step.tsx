@@ -7,7 +7,7 @@ import { DeliverableList, DeliverableUpload } from '../components/deliverables';
 import { EventList } from '../components/event-list';
 import { AssessmentForm, AwardForm, RankingTable, rankingOf, tenderBlocksCompletion, tenderBlocksUpload, TenderRules, useNow, useStepModule } from '../components/tender';
 import { Notice, PageTitle, ProblemMessage, Skeleton, StatusBadge } from '../components/ui';
-import { formatDate, formatDateTime, localName } from '../lib/format';
+import { formatDateTime, localName } from '../lib/format';
 import { findStep, useOrganisationNames, useProgramme, useProgrammeAction, useProgrammeEvents } from '../lib/programme-data';
 import { isSteward, type Me } from '../lib/session';
 
@@ -28,7 +28,7 @@ export function StepPage({ me }: { me: Me }) {
   const steward = isSteward(me.role) && programme.data.onTeam;
   const mine = me.role === 'partner' && me.organisationId ? !step.parts[me.organisationId] : true;
   const canAct = step.status === 'active' && programme.data.status === 'active' && (steward || (me.role === 'partner' && mine));
-  const history = (events.data?.items ?? []).filter((e) => e.data.stepKey === step.key);
+  const history = events.items.filter((e) => e.data.stepKey === step.key);
   const ranking = rankingOf(programme.data);
   const myPart = me.role === 'partner' && me.organisationId ? step.parts[me.organisationId] : undefined;
   const completeForm = () => {
@@ -51,7 +51,7 @@ export function StepPage({ me }: { me: Me }) {
         <div>
           <dt>{t('step.due')}</dt>
           <dd className={step.late ? 'late-text' : undefined}>
-            {step.dueDate ? formatDate(step.dueDate) : t('status.noDue')} {step.late && <StatusBadge status="late" />}
+            {step.dueAt ? <time dateTime={step.dueAt}>{formatDateTime(step.dueAt)}</time> : t('status.noDue')} {step.late && <StatusBadge status="late" />}
           </dd>
         </div>
         <div>
@@ -128,7 +128,16 @@ export function StepPage({ me }: { me: Me }) {
 
       <section aria-labelledby="history">
         <h2 id="history">{t('step.history')}</h2>
-        {events.isPending ? <Skeleton lines={2} /> : events.error ? <ProblemMessage error={events.error} /> : <EventList events={history} empty={t('step.noHistory')} />}
+        {events.isPending ? <Skeleton lines={2} /> : events.error ? <ProblemMessage error={events.error} /> : (
+          <>
+            <EventList events={history} empty={t('step.noHistory')} />
+            {events.hasNextPage && (
+              <button type="button" disabled={events.isFetchingNextPage} onClick={() => void events.fetchNextPage()}>
+                {t('programme.olderEvents')}
+              </button>
+            )}
+          </>
+        )}
       </section>
     </article>
   );
