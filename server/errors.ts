@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'unsupported_media_type'
   | 'rate_limited'
   | 'dependency_unavailable'
+  | 'template_archived'
   | 'internal'
   | RefusalCode;
 
@@ -28,6 +29,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   unsupported_media_type: 415,
   rate_limited: 429,
   dependency_unavailable: 503,
+  template_archived: 409,
   internal: 500,
   // Lifecycle refusals (decided by the workflow's Update validators).
   programme_not_active: 409,

@@ -1,4 +1,5 @@
 import type { fr } from './fr';
+import { editorEn } from './template-editor';
 
 type SameKeys<T> = { [K in keyof T]: T[K] extends string ? string : SameKeys<T[K]> };
 export type Catalogue = SameKeys<typeof fr>;
@@ -288,6 +289,7 @@ export const en: Catalogue = {
       unsupported_media_type: 'This file type is not accepted.',
       rate_limited: 'Too many attempts: wait a little.',
       dependency_unavailable: 'A service is briefly unavailable: try again in a few seconds.',
+      template_archived: 'This template is archived: no new programme can start from it.',
       internal: 'Unexpected error on our side.',
       programme_not_active: 'The programme is not active (paused, completed or stopped).',
       unknown_step: 'This step does not exist in this programme.',
@@ -319,4 +321,5 @@ export const en: Catalogue = {
       not_allowed: 'Not allowed at this stage.',
     },
   },
+  editor: editorEn,
 };

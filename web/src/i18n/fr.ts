@@ -1,4 +1,5 @@
 /** French is the reference catalogue: every other language must have exactly these keys (en.ts is typed by it). */
+import { editorFr } from './template-editor';
 export const fr = {
   app: {
     name: 'Jalons',
@@ -298,6 +299,7 @@ export const fr = {
       unsupported_media_type: 'Ce type de fichier n’est pas accepté.',
       rate_limited: 'Trop de tentatives : patientez un peu.',
       dependency_unavailable: 'Un service est momentanément indisponible : réessayez dans quelques secondes.',
+      template_archived: 'Ce modèle est archivé : aucun nouveau programme ne peut en démarrer.',
       internal: 'Erreur inattendue de notre côté.',
       programme_not_active: 'Le programme n’est pas en cours (en pause, terminé ou arrêté).',
       unknown_step: 'Cette étape n’existe pas dans ce programme.',
@@ -329,4 +331,5 @@ export const fr = {
       not_allowed: 'Action non autorisée à ce stade.',
     },
   },
+  editor: editorFr,
 };
