@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { Browser } from 'playwright-core';
 import { governanceCadenceTemplate } from '../../templates';
 import { launchChromium, openPage, signIn, type WatchedPage } from '../support/browser';
@@ -84,6 +85,43 @@ describe('template editor (Chromium)', () => {
     expect(view.templateVersion).toBe(1);
     const step = stepsOf(view).find((s: { key: string }) => s.key === 'newsletter-1')!;
     expect(step.dueAt).toBe('2027-02-18T17:00:00.000Z');
+    expect(w.problems).toEqual([]);
+  });
+
+  it('publishes a second version, shows the difference, exports the JSON and archives the template', async () => {
+    const { page } = w;
+    await page.goto(`/modeles/${newKey}`);
+    await page.getByRole('link', { name: 'Modifier (nouvelle version)' }).click();
+    await page.getByRole('heading', { name: /^Nouvelle version de « / }).waitFor();
+    expect(await page.locator('#champ-key').isDisabled()).toBe(true);
+    await page.locator('#champ-phases-0-steps-0-name-fr').fill('Lettre d’information de janvier');
+    await page.getByTestId('template-valid').waitFor();
+    const publish = page.getByRole('button', { name: 'Publier la version' });
+    await waitFor('publish enabled', async () => !(await publish.isDisabled()));
+    await publish.click();
+    await page.getByText('Version 2 publiée.').waitFor();
+
+    await page.getByRole('link', { name: 'Versions et différences' }).click();
+    const diff = page.getByTestId('template-diff');
+    await diff.waitFor();
+    const text = (await diff.textContent()) ?? '';
+    expect(text).toContain('Étape « newsletter-1 » : nom modifié(e)');
+    expect(text).toContain('Lettre d’information n° 1');
+    expect(text).toContain('Lettre d’information de janvier');
+    expect(await diff.locator('li').count()).toBe(1);
+
+    await page.goto(`/modeles/${newKey}`);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Exporter en JSON' }).click()]);
+    expect(download.suggestedFilename()).toBe(`${newKey}-v2.json`);
+    const exported = JSON.parse(await readFile((await download.path())!, 'utf8'));
+    expect(exported).toMatchObject({ key: newKey, version: 2 });
+    expect(exported.phases[0].steps[0].name.fr).toBe('Lettre d’information de janvier');
+
+    await page.getByRole('button', { name: 'Archiver' }).click();
+    await page.getByTestId('template-archived').waitFor();
+    expect(await page.getByRole('link', { name: 'Démarrer un programme' }).count()).toBe(0);
+    const refused = await apiClient(h.apiUrl).post('/api/v1/programmes', { templateKey: newKey, title: 'Refusé', startDate: '2027-01-04', params: { dates: {}, slots: {} } }, coordinator.token);
+    expect(refused.body.code).toBe('template_archived');
     expect(w.problems).toEqual([]);
   });
 });

@@ -429,6 +429,8 @@ const SEGMENTS: Record<string, fc.Arbitrary<Segment>> = {
   'deliverables/{deliverableId}': fc.oneof({ weight: 4, arbitrary: ref('deliverable') }, { weight: 1, arbitrary: lit('dlv_00000000-0000-4000-8000-000000000000') }, { weight: 1, arbitrary: hostileSegment }),
   'indicators/{key}': fc.oneof({ weight: 3, arbitrary: lit('interviews') }, { weight: 1, arbitrary: lit('no-such-indicator') }, { weight: 1, arbitrary: hostileSegment }),
   'notifications/{id}': fc.oneof({ weight: 3, arbitrary: ref('notification') }, { weight: 1, arbitrary: lit('ntf_00000000-0000-4000-8000-000000000000') }, { weight: 1, arbitrary: hostileSegment }),
+  // Archiving the template the other routes start programmes from would turn their runs into refusals.
+  'templates/{key}': fc.oneof({ weight: 2, arbitrary: lit('no-such-template') }, { weight: 1, arbitrary: hostileSegment }),
 };
 const segmentKey = (p: { name: string; context: string }) => `${p.context}/{${p.name}}`;
 

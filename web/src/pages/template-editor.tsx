@@ -98,6 +98,7 @@ function TemplateEditor({ mode, initial, sourceName }: { mode: Mode; initial: Te
     onSuccess: async (published) => {
       await queryClient.invalidateQueries({ queryKey: ['templates'] });
       await queryClient.invalidateQueries({ queryKey: ['template', published.key] });
+      await queryClient.invalidateQueries({ queryKey: ['template-versions', published.key] });
       await navigate(`/modeles/${published.key}?publie=${published.version}`);
     },
   });
