@@ -37,6 +37,14 @@ export interface DraftPhase {
   capacity?: { min?: number; max: number };
   steps: DraftStep[];
 }
+export interface DraftChild {
+  key: string;
+  templateKey: string;
+  title: Bilingual;
+  start: 'withParent' | 'byCoordinator';
+  repeatable?: boolean;
+  fillsSlot?: string;
+}
 export interface TemplateDraft {
   key: string;
   name: Bilingual;
@@ -44,7 +52,7 @@ export interface TemplateDraft {
   nonWorkingDays?: 'nextWorkingDay' | 'previousWorkingDay' | 'none';
   reminders?: ReminderPolicy;
   phases: DraftPhase[];
-  children?: unknown[];
+  children?: DraftChild[];
   indicators?: { key: string; name: Bilingual; target?: number; unit?: string }[];
   dateParams?: string[];
   version?: number;

@@ -236,6 +236,35 @@ function TemplateEditor({ mode, initial, sourceName }: { mode: Mode; initial: Te
             </button>
           </Group>
 
+          <Group title={t('editor.children')}>
+            {(draft.children ?? []).map((child, i) => (
+              <div key={i} className="field-row">
+                <TextField label={t('editor.key')} path={`children.${i}.key`} value={child.key} onChange={(v) => update(['children', i, 'key'], v)} />
+                <TextField label={t('editor.childTemplate')} path={`children.${i}.templateKey`} value={child.templateKey} onChange={(v) => update(['children', i, 'templateKey'], v)} />
+                <TextField label={t('editor.nameFr')} path={`children.${i}.title.fr`} value={child.title.fr} onChange={(v) => update(['children', i, 'title', 'fr'], v)} />
+                <TextField label={t('editor.nameEn')} path={`children.${i}.title.en`} value={child.title.en} onChange={(v) => update(['children', i, 'title', 'en'], v)} />
+                <SelectField
+                  label={t('editor.childStart')}
+                  path={`children.${i}.start`}
+                  value={child.start}
+                  options={(['withParent', 'byCoordinator'] as const).map((v) => ({ value: v, label: t(`editor.childStarts.${v}`) }))}
+                  onChange={(v) => update(['children', i, 'start'], v)}
+                />
+                <CheckField label={t('editor.childRepeatable')} path={`children.${i}.repeatable`} checked={Boolean(child.repeatable)} onChange={(v) => update(['children', i, 'repeatable'], v)} />
+                <TextField label={t('editor.childFillsSlot')} path={`children.${i}.fillsSlot`} value={child.fillsSlot ?? ''} onChange={(v) => update(['children', i, 'fillsSlot'], v || undefined)} />
+                <button type="button" className="link-button" onClick={() => update(['children'], (draft.children ?? []).filter((_, j) => j !== i))}>
+                  {t('editor.removeIndicator')}
+                </button>
+              </div>
+            ))}
+            <button
+              type="button"
+              onClick={() => update(['children'], [...(draft.children ?? []), { key: `sous-programme-${(draft.children ?? []).length + 1}`, templateKey: 'tender', title: { fr: '', en: '' }, start: 'byCoordinator', repeatable: false }])}
+            >
+              {t('editor.addChild')}
+            </button>
+          </Group>
+
           <TemplatePreviewPanel
             template={draft}
             timeline={upToDate || problems.length === 0 ? check.data?.timeline : undefined}
