@@ -15,9 +15,9 @@ const ZKey = z
 
 const OUT_OF_RANGE = `expected a date between ${DATE_RANGE.min} and ${DATE_RANGE.max}`;
 /** A calendar date in the product's one range (1990-01-01 to 2100-12-31). */
-export const ZIsoDate = z.iso.date({ message: 'expected a date as YYYY-MM-DD' }).refine(isDateInRange, { message: OUT_OF_RANGE });
+export const ZIsoDate = z.iso.date({ message: 'expected a date as YYYY-MM-DD' }).refine(isDateInRange, { message: OUT_OF_RANGE, params: { code: 'date_out_of_range' } });
 /** An ISO instant with an offset, in the same range. */
-export const ZIsoInstant = z.iso.datetime({ offset: true }).refine(isInstantInRange, { message: OUT_OF_RANGE });
+export const ZIsoInstant = z.iso.datetime({ offset: true }).refine(isInstantInRange, { message: OUT_OF_RANGE, params: { code: 'date_out_of_range' } });
 
 /** A due date on a weekend or a French public holiday moves to the next or previous working day, or stays ('none'). */
 export const ZNonWorkingDayRule = z.enum(['nextWorkingDay', 'previousWorkingDay', 'none']);
@@ -150,20 +150,22 @@ const ZTemplateBase = z.object({
 export const ZTemplatePublication = ZTemplateBase.extend({ version: z.number().int().min(1).max(2_147_483_647).optional() });
 
 export const ZTemplate = ZTemplateBase.superRefine((t, ctx) => {
-  const problem = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+  // `params` carries a stable code and its values, so a screen can say the same thing in French.
+  const problem = (path: (string | number)[], message: string, code: string, values: Record<string, string> = {}) =>
+    ctx.addIssue({ code: 'custom', path, message, params: { code, ...values } });
   const phaseKeys = new Set<string>();
   const steps = new Map<string, { phase: number; step: number }>();
   t.phases.forEach((phase, p) => {
-    if (phaseKeys.has(phase.key)) problem(['phases', p, 'key'], `duplicate phase key "${phase.key}"`);
+    if (phaseKeys.has(phase.key)) problem(['phases', p, 'key'], `duplicate phase key "${phase.key}"`, 'duplicate_phase_key', { key: phase.key });
     phaseKeys.add(phase.key);
     if (phase.capacity && phase.capacity.min > phase.capacity.max) {
-      problem(['phases', p, 'capacity', 'min'], 'min capacity exceeds max capacity');
+      problem(['phases', p, 'capacity', 'min'], 'min capacity exceeds max capacity', 'capacity_min_above_max');
     }
     phase.steps.forEach((step, s) => {
-      if (steps.has(step.key)) problem(['phases', p, 'steps', s, 'key'], `duplicate step key "${step.key}"`);
+      if (steps.has(step.key)) problem(['phases', p, 'steps', s, 'key'], `duplicate step key "${step.key}"`, 'duplicate_step_key', { key: step.key });
       steps.set(step.key, { phase: p, step: s });
       if (step.assignee.kind === 'eachPartner' && !phase.capacity) {
-        problem(['phases', p, 'steps', s, 'assignee'], 'an "eachPartner" step needs a phase that takes enrolments (set capacity)');
+        problem(['phases', p, 'steps', s, 'assignee'], 'an "eachPartner" step needs a phase that takes enrolments (set capacity)', 'each_partner_needs_capacity');
       }
     });
   });
@@ -171,29 +173,29 @@ export const ZTemplate = ZTemplateBase.superRefine((t, ctx) => {
   const indicatorKeys = new Set(t.indicators.map((i) => i.key));
   t.phases.forEach((phase, p) => {
     phase.gate?.requiresChildren.forEach((req, r) => {
-      if (!childKeys.has(req.child)) problem(['phases', p, 'gate', 'requiresChildren', r, 'child'], `unknown child "${req.child}"`);
+      if (!childKeys.has(req.child)) problem(['phases', p, 'gate', 'requiresChildren', r, 'child'], `unknown child "${req.child}"`, 'unknown_child', { key: req.child });
     });
     phase.steps.forEach((step, s) => {
       const at = ['phases', p, 'steps', s];
       step.dependsOn.forEach((dep, d) => {
-        if (!steps.has(dep)) problem([...at, 'dependsOn', d], `unknown step "${dep}"`);
-        if (dep === step.key) problem([...at, 'dependsOn', d], 'a step cannot depend on itself');
+        if (!steps.has(dep)) problem([...at, 'dependsOn', d], `unknown step "${dep}"`, 'unknown_step', { key: dep });
+        if (dep === step.key) problem([...at, 'dependsOn', d], 'a step cannot depend on itself', 'self_dependency');
         const depAt = steps.get(dep);
-        if (depAt && depAt.phase > p) problem([...at, 'dependsOn', d], `step "${dep}" belongs to a later phase`);
+        if (depAt && depAt.phase > p) problem([...at, 'dependsOn', d], `step "${dep}" belongs to a later phase`, 'dependency_in_later_phase', { key: dep });
       });
       if (step.due?.from === 'stepCompleted' && !steps.has(step.due.stepKey)) {
-        problem([...at, 'due', 'stepKey'], `unknown step "${step.due.stepKey}"`);
+        problem([...at, 'due', 'stepKey'], `unknown step "${step.due.stepKey}"`, 'unknown_step', { key: step.due.stepKey });
       }
       if (step.due?.from === 'param' && !t.dateParams.includes(step.due.param)) {
-        problem([...at, 'due', 'param'], `"${step.due.param}" is not declared in dateParams`);
+        problem([...at, 'due', 'param'], `"${step.due.param}" is not declared in dateParams`, 'undeclared_date_param', { key: step.due.param });
       }
       if (step.indicator && !indicatorKeys.has(step.indicator.key)) {
-        problem([...at, 'indicator', 'key'], `unknown indicator "${step.indicator.key}"`);
+        problem([...at, 'indicator', 'key'], `unknown indicator "${step.indicator.key}"`, 'unknown_indicator', { key: step.indicator.key });
       }
     });
   });
   const cycle = findDependencyCycle(t.phases.flatMap((ph) => ph.steps));
-  if (cycle) problem(['phases'], `dependency cycle: ${cycle.join(' → ')}`);
+  if (cycle) problem(['phases'], `dependency cycle: ${cycle.join(' → ')}`, 'dependency_cycle', { cycle: cycle.join(' → ') });
 });
 export type Template = z.output<typeof ZTemplate>;
 export type TemplateInput = z.input<typeof ZTemplate>;

@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'unsupported_media_type'
   | 'rate_limited'
   | 'dependency_unavailable'
+  | 'template_archived'
   | 'internal'
   | 'idempotency_key_reused'
   | 'idempotency_request_in_progress'
@@ -33,6 +34,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   unsupported_media_type: 415,
   rate_limited: 429,
   dependency_unavailable: 503,
+  template_archived: 409,
   internal: 500,
   // Idempotency-Key (IETF draft): the key names another request / its first request still runs.
   idempotency_key_reused: 422,

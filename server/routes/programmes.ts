@@ -121,6 +121,9 @@ export function programmeRoutes(ctx: AppContext) {
         const template = await ctx.templates.loadLatestTemplate(body.templateKey).catch(() => {
           throw new AppError('validation_failed', `Unknown template "${body.templateKey}".`, [{ path: 'body.templateKey', message: 'no such template' }]);
         });
+        if (await ctx.prisma.templateArchive.findUnique({ where: { key: template.key } })) {
+          throw new AppError('template_archived', `Template "${template.key}" is archived: no new programme starts from it.`);
+        }
         const missing = template.dateParams.filter((p) => !body.params.dates[p]);
         if (missing.length) {
           throw new AppError('validation_failed', `Template "${template.key}" needs these dates: ${missing.join(', ')}.`, missing.map((m) => ({ path: `body.params.dates.${m}`, message: 'required by the template' })));

@@ -431,6 +431,8 @@ const SEGMENTS: Record<string, fc.Arbitrary<Segment>> = {
   'notifications/{id}': fc.oneof({ weight: 3, arbitrary: ref('notification') }, { weight: 1, arbitrary: lit('ntf_00000000-0000-4000-8000-000000000000') }, { weight: 1, arbitrary: hostileSegment }),
   'organisations/{id}': fc.oneof({ weight: 3, arbitrary: ref('organisation') }, { weight: 1, arbitrary: lit('org_00000000-0000-4000-8000-000000000000') }, { weight: 1, arbitrary: hostileSegment }),
   'users/{id}': fc.oneof({ weight: 3, arbitrary: ref('user') }, { weight: 1, arbitrary: lit('usr_00000000-0000-4000-8000-000000000000') }, { weight: 1, arbitrary: hostileSegment }),
+  // Archiving the template the other routes start programmes from would turn their runs into refusals.
+  'templates/{key}': fc.oneof({ weight: 2, arbitrary: lit('no-such-template') }, { weight: 1, arbitrary: hostileSegment }),
 };
 const segmentKey = (p: { name: string; context: string }) => `${p.context}/{${p.name}}`;
 

@@ -20,6 +20,8 @@ import { TemplatesPage } from './pages/templates';
 
 // Charts and the Gantt chart weigh most of the bundle: loaded with the screens that use them.
 const DashboardPage = lazy(() => import('./pages/dashboard').then((m) => ({ default: m.DashboardPage })));
+const TemplateEditorPage = lazy(() => import('./pages/template-editor').then((m) => ({ default: m.TemplateEditorPage })));
+const TemplateVersionsPage = lazy(() => import('./pages/template-versions').then((m) => ({ default: m.TemplateVersionsPage })));
 const ProgrammePage = lazy(() => import('./pages/programme').then((m) => ({ default: m.ProgrammePage })));
 
 export function App() {
@@ -58,6 +60,10 @@ function SignedInApp() {
         <Route path="/programmes/:id" element={<ProgrammePage me={me} />} />
         <Route path="/programmes/:id/etapes/:stepKey" element={<StepPage me={me} />} />
         <Route path="/modeles" element={<TemplatesPage me={me} />} />
+        <Route path="/modeles/nouveau" element={isSteward(me.role) ? <TemplateEditorPage mode="new" /> : <NotFound />} />
+        <Route path="/modeles/:key/copier" element={isSteward(me.role) ? <TemplateEditorPage mode="copy" /> : <NotFound />} />
+        <Route path="/modeles/:key/modifier" element={isSteward(me.role) ? <TemplateEditorPage mode="edit" /> : <NotFound />} />
+        <Route path="/modeles/:key/versions" element={me.role === 'partner' ? <NotFound /> : <TemplateVersionsPage />} />
         <Route path="/modeles/:key" element={<TemplatePage me={me} />} />
         <Route path="/tableau-de-bord" element={me.role === 'partner' ? <NotFound /> : <DashboardPage />} />
         <Route path="/preferences" element={<PreferencesPage />} />

@@ -1,4 +1,5 @@
 import type { fr } from './fr';
+import { editorEn } from './template-editor';
 
 type SameKeys<T> = { [K in keyof T]: T[K] extends string ? string : SameKeys<T[K]> };
 export type Catalogue = SameKeys<typeof fr>;
@@ -387,6 +388,7 @@ export const en: Catalogue = {
       unsupported_media_type: 'This file type is not accepted.',
       rate_limited: 'Too many attempts: wait a little.',
       dependency_unavailable: 'A service is briefly unavailable: try again in a few seconds.',
+      template_archived: 'This template is archived: no new programme can start from it.',
       internal: 'Unexpected error on our side.',
       idempotency_key_reused: 'This request was already sent with other values: reload the page and start again.',
       idempotency_request_in_progress: 'This request is still being processed: wait a moment.',
@@ -423,4 +425,5 @@ export const en: Catalogue = {
       not_allowed: 'Not allowed at this stage.',
     },
   },
+  editor: editorEn,
 };

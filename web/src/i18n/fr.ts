@@ -1,4 +1,5 @@
 /** French is the reference catalogue: every other language must have exactly these keys (en.ts is typed by it). */
+import { editorFr } from './template-editor';
 export const fr = {
   app: {
     name: 'Jalons',
@@ -398,6 +399,7 @@ export const fr = {
       unsupported_media_type: 'Ce type de fichier n’est pas accepté.',
       rate_limited: 'Trop de tentatives : patientez un peu.',
       dependency_unavailable: 'Un service est momentanément indisponible : réessayez dans quelques secondes.',
+      template_archived: 'Ce modèle est archivé : aucun nouveau programme ne peut en démarrer.',
       internal: 'Erreur inattendue de notre côté.',
       idempotency_key_reused: 'Cette demande a déjà été envoyée avec d’autres valeurs : rechargez la page et recommencez.',
       idempotency_request_in_progress: 'Cette demande est déjà en cours de traitement : patientez un instant.',
@@ -434,4 +436,5 @@ export const fr = {
       not_allowed: 'Action non autorisée à ce stade.',
     },
   },
+  editor: editorFr,
 };

@@ -48,7 +48,7 @@ export function StartProgrammePage() {
             {t('start.template')}
             <select required value={templateKey} onChange={(e) => setTemplateKey(e.target.value)}>
               <option value="">{t('start.chooseTemplate')}</option>
-              {(templates.data?.items ?? []).map((tpl) => (
+              {(templates.data?.items ?? []).filter((tpl) => !tpl.archived || tpl.key === templateKey).map((tpl) => (
                 <option key={tpl.key} value={tpl.key}>
                   {localName(tpl)}
                 </option>

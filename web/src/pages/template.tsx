@@ -1,8 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router-dom';
+import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { api, unwrap } from '../api/client';
-import { PageTitle, ProblemMessage, Skeleton } from '../components/ui';
+import { TemplateActions } from '../components/template-actions';
+import { Notice, PageTitle, ProblemMessage, Skeleton } from '../components/ui';
 import { formatDate } from '../lib/format';
 import { dateParamLabel } from '../lib/labels';
 import { isSteward, type Me } from '../lib/session';
@@ -18,6 +19,7 @@ function fetchTemplate(key: string) {
 export function TemplatePage({ me }: { me: Me }) {
   const { t, i18n } = useTranslation();
   const { key = '' } = useParams();
+  const [search] = useSearchParams();
   const template = useQuery({ queryKey: ['template', key], queryFn: () => fetchTemplate(key), staleTime: 300_000 });
   const pick = (b: Bilingual) => (i18n.language === 'en' ? b.en : b.fr);
   if (template.isPending) return <Skeleton lines={10} height="30rem" />;
@@ -42,13 +44,8 @@ export function TemplatePage({ me }: { me: Me }) {
         {t('templates.version', { version: tpl.version })}
       </p>
       {tpl.description && <p>{pick(tpl.description)}</p>}
-      {isSteward(me.role) && (
-        <p>
-          <Link className="button primary" to={`/programmes/nouveau?modele=${tpl.key}`}>
-            {t('templates.start')}
-          </Link>
-        </p>
-      )}
+      {search.get('publie') && <Notice>{t('editor.published', { version: search.get('publie') })}</Notice>}
+      <TemplateActions template={tpl} canEdit={isSteward(me.role)} />
       {tpl.dateParams.length > 0 && (
         <p>
           {t('templates.params')} : {tpl.dateParams.map(dateParamLabel).join(', ')}

@@ -13,6 +13,13 @@ export function TemplatesPage({ me }: { me: Me }) {
     <section>
       <PageTitle title={t('templates.title')}>{t('templates.title')}</PageTitle>
       <p className="muted">{t('templates.intro')}</p>
+      {isSteward(me.role) && (
+        <p>
+          <Link className="button" to="/modeles/nouveau">
+            {t('editor.newTemplate')}
+          </Link>
+        </p>
+      )}
       {templates.isPending ? (
         <Skeleton lines={6} height="18rem" />
       ) : templates.error ? (
@@ -21,7 +28,9 @@ export function TemplatesPage({ me }: { me: Me }) {
         <ul className="cards">
           {templates.data.items.map((tpl) => (
             <li key={tpl.key} className="card" data-testid="template-card">
-              <h2>{localName(tpl)}</h2>
+              <h2>
+                {localName(tpl)} {tpl.archived && <span className="badge badge-neutral">{t('editor.archived')}</span>}
+              </h2>
               <p className="muted small">
                 {t('templates.version', { version: tpl.version })}
               </p>
@@ -30,7 +39,8 @@ export function TemplatesPage({ me }: { me: Me }) {
               </p>
               <p className="row">
                 <Link to={`/modeles/${tpl.key}`}>{t('templates.view')}</Link>
-                {isSteward(me.role) && <Link to={`/programmes/nouveau?modele=${tpl.key}`}>{t('templates.start')}</Link>}
+                {isSteward(me.role) && !tpl.archived && <Link to={`/programmes/nouveau?modele=${tpl.key}`}>{t('templates.start')}</Link>}
+                {isSteward(me.role) && <Link to={`/modeles/${tpl.key}/copier`}>{t('editor.copy')}</Link>}
               </p>
             </li>
           ))}

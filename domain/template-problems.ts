@@ -1,0 +1,98 @@
+import type { z } from 'zod';
+import { ZTemplate, type Template } from './template-schema';
+
+/**
+ * A template problem a screen can show next to its field in any language: the field's path
+ * ('phases.0.steps.1.name.fr'), a stable code and the values its sentence needs. The English
+ * message of the schema stays for the API's `errors` list and for logs.
+ */
+export interface TemplateFieldProblem {
+  path: string;
+  code: TemplateProblemCode;
+  values: Record<string, string | number>;
+  message: string;
+}
+
+export const TEMPLATE_PROBLEM_CODES = [
+  'required',
+  'too_short',
+  'too_long',
+  'too_few',
+  'too_many',
+  'too_small',
+  'too_big',
+  'not_integer',
+  'invalid_type',
+  'invalid_choice',
+  'key_format',
+  'date_format',
+  'date_out_of_range',
+  'unknown_field',
+  'duplicate_phase_key',
+  'duplicate_step_key',
+  'capacity_min_above_max',
+  'each_partner_needs_capacity',
+  'unknown_child',
+  'unknown_step',
+  'self_dependency',
+  'dependency_in_later_phase',
+  'undeclared_date_param',
+  'unknown_indicator',
+  'dependency_cycle',
+  'invalid',
+] as const;
+export type TemplateProblemCode = (typeof TEMPLATE_PROBLEM_CODES)[number];
+
+const KNOWN = new Set<string>(TEMPLATE_PROBLEM_CODES);
+
+/** Validates a template draft; `problems` is empty when it parses. */
+export function checkTemplateDraft(input: unknown): { template?: Template; problems: TemplateFieldProblem[] } {
+  const parsed = ZTemplate.safeParse(input);
+  if (parsed.success) return { template: parsed.data, problems: [] };
+  return { problems: parsed.error.issues.map(describeIssue) };
+}
+
+/** One zod issue as a coded field problem. */
+export function describeIssue(issue: z.core.$ZodIssue): TemplateFieldProblem {
+  const path = issue.path.map(String).join('.');
+  const base = { path, message: issue.message };
+  switch (issue.code) {
+    case 'custom': {
+      const params = (issue.params ?? {}) as Record<string, unknown>;
+      const code = typeof params.code === 'string' && KNOWN.has(params.code) ? (params.code as TemplateProblemCode) : 'invalid';
+      const values: Record<string, string | number> = {};
+      for (const [k, v] of Object.entries(params)) if (k !== 'code' && (typeof v === 'string' || typeof v === 'number')) values[k] = v;
+      return { ...base, code, values };
+    }
+    case 'too_small': {
+      const minimum = Number(issue.minimum);
+      if (issue.origin === 'string') return { ...base, code: minimum <= 1 ? 'required' : 'too_short', values: { minimum } };
+      if (issue.origin === 'array' || issue.origin === 'set') return { ...base, code: 'too_few', values: { minimum } };
+      return { ...base, code: 'too_small', values: { minimum } };
+    }
+    case 'too_big': {
+      const maximum = Number(issue.maximum);
+      if (issue.origin === 'string') return { ...base, code: 'too_long', values: { maximum } };
+      if (issue.origin === 'array' || issue.origin === 'set') return { ...base, code: 'too_many', values: { maximum } };
+      return { ...base, code: 'too_big', values: { maximum } };
+    }
+    case 'invalid_type':
+      // zod 4 reports a missing value as an invalid type whose input is undefined.
+      if (issue.input === undefined || (issue.expected === 'string' && issue.input === '')) return { ...base, code: 'required', values: {} };
+      if (issue.expected === 'int') return { ...base, code: 'not_integer', values: {} };
+      return { ...base, code: 'invalid_type', values: {} };
+    case 'invalid_format': {
+      // The only pattern in the template schema is the key's.
+      if (issue.format === 'regex') return { ...base, code: 'key_format', values: {} };
+      if (issue.format === 'date' || issue.format === 'datetime') return { ...base, code: 'date_format', values: {} };
+      return { ...base, code: 'invalid', values: {} };
+    }
+    case 'invalid_value':
+    case 'invalid_union':
+      return { ...base, code: 'invalid_choice', values: {} };
+    case 'unrecognized_keys':
+      return { ...base, code: 'unknown_field', values: { keys: issue.keys.join(', ') } };
+    default:
+      return { ...base, code: 'invalid', values: {} };
+  }
+}

@@ -1,0 +1,478 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate, useParams } from 'react-router-dom';
+import { api, unwrap } from '../api/client';
+import {
+  CheckField,
+  FieldProblems,
+  fieldId,
+  Group,
+  ItemTools,
+  KeyListField,
+  NumberField,
+  ProblemsContext,
+  SelectField,
+  TextField,
+  useProblemText,
+  type DraftProblem,
+} from '../components/template-fields';
+import { TemplatePreviewPanel } from '../components/template-preview';
+import { PageTitle, ProblemMessage, Skeleton } from '../components/ui';
+import { todayInParis } from '../lib/format';
+import {
+  blankPhase,
+  blankStep,
+  blankTemplate,
+  changeDueKind,
+  copyTemplate,
+  listStepKeys,
+  moveItem,
+  parseTemplateFile,
+  setIn,
+  withoutVersion,
+  type DraftStep,
+  type Path,
+  type TemplateDraft,
+} from '../lib/template-draft';
+
+type Mode = 'new' | 'copy' | 'edit';
+
+/** /modeles/nouveau, /modeles/:key/copier, /modeles/:key/modifier. */
+export function TemplateEditorPage({ mode }: { mode: Mode }) {
+  const { key = '' } = useParams();
+  const source = useQuery({
+    queryKey: ['template', key],
+    queryFn: () => unwrap(api.GET('/api/v1/templates/{key}', { params: { path: { key }, query: {} } })),
+    enabled: mode !== 'new',
+    staleTime: 300_000,
+  });
+  if (mode !== 'new' && source.isPending) return <Skeleton lines={10} height="30rem" />;
+  if (mode !== 'new' && source.error) return <ProblemMessage error={source.error} />;
+  const initial: TemplateDraft =
+    mode === 'new' ? blankTemplate() : mode === 'copy' ? copyTemplate(source.data as TemplateDraft, { fr: 'copie', en: 'copy' }) : withoutVersion(source.data as TemplateDraft);
+  return <TemplateEditor key={`${mode}:${key}`} mode={mode} initial={initial} sourceName={(source.data as TemplateDraft | undefined)?.name.fr ?? ''} />;
+}
+
+function useDebounced<T>(value: T, ms: number): T {
+  const [debounced, setDebounced] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setDebounced(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return debounced;
+}
+
+function TemplateEditor({ mode, initial, sourceName }: { mode: Mode; initial: TemplateDraft; sourceName: string }) {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const [draft, setDraft] = useState<TemplateDraft>(initial);
+  const [startDate, setStartDate] = useState(todayInParis());
+  const [dates, setDates] = useState<Record<string, string>>({});
+  const [importError, setImportError] = useState(false);
+  const update = (path: Path, value: unknown) => setDraft((d) => setIn(d, path, value));
+
+  // Live check and preview: the server runs the template schema and the workflow's calendar code.
+  const checked = useDebounced({ draft, startDate, dates }, 300);
+  const check = useQuery({
+    queryKey: ['template-preview', checked],
+    queryFn: () =>
+      unwrap(
+        api.POST('/api/v1/templates/preview', {
+          body: {
+            template: checked.draft as unknown as Record<string, never>,
+            startDate: checked.startDate,
+            dates: Object.fromEntries(Object.entries(checked.dates).filter(([k, v]) => v && (checked.draft.dateParams ?? []).includes(k))),
+          },
+        }),
+      ),
+    placeholderData: (previous) => previous,
+    staleTime: Infinity,
+  });
+  const problems: DraftProblem[] = check.data?.problems ?? [];
+  const upToDate = checked.draft === draft;
+
+  const publish = useMutation({
+    mutationFn: () => unwrap(api.POST('/api/v1/templates', { body: draft as never })),
+    onSuccess: async (published) => {
+      await queryClient.invalidateQueries({ queryKey: ['templates'] });
+      await queryClient.invalidateQueries({ queryKey: ['template', published.key] });
+      await queryClient.invalidateQueries({ queryKey: ['template-versions', published.key] });
+      await navigate(`/modeles/${published.key}?publie=${published.version}`);
+    },
+  });
+
+  const title = mode === 'new' ? t('editor.titleNew') : mode === 'copy' ? t('editor.titleCopy', { name: sourceName }) : t('editor.titleEdit', { name: sourceName });
+  const stepKeys = listStepKeys(draft);
+
+  return (
+    <ProblemsContext.Provider value={problems}>
+      <article className="template-editor">
+        <p>
+          <Link to="/modeles">← {t('templates.title')}</Link>
+        </p>
+        <PageTitle title={title}>{title}</PageTitle>
+        <p className="muted">{t('editor.intro')}</p>
+        <label className="field">
+          <span>{t('editor.import')}</span>
+          <input
+            type="file"
+            accept="application/json,.json"
+            data-testid="template-import"
+            onChange={async (e) => {
+              const file = e.target.files?.[0];
+              if (!file) return;
+              try {
+                const imported = parseTemplateFile(await file.text());
+                setDraft(mode === 'edit' ? { ...imported, key: draft.key } : imported);
+                setImportError(false);
+              } catch {
+                setImportError(true);
+              }
+            }}
+          />
+        </label>
+        {importError && <p className="field-error" role="alert">{t('editor.importFailed')}</p>}
+        <ProblemSummary problems={problems} />
+        <form
+          className="stack"
+          onSubmit={(e) => {
+            e.preventDefault();
+            publish.mutate();
+          }}
+        >
+          <Group title={t('editor.general')}>
+            <TextField label={t('editor.key')} path="key" value={draft.key} disabled={mode === 'edit'} onChange={(v) => update(['key'], v)} />
+            <div className="field-row">
+              <TextField label={t('editor.nameFr')} path="name.fr" value={draft.name.fr} onChange={(v) => update(['name', 'fr'], v)} />
+              <TextField label={t('editor.nameEn')} path="name.en" value={draft.name.en} onChange={(v) => update(['name', 'en'], v)} />
+            </div>
+            <Bilingual path={['description']} value={draft.description} labels={[t('editor.descriptionFr'), t('editor.descriptionEn')]} update={update} />
+            <SelectField
+              label={t('editor.nonWorkingDays')}
+              path="nonWorkingDays"
+              value={draft.nonWorkingDays ?? 'none'}
+              options={(['nextWorkingDay', 'previousWorkingDay', 'none'] as const).map((v) => ({ value: v, label: t(`editor.nonWorkingDay.${v}`) }))}
+              onChange={(v) => update(['nonWorkingDays'], v)}
+            />
+            <KeyListField label={t('editor.dateParams')} path="dateParams" value={draft.dateParams ?? []} onChange={(v) => update(['dateParams'], v)} />
+          </Group>
+
+          <h2>{t('editor.phases')}</h2>
+          <FieldProblems path="phases" />
+          {draft.phases.map((phase, p) => (
+            <Group
+              key={p}
+              path={`phases.${p}`}
+              title={
+                <>
+                  {t('editor.phase', { n: p + 1 })}{' '}
+                  <ItemTools index={p} count={draft.phases.length} removeLabel={t('editor.removePhase')} onMove={(to) => update(['phases'], moveItem(draft.phases, p, to))} onRemove={() => update(['phases'], draft.phases.filter((_, i) => i !== p))} />
+                </>
+              }
+            >
+              <div className="field-row">
+                <TextField label={t('editor.key')} path={`phases.${p}.key`} value={phase.key} onChange={(v) => update(['phases', p, 'key'], v)} />
+                <TextField label={t('editor.nameFr')} path={`phases.${p}.name.fr`} value={phase.name.fr} onChange={(v) => update(['phases', p, 'name', 'fr'], v)} />
+                <TextField label={t('editor.nameEn')} path={`phases.${p}.name.en`} value={phase.name.en} onChange={(v) => update(['phases', p, 'name', 'en'], v)} />
+              </div>
+              <CheckField label={t('editor.gate')} path={`phases.${p}.gate`} checked={Boolean(phase.gate)} onChange={(on) => update(['phases', p, 'gate'], on ? { requiresChildren: [] } : undefined)} />
+              {phase.gate && (
+                <KeyListField
+                  label={t('editor.gateChildren')}
+                  path={`phases.${p}.gate.requiresChildren`}
+                  value={(phase.gate.requiresChildren ?? []).map((c) => c.child)}
+                  onChange={(v) => update(['phases', p, 'gate', 'requiresChildren'], v.map((child) => ({ child })))}
+                />
+              )}
+              <CheckField label={t('editor.capacityOn')} path={`phases.${p}.capacity`} checked={Boolean(phase.capacity)} onChange={(on) => update(['phases', p, 'capacity'], on ? { min: 1, max: 10 } : undefined)} />
+              {phase.capacity && (
+                <div className="field-row">
+                  <NumberField label={t('editor.capacityMin')} path={`phases.${p}.capacity.min`} value={phase.capacity.min} onChange={(v) => update(['phases', p, 'capacity', 'min'], v)} />
+                  <NumberField label={t('editor.capacityMax')} path={`phases.${p}.capacity.max`} value={phase.capacity.max} onChange={(v) => update(['phases', p, 'capacity', 'max'], v)} />
+                </div>
+              )}
+              <h3>{t('editor.steps')}</h3>
+              <FieldProblems path={`phases.${p}.steps`} />
+              {phase.steps.map((step, s) => (
+                <StepEditor
+                  key={s}
+                  at={['phases', p, 'steps', s]}
+                  step={step}
+                  index={s}
+                  count={phase.steps.length}
+                  stepKeys={stepKeys}
+                  dateParams={draft.dateParams ?? []}
+                  update={update}
+                  onMove={(to) => update(['phases', p, 'steps'], moveItem(phase.steps, s, to))}
+                  onRemove={() => update(['phases', p, 'steps'], phase.steps.filter((_, i) => i !== s))}
+                />
+              ))}
+              <button type="button" onClick={() => update(['phases', p, 'steps'], [...phase.steps, blankStep(stepKeys.length + 1)])}>
+                {t('editor.addStep')}
+              </button>
+            </Group>
+          ))}
+          <button type="button" onClick={() => update(['phases'], [...draft.phases, blankPhase(draft.phases.length + 1)])}>
+            {t('editor.addPhase')}
+          </button>
+
+          <Group title={t('editor.indicators')}>
+            {(draft.indicators ?? []).map((indicator, i) => (
+              <div key={i} className="field-row">
+                <TextField label={t('editor.key')} path={`indicators.${i}.key`} value={indicator.key} onChange={(v) => update(['indicators', i, 'key'], v)} />
+                <TextField label={t('editor.nameFr')} path={`indicators.${i}.name.fr`} value={indicator.name.fr} onChange={(v) => update(['indicators', i, 'name', 'fr'], v)} />
+                <TextField label={t('editor.nameEn')} path={`indicators.${i}.name.en`} value={indicator.name.en} onChange={(v) => update(['indicators', i, 'name', 'en'], v)} />
+                <NumberField label={t('editor.indicatorTarget')} path={`indicators.${i}.target`} value={indicator.target} onChange={(v) => update(['indicators', i, 'target'], v)} />
+                <TextField label={t('editor.indicatorUnit')} path={`indicators.${i}.unit`} value={indicator.unit ?? ''} onChange={(v) => update(['indicators', i, 'unit'], v || undefined)} />
+                <button type="button" className="link-button" onClick={() => update(['indicators'], (draft.indicators ?? []).filter((_, j) => j !== i))}>
+                  {t('editor.removeIndicator')}
+                </button>
+              </div>
+            ))}
+            <button type="button" onClick={() => update(['indicators'], [...(draft.indicators ?? []), { key: `indicateur-${(draft.indicators ?? []).length + 1}`, name: { fr: '', en: '' } }])}>
+              {t('editor.addIndicator')}
+            </button>
+          </Group>
+
+          <Group title={t('editor.children')}>
+            {(draft.children ?? []).map((child, i) => (
+              <div key={i} className="field-row">
+                <TextField label={t('editor.key')} path={`children.${i}.key`} value={child.key} onChange={(v) => update(['children', i, 'key'], v)} />
+                <TextField label={t('editor.childTemplate')} path={`children.${i}.templateKey`} value={child.templateKey} onChange={(v) => update(['children', i, 'templateKey'], v)} />
+                <TextField label={t('editor.nameFr')} path={`children.${i}.title.fr`} value={child.title.fr} onChange={(v) => update(['children', i, 'title', 'fr'], v)} />
+                <TextField label={t('editor.nameEn')} path={`children.${i}.title.en`} value={child.title.en} onChange={(v) => update(['children', i, 'title', 'en'], v)} />
+                <SelectField
+                  label={t('editor.childStart')}
+                  path={`children.${i}.start`}
+                  value={child.start}
+                  options={(['withParent', 'byCoordinator'] as const).map((v) => ({ value: v, label: t(`editor.childStarts.${v}`) }))}
+                  onChange={(v) => update(['children', i, 'start'], v)}
+                />
+                <CheckField label={t('editor.childRepeatable')} path={`children.${i}.repeatable`} checked={Boolean(child.repeatable)} onChange={(v) => update(['children', i, 'repeatable'], v)} />
+                <TextField label={t('editor.childFillsSlot')} path={`children.${i}.fillsSlot`} value={child.fillsSlot ?? ''} onChange={(v) => update(['children', i, 'fillsSlot'], v || undefined)} />
+                <button type="button" className="link-button" onClick={() => update(['children'], (draft.children ?? []).filter((_, j) => j !== i))}>
+                  {t('editor.removeIndicator')}
+                </button>
+              </div>
+            ))}
+            <button
+              type="button"
+              onClick={() => update(['children'], [...(draft.children ?? []), { key: `sous-programme-${(draft.children ?? []).length + 1}`, templateKey: 'tender', title: { fr: '', en: '' }, start: 'byCoordinator', repeatable: false }])}
+            >
+              {t('editor.addChild')}
+            </button>
+          </Group>
+
+          <TemplatePreviewPanel
+            template={draft}
+            timeline={upToDate || problems.length === 0 ? check.data?.timeline : undefined}
+            valid={problems.length === 0}
+            startDate={startDate}
+            onStartDate={setStartDate}
+            dates={dates}
+            onDates={setDates}
+          />
+
+          <ProblemMessage error={publish.error ?? check.error} />
+          <button type="submit" className="primary" disabled={publish.isPending || !upToDate || problems.length > 0 || check.isFetching}>
+            {publish.isPending ? t('editor.publishing') : t('editor.publish')}
+          </button>
+        </form>
+      </article>
+    </ProblemsContext.Provider>
+  );
+}
+
+function ProblemSummary({ problems }: { problems: DraftProblem[] }) {
+  const { t } = useTranslation();
+  const text = useProblemText();
+  if (!problems.length) {
+    return (
+      <p className="notice" data-testid="template-valid">
+        {t('editor.valid')}
+      </p>
+    );
+  }
+  return (
+    <div className="problem" data-testid="template-problems">
+      <p className="problem-title">
+        <strong>{t('editor.problemCount', { count: problems.length })}</strong>
+      </p>
+      <ul>
+        {problems.map((p) => (
+          <li key={`${p.path}:${p.code}`}>
+            <a href={`#${fieldId(p.path)}`}>{describePath(p.path, t)}</a> : {text(p)}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** 'phases.0.steps.1.name.fr' → 'Phase 1 › Étape 2 › name.fr'. */
+function describePath(path: string, t: ReturnType<typeof useTranslation>['t']): string {
+  const parts = path.split('.');
+  const out: string[] = [];
+  let i = 0;
+  while (i < parts.length) {
+    const part = parts[i]!;
+    if ((part === 'phases' || part === 'steps') && /^\d+$/.test(parts[i + 1] ?? '')) {
+      out.push(t(part === 'phases' ? 'editor.phase' : 'editor.step', { n: Number(parts[i + 1]) + 1 }));
+      i += 2;
+    } else {
+      out.push(parts.slice(i).join('.'));
+      break;
+    }
+  }
+  return out.join(' › ') || path;
+}
+
+function Bilingual({ path, value, labels, update }: { path: Path; value: { fr: string; en: string } | undefined; labels: [string, string]; update(path: Path, value: unknown): void }) {
+  const at = path.join('.');
+  const set = (lang: 'fr' | 'en', text: string) => {
+    const next = { fr: value?.fr ?? '', en: value?.en ?? '', [lang]: text };
+    update(path, next.fr === '' && next.en === '' ? undefined : next);
+  };
+  return (
+    <div className="field-row">
+      <TextField multiline label={labels[0]} path={`${at}.fr`} value={value?.fr ?? ''} onChange={(v) => set('fr', v)} />
+      <TextField multiline label={labels[1]} path={`${at}.en`} value={value?.en ?? ''} onChange={(v) => set('en', v)} />
+    </div>
+  );
+}
+
+interface StepEditorProps {
+  at: Path;
+  step: DraftStep;
+  index: number;
+  count: number;
+  stepKeys: string[];
+  dateParams: string[];
+  update(path: Path, value: unknown): void;
+  onMove(to: number): void;
+  onRemove(): void;
+}
+
+function StepEditor({ at, step, index, count, stepKeys, dateParams, update, onMove, onRemove }: StepEditorProps) {
+  const { t } = useTranslation();
+  const path = at.join('.');
+  const set = (rest: Path, value: unknown) => update([...at, ...rest], value);
+  const due = step.due;
+  const offsetFields = due && due.from !== 'date' && (
+    <>
+      <NumberField label={t('editor.offsetAmount')} path={`${path}.due.offset.amount`} value={due.offset?.amount} onChange={(v) => set(['due', 'offset'], { unit: due.offset?.unit ?? 'calendarDays', amount: v })} />
+      <SelectField
+        label={t('editor.offsetUnit')}
+        path={`${path}.due.offset.unit`}
+        value={due.offset?.unit ?? 'calendarDays'}
+        options={(['calendarDays', 'workingDays', 'seconds'] as const).map((u) => ({ value: u, label: t(`editor.unit.${u}`) }))}
+        onChange={(u) => set(['due', 'offset'], { amount: due.offset?.amount ?? 0, unit: u })}
+      />
+    </>
+  );
+  return (
+    <Group
+      path={path}
+      title={
+        <>
+          {t('editor.step', { n: index + 1 })} {step.name.fr && `— ${step.name.fr}`} <ItemTools index={index} count={count} removeLabel={t('editor.removeStep')} onMove={onMove} onRemove={onRemove} />
+        </>
+      }
+    >
+      <div className="field-row">
+        <TextField label={t('editor.key')} path={`${path}.key`} value={step.key} onChange={(v) => set(['key'], v)} />
+        <TextField label={t('editor.nameFr')} path={`${path}.name.fr`} value={step.name.fr} onChange={(v) => set(['name', 'fr'], v)} />
+        <TextField label={t('editor.nameEn')} path={`${path}.name.en`} value={step.name.en} onChange={(v) => set(['name', 'en'], v)} />
+      </div>
+      <Bilingual path={[...at, 'description']} value={step.description} labels={[t('editor.descriptionFr'), t('editor.descriptionEn')]} update={update} />
+      <div className="field-row">
+        <SelectField
+          label={t('editor.assignee')}
+          path={`${path}.assignee`}
+          nested
+          value={step.assignee.kind}
+          options={(['coordinator', 'slot', 'eachPartner'] as const).map((k) => ({ value: k, label: t(`editor.assigneeKind.${k}`) }))}
+          onChange={(kind) => set(['assignee'], kind === 'slot' ? { kind, slot: step.assignee.kind === 'slot' ? step.assignee.slot : '' } : { kind })}
+        />
+        {step.assignee.kind === 'slot' && <TextField label={t('editor.slot')} path={`${path}.assignee.slot`} value={step.assignee.slot} onChange={(v) => set(['assignee', 'slot'], v)} />}
+      </div>
+      <div className="field-row">
+        <SelectField
+          label={t('editor.due')}
+          path={`${path}.due`}
+          value={due?.from ?? 'none'}
+          options={(['none', 'date', 'programmeStart', 'phaseStart', 'stepCompleted', 'param'] as const).map((f) => ({ value: f, label: t(`editor.dueFrom.${f}`) }))}
+          onChange={(from) => set(['due'], changeDueKind(due, from, stepKeys.find((k) => k !== step.key) ?? '', dateParams[0] ?? ''))}
+        />
+        {due?.from === 'date' && <TextField label={t('editor.dueDate')} path={`${path}.due.date`} value={due.date} onChange={(v) => set(['due', 'date'], v)} />}
+        {due?.from === 'stepCompleted' && (
+          <SelectField label={t('editor.dueStep')} path={`${path}.due.stepKey`} value={due.stepKey} options={stepKeys.filter((k) => k !== step.key).map((k) => ({ value: k, label: k }))} onChange={(v) => set(['due', 'stepKey'], v)} />
+        )}
+        {due?.from === 'param' && <TextField label={t('editor.dueParam')} path={`${path}.due.param`} value={due.param} onChange={(v) => set(['due', 'param'], v)} />}
+        {offsetFields}
+      </div>
+      <fieldset className="editor-inline">
+        <legend>{t('editor.dependsOn')}</legend>
+        {stepKeys
+          .filter((k) => k !== step.key)
+          .map((k) => (
+            <label key={k} className="field-check">
+              <input
+                type="checkbox"
+                checked={(step.dependsOn ?? []).includes(k)}
+                onChange={(e) => set(['dependsOn'], e.target.checked ? [...(step.dependsOn ?? []), k] : (step.dependsOn ?? []).filter((d) => d !== k))}
+              />
+              <span>{k}</span>
+            </label>
+          ))}
+        <FieldProblems path={`${path}.dependsOn`} nested />
+      </fieldset>
+      <fieldset className="editor-inline">
+        <legend>{t('editor.deliverables')}</legend>
+        {(step.deliverables ?? []).map((d, i) => (
+          <div key={i} className="field-row">
+            <TextField label={t('editor.deliverableKind')} path={`${path}.deliverables.${i}.kind`} value={d.kind} onChange={(v) => set(['deliverables', i, 'kind'], v)} />
+            <TextField label={t('editor.deliverableLabelFr')} path={`${path}.deliverables.${i}.label.fr`} value={d.label.fr} onChange={(v) => set(['deliverables', i, 'label', 'fr'], v)} />
+            <TextField label={t('editor.deliverableLabelEn')} path={`${path}.deliverables.${i}.label.en`} value={d.label.en} onChange={(v) => set(['deliverables', i, 'label', 'en'], v)} />
+            <NumberField label={t('editor.deliverableMin')} path={`${path}.deliverables.${i}.min`} value={d.min ?? 1} onChange={(v) => set(['deliverables', i, 'min'], v)} />
+            <CheckField label={t('editor.deliverableAcceptance')} path={`${path}.deliverables.${i}.acceptance`} checked={Boolean(d.acceptance)} onChange={(v) => set(['deliverables', i, 'acceptance'], v)} />
+            <button type="button" className="link-button" onClick={() => set(['deliverables'], (step.deliverables ?? []).filter((_, j) => j !== i))}>
+              {t('editor.removeDeliverable')}
+            </button>
+          </div>
+        ))}
+        <button type="button" onClick={() => set(['deliverables'], [...(step.deliverables ?? []), { kind: 'document', label: { fr: '', en: '' }, min: 1, acceptance: false }])}>
+          {t('editor.addDeliverable')}
+        </button>
+      </fieldset>
+      <CheckField label={t('editor.milestone')} path={`${path}.milestone`} checked={Boolean(step.milestone)} onChange={(v) => set(['milestone'], v)} />
+      <CheckField
+        label={t('editor.reminders')}
+        path={`${path}.reminders`}
+        checked={Boolean(step.reminders)}
+        onChange={(on) => set(['reminders'], on ? { unit: 'days', beforeDue: [7, 1], onDue: true, overdueEvery: 3, escalateAfter: 2 } : undefined)}
+      />
+      {step.reminders && <ReminderFields path={`${path}.reminders`} value={step.reminders} set={(rest, v) => set(['reminders', ...rest], v)} />}
+    </Group>
+  );
+}
+
+function ReminderFields({ path, value, set }: { path: string; value: NonNullable<DraftStep['reminders']>; set(rest: Path, v: unknown): void }) {
+  const { t } = useTranslation();
+  return (
+    <div className="field-row">
+      <KeyListField
+        label={t('editor.remindersBefore')}
+        path={`${path}.beforeDue`}
+        value={(value.beforeDue ?? []).map(String)}
+        onChange={(v) => set(['beforeDue'], v.map((x) => (x === '' ? x : Number(x))))}
+      />
+      <CheckField label={t('editor.remindersOnDue')} path={`${path}.onDue`} checked={value.onDue ?? true} onChange={(v) => set(['onDue'], v)} />
+      <NumberField label={t('editor.remindersOverdue')} path={`${path}.overdueEvery`} value={value.overdueEvery} onChange={(v) => set(['overdueEvery'], v ?? null)} />
+      <NumberField label={t('editor.remindersEscalate')} path={`${path}.escalateAfter`} value={value.escalateAfter} onChange={(v) => set(['escalateAfter'], v ?? null)} />
+    </div>
+  );
+}
+
