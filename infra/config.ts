@@ -38,6 +38,10 @@ export const ZConfig = z.object({
   /** Scheduled backups by `npm start` (0 = off) into DATA_DIR/backups, keeping the newest BACKUP_KEEP. */
   BACKUP_INTERVAL_HOURS: z.coerce.number().min(0).max(24 * 30).default(24),
   BACKUP_KEEP: z.coerce.number().int().min(1).max(1000).default(14),
+  /** The agency's name, printed at the head of the funders' reports. */
+  AGENCY_NAME: z.string().trim().min(1).max(200).default('Creativ\''),
+  /** Debian's Chromium, which prints the funders' report as PDF (absent: the PDF export answers 503). */
+  CHROMIUM_PATH: z.string().default('/usr/bin/chromium'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** `auto`: one readable line per event on a terminal, JSON lines otherwise (files, log collectors). */
   LOG_FORMAT: z.enum(['auto', 'pretty', 'json']).default('auto'),
