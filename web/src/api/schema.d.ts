@@ -2277,6 +2277,266 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/programmes/{id}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The funders' report of a programme over a period (?from=&to=, YYYY-MM-DD, Paris days; default: from its start to today): actions, milestones, accepted deliverables, indicators against targets, partners per phase, tenders' compliance, late steps */
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    to?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            actions: {
+                                by: string | null;
+                                completedAt: string;
+                                organisation: string | null;
+                                phase: string;
+                                step: string;
+                            }[];
+                            agencyName: string;
+                            deliverables: {
+                                acceptedAt: string;
+                                organisation: string | null;
+                                step: string;
+                                title: string;
+                            }[];
+                            enrolments: {
+                                capacity: {
+                                    max: number;
+                                    min: number;
+                                } | null;
+                                organisations: {
+                                    enrolledAt: string;
+                                    name: string;
+                                    slot: string | null;
+                                }[];
+                                phase: string;
+                            }[];
+                            generatedAt: string;
+                            indicators: {
+                                byMonth: {
+                                    change: number;
+                                    month: string;
+                                    valueAtEnd: number;
+                                }[];
+                                byQuarter: {
+                                    change: number;
+                                    quarter: string;
+                                    valueAtEnd: number;
+                                }[];
+                                change: number;
+                                key: string;
+                                name: string;
+                                rate: number | null;
+                                target: number | null;
+                                unit: string | null;
+                                valueAtEnd: number;
+                            }[];
+                            lateSteps: {
+                                completedAt: string | null;
+                                daysLate: number;
+                                dueAt: string;
+                                organisation: string | null;
+                                phase: string;
+                                /** @enum {string} */
+                                state: "done" | "open";
+                                stateLabel: string;
+                                step: string;
+                            }[];
+                            milestones: {
+                                dueAt: string | null;
+                                name: string;
+                                reachedAt: string | null;
+                                /** @enum {string} */
+                                state: "reached" | "reached_late" | "late" | "planned";
+                                stateLabel: string;
+                            }[];
+                            period: {
+                                from: string;
+                                to: string;
+                            };
+                            programme: {
+                                id: string;
+                                startDate: string;
+                                /** @enum {string} */
+                                status: "active" | "paused" | "completed" | "cancelled";
+                                statusLabel: string;
+                                templateName: string;
+                                title: string;
+                            };
+                            tenders: {
+                                answers: {
+                                    onTime: boolean;
+                                    organisation: string;
+                                    receivedAt: string;
+                                }[] | null;
+                                answersDeadline: string | null;
+                                awardedAt: string | null;
+                                compliance: string[];
+                                consultationSentAt: string | null;
+                                contractSignedAt: string | null;
+                                criteria: {
+                                    key: string;
+                                    label: string;
+                                    weight: number;
+                                }[];
+                                minProviders: number;
+                                notifiedAt: string | null;
+                                programmeId: string;
+                                providers: string[] | null;
+                                scores: {
+                                    byCriterion: {
+                                        [key: string]: number | null;
+                                    };
+                                    organisation: string;
+                                    rank: number;
+                                    total: number;
+                                }[] | null;
+                                sealed: boolean;
+                                specificationAt: string | null;
+                                /** @enum {string} */
+                                status: "active" | "paused" | "completed" | "cancelled";
+                                title: string;
+                                winner: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem (RFC 9457) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/programmes/{id}/report.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The funders' report as an A4 PDF, printed by Chromium from the report's print page */
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    to?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Problem (RFC 9457) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/programmes/{id}/report.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The funders' report as an XLSX workbook (one sheet per section, French headers, Paris dates) */
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    to?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Problem (RFC 9457) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/programmes/{id}/resume": {
         parameters: {
             query?: never;
