@@ -6,12 +6,12 @@ import { createProjectionActivities } from './projection';
 import { createTemplateStore } from './templates';
 
 /** Every activity the programme workflow calls, grouped by side effect and wired by the worker. */
-export function createProgrammeActivities({ prisma, queue }: { prisma: PrismaClient; queue: Queue }) {
+export function createProgrammeActivities({ prisma, queue, reminderHour }: { prisma: PrismaClient; queue: Queue; reminderHour?: string }) {
   const templates = createTemplateStore(prisma);
   return {
     ...createProjectionActivities({ prisma, loadTemplateVersion: templates.loadTemplateVersion }),
     ...createNotificationActivities({ prisma, queue }),
-    ...createCalendarActivities(),
+    ...createCalendarActivities({ reminderHour }),
     loadTemplate: templates.loadLatestTemplate,
   };
 }

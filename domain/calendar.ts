@@ -1,6 +1,13 @@
 import Holidays from 'date-holidays';
 
 export type DurationUnit = 'calendarDays' | 'workingDays' | 'seconds';
+/** What a due date that falls on a weekend or a French public holiday becomes. */
+export type NonWorkingDayRule = 'nextWorkingDay' | 'previousWorkingDay' | 'none';
+
+/** The one range of dates the product accepts (API, templates, computed due dates). */
+export const DATE_RANGE = { min: '1990-01-01', max: '2100-12-31' } as const;
+/** A date-only deadline closes at this Paris time. */
+export const DEFAULT_DUE_TIME = '18:00';
 
 const PARIS = 'Europe/Paris';
 const DAY_MS = 86_400_000;
@@ -87,12 +94,80 @@ export function parisDateToInstant(date: string, time = '09:00'): Date {
     second: Number(timeMatch[3] ?? 0),
     millisecond: 0,
   };
-  const probe = new Date(Date.UTC(wall.year, wall.month - 1, wall.day));
+  const probe = new Date(utcEpoch(wall.year, wall.month - 1, wall.day));
   if (probe.getUTCFullYear() !== wall.year || probe.getUTCMonth() !== wall.month - 1 || probe.getUTCDate() !== wall.day) {
     throw new RangeError(`no such calendar date: '${date}'`);
   }
   if (wall.hour > 23 || wall.minute > 59 || wall.second > 59) throw new RangeError(`no such time of day: '${time}'`);
   return wallClockToInstant(wall);
+}
+
+/** True when `date` ('YYYY-MM-DD') is a real calendar date inside DATE_RANGE. */
+export function isDateInRange(date: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const probe = new Date(utcEpoch(year, month - 1, day));
+  if (probe.getUTCFullYear() !== year || probe.getUTCMonth() !== month - 1 || probe.getUTCDate() !== day) return false;
+  return date >= DATE_RANGE.min && date <= DATE_RANGE.max;
+}
+
+/** True when the Paris calendar date of an ISO instant is inside DATE_RANGE. */
+export function isInstantInRange(instant: string): boolean {
+  const ms = Date.parse(instant);
+  if (Number.isNaN(ms)) return false;
+  const date = new Date(ms);
+  return date.getUTCFullYear() >= 1989 && date.getUTCFullYear() <= 2101 && isDateInRange(toParisDate(date));
+}
+
+/** True when `date` ('YYYY-MM-DD') is Monday–Friday and not a French public holiday. */
+export function isWorkingDate(date: string): boolean {
+  const wall = parseIsoDate(date);
+  return isWorkingWallDate(wall.year, wall.month, wall.day);
+}
+
+/** `date` moved by `amount` working days (negative: backwards); 0 gives `date` itself. */
+export function addWorkingDaysToDate(date: string, amount: number): string {
+  assertInteger(amount, 'workingDays');
+  let current = parseIsoDate(date);
+  const step = amount > 0 ? 1 : -1;
+  let remaining = Math.abs(amount);
+  while (remaining > 0) {
+    current = shiftWallDate(current, step);
+    if (isWorkingWallDate(current.year, current.month, current.day)) remaining -= 1;
+  }
+  return formatIsoDate(current.year, current.month, current.day);
+}
+
+/** The first working day on or after (`next`) or on or before (`previous`) `date`. */
+export function nearestWorkingDate(date: string, direction: 'next' | 'previous'): string {
+  let current = parseIsoDate(date);
+  while (!isWorkingWallDate(current.year, current.month, current.day)) current = shiftWallDate(current, direction === 'next' ? 1 : -1);
+  return formatIsoDate(current.year, current.month, current.day);
+}
+
+/** Applies a template's non-working-day rule to a due instant, keeping its Paris time of day. */
+export function applyNonWorkingDayRule(instant: Date, rule: NonWorkingDayRule): Date {
+  assertValidInstant(instant);
+  if (rule === 'none') return instant;
+  const wall = readParisWallClock(instant);
+  const date = formatIsoDate(wall.year, wall.month, wall.day);
+  const moved = nearestWorkingDate(date, rule === 'nextWorkingDay' ? 'next' : 'previous');
+  if (moved === date) return instant;
+  const { year, month, day } = parseIsoDate(moved);
+  return wallClockToInstant({ ...wall, year, month, day });
+}
+
+/** 'HH:mm' of `instant` in Paris. */
+export function toParisTime(instant: Date): string {
+  const wall = readParisWallClock(instant);
+  return `${String(wall.hour).padStart(2, '0')}:${String(wall.minute).padStart(2, '0')}`;
+}
+
+function parseIsoDate(date: string): WallClock {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (!match) throw new RangeError(`expected a YYYY-MM-DD date, got '${date}'`);
+  return { year: Number(match[1]), month: Number(match[2]), day: Number(match[3]), hour: 0, minute: 0, second: 0, millisecond: 0 };
 }
 
 function shiftWallDateByWorkingDays(wall: WallClock, amount: number): WallClock {
@@ -112,7 +187,7 @@ function shiftWallDateByWorkingDays(wall: WallClock, amount: number): WallClock 
 
 // Date arithmetic on the wall-clock date itself, via UTC, so DST never moves the day.
 function shiftWallDate(wall: WallClock, days: number): WallClock {
-  const shifted = new Date(Date.UTC(wall.year, wall.month - 1, wall.day) + days * DAY_MS);
+  const shifted = new Date(utcEpoch(wall.year, wall.month - 1, wall.day) + days * DAY_MS);
   return {
     ...wall,
     year: shifted.getUTCFullYear(),
@@ -122,7 +197,7 @@ function shiftWallDate(wall: WallClock, days: number): WallClock {
 }
 
 function isWorkingWallDate(year: number, month: number, day: number): boolean {
-  const weekday = new Date(Date.UTC(year, month - 1, day)).getUTCDay();
+  const weekday = new Date(utcEpoch(year, month - 1, day)).getUTCDay();
   if (weekday === 0 || weekday === 6) return false;
   return !listPublicHolidays(year).has(formatIsoDate(year, month, day));
 }
@@ -178,7 +253,18 @@ function wallClockToInstant(wall: WallClock): Date {
 }
 
 function wallClockAsUtc(wall: WallClock): number {
-  return Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second, wall.millisecond);
+  return utcEpoch(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second, wall.millisecond);
+}
+
+/**
+ * Date.UTC without its legacy quirk: Date.UTC maps years 0–99 to 1900–1999, so '0099-12-31'
+ * became 1999-12-31 and failed the calendar-date check forever. setUTCFullYear takes the year as is.
+ */
+function utcEpoch(year: number, month0: number, day: number, hour = 0, minute = 0, second = 0, millisecond = 0): number {
+  const date = new Date(0);
+  date.setUTCFullYear(year, month0, day);
+  date.setUTCHours(hour, minute, second, millisecond);
+  return date.getTime();
 }
 
 function formatIsoDate(year: number, month: number, day: number): string {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { PlannedReminder } from './deadlines';
 import type { Template } from './template-schema';
 
 /** The programme state a workflow holds, projects to PostgreSQL and answers queries with. */
@@ -51,6 +52,8 @@ export interface StepState {
   parts: Record<string, { at: string; by: string; note?: string }>;
   deliverables: DeliverableState[];
   remindersSent: string[];
+  /** Day-based reminder moments on working days, planned by an activity for the current due date. */
+  reminderPlan?: { dueAt: string; reminders: PlannedReminder[] };
   data?: unknown;
 }
 
@@ -88,6 +91,8 @@ export interface ProgrammeState {
   templateVersion: number;
   status: ProgrammeStatus;
   cancelReason?: string;
+  /** When the programme was paused (cleared on resume): due dates move by the paused duration. */
+  pausedAt?: string;
   startDate: string;
   startedAt: string;
   coordinatorId?: string;

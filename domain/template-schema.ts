@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DATE_RANGE, isDateInRange, isInstantInRange } from './calendar';
 
 /**
  * The template model: one zod schema that validates built-in and published templates,
@@ -12,7 +13,14 @@ const ZKey = z
   .max(64)
   .regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower-case letters, digits and dashes');
 
-export const ZIsoDate = z.iso.date({ message: 'expected a date as YYYY-MM-DD' });
+const OUT_OF_RANGE = `expected a date between ${DATE_RANGE.min} and ${DATE_RANGE.max}`;
+/** A calendar date in the product's one range (1990-01-01 to 2100-12-31). */
+export const ZIsoDate = z.iso.date({ message: 'expected a date as YYYY-MM-DD' }).refine(isDateInRange, { message: OUT_OF_RANGE });
+/** An ISO instant with an offset, in the same range. */
+export const ZIsoInstant = z.iso.datetime({ offset: true }).refine(isInstantInRange, { message: OUT_OF_RANGE });
+
+/** A due date on a weekend or a French public holiday moves to the next or previous working day, or stays ('none'). */
+export const ZNonWorkingDayRule = z.enum(['nextWorkingDay', 'previousWorkingDay', 'none']);
 
 export const ZLocalisedText = z.object({ fr: z.string().min(1), en: z.string().min(1) });
 export type LocalisedText = z.infer<typeof ZLocalisedText>;
@@ -129,12 +137,17 @@ const ZTemplateBase = z.object({
   name: ZLocalisedText,
   description: ZLocalisedText.optional(),
   reminders: ZReminderPolicy.default(ZReminderPolicy.parse({})),
+  /** Day-based due dates only; the built-in templates use 'nextWorkingDay'. */
+  nonWorkingDays: ZNonWorkingDayRule.default('none'),
   phases: z.array(ZPhase).min(1, 'a template needs at least one phase'),
   children: z.array(ZChildDefinition).default([]),
   indicators: z.array(ZIndicatorDefinition).default([]),
   /** Dates to supply at start, e.g. { bidDeadline: … }. */
   dateParams: z.array(ZKey).default([]),
 });
+
+/** A template as published (POST /api/v1/templates): its version is given by the server, one above the latest. */
+export const ZTemplatePublication = ZTemplateBase.extend({ version: z.number().int().min(1).max(2_147_483_647).optional() });
 
 export const ZTemplate = ZTemplateBase.superRefine((t, ctx) => {
   const problem = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });

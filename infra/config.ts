@@ -38,6 +38,11 @@ export const ZConfig = z.object({
   /** Scheduled backups by `npm start` (0 = off) into DATA_DIR/backups, keeping the newest BACKUP_KEEP. */
   BACKUP_INTERVAL_HOURS: z.coerce.number().min(0).max(24 * 30).default(24),
   BACKUP_KEEP: z.coerce.number().int().min(1).max(1000).default(14),
+  /** Europe/Paris time at which day-based reminders go out, on working days only. */
+  REMINDER_HOUR: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'REMINDER_HOUR must be HH:mm')
+    .default('09:00'),
   /** The agency's name, printed at the head of the funders' reports. */
   AGENCY_NAME: z.string().trim().min(1).max(200).default('Creativ\''),
   /** Debian's Chromium, which prints the funders' report as PDF (absent: the PDF export answers 503). */

@@ -117,7 +117,7 @@ export async function startTemporalWorkerRole(
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: extra.taskQueue ?? config.TEMPORAL_TASK_QUEUE,
     ...(extra.workflowBundle ? { workflowBundle: extra.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
-    activities: createProgrammeActivities({ prisma, queue }),
+    activities: createProgrammeActivities({ prisma, queue, reminderHour: config.REMINDER_HOUR }),
     workflowThreadPoolSize: config.TEMPORAL_WORKFLOW_THREADS,
     // Bounded shutdown: running activities get 10 s to finish, then the worker stops regardless.
     shutdownGraceTime: '10 seconds',

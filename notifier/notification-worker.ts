@@ -12,6 +12,7 @@ import { renderDigest, renderMessage, type DigestItem, type RenderedMessage } fr
 import { DIGEST_JOB, DIGEST_TICK_JOB, DIGEST_CAPABLE_KINDS, messageIdFor, NOTIFICATION_QUEUE, ZDigestJob, ZNotificationJob } from './notification-job';
 import { loadLinkSecret, oneClickUnsubscribeUrl, preferencesUrl, signPreferenceToken } from './preference-links';
 import { createDomainRateLimiter, type RateLimit } from './rate-limit';
+import { droppedReminderNote, findReminderDropReason } from './reminder-check';
 import { describeStep, type StepContext } from './step-context';
 
 export interface NotifierOptions {
@@ -165,6 +166,14 @@ export function startNotificationWorker(opts: NotifierOptions): Worker {
       });
       row = null;
     }
+    // A reminder waits (quiet hours, rate limits, retries): what it says may no longer be true.
+    if (!row || !['sent', 'sending', 'digest', 'digested', 'skipped'].includes(row.status)) {
+      const reason = await findReminderDropReason(opts.prisma, payload);
+      if (reason) {
+        await opts.prisma.notification.updateMany({ where: { id: payload.notificationId, status: { notIn: ['sent', 'sending', 'digest', 'digested'] } }, data: { status: 'skipped', error: droppedReminderNote(reason) } });
+        return { skipped: reason };
+      }
+    }
     return sendOnce(job, token, payload.notificationId, payload.recipient.email, async () => {
       const locale: Locale = payload.recipient.locale;
       const context: StepContext = payload.programmeId === 'system' ? { found: true } : await describeStep(opts.prisma, templates, payload, locale);
@@ -188,7 +197,15 @@ export function startNotificationWorker(opts: NotifierOptions): Worker {
       });
       if (created.count) await tx.notification.updateMany({ where: { userId, status: 'digest', digestId: null }, data: { status: 'digested', digestId } });
     });
-    const items = await opts.prisma.notification.findMany({ where: { digestId }, orderBy: [{ queuedAt: 'asc' }, { id: 'asc' }] });
+    const claimed = await opts.prisma.notification.findMany({ where: { digestId }, orderBy: [{ queuedAt: 'asc' }, { id: 'asc' }] });
+    // Reminders are checked again as the digest is built: the ones no longer true are recorded and left out.
+    const items: typeof claimed = [];
+    for (const item of claimed) {
+      const p = item.status === 'digested' ? ZNotificationJob.safeParse(item.payload) : undefined;
+      const reason = p?.success ? await findReminderDropReason(opts.prisma, p.data) : undefined;
+      if (reason) await opts.prisma.notification.updateMany({ where: { id: item.id, status: 'digested' }, data: { status: 'skipped', error: droppedReminderNote(reason) } });
+      else if (item.status !== 'skipped') items.push(item);
+    }
     if (!items.length) {
       await opts.prisma.notification.updateMany({ where: { id: digestId, status: 'queued' }, data: { status: 'skipped', error: 'nothing to send' } });
       return { skipped: 'nothing to send' };

@@ -7,7 +7,9 @@ export const ZClockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time 
 
 export const ZQuietHours = z
   .strictObject({ start: ZClockTime, end: ZClockTime })
-  .refine((q) => q.start !== q.end, { message: 'start and end must differ', path: ['end'] });
+  .refine((q) => q.start !== q.end, { message: 'start and end must differ', path: ['end'] })
+  // JSON Schema cannot compare two fields: the document says it in words.
+  .meta({ description: 'Quiet hours in Europe/Paris; start and end must differ (an empty window is refused with 400).' });
 
 export const ZNotificationPreferences = z.object({
   delivery: z.enum(['immediate', 'digest']),

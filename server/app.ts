@@ -5,7 +5,8 @@ import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { AppContext } from './context';
 import { AppError, toProblem } from './errors';
-import { buildOpenApi, mountRoute, type RouteDefinition } from './http';
+import { buildOpenApi, mountMethodNotAllowed, mountRoute, type RouteDefinition } from './http';
+import { createIdempotencyStore } from './idempotency';
 import { createMetrics } from './metrics';
 import { accountRoutes } from './routes/accounts';
 import { calendarRoutes } from './routes/calendar';
@@ -63,10 +64,12 @@ export function createApp(ctx: AppContext): express.Express {
 
   const routes = collectRoutes(ctx);
   const router = express.Router();
-  for (const route of routes) mountRoute(router, route, (req) => ctx.auth.authenticate(req));
+  const mountOptions = { authenticate: (req: Request) => ctx.auth.authenticate(req), idempotency: createIdempotencyStore(ctx.prisma, ctx.redis) };
+  for (const route of routes) mountRoute(router, route, mountOptions);
   const openapi = buildOpenApi(routes, API_INFO);
   router.get('/api/v1/openapi.json', (_req, res) => res.json(openapi));
   router.get('/api/v1/docs', (_req, res) => res.type('html').send(renderReferencePage(openapi)));
+  mountMethodNotAllowed(router, [...routes, { method: 'get', path: '/api/v1/openapi.json' }, { method: 'get', path: '/api/v1/docs' }]);
   app.use(router);
   app.get('/metrics', metrics.handler);
   mountWebApp(app);

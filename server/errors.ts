@@ -14,6 +14,11 @@ export type ErrorCode =
   | 'rate_limited'
   | 'dependency_unavailable'
   | 'internal'
+  | 'idempotency_key_reused'
+  | 'idempotency_request_in_progress'
+  | 'sign_in_locked'
+  | 'method_not_allowed'
+  | 'calendar_token_only'
   | RefusalCode;
 
 export const STATUS_BY_CODE: Record<ErrorCode, number> = {
@@ -29,6 +34,14 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   rate_limited: 429,
   dependency_unavailable: 503,
   internal: 500,
+  // Idempotency-Key (IETF draft): the key names another request / its first request still runs.
+  idempotency_key_reused: 422,
+  idempotency_request_in_progress: 409,
+  // Too many failed sign-ins; params.minutes says how long the lock lasts.
+  sign_in_locked: 429,
+  method_not_allowed: 405,
+  // A calendar feed token used anywhere but the feed.
+  calendar_token_only: 401,
   // Lifecycle refusals (decided by the workflow's Update validators).
   programme_not_active: 409,
   unknown_step: 404,
@@ -50,6 +63,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   gate_children_pending: 409,
   gate_capacity_below_minimum: 409,
   invalid_due_date: 422,
+  due_date_in_past: 422,
   not_paused: 409,
   already_paused: 409,
   too_few_providers: 422,
@@ -70,6 +84,8 @@ export class AppError extends Error {
     message: string,
     readonly errors?: FieldProblem[],
     readonly retryAfterSeconds?: number,
+    /** Values the client's message catalogue interpolates (e.g. minutes left before a retry). */
+    readonly params?: Record<string, string | number>,
   ) {
     super(message);
     this.name = 'AppError';
@@ -89,6 +105,7 @@ const TITLES: Record<number, string> = {
   401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',
+  405: 'Method Not Allowed',
   409: 'Conflict',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
@@ -108,5 +125,6 @@ export function toProblem(err: AppError, requestId: string) {
     code: err.code,
     requestId,
     ...(err.errors ? { errors: err.errors } : {}),
+    ...(err.params ? { params: err.params } : {}),
   };
 }

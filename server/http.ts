@@ -1,8 +1,9 @@
 import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
 import type { Role } from '../generated/prisma/enums';
-import { AppError, type FieldProblem } from './errors';
+import { AppError, toProblem, type FieldProblem } from './errors';
 import type { SessionUser } from './auth';
+import { IDEMPOTENCY_KEY_MAX_LENGTH, IDEMPOTENCY_KEY_MIN_LENGTH, validateIdempotencyKey, type IdempotencyClaim, type IdempotencyStore, type StoredAnswer } from './idempotency';
 
 /**
  * Routes are data: method, path, who may call, zod schemas for params, query, body and
@@ -17,6 +18,19 @@ export interface RouteContext<P, Q, B> {
   body: B;
   user: SessionUser;
   idempotencyKey?: string;
+  /**
+   * Raw-body routes (multipart upload) only: claims the Idempotency-Key once the body is read, with a
+   * digest of what was received standing for the body. Throws IdempotentReplay when the key was
+   * already answered (the handler cleans up and rethrows). A no-op for JSON bodies (claimed before the handler).
+   */
+  claimIdempotency(bodyDigest: unknown): Promise<void>;
+}
+
+/** Thrown by claimIdempotency when the first answer is to be sent again. */
+export class IdempotentReplay extends Error {
+  constructor(readonly answer: StoredAnswer) {
+    super('idempotent replay');
+  }
 }
 
 export interface RouteDefinition<P = unknown, Q = unknown, B = unknown> {
@@ -30,16 +44,32 @@ export interface RouteDefinition<P = unknown, Q = unknown, B = unknown> {
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;
   /** Non-JSON request body (multipart upload); documented, parsed by the handler. */
-  rawBody?: { contentType: string; description: string };
+  rawBody?: { contentType: string; description: string; /** The text fields sent beside the `file` part. */ fields?: z.ZodType };
   successStatus?: number;
   response?: z.ZodType;
   responseContentType?: string;
+  /** A file answer whose media type is one of these (documented as 200 with a binary body). */
+  fileMediaTypes?: readonly string[];
+  /** Write routes honour Idempotency-Key unless this is false (logout: the session it names is gone after the first call). */
+  idempotency?: false;
   handler(ctx: RouteContext<P, Q, B>): Promise<unknown>;
 }
 
 export function defineRoute<P = Record<string, never>, Q = Record<string, never>, B = undefined>(route: RouteDefinition<P, Q, B>): RouteDefinition<P, Q, B> {
   return route;
 }
+
+/**
+ * Free text trimmed before use, its rules said in the schema: at most `max` characters as sent, and a
+ * pattern for "at least `min` characters once trimmed" (JSON Schema cannot trim).
+ */
+export function trimmedText(max: number, min = 1) {
+  const notBlank = min <= 1 ? /\S/ : min === 2 ? /\S[\s\S]*\S/ : new RegExp(`\\S[\\s\\S]{${min - 2},}\\S`);
+  return z.string().max(max).regex(notBlank, min <= 1 ? 'must not be blank' : `at least ${min} characters besides surrounding spaces`).trim();
+}
+
+/** The largest value a PostgreSQL integer (int4) column holds: numeric inputs stored or compared there stay below it. */
+export const INT4_MAX = 2_147_483_647;
 
 export function zodProblems(error: z.ZodError, prefix: string): FieldProblem[] {
   return error.issues.map((i) => ({ path: [prefix, ...i.path.map(String)].join('.'), message: i.message }));
@@ -76,26 +106,43 @@ function parseOrThrow<T>(schema: z.ZodType<T> | undefined, value: unknown, where
   return parsed.data;
 }
 
-export function mountRoute(router: Router, route: RouteDefinition<any, any, any>, authenticate: (req: Request) => Promise<SessionUser | undefined>): void {
+export interface MountOptions {
+  authenticate(req: Request): Promise<SessionUser | undefined>;
+  idempotency: IdempotencyStore;
+}
+
+export const usesIdempotency = (route: RouteDefinition<any, any, any>) => route.method !== 'get' && route.idempotency !== false;
+
+export function mountRoute(router: Router, route: RouteDefinition<any, any, any>, options: MountOptions): void {
   const handler: RequestHandler = async (req: Request, res: Response, next: NextFunction) => {
+    let claim: IdempotencyClaim | undefined;
+    const requestId = () => (req as Request & { id?: string }).id ?? '';
     try {
       let user: SessionUser | undefined;
       if (route.auth !== 'public') {
-        user = await authenticate(req);
+        user = await options.authenticate(req);
         if (!user) throw new AppError('unauthenticated', 'Sign in first (session cookie or Authorization: Bearer token).');
         if (route.auth !== 'signedIn' && !route.auth.includes(user.role)) {
           throw new AppError('forbidden', `This call is for ${route.auth.join(', ')}; you are signed in as ${user.role}.`);
         }
       }
       const raw = route.rawBody !== undefined && req.is(route.rawBody.contentType) !== false && req.is(route.rawBody.contentType) !== null;
+      const key = usesIdempotency(route) ? req.get('Idempotency-Key') : undefined;
+      if (key !== undefined) validateIdempotencyKey(key);
+      // Claimed before any validation: the same key with another body is 422 whatever the body holds.
+      const claimWith = async (body: unknown) => {
+        if (key === undefined || claim) return;
+        const result = await options.idempotency.claim(user?.id ?? 'anonymous', key, { method: req.method, path: req.path, query: req.query, body });
+        if (result.kind === 'replay') throw new IdempotentReplay(result.answer);
+        claim = result.claim;
+      };
+      if (!raw) await claimWith(req.body ?? null);
       if (route.body && !raw && !req.is('application/json') && req.body === undefined) {
         throw new AppError('unsupported_media_type', `Send the body as application/json${route.rawBody ? ` or ${route.rawBody.contentType}` : ''}.`);
       }
       refuseUnsafeText(req.params, 'params');
       refuseUnsafeText(req.query, 'query');
       if (!raw) refuseUnsafeText(req.body, 'body');
-      const key = req.get('Idempotency-Key');
-      if (key !== undefined && (key.length === 0 || key.length > 200)) throw new AppError('validation_failed', 'Idempotency-Key must have 1 to 200 characters.', [{ path: 'headers.idempotency-key', message: '1 to 200 characters' }]);
       const ctx: RouteContext<unknown, unknown, unknown> = {
         req,
         res,
@@ -106,25 +153,126 @@ export function mountRoute(router: Router, route: RouteDefinition<any, any, any>
         user: user as SessionUser,
         // A key answers for one call only: the same key on another route or resource is another request.
         idempotencyKey: key === undefined ? undefined : `${req.method} ${req.path} ${key}`,
+        claimIdempotency: (digest) => claimWith({ multipart: digest }),
       };
       const result = await route.handler(ctx);
-      if (res.headersSent) return;
+      if (res.headersSent) {
+        await claim?.release();
+        return;
+      }
       // A handler may set its own status (healthz answers 503 with a body); otherwise the route's.
       const status = (fallback: number) => (res.statusCode !== 200 ? res.statusCode : route.successStatus ?? fallback);
-      if (result === undefined) res.status(status(204)).end();
-      else if (typeof result === 'string') res.status(status(200)).type(route.responseContentType ?? 'text/plain').send(result);
-      else res.status(status(200)).json(result);
+      const answer: StoredAnswer =
+        result === undefined
+          ? { status: status(204), contentType: '', body: '' }
+          : typeof result === 'string'
+            ? { status: status(200), contentType: route.responseContentType ?? 'text/plain', body: result }
+            : { status: status(200), contentType: 'application/json', body: JSON.stringify(result) };
+      if (claim) await completeQuietly(req, claim, answer);
+      send(res, answer);
     } catch (err) {
+      if (err instanceof IdempotentReplay) {
+        res.setHeader('Idempotent-Replayed', 'true');
+        send(res, err.answer);
+        return;
+      }
+      if (claim) {
+        // A refusal is the answer to this request; a failure (5xx, rate limit) may go away: the key is freed for a retry.
+        if (err instanceof AppError && err.status < 500 && err.status !== 429) {
+          await completeQuietly(req, claim, { status: err.status, contentType: 'application/problem+json', body: JSON.stringify(toProblem(err, requestId())) });
+        } else {
+          await claim.release().catch(() => undefined);
+        }
+      }
       next(err);
     }
   };
   router[route.method](route.path, handler);
 }
 
+/** The write is done: failing to record its answer must not turn it into an error (a retry then waits for the lease). */
+async function completeQuietly(req: Request, claim: IdempotencyClaim, answer: StoredAnswer): Promise<void> {
+  try {
+    await claim.complete(answer);
+  } catch (err) {
+    req.log?.warn({ err }, 'could not record the answer of an Idempotency-Key');
+  }
+}
+
+function send(res: Response, answer: StoredAnswer): void {
+  res.status(answer.status);
+  if (answer.status === 204 || answer.body === '') {
+    res.end();
+    return;
+  }
+  res.type(answer.contentType).send(answer.body);
+}
+
+/**
+ * Known paths answer 405 with an Allow header to methods they do not declare (mounted after every route;
+ * OPTIONS is left to Express, which answers it with Allow).
+ */
+export function mountMethodNotAllowed(router: Router, routes: { method: string; path: string }[]): void {
+  const byPath = new Map<string, Set<string>>();
+  for (const r of routes) {
+    const methods = byPath.get(r.path) ?? new Set<string>();
+    methods.add(r.method.toUpperCase());
+    if (r.method === 'get') methods.add('HEAD');
+    byPath.set(r.path, methods);
+  }
+  for (const [path, methods] of byPath) {
+    const allow = [...methods].sort().join(', ');
+    router.all(path, (req, res, next) => {
+      if (req.method === 'OPTIONS' || methods.has(req.method)) return next();
+      res.setHeader('Allow', allow);
+      next(new AppError('method_not_allowed', `${req.method} is not allowed on ${path}; allowed: ${allow}.`));
+    });
+  }
+}
+
 // ------------------------------------------------------------------ OpenAPI 3.1
 
+/** A multipart body: one `file` part and the route's text fields, nothing else (unknown fields are refused). */
+function multipartSchema(fields: z.ZodType | undefined): Record<string, unknown> {
+  const js = fields ? (jsonSchema(fields, 'input') as { properties?: Record<string, unknown>; required?: string[] }) : {};
+  return {
+    type: 'object',
+    properties: { file: { type: 'string', contentMediaType: 'application/octet-stream' }, ...(js.properties ?? {}) },
+    required: ['file', ...(js.required ?? [])],
+    additionalProperties: false,
+  };
+}
+
+/** The problem statuses a route can answer, from what it declares. */
+function errorStatuses(r: RouteDefinition<any, any, any>): [string, string][] {
+  const out: [string, string][] = [];
+  const takesInput = r.params || r.query || r.body || r.rawBody;
+  const write = r.method !== 'get';
+  if (takesInput || usesIdempotency(r)) out.push(['400', 'Malformed or invalid input (field problems in `errors`); NUL characters and unpaired surrogates are refused']);
+  if (r.auth !== 'public') out.push(['401', 'Not signed in']);
+  if (r.auth !== 'public') out.push(['403', write ? 'Role not allowed, or a cookie-authenticated write without X-CSRF-Token' : 'Role not allowed']);
+  if (r.params) out.push(['404', 'Unknown, or not visible to the caller']);
+  if (usesIdempotency(r)) out.push(['409', 'The lifecycle does not allow it now, or a request with this Idempotency-Key is still running']);
+  if (r.body || r.rawBody) out.push(['413', 'Body too large'], ['415', 'Unsupported media type']);
+  if (usesIdempotency(r)) out.push(['422', 'Well-formed but refused, or the Idempotency-Key was used for another request (idempotency_key_reused)']);
+  if (r.path === '/api/v1/auth/login') out.push(['429', 'Too many failed sign-ins (sign_in_locked, params.minutes)']);
+  out.push(['503', 'A dependency is unavailable; retry (Retry-After)']);
+  return out;
+}
+
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
-  return z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as Record<string, unknown>;
+  const js = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as Record<string, unknown>;
+  if (io === 'input') refuseNulInStrings(js);
+  return js;
+}
+
+/** Every input string says it takes no NUL character (refused everywhere, see UNSAFE_TEXT); unpaired surrogates are not representable in JSON Schema. */
+function refuseNulInStrings(node: unknown): void {
+  if (Array.isArray(node)) return node.forEach(refuseNulInStrings);
+  if (node === null || typeof node !== 'object') return;
+  const s = node as Record<string, unknown>;
+  if (s.type === 'string' && s.enum === undefined && s.const === undefined && s.not === undefined) s.not = { pattern: '\\u0000' };
+  for (const [k, v] of Object.entries(s)) if (k !== 'not') refuseNulInStrings(v);
 }
 
 export function buildOpenApi(routes: RouteDefinition<any, any, any>[], info: { title: string; version: string }) {
@@ -139,19 +287,32 @@ export function buildOpenApi(routes: RouteDefinition<any, any, any>[], info: { t
         parameters.push({ name, in: where, required: where === 'path' || (js.required ?? []).includes(name), schema: s });
       }
     }
-    if (r.method !== 'get') parameters.push({ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 200 } });
-    const status = String(r.successStatus ?? (r.response ? 200 : 204));
+    if (usesIdempotency(r)) {
+      parameters.push({
+        name: 'Idempotency-Key',
+        in: 'header',
+        required: false,
+        description: 'A retry with the same key and the same request gets the first answer (Idempotent-Replayed: true) and changes nothing twice; the same key with another request is 422 (idempotency_key_reused). Keys are scoped to the caller and kept 24 hours.',
+        schema: { type: 'string', minLength: IDEMPOTENCY_KEY_MIN_LENGTH, maxLength: IDEMPOTENCY_KEY_MAX_LENGTH },
+      });
+    }
+    const status = String(r.successStatus ?? (r.response || r.fileMediaTypes ? 200 : 204));
+    const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } });
     const responses: Record<string, unknown> = {
       [status]: r.response
         ? { description: 'Success', content: { [r.responseContentType ?? 'application/json']: { schema: jsonSchema(r.response, 'output') } } }
-        : { description: 'Success' },
-      default: { description: 'Problem (RFC 9457)', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } },
+        : r.fileMediaTypes
+          ? { description: 'The file', content: Object.fromEntries(r.fileMediaTypes.map((t) => [t, { schema: { type: 'string', contentMediaType: t } }])) }
+          : { description: 'Success' },
     };
+    for (const [code, description] of errorStatuses(r)) responses[code] = problem(description);
+    responses.default = problem('Problem (RFC 9457)');
     paths[path] ??= {};
     paths[path][r.method] = {
       summary: r.summary,
       tags: r.tags,
-      security: r.auth === 'public' ? [] : [{ bearer: [] }, { cookie: [] }],
+      // A cookie-authenticated write also echoes the CSRF cookie in X-CSRF-Token (double submit).
+      security: r.auth === 'public' ? [] : r.method === 'get' ? [{ bearer: [] }, { cookie: [] }] : [{ bearer: [] }, { cookie: [], csrf: [] }],
       ...(r.auth !== 'public' && r.auth !== 'signedIn' ? { 'x-roles': r.auth } : {}),
       parameters,
       ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(r.body, 'input') } } } } : {}),
@@ -162,7 +323,7 @@ export function buildOpenApi(routes: RouteDefinition<any, any, any>[], info: { t
               description: r.rawBody.description,
               content: {
                 ...(r.body ? { 'application/json': { schema: jsonSchema(r.body, 'input') } } : {}),
-                [r.rawBody.contentType]: { schema: { type: 'object', properties: { file: { type: 'string', contentMediaType: 'application/octet-stream' }, title: { type: 'string' }, kind: { type: 'string' } }, required: ['file'] } },
+                [r.rawBody.contentType]: { schema: multipartSchema(r.rawBody.fields) },
               },
             },
           }
@@ -178,6 +339,7 @@ export function buildOpenApi(routes: RouteDefinition<any, any, any>[], info: { t
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer' },
         cookie: { type: 'apiKey', in: 'cookie', name: 'jalons_session' },
+        csrf: { type: 'apiKey', in: 'header', name: 'X-CSRF-Token', description: 'The value of the jalons_csrf cookie, on every write authenticated by the session cookie.' },
       },
       schemas: {
         Problem: {
@@ -191,6 +353,7 @@ export function buildOpenApi(routes: RouteDefinition<any, any, any>[], info: { t
             code: { type: 'string' },
             requestId: { type: 'string' },
             errors: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } },
+            params: { type: 'object', description: 'Values for the client\'s message of this code (e.g. minutes left)', additionalProperties: { type: ['string', 'number'] } },
           },
         },
       },

@@ -26,7 +26,9 @@ const followUp = (key: string, days: number, fr: string, en: string) => ({
 
 export const citeApprentieTemplate: TemplateInput = {
   key: 'cite-apprentie',
-  version: 1,
+  // Version 2: due dates on a weekend or a French public holiday move to the next working day.
+  version: 2,
+  nonWorkingDays: 'nextWorkingDay',
   name: { fr: 'Cité Apprenti.e — session de prépa-apprentissage', en: 'Cité Apprenti.e — pre-apprenticeship session' },
   description: {
     fr: 'Ateliers de pédagogie active (confiance en soi, communication, valorisation des compétences), ateliers avec outils digitaux, découverte des métiers sur les plateaux techniques et stage en entreprise, puis suivi à 1, 3 et 6 mois.',

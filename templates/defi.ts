@@ -18,7 +18,9 @@ const bricks = (version: { fr: string; en: string }) => [
 
 export const defiTemplate: TemplateInput = {
   key: 'defi',
-  version: 1,
+  // Version 2: due dates on a weekend or a French public holiday move to the next working day.
+  version: 2,
+  nonWorkingDays: 'nextWorkingDay',
   name: { fr: 'DEFI — Destination Formation Innovante', en: 'DEFI — Innovative Training Destination' },
   description: {
     fr: "Concevoir et expérimenter avec les organismes de formation régionaux de nouvelles solutions pédagogiques pour les métiers de la relation client (outils digitaux, théâtre forum), en 24 mois : lancement, phases Test, Expérimentation et Déploiement, puis évaluation et essaimage.",

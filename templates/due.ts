@@ -1,6 +1,7 @@
 /**
- * Small builders for the due rules of the built-in templates. Real programmes count
- * calendar days; working days would shift with French public holidays for no gain here.
+ * Small builders for the due rules of the built-in templates. Offsets count calendar days;
+ * the templates' `nonWorkingDays: 'nextWorkingDay'` then moves a due date that lands on a
+ * weekend or a French public holiday to the next working day.
  */
 import type { DueRule } from '../domain/template-schema';
 

@@ -44,7 +44,9 @@ const steeringCommittee = (n: number, day: number) => ({
 
 export const governanceCadenceTemplate: TemplateInput = {
   key: 'governance-cadence',
-  version: 1,
+  // Version 2: due dates on a weekend or a French public holiday move to the next working day.
+  version: 2,
+  nonWorkingDays: 'nextWorkingDay',
   name: { fr: 'Calendrier annuel des instances du Hub industries de santé', en: 'Health-industries hub: yearly governance cadence' },
   description: {
     fr: 'Deux comités de pilotage par an, chacun précédé d’une newsletter, et quatre comités techniques par an.',

@@ -10,7 +10,9 @@ import { afterPhaseStart, afterStep } from './due';
 
 export const tenderTemplate: TemplateInput = {
   key: 'tender',
-  version: 1,
+  // Version 2: due dates on a weekend or a French public holiday move to the next working day.
+  version: 2,
+  nonWorkingDays: 'nextWorkingDay',
   name: { fr: 'Consultation / marché', en: 'Tender' },
   description: {
     fr: "Du cahier des charges à la réception des livrables : consultation d'au moins trois prestataires, réponses avant la date limite, instruction sur critères pondérés, attribution, notification, contrat, réunion de lancement.",

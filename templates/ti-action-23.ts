@@ -13,7 +13,9 @@ const DAYS_PER_YEAR = 365;
 
 export const tiAction23Template: TemplateInput = {
   key: 'ti-action-23',
-  version: 1,
+  // Version 2: due dates on a weekend or a French public holiday move to the next working day.
+  version: 2,
+  nonWorkingDays: 'nextWorkingDay',
   name: {
     fr: 'Territoire d’Innovation « Dijon, alimentation durable 2030 » — action 23 « Évolution des métiers »',
     en: 'Territoire d’Innovation “Dijon, sustainable food 2030” — action 23 “Changing jobs”',

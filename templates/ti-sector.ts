@@ -9,7 +9,9 @@ import { afterPhaseStart } from './due';
 
 export const tiSectorTemplate: TemplateInput = {
   key: 'ti-sector',
-  version: 1,
+  // Version 2: due dates on a weekend or a French public holiday move to the next working day.
+  version: 2,
+  nonWorkingDays: 'nextWorkingDay',
   name: { fr: 'Action 23 — secteur d’activité', en: 'Action 23 — sector' },
   description: {
     fr: 'Diagnostiquer, analyser, expérimenter et adapter l’offre de formation pour un secteur d’activité (restauration au CHU, production agricole, transformation agroalimentaire, distribution, restauration scolaire…).',

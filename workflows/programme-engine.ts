@@ -141,6 +141,9 @@ export function advance(t: Template, state: ProgrammeState, now: Date): AdvanceR
 }
 
 function advanceOnce(t: Template, state: ProgrammeState, now: Date, result: AdvanceResult): boolean {
+  // Once the programme is completed there is nothing left to advance (the loop used to report a
+  // change on every turn until its guard: 999 `programme.completed` events for one completion).
+  if (state.status !== 'active') return false;
   const at = now.toISOString();
   // The first phase not completed is the current one: phases run in order.
   const current = state.phases.find((p) => p.status !== 'completed');
@@ -200,7 +203,7 @@ export function recipientsOf(step: StepState): NotificationRequest['to'] {
 }
 
 /** Where a step's due rule counts from; the offset itself is resolved by an activity (holidays). */
-export function dueBase(t: Template, state: ProgrammeState, stepKey: string): { base: string; kind: 'date' | 'instant'; offset?: { amount: number; unit: 'calendarDays' | 'workingDays' | 'seconds' } } | undefined {
+export function dueBase(t: Template, state: ProgrammeState, stepKey: string): { base: string; kind: 'date' | 'instant'; offset?: { amount: number; unit: 'calendarDays' | 'workingDays' | 'seconds' }; nonWorkingDays?: Template['nonWorkingDays'] } | undefined {
   const rule = templateStep(t, stepKey)?.due;
   if (!rule) return undefined;
   const step = stepState(state, stepKey)!;
@@ -223,12 +226,15 @@ export function dueBase(t: Template, state: ProgrammeState, stepKey: string): { 
   }
 }
 
-export function setDueDate(state: ProgrammeState, stepKey: string, dueAt: string, now: Date): void {
+/** Sets a step's due date; returns true when the step just became late (the caller records `step.overdue`). */
+export function setDueDate(state: ProgrammeState, stepKey: string, dueAt: string, now: Date): boolean {
   const step = stepState(state, stepKey)!;
+  const wasLate = step.late;
   step.dueAt = dueAt;
   step.dueSetAt = now.toISOString();
-  step.late = Date.parse(dueAt) <= now.getTime() && step.status === 'active';
+  step.late = Date.parse(dueAt) <= now.getTime() && step.status === 'active' && state.status === 'active';
   state.version += 1;
+  return step.late && !wasLate;
 }
 
 // ---------------------------------------------------------------- checks shared by actions
@@ -515,13 +521,20 @@ export interface ChangeStepInput {
   reason?: string;
 }
 
-export function checkChangeStep(state: ProgrammeState, input: ChangeStepInput): Refusal | undefined {
+/**
+ * `now` given (the Update's validator): a new due date must lie in the future. The handler's
+ * re-check runs without it, so histories that accepted a past date still replay.
+ */
+export function checkChangeStep(state: ProgrammeState, input: ChangeStepInput, now?: Date): Refusal | undefined {
   const inactive = checkActive(state) ?? checkCoordinator(input.actor, 'change a due date or an assignee');
   if (inactive) return inactive;
   const step = findStepOrRefuse(state, input.stepKey);
   if (isRefusal(step)) return step;
   if (step.status === 'completed' || step.status === 'cancelled') return refuse('step_not_active', `Step "${step.key}" is ${step.status}.`);
   if (input.dueAt !== undefined && Number.isNaN(Date.parse(input.dueAt))) return refuse('invalid_due_date', 'The due date is not a valid date.');
+  if (input.dueAt !== undefined && now && Date.parse(input.dueAt) <= now.getTime()) {
+    return refuse('due_date_in_past', `The new due date (${input.dueAt}) is already past; give a date to come.`);
+  }
   if (input.assigneeOrganisationId !== undefined && step.assignee.kind === 'eachPartner') {
     return refuse('not_allowed', `Step "${step.key}" is done by each enrolled organisation; enrol organisations instead of reassigning.`);
   }
@@ -533,8 +546,9 @@ export function applyChangeStep(state: ProgrammeState, input: ChangeStepInput, n
   const notifications: NotificationRequest[] = [];
   if (input.dueAt !== undefined) {
     const previous = step.dueAt;
-    setDueDate(state, step.key, new Date(input.dueAt).toISOString(), now);
+    const late = setDueDate(state, step.key, new Date(input.dueAt).toISOString(), now);
     recordEvent(state, now, 'step.due_changed', input.actor, { stepKey: step.key, from: previous, to: step.dueAt, reason: input.reason });
+    if (late) recordEvent(state, now, 'step.overdue', undefined, { stepKey: step.key });
   }
   if (input.assigneeOrganisationId !== undefined) {
     const previous = step.assignee;
@@ -585,10 +599,47 @@ export function checkPause(state: ProgrammeState, actor: Actor, pause: boolean):
   return undefined;
 }
 
-export function applyPause(state: ProgrammeState, actor: Actor, pause: boolean, now: Date): void {
+export interface PauseOptions {
+  /** Track the pause and, on resume, move due dates (see below). Off for histories recorded before. */
+  calendar?: boolean;
+  /** On resume: keep the due dates as they are instead of moving them by the paused duration. */
+  keepDueDates?: boolean;
+}
+
+/**
+ * Pauses or resumes. With `calendar`, resuming moves every open step's due date by the time the
+ * programme was paused (or keeps them, `keepDueDates`) and restarts its reminder series from now,
+ * so reminders whose moment passed during the pause are not all sent at once. Returns the steps
+ * whose due date moved (the workflow applies the non-working-day rule to them).
+ */
+export function applyPause(state: ProgrammeState, actor: Actor, pause: boolean, now: Date, options: PauseOptions = {}): string[] {
+  const moved: string[] = [];
   state.status = pause ? 'paused' : 'active';
-  recordEvent(state, now, pause ? 'programme.paused' : 'programme.resumed', actor);
+  if (!options.calendar) {
+    recordEvent(state, now, pause ? 'programme.paused' : 'programme.resumed', actor);
+    state.version += 1;
+    return moved;
+  }
+  if (pause) {
+    state.pausedAt = now.toISOString();
+    recordEvent(state, now, 'programme.paused', actor);
+  } else {
+    const pausedForMs = state.pausedAt ? Math.max(0, now.getTime() - Date.parse(state.pausedAt)) : 0;
+    const shiftMs = options.keepDueDates ? 0 : pausedForMs;
+    state.pausedAt = undefined;
+    for (const step of state.steps) {
+      if (step.status !== 'active' || !step.dueAt) continue;
+      if (shiftMs > 0) {
+        step.dueAt = new Date(Date.parse(step.dueAt) + shiftMs).toISOString();
+        moved.push(step.key);
+      }
+      step.dueSetAt = now.toISOString();
+      step.late = Date.parse(step.dueAt) <= now.getTime();
+    }
+    recordEvent(state, now, 'programme.resumed', actor, { pausedForMs, dueDatesMovedByMs: shiftMs, keepDueDates: Boolean(options.keepDueDates) });
+  }
   state.version += 1;
+  return moved;
 }
 
 export interface RecordIndicatorInput {

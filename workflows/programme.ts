@@ -5,6 +5,7 @@
  * change to PostgreSQL before an Update answers (read-your-writes).
  */
 import {
+  ActivityFailure,
   ApplicationFailure,
   ParentClosePolicy,
   allHandlersFinished,
@@ -28,8 +29,9 @@ import type { ChildState, DeliverableState, ProgrammeState, ProgrammeStatus } fr
 import type { Template } from '../domain/template-schema';
 import type { NotificationRequest } from './modules';
 import * as engine from './programme-engine';
+import { templateStep } from './programme-engine';
 import type { Refusal } from './refusal';
-import { markLateSteps, nextWakeAt, pendingReminders } from './reminders';
+import { markLateSteps, nextWakeAt, pendingReminders, policyFor } from './reminders';
 import { CoordinatorAttribute, NextDueAtAttribute, ProgrammeStatusAttribute, TemplateKeyAttribute } from './search-attributes';
 
 export interface ProgrammeWorkflowInput extends engine.ProgrammeStartInput {
@@ -62,7 +64,8 @@ export const enrolOrganisationUpdate = defineUpdate<ProgrammeState, [engine.Enro
 export const changeStepUpdate = defineUpdate<ProgrammeState, [engine.ChangeStepInput]>('changeStep');
 export const cancelProgrammeUpdate = defineUpdate<ProgrammeState, [engine.CancelInput]>('cancelProgramme');
 export const pauseProgrammeUpdate = defineUpdate<ProgrammeState, [{ actor: engine.CompleteStepInput['actor'] }]>('pauseProgramme');
-export const resumeProgrammeUpdate = defineUpdate<ProgrammeState, [{ actor: engine.CompleteStepInput['actor'] }]>('resumeProgramme');
+/** `keepDueDates`: do not move the due dates by the paused duration (the default moves them). */
+export const resumeProgrammeUpdate = defineUpdate<ProgrammeState, [{ actor: engine.CompleteStepInput['actor']; keepDueDates?: boolean }]>('resumeProgramme');
 export const recordIndicatorUpdate = defineUpdate<ProgrammeState, [engine.RecordIndicatorInput]>('recordIndicator');
 export const openChildUpdate = defineUpdate<ChildState, [OpenChildInput]>('openChild');
 /** Sent with the start (update-with-start): answers once the first projection is committed. */
@@ -108,6 +111,13 @@ function throwIfRefused(refusal: Refusal | undefined): void {
   if (refusal) throw ApplicationFailure.create({ type: refusal.code, message: refusal.message, nonRetryable: true });
 }
 
+/** An activity's non-retryable "this date cannot be resolved" (activities/calendar.ts): deterministic, never retried. */
+function isInvalidDateFailure(err: unknown): err is ApplicationFailure | ActivityFailure {
+  // A local activity's failure may arrive as the ApplicationFailure itself or wrapped in an ActivityFailure.
+  const failure = err instanceof ActivityFailure ? err.cause : err;
+  return failure instanceof ApplicationFailure && failure.type === 'invalid_due_date';
+}
+
 export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<ProgrammeState> {
   const template: Template = input.template;
   const now = () => new Date();
@@ -117,6 +127,15 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
   let projectedVersion = -1;
   const outbox: NotificationRequest[] = [];
   const reportedChildren = new Set<string>();
+  /**
+   * Working-day calendar and journal rules (issue 16): due dates follow the template's
+   * non-working-day rule, day-based reminders are planned on working days, a date that cannot be
+   * resolved is recorded instead of retried forever, pause/resume move due dates, a report to a
+   * closed parent is dropped with an event. Decided once per run, first thing, so that runs
+   * recorded before replay unchanged and keep the old rules until they continue-as-new.
+   */
+  const calendar = patched('working-day-calendar');
+  const planOptions = { calendar };
 
   // Settling (advance, due dates, notifications, projection) runs one at a time so that
   // concurrent Updates and timers never interleave half-way through an activity call.
@@ -133,11 +152,52 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
       outbox.push(...advanced.notifications);
       for (const stepKey of advanced.needDueDate) {
         const base = engine.dueBase(template, state, stepKey);
-        if (base) engine.setDueDate(state, stepKey, await local.resolveDueDate(base), now());
+        if (base) await resolveAndSetDueDate(stepKey, base);
       }
       if (!advanced.changed) break;
     }
-    markLateSteps(state, Date.now());
+    if (calendar) {
+      for (const stepKey of markLateSteps(state, Date.now(), true)) engine.recordEvent(state, now(), 'step.overdue', undefined, { stepKey });
+      await planWorkingDayReminders();
+    } else markLateSteps(state, Date.now());
+    await project();
+    await reportToParent();
+    startFlushingOutbox();
+    wake = true;
+  }
+
+  async function resolveAndSetDueDate(stepKey: string, base: NonNullable<ReturnType<typeof engine.dueBase>>): Promise<void> {
+    if (!calendar) {
+      engine.setDueDate(state, stepKey, await local.resolveDueDate(base), now());
+      return;
+    }
+    let dueAt: string;
+    try {
+      dueAt = await local.resolveDueDate({ ...base, nonWorkingDays: template.nonWorkingDays ?? 'none' });
+    } catch (err) {
+      if (!isInvalidDateFailure(err)) throw err;
+      // Visible in the journal and told to the coordinator; the step stays open without a due date.
+      engine.recordEvent(state, now(), 'step.due_date_invalid', undefined, { stepKey, base: base.base, offset: base.offset, reason: (err instanceof ActivityFailure ? err.cause?.message : undefined) ?? err.message });
+      outbox.push({ kind: 'due_date_invalid', stepKey, to: { coordinator: true } });
+      state.version += 1;
+      return;
+    }
+    if (engine.setDueDate(state, stepKey, dueAt, now())) engine.recordEvent(state, now(), 'step.overdue', undefined, { stepKey });
+  }
+
+  /** Day-based reminder moments, planned on working days by an activity whenever a due date is new. */
+  async function planWorkingDayReminders(): Promise<void> {
+    const toPlan = state.steps.filter((s) => s.status === 'active' && s.dueAt && s.reminderPlan?.dueAt !== s.dueAt && policyFor(template, s.key).unit === 'days');
+    if (!toPlan.length) return;
+    const inputs = toPlan.map((s) => ({ programmeId: state.programmeId, stepKey: s.key, dueAt: s.dueAt!, policy: policyFor(template, s.key) }));
+    const plans = await local.planReminderMoments(inputs);
+    toPlan.forEach((step, i) => {
+      step.reminderPlan = { dueAt: inputs[i]!.dueAt, reminders: plans[i] ?? [] };
+    });
+    state.version += 1;
+  }
+
+  async function project(): Promise<void> {
     const events = state.pendingEvents.slice();
     const version = state.version;
     const projection = { template: { key: template.key, version: template.version }, state };
@@ -162,9 +222,6 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
       { key: CoordinatorAttribute, value: state.coordinatorId ?? 'none' },
       { key: NextDueAtAttribute, value: nextDueAt() },
     ]);
-    await reportToParent();
-    startFlushingOutbox();
-    wake = true;
   }
 
   // Notifications leave after the projection and outside the Update's answer: a slow or absent
@@ -215,7 +272,16 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
     const fingerprint = JSON.stringify(progress);
     if (fingerprint === lastReported) return;
     lastReported = fingerprint;
-    await getExternalWorkflowHandle(state.parentId).signal(childProgressSignal, progress);
+    try {
+      await getExternalWorkflowHandle(state.parentId).signal(childProgressSignal, progress);
+    } catch (err) {
+      // The parent has closed (completed or cancelled): the change is applied and projected, so the
+      // report is dropped with an event rather than turned into an error after the fact.
+      if (!calendar || isCancellation(err)) throw err;
+      engine.recordEvent(state, now(), 'parent.report_dropped', undefined, { parentId: state.parentId, status: progress.status, reason: err instanceof Error ? err.message : String(err) });
+      state.version += 1;
+      await project();
+    }
   }
 
   async function startChildProgramme(childKey: string, title: string, actor?: engine.CompleteStepInput['actor']): Promise<ChildState> {
@@ -241,7 +307,7 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
   }
 
   /** Registers an Update whose validator refuses with the engine's reason and whose handler applies, then settles. */
-  function handle<I, R>(def: ReturnType<typeof defineUpdate<R, [I]>>, check: (i: I) => Refusal | undefined, apply: (i: I) => R | Promise<R>): void {
+  function handle<I, R>(def: ReturnType<typeof defineUpdate<R, [I]>>, check: (i: I) => Refusal | undefined, apply: (i: I) => R | Promise<R>, validateOnly?: (i: I) => Refusal | undefined): void {
     setHandler(
       def,
       (i: I) =>
@@ -252,7 +318,8 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
           await settle();
           return result;
         }),
-      { validator: (i: I) => throwIfRefused(check(i)) },
+      // Validators never run on replay, so checks added here cannot break a recorded history.
+      { validator: (i: I) => throwIfRefused(check(i) ?? validateOnly?.(i)) },
     );
   }
 
@@ -282,20 +349,32 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
     notify(engine.applyEnrol(template, state, i, now()));
     return state;
   });
-  handle(changeStepUpdate, (i) => engine.checkChangeStep(state, i), (i) => {
-    notify(engine.applyChangeStep(state, i, now()));
-    return state;
-  });
+  handle(
+    changeStepUpdate,
+    (i) => engine.checkChangeStep(state, i),
+    (i) => {
+      notify(engine.applyChangeStep(state, i, now()));
+      return state;
+    },
+    (i) => engine.checkChangeStep(state, i, now()),
+  );
   handle(cancelProgrammeUpdate, (i) => engine.checkCancel(state, i), (i) => {
     engine.applyCancel(state, i, now());
     return state;
   });
   handle(pauseProgrammeUpdate, (i) => engine.checkPause(state, i.actor, true), (i) => {
-    engine.applyPause(state, i.actor, true, now());
+    engine.applyPause(state, i.actor, true, now(), { calendar });
     return state;
   });
-  handle(resumeProgrammeUpdate, (i) => engine.checkPause(state, i.actor, false), (i) => {
-    engine.applyPause(state, i.actor, false, now());
+  handle(resumeProgrammeUpdate, (i) => engine.checkPause(state, i.actor, false), async (i) => {
+    const moved = engine.applyPause(state, i.actor, false, now(), { calendar, keepDueDates: i.keepDueDates });
+    // A moved day-based due date obeys the template's non-working-day rule again.
+    for (const stepKey of moved) {
+      const unit = templateStep(template, stepKey)?.due;
+      if (!unit || ('offset' in unit && unit.offset?.unit === 'seconds') || (template.nonWorkingDays ?? 'none') === 'none') continue;
+      const step = engine.stepState(state, stepKey)!;
+      await resolveAndSetDueDate(stepKey, { base: step.dueAt!, kind: 'instant' });
+    }
     return state;
   });
   handle(recordIndicatorUpdate, (i) => engine.checkRecordIndicator(template, state, i), (i) => {
@@ -339,12 +418,12 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
   initialised = true;
 
   while (state.status === 'active' || state.status === 'paused') {
-    const wakeAt = state.status === 'active' ? nextWakeAt(template, state) : undefined;
+    const wakeAt = state.status === 'active' ? nextWakeAt(template, state, planOptions) : undefined;
     wake = false;
     if (wakeAt === undefined) await condition(() => wake);
     else await condition(() => wake, Math.max(wakeAt - Date.now(), 1));
     await exclusive(async () => {
-      const due = pendingReminders(template, state).filter((r) => r.at <= Date.now());
+      const due = pendingReminders(template, state, planOptions).filter((r) => r.at <= Date.now());
       const reminders: NotificationRequest[] = [];
       for (const r of due) {
         const step = engine.stepState(state, r.stepKey)!;
@@ -353,7 +432,7 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
         reminders.push({ kind: r.kind, stepKey: r.stepKey, to: r.kind === 'escalation' ? { coordinator: true } : engine.recipientsOf(step), data: { reminderKey: r.key, dueAt: r.dueAt } });
       }
       if (reminders.length) await queueReminders(reminders);
-      const late = markLateSteps(state, Date.now());
+      const late = markLateSteps(state, Date.now(), calendar);
       for (const stepKey of late) engine.recordEvent(state, now(), 'step.overdue', undefined, { stepKey });
       if (due.length || late.length || state.version !== projectedVersion) await settle();
     });

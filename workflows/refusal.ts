@@ -23,6 +23,7 @@ export const REFUSAL_CODES = [
   'gate_children_pending',
   'gate_capacity_below_minimum',
   'invalid_due_date',
+  'due_date_in_past',
   'not_paused',
   'already_paused',
   'too_few_providers',

@@ -3,29 +3,34 @@
  * Each reminder has a key that embeds the due date, so moving the due date plans a new
  * series and the old one simply never comes due; the key doubles as the BullMQ job id.
  */
+import type { PlannedReminder } from '../domain/deadlines';
+import { MAX_OVERDUE_REMINDERS } from '../domain/reminder-limits';
 import type { ReminderPolicy, Template } from '../domain/template-schema';
 import type { ProgrammeState, StepState } from '../domain/programme-state';
 import { templateStep } from './programme-engine';
 
-export type ReminderKind = 'reminder_before_due' | 'due_today' | 'overdue' | 'escalation';
+export type { PlannedReminder, ReminderKind } from '../domain/deadlines';
 
-export interface PlannedReminder {
-  key: string;
-  stepKey: string;
-  kind: ReminderKind;
-  at: number;
-  dueAt: string;
+/**
+ * How reminders are planned. `calendar`: day-based policies use the moments an activity planned on
+ * working days (step.reminderPlan); without it (histories recorded before) days are 24 h apart.
+ */
+export interface PlanOptions {
+  calendar?: boolean;
 }
-
-/** Overdue reminders stop after this many; escalation has already told the coordinator. */
-const MAX_OVERDUE_REMINDERS = 10;
 
 export function policyFor(t: Template, stepKey: string): ReminderPolicy {
   return templateStep(t, stepKey)?.reminders ?? t.reminders;
 }
 
-export function planReminders(programmeId: string, step: StepState, policy: ReminderPolicy): PlannedReminder[] {
+export function planReminders(programmeId: string, step: StepState, policy: ReminderPolicy, options: PlanOptions = {}): PlannedReminder[] {
   if (step.status !== 'active' || !step.dueAt) return [];
+  if (options.calendar && policy.unit === 'days') {
+    // Planned on working days by an activity when the due date was set; none yet means settle has not run.
+    if (step.reminderPlan?.dueAt !== step.dueAt) return [];
+    const since = step.dueSetAt ? Date.parse(step.dueSetAt) : 0;
+    return step.reminderPlan.reminders.filter((r) => r.at >= since && !step.remindersSent.includes(r.key));
+  }
   const due = Date.parse(step.dueAt);
   const unitMs = policy.unit === 'seconds' ? 1000 : 86_400_000;
   const setAt = step.dueSetAt ? Date.parse(step.dueSetAt) : 0;
@@ -48,23 +53,24 @@ export function planReminders(programmeId: string, step: StepState, policy: Remi
   return plan.filter((r) => r.at >= setAt && !step.remindersSent.includes(r.key)).sort((a, b) => a.at - b.at);
 }
 
-export function pendingReminders(t: Template, state: ProgrammeState): PlannedReminder[] {
+export function pendingReminders(t: Template, state: ProgrammeState, options: PlanOptions = {}): PlannedReminder[] {
   if (state.status !== 'active') return [];
   return state.steps
-    .flatMap((s) => planReminders(state.programmeId, s, policyFor(t, s.key)))
+    .flatMap((s) => planReminders(state.programmeId, s, policyFor(t, s.key), options))
     .sort((a, b) => a.at - b.at);
 }
 
 /** The next moment the workflow must wake up: a reminder or a step falling overdue. */
-export function nextWakeAt(t: Template, state: ProgrammeState): number | undefined {
-  const candidates = pendingReminders(t, state).map((r) => r.at);
+export function nextWakeAt(t: Template, state: ProgrammeState, options: PlanOptions = {}): number | undefined {
+  const candidates = pendingReminders(t, state, options).map((r) => r.at);
   for (const s of state.steps) if (s.status === 'active' && s.dueAt && !s.late) candidates.push(Date.parse(s.dueAt));
   return candidates.length ? Math.min(...candidates) : undefined;
 }
 
-/** Marks steps whose due date passed; returns the keys that just became late. */
-export function markLateSteps(state: ProgrammeState, now: number): string[] {
+/** Marks steps whose due date passed; returns the keys that just became late. A paused programme's steps are not late (`onlyWhenActive`). */
+export function markLateSteps(state: ProgrammeState, now: number, onlyWhenActive = false): string[] {
   const late: string[] = [];
+  if (onlyWhenActive && state.status !== 'active') return late;
   for (const s of state.steps) {
     if (s.status === 'active' && s.dueAt && !s.late && Date.parse(s.dueAt) <= now) {
       s.late = true;

@@ -15,6 +15,7 @@ export const en: Catalogue = {
     tender_consultation: { label: 'Invitation to tender', subject: 'Invitation to tender — {programme}', intro: 'You are invited to answer a call for tenders.' },
     tender_awarded: { label: 'Bid successful', subject: 'Award notification: your bid is successful — {programme}', intro: 'We are pleased to inform you that your bid is successful.' },
     tender_not_awarded: { label: 'Bid not successful', subject: 'Award notification: your bid was not successful — {programme}', intro: 'We regret to inform you that your bid was not successful.' },
+    due_date_invalid: { label: 'Due date impossible', subject: 'Due date cannot be computed: {step} — {programme}', intro: 'This step\'s due date falls outside the accepted dates (1990 to 2100): the step stays open without a due date. Set one with "Extend the due date".' },
     invitation: { label: 'Invitation', subject: 'Invitation to join Jalons', intro: 'A Jalons account has been created for you.' },
   },
   fallbackKind: { label: 'Notification', subject: 'Notification — {programme}', intro: 'There is news in a programme you follow.' },

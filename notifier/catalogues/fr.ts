@@ -15,6 +15,7 @@ export const fr: Catalogue = {
     tender_consultation: { label: 'Consultation', subject: 'Consultation : cahier des charges — {programme}', intro: 'Vous êtes invité à répondre à une consultation.' },
     tender_awarded: { label: 'Offre retenue', subject: 'Notification : votre offre est retenue — {programme}', intro: 'Nous avons le plaisir de vous informer que votre offre est retenue.' },
     tender_not_awarded: { label: 'Offre non retenue', subject: "Notification : votre offre n'est pas retenue — {programme}", intro: "Nous vous informons que votre offre n'a pas été retenue." },
+    due_date_invalid: { label: 'Échéance impossible', subject: 'Échéance impossible à calculer : {step} — {programme}', intro: "L'échéance de cette étape sort des dates acceptées (1990 à 2100) : l'étape reste ouverte sans échéance. Fixez-en une avec « Reporter l'échéance »." },
     invitation: { label: 'Invitation', subject: 'Invitation à rejoindre Jalons', intro: 'Un compte Jalons a été créé pour vous.' },
   },
   fallbackKind: { label: 'Notification', subject: 'Notification — {programme}', intro: 'Du nouveau dans un programme que vous suivez.' },

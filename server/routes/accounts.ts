@@ -4,7 +4,7 @@ import { Prisma } from '../../generated/prisma/client';
 import { hashPassword, toSessionUser } from '../auth';
 import type { AppContext } from '../context';
 import { AppError } from '../errors';
-import { defineRoute } from '../http';
+import { defineRoute, trimmedText } from '../http';
 
 export const ZUser = z.object({
   id: z.string(),
@@ -16,20 +16,32 @@ export const ZUser = z.object({
 });
 export const ZLogin = z.strictObject({ email: z.string().email().max(254), password: z.string().min(1).max(512) });
 export const ZOrganisationInput = z.strictObject({
-  name: z.string().trim().min(1).max(200),
+  name: trimmedText(200),
   kind: z.enum(['training-organisation', 'contractor', 'company', 'funder', 'public-body', 'association', 'other']),
 });
-export const ZOrganisation = ZOrganisationInput.extend({ id: z.string(), createdAt: z.string() });
-export const ZUserInput = z
-  .strictObject({
-    email: z.string().email().max(254),
-    name: z.string().trim().min(1).max(200),
-    role: z.enum(['admin', 'coordinator', 'manager', 'partner']),
-    organisationId: z.string().min(1).optional(),
-    password: z.string().min(12, 'at least 12 characters').max(512).optional(),
-    locale: z.enum(['fr', 'en']).default('fr'),
-  })
-  .refine((u) => u.role !== 'partner' || u.organisationId, { path: ['organisationId'], message: 'a partner user belongs to an organisation' });
+export const ZOrganisation = ZOrganisationInput.extend({ id: z.string(), createdAt: z.string(), archivedAt: z.string().nullable() });
+/** Rename, archive (kept for history, out of lists, nothing new assigned to it) or bring back: at least one of them. */
+const ZOrganisationPatch = z.union([
+  z.strictObject({ name: ZOrganisationInput.shape.name, archived: z.boolean().optional() }),
+  z.strictObject({ archived: z.boolean() }),
+]);
+const ZUserIdParams = z.object({ id: z.string().min(1).max(200) });
+
+type OrganisationRow = { id: string; name: string; kind: string; createdAt: Date; archivedAt: Date | null };
+function toOrganisationView(o: OrganisationRow): z.infer<typeof ZOrganisation> {
+  return { id: o.id, name: o.name, kind: o.kind as z.infer<typeof ZOrganisationInput>['kind'], createdAt: o.createdAt.toISOString(), archivedAt: o.archivedAt?.toISOString() ?? null };
+}
+const ZUserFields = {
+  email: z.string().email().max(254),
+  name: trimmedText(200),
+  password: z.string().min(12, 'at least 12 characters').max(512).optional(),
+  locale: z.enum(['fr', 'en']).default('fr'),
+};
+/** A partner user belongs to an organisation: said by the schema (one shape per role), not only checked. */
+export const ZUserInput = z.discriminatedUnion('role', [
+  z.strictObject({ ...ZUserFields, role: z.literal('partner'), organisationId: z.string().min(1) }),
+  z.strictObject({ ...ZUserFields, role: z.enum(['admin', 'coordinator', 'manager']), organisationId: z.string().min(1).optional() }),
+]);
 
 export const ZPage = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -50,7 +62,9 @@ export function accountRoutes(ctx: AppContext) {
       handler: ({ res, body }) => ctx.auth.acceptInvitation(res, body.token, body.password),
     }),
     defineRoute({
-      method: 'post', path: '/api/v1/auth/logout', summary: 'End the session (cookie or bearer token)', tags: ['auth'], auth: 'signedIn',
+      method: 'post', path: '/api/v1/auth/logout', summary: 'End the session (cookie or bearer token); the calendar feed link stays valid', tags: ['auth'], auth: 'signedIn',
+      // No Idempotency-Key: after the first call the session, which scopes the key, is gone (a retry is 401, nothing done twice).
+      idempotency: false,
       handler: async ({ req, res }) => ctx.auth.logout(req, res),
     }),
     defineRoute({
@@ -58,7 +72,7 @@ export function accountRoutes(ctx: AppContext) {
       response: ZUser.extend({ organisation: ZOrganisation.nullable() }),
       async handler({ user }) {
         const organisation = user.organisationId ? await ctx.prisma.organisation.findUnique({ where: { id: user.organisationId } }) : null;
-        return { ...user, organisation: organisation && { ...organisation, kind: organisation.kind as z.infer<typeof ZOrganisationInput>['kind'], createdAt: organisation.createdAt.toISOString() } };
+        return { ...user, organisation: organisation && toOrganisationView(organisation) };
       },
     }),
     defineRoute({
@@ -66,8 +80,7 @@ export function accountRoutes(ctx: AppContext) {
       body: ZOrganisationInput, successStatus: 201, response: ZOrganisation,
       async handler({ body }) {
         try {
-          const org = await ctx.prisma.organisation.create({ data: { id: `org_${randomUUID()}`, ...body } });
-          return { ...org, kind: body.kind, createdAt: org.createdAt.toISOString() };
+          return toOrganisationView(await ctx.prisma.organisation.create({ data: { id: `org_${randomUUID()}`, ...body } }));
         } catch (err) {
           if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') throw new AppError('conflict', `An organisation named "${body.name}" already exists.`);
           throw err;
@@ -76,18 +89,61 @@ export function accountRoutes(ctx: AppContext) {
     }),
     defineRoute({
       method: 'get', path: '/api/v1/organisations', summary: 'List organisations', tags: ['organisations'], auth: ['admin', 'coordinator', 'manager'],
-      query: ZPage, response: z.object({ items: z.array(ZOrganisation), nextCursor: z.string().nullable() }),
+      query: ZPage.extend({ archived: z.enum(['true', 'false']).optional().meta({ description: 'true: archived organisations only; default: active ones' }) }),
+      response: z.object({ items: z.array(ZOrganisation), nextCursor: z.string().nullable() }),
       async handler({ query }) {
-        const rows = await ctx.prisma.organisation.findMany({ orderBy: { id: 'asc' }, take: query.limit + 1, ...(query.cursor ? { where: { id: { gt: query.cursor } } } : {}) });
-        const items = rows.slice(0, query.limit).map((o) => ({ ...o, kind: o.kind as z.infer<typeof ZOrganisationInput>['kind'], createdAt: o.createdAt.toISOString() }));
+        const rows = await ctx.prisma.organisation.findMany({
+          where: { archivedAt: query.archived === 'true' ? { not: null } : null, ...(query.cursor ? { id: { gt: query.cursor } } : {}) },
+          orderBy: { id: 'asc' },
+          take: query.limit + 1,
+        });
+        const items = rows.slice(0, query.limit).map(toOrganisationView);
         return { items, nextCursor: rows.length > query.limit ? items[items.length - 1]!.id : null };
+      },
+    }),
+    defineRoute({
+      method: 'patch', path: '/api/v1/organisations/:id', summary: 'Rename, archive or restore an organisation (archived: kept in history, out of lists, nothing new enrolled or assigned)', tags: ['organisations'], auth: ['admin', 'coordinator'],
+      params: ZUserIdParams, body: ZOrganisationPatch, response: ZOrganisation,
+      async handler({ params, body }) {
+        if (!(await ctx.prisma.organisation.findUnique({ where: { id: params.id } }))) throw new AppError('not_found', 'No such organisation.');
+        try {
+          const org = await ctx.prisma.organisation.update({
+            where: { id: params.id },
+            data: { ...('name' in body ? { name: body.name } : {}), ...(body.archived === undefined ? {} : { archivedAt: body.archived ? new Date() : null }) },
+          });
+          return toOrganisationView(org);
+        } catch (err) {
+          if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') throw new AppError('conflict', 'Another organisation has this name.');
+          throw err;
+        }
+      },
+    }),
+    defineRoute({
+      method: 'post', path: '/api/v1/users/:id/deactivate', summary: 'Deactivate a user (offboarding): no sign-in, sessions and calendar feed revoked at once; their name stays in the history', tags: ['users'], auth: ['admin'],
+      params: ZUserIdParams, response: ZUser.extend({ deactivatedAt: z.string() }),
+      async handler({ params, user }) {
+        const target = await ctx.prisma.user.findUnique({ where: { id: params.id } });
+        if (!target) throw new AppError('not_found', 'No such user.');
+        if (target.id === user.id) throw new AppError('conflict', 'You cannot deactivate your own account.');
+        const at = target.deactivatedAt ?? (await ctx.auth.deactivate(target.id));
+        return { ...toSessionUser(target), deactivatedAt: at.toISOString() };
+      },
+    }),
+    defineRoute({
+      method: 'post', path: '/api/v1/users/:id/reactivate', summary: 'Reactivate a deactivated user (they sign in again; a new calendar link is needed)', tags: ['users'], auth: ['admin'],
+      params: ZUserIdParams, response: ZUser,
+      async handler({ params }) {
+        const target = await ctx.prisma.user.findUnique({ where: { id: params.id } });
+        if (!target) throw new AppError('not_found', 'No such user.');
+        await ctx.auth.reactivate(target.id);
+        return toSessionUser(target);
       },
     }),
     defineRoute({
       method: 'post', path: '/api/v1/users', summary: 'Create a user (admin); without a password an invitation is sent', tags: ['users'], auth: ['admin'],
       body: ZUserInput, successStatus: 201, response: ZUser.extend({ invitation: z.object({ url: z.string(), expiresAt: z.string() }).optional() }),
       async handler({ body }) {
-        if (body.organisationId && !(await ctx.prisma.organisation.findUnique({ where: { id: body.organisationId } }))) {
+        if (body.organisationId && !(await ctx.prisma.organisation.findUnique({ where: { id: body.organisationId, archivedAt: null } }))) {
           throw new AppError('validation_failed', 'Unknown organisation.', [{ path: 'body.organisationId', message: 'no such organisation' }]);
         }
         try {

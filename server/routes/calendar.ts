@@ -2,12 +2,13 @@ import ical from 'ical-generator';
 import { z } from 'zod';
 import { Prisma } from '../../generated/prisma/client';
 import { toParisDate } from '../../domain/calendar';
-import type { SessionUser } from '../auth';
+import { CALENDAR_FEED_PATH, type SessionUser } from '../auth';
 import type { AppContext } from '../context';
 import { defineRoute } from '../http';
 import { onTeamSql } from '../programme-team';
 
 const DAY_MS = 86_400_000;
+const ZCalendarFeedState = z.object({ active: z.boolean(), createdAt: z.string().nullable() });
 /**
  * A feed that clients poll, rendered synchronously (the library folds lines character by
  * character, about 0.1 ms per event): bounded to a window around today and a number of events.
@@ -58,7 +59,7 @@ export function renderCalendar(rows: DueStepRow[], now: Date): string {
 export function calendarRoutes(ctx: AppContext) {
   return [
     defineRoute({
-      method: 'get', path: '/api/v1/calendar.ics', summary: "The caller's due dates as iCalendar, from 90 days ago, at most 1000 (calendar clients may pass the session token as ?token=)", tags: ['calendar'], auth: 'signedIn',
+      method: 'get', path: CALENDAR_FEED_PATH, summary: "The caller's due dates as iCalendar, from 90 days ago, at most 1000 (calendar clients pass their feed token as ?token=, see /api/v1/me/calendar-feed)", tags: ['calendar'], auth: 'signedIn',
       query: z.object({ token: z.string().max(200).optional() }),
       response: z.string(), responseContentType: 'text/calendar; charset=utf-8',
       async handler({ user, res }) {
@@ -67,6 +68,28 @@ export function calendarRoutes(ctx: AppContext) {
         res.setHeader('Content-Disposition', 'inline; filename="jalons.ics"');
         res.setHeader('Cache-Control', 'private, no-cache');
         return renderCalendar(rows, now);
+      },
+    }),
+    defineRoute({
+      method: 'get', path: '/api/v1/me/calendar-feed', summary: "Whether the caller has a calendar feed link (the link itself is shown once, when made)", tags: ['calendar'], auth: 'signedIn',
+      response: ZCalendarFeedState,
+      async handler({ user }) {
+        const row = await ctx.prisma.user.findUnique({ where: { id: user.id }, select: { calendarTokenCreatedAt: true } });
+        return { active: Boolean(row?.calendarTokenCreatedAt), createdAt: row?.calendarTokenCreatedAt?.toISOString() ?? null };
+      },
+    }),
+    defineRoute({
+      method: 'post', path: '/api/v1/me/calendar-feed', summary: 'Make (or make again) the calendar feed link: a random token good for the .ics feed only, kept hashed; the previous link stops working', tags: ['calendar'], auth: 'signedIn',
+      successStatus: 201, response: z.object({ url: z.string(), token: z.string(), createdAt: z.string() }),
+      async handler({ user }) {
+        const { token, createdAt } = await ctx.auth.issueCalendarToken(user.id);
+        return { url: `${ctx.config.APP_URL ?? `http://localhost:${ctx.config.PORT}`}${CALENDAR_FEED_PATH}?token=${token}`, token, createdAt: createdAt.toISOString() };
+      },
+    }),
+    defineRoute({
+      method: 'delete', path: '/api/v1/me/calendar-feed', summary: 'Revoke the calendar feed link', tags: ['calendar'], auth: 'signedIn',
+      async handler({ user }) {
+        await ctx.auth.revokeCalendarToken(user.id);
       },
     }),
   ];

@@ -3,8 +3,8 @@ import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import type { Prisma } from '../../generated/prisma/client';
 import type { Actor, ProgrammeState } from '../../domain/programme-state';
-import { parisDateToInstant } from '../../domain/calendar';
-import { ZIsoDate, type Template } from '../../domain/template-schema';
+import { DEFAULT_DUE_TIME, parisDateToInstant } from '../../domain/calendar';
+import { ZIsoDate, ZIsoInstant, type Template } from '../../domain/template-schema';
 import {
   addDeliverableUpdate,
   approvePhaseUpdate,
@@ -21,20 +21,22 @@ import {
 import type { SessionUser } from '../auth';
 import type { AppContext } from '../context';
 import { AppError } from '../errors';
-import { defineRoute, findUnsafeText } from '../http';
+import { defineRoute, findUnsafeText, INT4_MAX, trimmedText } from '../http';
 import { buildProgrammeView, buildStepView, toDeliverableView, viewerOf, ZDeliverableView, ZProgrammeView, ZStepView } from '../programme-views';
 import { isOnTeam } from '../programme-team';
 import { canSeeDeliverable, canSeeNotification, canSeeProgramme, canSeeStep, confidentialScope, visibleEvent, visibleSteps, type Viewer } from '../../domain/visibility';
 import { ZPage } from './accounts';
 import { MAX_UPLOAD_BYTES, receiveUpload, type ReceivedUpload } from '../uploads';
+import { ALLOWED_TYPES } from '../storage';
 
 const ZId = z.string().min(1).max(200);
 const ZKeyParam = z.string().min(1).max(200).regex(/^[a-z0-9][a-z0-9-]*$/, 'unknown key');
-const ZDateOrInstant = z.union([ZIsoDate, z.iso.datetime({ offset: true })]);
+// Dates are checked against the product's one range (1990-01-01 to 2100-12-31) here, before any workflow sees them.
+const ZDateOrInstant = z.union([ZIsoDate, ZIsoInstant]);
 
 export const ZCreateProgramme = z.strictObject({
   templateKey: ZKeyParam,
-  title: z.string().trim().min(1).max(300),
+  title: trimmedText(300),
   startDate: ZIsoDate,
   params: z
     .strictObject({
@@ -57,9 +59,16 @@ const ZProgrammeSummary = z.object({
 });
 
 const ZProgrammeParams = z.object({ id: ZId });
-const ZLinkDeliverable = z.strictObject({ title: z.string().trim().min(1).max(300), url: z.url({ protocol: /^https?$/ }).max(2000), kind: ZKeyParam.optional(), organisationId: ZId.optional() });
-const ZFileFields = z.strictObject({ title: z.string().trim().min(1).max(300), kind: ZKeyParam.optional(), organisationId: ZId.optional() });
+const ZLinkDeliverable = z.strictObject({ title: trimmedText(300), url: z.url({ protocol: /^https?$/ }).max(2000), kind: ZKeyParam.optional(), organisationId: ZId.optional() });
+const ZFileFields = z.strictObject({ title: trimmedText(300), kind: ZKeyParam.optional(), organisationId: ZId.optional() });
 const ZStepParams = z.object({ id: ZId, stepKey: ZKeyParam });
+/** A new due date (a Paris date, or an instant), a new assignee, or both: closed shapes, so the schema itself says "at least one, dueDate or dueAt". */
+const ZStepChangeReason = z.string().max(2000).optional();
+const ZChangeStep = z.union([
+  z.strictObject({ dueDate: ZIsoDate, assignee: ZId.optional(), reason: ZStepChangeReason }),
+  z.strictObject({ dueAt: ZIsoInstant, assignee: ZId.optional(), reason: ZStepChangeReason }),
+  z.strictObject({ assignee: ZId, reason: ZStepChangeReason }),
+]);
 
 export function actorOf(user: SessionUser): Actor {
   return { userId: user.id, role: user.role, organisationId: user.organisationId ?? undefined };
@@ -97,7 +106,8 @@ export function programmeRoutes(ctx: AppContext) {
   }
 
   async function requireOrganisation(id: string, path: string): Promise<void> {
-    if (!(await ctx.prisma.organisation.findUnique({ where: { id } }))) {
+    // An archived organisation is kept for history; nothing new is given to it.
+    if (!(await ctx.prisma.organisation.findUnique({ where: { id, archivedAt: null } }))) {
       throw new AppError('validation_failed', 'Unknown organisation.', [{ path, message: 'no such organisation' }]);
     }
   }
@@ -194,9 +204,13 @@ export function programmeRoutes(ctx: AppContext) {
       method: 'post', path: '/api/v1/programmes/:id/steps/:stepKey/deliverables', summary: 'Add a deliverable to a step: a link ({ title, url }) or a file (multipart/form-data: file, title, kind)', tags: ['steps'], auth: ['partner', 'coordinator', 'admin'],
       params: ZStepParams,
       body: ZLinkDeliverable,
-      rawBody: { contentType: 'multipart/form-data', description: `A file upload (${Math.round(MAX_UPLOAD_BYTES / 1024 / 1024)} MB at most; pdf, office documents, images, csv, txt, zip)` },
+      rawBody: {
+        contentType: 'multipart/form-data',
+        description: `A file upload (${Math.round(MAX_UPLOAD_BYTES / 1024 / 1024)} MB at most; pdf, office documents, images, csv, txt, zip); the title defaults to the file's name`,
+        fields: ZFileFields.partial({ title: true }),
+      },
       successStatus: 201, response: ZDeliverableView,
-      async handler({ req, params, body, user, idempotencyKey }) {
+      async handler({ req, params, body, user, idempotencyKey, claimIdempotency }) {
         const { state, template } = await loadActionable(params.id, user);
         const def = template.phases.flatMap((p) => p.steps).find((s) => s.key === params.stepKey);
         if (!def || !state.steps.some((s) => s.key === params.stepKey)) throw new AppError('unknown_step', `This programme has no step "${params.stepKey}".`);
@@ -207,6 +221,13 @@ export function programmeRoutes(ctx: AppContext) {
         } else {
           const upload = await receiveUpload(req, ctx.storage);
           file = upload.file;
+          try {
+            // The same fields and file bytes are the same request, whatever the multipart boundary.
+            await claimIdempotency({ fields: upload.fields, file: { name: upload.file.name, sha256: upload.file.sha256 } });
+          } catch (err) {
+            await ctx.storage.remove(upload.file.storageKey);
+            throw err;
+          }
           const fields = ZFileFields.safeParse({ ...upload.fields, title: upload.fields.title || upload.file.name });
           if (!fields.success || findUnsafeText(upload.fields, 'body')) {
             await ctx.storage.remove(upload.file.storageKey);
@@ -239,7 +260,7 @@ export function programmeRoutes(ctx: AppContext) {
     defineRoute({
       method: 'get', path: '/api/v1/programmes/:id/steps/:stepKey/deliverables/:deliverableId/file', summary: 'Download a deliverable file (those who may see the step; partners their own organisation\'s only)', tags: ['steps'], auth: 'signedIn',
       params: ZStepParams.extend({ deliverableId: ZId }),
-      responseContentType: 'application/octet-stream',
+      fileMediaTypes: [...new Set(Object.values(ALLOWED_TYPES).map((t) => t.mediaType))],
       async handler({ res, params, user }) {
         const { state, template, viewer } = await loadVisible(params.id, user);
         const step = state.steps.find((s) => s.key === params.stepKey);
@@ -277,16 +298,13 @@ export function programmeRoutes(ctx: AppContext) {
     defineRoute({
       method: 'patch', path: '/api/v1/programmes/:id/steps/:stepKey', summary: 'Extend a due date or reassign a step', tags: ['steps'], auth: ['coordinator', 'admin'],
       params: ZStepParams,
-      body: z
-        .strictObject({ dueDate: ZIsoDate.optional(), dueAt: z.iso.datetime({ offset: true }).optional(), assignee: ZId.optional(), reason: z.string().max(2000).optional() })
-        .refine((b) => b.dueDate || b.dueAt || b.assignee, { message: 'give dueDate, dueAt or assignee' })
-        .refine((b) => !(b.dueDate && b.dueAt), { message: 'give dueDate or dueAt, not both' }),
+      body: ZChangeStep,
       response: ZStepView,
       async handler({ params, body, user, idempotencyKey }) {
         const { viewer } = await loadActionable(params.id, user);
         if (body.assignee) await requireOrganisation(body.assignee, 'body.assignee');
         // A due date means the end of that working day in Paris.
-        const dueAt = body.dueAt ?? (body.dueDate ? parisDateToInstant(body.dueDate, '18:00').toISOString() : undefined);
+        const dueAt = 'dueAt' in body && body.dueAt ? body.dueAt : 'dueDate' in body && body.dueDate ? parisDateToInstant(body.dueDate, DEFAULT_DUE_TIME).toISOString() : undefined;
         const state = await ctx.temporal.update(params.id, changeStepUpdate, { actor: actorOf(user), stepKey: params.stepKey, dueAt, assigneeOrganisationId: body.assignee, reason: body.reason }, updateIdFor(user, idempotencyKey));
         return stepView(state, params.stepKey, viewer);
       },
@@ -301,7 +319,7 @@ export function programmeRoutes(ctx: AppContext) {
     }),
     defineRoute({
       method: 'post', path: '/api/v1/programmes/:id/cancel', summary: 'Cancel a programme, with a reason', tags: ['programmes'], auth: ['coordinator', 'admin'],
-      params: ZProgrammeParams, body: z.strictObject({ reason: z.string().trim().min(3).max(2000) }), response: ZProgrammeView,
+      params: ZProgrammeParams, body: z.strictObject({ reason: trimmedText(2000, 3) }), response: ZProgrammeView,
       async handler({ params, body, user, idempotencyKey }) {
         const { viewer } = await loadActionable(params.id, user);
         return view(await ctx.temporal.update(params.id, cancelProgrammeUpdate, { actor: actorOf(user), reason: body.reason }, updateIdFor(user, idempotencyKey)), viewer);
@@ -316,17 +334,18 @@ export function programmeRoutes(ctx: AppContext) {
       },
     }),
     defineRoute({
-      method: 'post', path: '/api/v1/programmes/:id/resume', summary: 'Resume a paused programme', tags: ['programmes'], auth: ['coordinator', 'admin'],
-      params: ZProgrammeParams, response: ZProgrammeView,
-      async handler({ params, user, idempotencyKey }) {
+      method: 'post', path: '/api/v1/programmes/:id/resume', summary: 'Resume a paused programme: due dates move by the paused duration unless keepDueDates=true', tags: ['programmes'], auth: ['coordinator', 'admin'],
+      params: ZProgrammeParams, query: z.object({ keepDueDates: z.enum(['true', 'false']).optional() }), response: ZProgrammeView,
+      async handler({ params, query, user, idempotencyKey }) {
         const { viewer } = await loadActionable(params.id, user);
-        return view(await ctx.temporal.update(params.id, resumeProgrammeUpdate, { actor: actorOf(user) }, updateIdFor(user, idempotencyKey)), viewer);
+        return view(await ctx.temporal.update(params.id, resumeProgrammeUpdate, { actor: actorOf(user), keepDueDates: query.keepDueDates === 'true' }, updateIdFor(user, idempotencyKey)), viewer);
       },
     }),
     defineRoute({
       method: 'post', path: '/api/v1/programmes/:id/indicators/:key', summary: 'Record an indicator (increment or set)', tags: ['programmes'], auth: ['partner', 'coordinator', 'admin'],
       params: z.object({ id: ZId, key: ZKeyParam }),
-      body: z.strictObject({ increment: z.number().int().min(-10_000).max(10_000).optional(), value: z.number().min(0).max(1e9).optional() }).refine((b) => (b.increment === undefined) !== (b.value === undefined), { message: 'give increment or value' }),
+      // Exactly one of increment and value, said by the schema itself (two closed shapes).
+      body: z.union([z.strictObject({ increment: z.number().int().min(-10_000).max(10_000) }), z.strictObject({ value: z.number().min(0).max(1e9) })]),
       response: ZProgrammeView,
       async handler({ params, body, user, idempotencyKey }) {
         const { viewer } = await loadActionable(params.id, user);
@@ -335,7 +354,7 @@ export function programmeRoutes(ctx: AppContext) {
     }),
     defineRoute({
       method: 'post', path: '/api/v1/programmes/:id/children', summary: 'Open a sub-programme (a sector, a tender)', tags: ['programmes'], auth: ['coordinator', 'admin'],
-      params: ZProgrammeParams, body: z.strictObject({ childKey: ZKeyParam, title: z.string().trim().min(1).max(300) }), successStatus: 201,
+      params: ZProgrammeParams, body: z.strictObject({ childKey: ZKeyParam, title: trimmedText(300) }), successStatus: 201,
       response: z.object({ id: z.string(), childKey: z.string(), title: z.string(), templateKey: z.string(), status: z.string() }),
       async handler({ params, body, user, idempotencyKey }) {
         await loadActionable(params.id, user);
@@ -345,11 +364,11 @@ export function programmeRoutes(ctx: AppContext) {
     }),
     defineRoute({
       method: 'get', path: '/api/v1/programmes/:id/events', summary: 'The audit trail: who did what, when', tags: ['programmes'], auth: 'signedIn',
-      params: ZProgrammeParams, query: ZPage,
+      params: ZProgrammeParams, query: ZPage.extend({ cursor: z.coerce.number().int().min(0).max(INT4_MAX).optional() }),
       response: z.object({ items: z.array(z.object({ seq: z.number(), type: z.string(), at: z.string(), actorId: z.string().nullable(), actorName: z.string().nullable(), onBehalfOf: z.string().nullable(), data: z.record(z.string(), z.unknown()) })), nextCursor: z.string().nullable() }),
       async handler({ params, query, user }) {
         const { state, template, viewer } = await loadVisible(params.id, user);
-        const after = query.cursor ? Number.parseInt(query.cursor, 10) || 0 : 0;
+        const after = query.cursor ?? 0;
         const rows = await ctx.prisma.programmeEvent.findMany({ where: { programmeId: params.id, seq: { gt: after } }, orderBy: { seq: 'asc' }, take: query.limit + 1 });
         // Names, not ids, so the trail reads as "who did what" on screen; each event and its payload pass the visibility rule.
         const actorIds = [...new Set(rows.map((e) => e.actorId).filter((id): id is string => Boolean(id)))];

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Prisma } from '../../generated/prisma/client';
-import { ZTemplate, validateTemplate } from '../../domain/template-schema';
+import { ZTemplate, ZTemplatePublication, validateTemplate } from '../../domain/template-schema';
+import { INT4_MAX } from '../http';
 import type { AppContext } from '../context';
 import { AppError } from '../errors';
 import { defineRoute } from '../http';
@@ -24,7 +25,7 @@ export function templateRoutes(ctx: AppContext) {
     }),
     defineRoute({
       method: 'get', path: '/api/v1/templates/:key', summary: 'A template (latest version, or ?version=)', tags: ['templates'], auth: 'signedIn',
-      params: z.object({ key: z.string().min(1).max(64) }), query: z.object({ version: z.coerce.number().int().min(1).optional() }),
+      params: z.object({ key: z.string().min(1).max(64) }), query: z.object({ version: z.coerce.number().int().min(1).max(INT4_MAX).optional() }),
       response: ZTemplate,
       async handler({ params, query }) {
         const row = await ctx.prisma.template.findFirst({ where: { key: params.key, ...(query.version ? { version: query.version } : {}) }, orderBy: { version: 'desc' } });
@@ -34,10 +35,10 @@ export function templateRoutes(ctx: AppContext) {
     }),
     defineRoute({
       method: 'post', path: '/api/v1/templates', summary: 'Publish a new template version (running programmes keep theirs)', tags: ['templates'], auth: ['admin', 'coordinator'],
-      body: z.record(z.string(), z.unknown()), successStatus: 201, response: ZTemplate,
+      body: ZTemplatePublication, successStatus: 201, response: ZTemplate,
       async handler({ body }) {
-        const key = typeof body.key === 'string' ? body.key : '';
-        const latest = key ? await ctx.prisma.template.findFirst({ where: { key }, orderBy: { version: 'desc' }, select: { version: true } }) : null;
+        const key = body.key;
+        const latest = await ctx.prisma.template.findFirst({ where: { key }, orderBy: { version: 'desc' }, select: { version: true } });
         const checked = validateTemplate({ ...body, version: (latest?.version ?? 0) + 1 });
         if (!checked.ok) {
           throw new AppError('validation_failed', `The template has ${checked.problems.length} problem(s).`, checked.problems.map((p) => ({ path: `body.${p.path}`, message: p.message })));

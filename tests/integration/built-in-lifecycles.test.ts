@@ -32,5 +32,20 @@ describe('every built-in lifecycle runs to completion', () => {
     const state = await expectReadModelInSync(h, started.body.id);
     expect(state.steps.every((s) => s.status === 'completed')).toBe(true);
     expect(log.filter((l) => l.endsWith('/complete')).length).toBeGreaterThanOrEqual(template.phases.reduce((n, p) => n + p.steps.length, 0));
+    // The journal is bounded: one event per change (completing a tender's last step once wrote 999 `programme.completed`).
+    const events: { type: string }[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { body: { items: { type: string }[]; nextCursor: string | null } } = await api.get(`/api/v1/programmes/${started.body.id}/events?limit=100${cursor ? `&cursor=${cursor}` : ''}`, coordinator.token);
+      events.push(...page.body.items);
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    const count = (type: string) => events.filter((e) => e.type === type).length;
+    const steps = template.phases.reduce((n, p) => n + p.steps.length, 0);
+    expect({ started: count('programme.started'), completed: count('programme.completed'), phases: count('phase.completed'), steps: count('step.completed') }).toEqual({ started: 1, completed: 1, phases: template.phases.length, steps });
+    expect(count('step.activated')).toBe(steps);
+    expect(count('phase.opened')).toBe(template.phases.length);
+    // Every action the autopilot took wrote a bounded number of events: a few per API call, never hundreds.
+    expect(events.length).toBeLessThanOrEqual(3 * log.length + 3 * steps + 10);
   });
 });

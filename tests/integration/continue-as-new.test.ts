@@ -1,4 +1,5 @@
 import { ZTemplate } from '../../domain/template-schema';
+import * as engine from '../../workflows/programme-engine';
 import { programmeStartedUpdate, programmeWorkflow } from '../../workflows/programme';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { apiClient, createOrganisation, createUser, publishTemplates, startHarness, waitFor, type Harness } from '../support/harness';
@@ -66,5 +67,35 @@ describe('continueAsNew keeps state and timers', () => {
     expect(events.filter((e) => e.type === 'step.due_changed')).toHaveLength(7);
     expect((await api.post(`/api/v1/programmes/${programmeId}/steps/deliver/complete`, {}, partner.token)).status).toBe(200);
     expect((await expectReadModelInSync(h, programmeId)).status).toBe('completed');
+  });
+
+  it('records step.overdue for a step found late when a run takes over the state (continue-as-new)', async () => {
+    const key = `can-late-${Date.now()}`;
+    const template = ZTemplate.parse(reminderTestTemplate(key, 3600));
+    await publishTemplates(h.prisma, [reminderTestTemplate(key, 3600)]);
+    const org = await createOrganisation(h);
+    const coordinator = await createUser(h, 'coordinator');
+    const programmeId = `prg_can_late_${Date.now()}`;
+    // The state a previous run hands over: the step's due date passed during the hand-over, not yet marked late.
+    const before = new Date(Date.now() - 120_000);
+    const carried = engine.createInitialState({ programmeId, title: 'Relève en retard', template, startDate: '2026-11-28', coordinatorId: coordinator.id, slots: { partner: org } }, before);
+    engine.advance(template, carried, before);
+    engine.setDueDate(carried, 'deliver', new Date(Date.now() - 60_000).toISOString(), before);
+    expect(engine.stepState(carried, 'deliver')!.late).toBe(false);
+    const start = new WithStartWorkflowOperation(programmeWorkflow, {
+      workflowId: programmeId,
+      taskQueue: h.taskQueue,
+      workflowIdConflictPolicy: 'FAIL',
+      args: [{ programmeId, title: 'Relève en retard', template, startDate: '2026-11-28', coordinatorId: coordinator.id, slots: { partner: org }, carried }],
+    });
+    await h.client.workflow.executeUpdateWithStart(programmeStartedUpdate, { startWorkflowOperation: start });
+    const state = await waitForReadModelInSync(h, programmeId);
+    expect(state.steps[0]!.late).toBe(true);
+    const events = await waitFor('the overdue event', async () => {
+      const rows = await h.prisma.programmeEvent.findMany({ where: { programmeId, type: 'step.overdue' } });
+      return rows.length > 0 && rows;
+    });
+    expect(events.map((e) => (e.data as { stepKey: string }).stepKey)).toEqual(['deliver']);
+    await h.client.workflow.getHandle(programmeId).terminate('end of test');
   });
 });

@@ -160,7 +160,7 @@ describe('portfolio dashboard, calendar feed and metrics', () => {
     expect((await api.get('/api/v1/dashboard')).status).toBe(401);
   });
 
-  it("gives a partner exactly its organisation's due dates as iCalendar, token in the query allowed", async () => {
+  it("gives a partner exactly its organisation's due dates as iCalendar, feed token in the query allowed", async () => {
     const res = await api.get('/api/v1/calendar.ics', partnerX.token);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/calendar; charset=utf-8');
@@ -182,10 +182,12 @@ describe('portfolio dashboard, calendar feed and metrics', () => {
     expect(events.find((e) => e.uid.startsWith(ids.a))!.summary).toBe(`Livrer le rapport — ${titleA}`);
     expect(ics).toContain('Programme A\\, volet 1\\; « essai » \\\\ avec');
 
-    // A calendar client: no Authorization header, the session token in the query.
-    const viaQuery = await api.get(`/api/v1/calendar.ics?token=${encodeURIComponent(partnerY.token)}`);
+    // A calendar client: no Authorization header, the user's feed token in the query (never the session token).
+    const feedToken = (await api.post('/api/v1/me/calendar-feed', undefined, partnerY.token)).body.token as string;
+    const viaQuery = await api.get(`/api/v1/calendar.ics?token=${encodeURIComponent(feedToken)}`);
     expect(viaQuery.status).toBe(200);
     expect(parseEvents(viaQuery.body).map((e) => e.uid).sort()).toEqual([`${ids.b}.deliver@jalons`, `${ids.e}.deliver@jalons`].sort());
+    expect((await api.get(`/api/v1/calendar.ics?token=${encodeURIComponent(partnerY.token)}`)).status).toBe(401);
     expect((await api.get('/api/v1/calendar.ics?token=not-a-session')).status).toBe(401);
     expect((await api.get(`/api/v1/dashboard?token=${encodeURIComponent(manager.token)}`)).status).toBe(401);
   });

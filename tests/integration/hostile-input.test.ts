@@ -405,7 +405,7 @@ function bodyArbitrary(op: WriteOperation, hints: Hints): fc.Arbitrary<HostileBo
 // ------------------------------------------------------------------ path parameters
 
 /** A reference to the fixture (resolved when the request is sent: the fixture may be rebuilt) or a literal, URL-encoded segment. */
-type FixtureRef = 'programme' | 'deliverable' | 'notification';
+type FixtureRef = 'programme' | 'deliverable' | 'notification' | 'organisation' | 'user';
 type Segment = { ref: FixtureRef } | { literal: string };
 
 const UNKNOWN_PROGRAMME = 'prg_00000000-0000-4000-8000-000000000000';
@@ -429,6 +429,8 @@ const SEGMENTS: Record<string, fc.Arbitrary<Segment>> = {
   'deliverables/{deliverableId}': fc.oneof({ weight: 4, arbitrary: ref('deliverable') }, { weight: 1, arbitrary: lit('dlv_00000000-0000-4000-8000-000000000000') }, { weight: 1, arbitrary: hostileSegment }),
   'indicators/{key}': fc.oneof({ weight: 3, arbitrary: lit('interviews') }, { weight: 1, arbitrary: lit('no-such-indicator') }, { weight: 1, arbitrary: hostileSegment }),
   'notifications/{id}': fc.oneof({ weight: 3, arbitrary: ref('notification') }, { weight: 1, arbitrary: lit('ntf_00000000-0000-4000-8000-000000000000') }, { weight: 1, arbitrary: hostileSegment }),
+  'organisations/{id}': fc.oneof({ weight: 3, arbitrary: ref('organisation') }, { weight: 1, arbitrary: lit('org_00000000-0000-4000-8000-000000000000') }, { weight: 1, arbitrary: hostileSegment }),
+  'users/{id}': fc.oneof({ weight: 3, arbitrary: ref('user') }, { weight: 1, arbitrary: lit('usr_00000000-0000-4000-8000-000000000000') }, { weight: 1, arbitrary: hostileSegment }),
 };
 const segmentKey = (p: { name: string; context: string }) => `${p.context}/{${p.name}}`;
 
@@ -453,7 +455,7 @@ const queryString = (query: Record<string, string>) => (Object.keys(query).lengt
 
 // ------------------------------------------------------------------ what an answer must look like
 
-const PROBLEM_KEYS = new Set(['type', 'title', 'status', 'detail', 'code', 'requestId', 'errors']);
+const PROBLEM_KEYS = new Set(['type', 'title', 'status', 'detail', 'code', 'requestId', 'errors', 'params']);
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const LEAKS: [string, RegExp][] = [
   ['a stack trace', /\n\s+at\s|\bat\s+\S+\s+\(.*:\d+:\d+\)|at <anonymous>|at async /],
@@ -518,7 +520,7 @@ describe('hostile input on every write route', () => {
   const actors = {} as Record<ActorRole, Actor>;
 
   /** The programme the routes aim at: kickoff done, the contractor's report active with one deliverable awaiting review. */
-  let fixture: Record<FixtureRef, string> & { programmeId: string; builds: number } = { programme: '', programmeId: '', deliverable: '', notification: '', builds: 0 };
+  let fixture: Record<FixtureRef, string> & { programmeId: string; builds: number } = { programme: '', programmeId: '', deliverable: '', notification: '', organisation: '', user: '', builds: 0 };
   let baseline: ProgrammeState;
   let fixtureSuspect = false;
 
@@ -542,7 +544,7 @@ describe('hostile input on every write route', () => {
     if (d.status !== 201) throw new Error(`fixture: deliverable answered ${d.status} ${JSON.stringify(d.body)}`);
     // A notification of the programme (step assigned...) for routes that act on one; an unknown id when there is none.
     const notification = await h.prisma.notification.findFirst({ where: { programmeId: id }, select: { id: true } });
-    fixture = { programme: id, programmeId: id, deliverable: d.body.id, notification: notification?.id ?? 'ntf_none', builds: fixture.builds + 1 };
+    fixture = { ...fixture, programme: id, programmeId: id, deliverable: d.body.id, notification: notification?.id ?? 'ntf_none', builds: fixture.builds + 1 };
     baseline = await expectReadModelInSync(h, id);
     fixtureSuspect = false;
   }
@@ -575,6 +577,9 @@ describe('hostile input on every write route', () => {
     actors.coordinator = await newActor('coordinator');
     actors.partner = await newActor('partner', orgC);
     actors.admin = await newActor('admin');
+    // Offboarding routes aim at an organisation and a user of their own: archiving or deactivating them touches nothing else.
+    fixture.organisation = await createOrganisation(h);
+    fixture.user = (await createUser(h, 'partner', fixture.organisation)).id;
     await buildFixture();
   });
   afterAll(async () => {

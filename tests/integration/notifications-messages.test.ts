@@ -5,6 +5,7 @@ import { createNotificationActivities } from '../../activities/notifications';
 import { createNotificationQueue } from '../../infra/runtime';
 import { DIGEST_SCHEDULER_ID, sendDigests } from '../../notifier/digest';
 import { DIGEST_TICK_JOB } from '../../notifier/notification-job';
+import { REMINDER_KINDS } from '../../notifier/reminder-check';
 import { apiClient, createOrganisation, createUser, publishTemplates, startHarness, waitFor, type Harness, type TestUser } from '../support/harness';
 import { reminderTestTemplate } from '../support/test-templates';
 
@@ -155,7 +156,8 @@ describe('notification messages and preferences', () => {
       title: 'Heures calmes',
       coordinatorId: coordinator.id,
       seq: 1,
-      requests: [{ kind: 'escalation', stepKey: 'deliver', to: { coordinator: true }, data: { reminderKey: `${id}:deliver:escalation:test`, dueAt: new Date(Date.now() + 3600_000).toISOString() } }],
+      // The step's own due date: a reminder for another due date would be dropped at send time.
+      requests: [{ kind: 'escalation', stepKey: 'deliver', to: { coordinator: true }, data: { reminderKey: `${id}:deliver:escalation:test`, dueAt: started.body.phases[0].steps[0].dueAt } }],
     });
     const escalation = await waitFor('the escalation sent', async () => {
       const r = await h.prisma.notification.findFirst({ where: { programmeId: id, kind: 'escalation', status: 'sent' } });
@@ -191,14 +193,20 @@ describe('notification messages and preferences', () => {
     const digestRow = await h.prisma.notification.findUniqueOrThrow({ where: { id: mail.notificationId } });
     expect(digestRow).toMatchObject({ kind: 'digest', status: 'sent', userId: partner.id });
     const claimed = await h.prisma.notification.findMany({ where: { programmeId: id, userId: partner.id } });
-    expect(claimed.every((n) => n.status === 'digested' && n.digestId === digestRow.id)).toBe(true);
+    // The step was completed before the digest was built: its reminders are checked again, recorded
+    // as dropped with the reason and left out ("L'échéance approche" for a step already done).
+    const reminders = claimed.filter((n) => REMINDER_KINDS.has(n.kind));
+    const listed = claimed.filter((n) => !REMINDER_KINDS.has(n.kind));
+    expect(reminders.map((n) => n.kind).sort()).toEqual(expect.arrayContaining(['due_today', 'overdue', 'reminder_before_due']));
+    expect(reminders.map((n) => ({ status: n.status, error: n.error }))).toEqual(reminders.map(() => ({ status: 'skipped', error: 'reminder_dropped:step_completed' })));
+    expect(listed.map((n) => n.kind)).toEqual(['assignment']);
+    expect(listed.every((n) => n.status === 'digested' && n.digestId === digestRow.id)).toBe(true);
     const { text, calendar } = partsOf(mail.raw);
-    expect(mail.subject).toMatch(new RegExp(`^\\[Jalons\\] Récapitulatif du .+ : ${items.length} élément\\(s\\)$`));
-    expect(text.match(/^• /gm)).toHaveLength(items.length);
+    expect(mail.subject).toMatch(new RegExp(`^\\[Jalons\\] Récapitulatif du .+ : ${listed.length} élément\\(s\\)$`));
+    expect(text.match(/^• /gm)).toHaveLength(listed.length);
     expect(text).toContain('• Nouvelle étape — Livrer — Récapitulatif');
-    expect(text).toContain('• Rappel — Livrer — Récapitulatif');
-    expect(text).toContain("• Échéance aujourd'hui — Livrer — Récapitulatif");
-    expect(text).toContain('• En retard — Livrer — Récapitulatif');
+    expect(text).not.toContain('• Rappel — Livrer — Récapitulatif');
+    expect(text).not.toContain('• En retard — Livrer — Récapitulatif');
     expect(calendar?.match(/BEGIN:VEVENT/g)).toHaveLength(1);
     expect(mail.raw).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click/m);
 

@@ -78,13 +78,13 @@ function localisedTexts(value: unknown, path: string, out: { path: string; text:
 }
 
 describe('built-in templates', () => {
-  it('are the six expected templates, each valid, version 1, with a unique key', () => {
+  it('are the six expected templates, each valid, version 2 (working-day due dates), with a unique key', () => {
     const keys = BUILT_IN_TEMPLATES.map((t) => t.key);
     expect(keys).toEqual(['tender', 'defi', 'ti-action-23', 'ti-sector', 'cite-apprentie', 'governance-cadence']);
     expect(new Set(keys).size).toBe(keys.length);
     for (const input of BUILT_IN_TEMPLATES) {
       expect(validateTemplate(input)).toMatchObject({ ok: true });
-      expect(input.version).toBe(1);
+      expect(input.version).toBe(2);
     }
   });
 

@@ -14,6 +14,8 @@ export class ApiProblem extends Error {
     readonly requestId?: string,
     readonly errors?: { path: string; message: string }[],
     readonly retryAfterSeconds?: number,
+    /** Values for the catalogue's sentence of this code (e.g. `minutes` left before signing in again). */
+    readonly params?: Record<string, string | number>,
   ) {
     super(detail);
   }
@@ -38,9 +40,9 @@ export const api = createClient<paths>({ baseUrl: '', credentials: 'same-origin'
 api.use(csrfMiddleware);
 
 export async function toProblem(response: Response, body: unknown): Promise<ApiProblem> {
-  const p = (body ?? {}) as { code?: string; detail?: string; requestId?: string; errors?: { path: string; message: string }[] };
+  const p = (body ?? {}) as { code?: string; detail?: string; requestId?: string; errors?: { path: string; message: string }[]; params?: Record<string, string | number> };
   const retry = Number(response.headers.get('Retry-After'));
-  return new ApiProblem(response.status, p.code ?? 'internal', p.detail ?? response.statusText, p.requestId, p.errors, Number.isFinite(retry) && retry > 0 ? retry : undefined);
+  return new ApiProblem(response.status, p.code ?? 'internal', p.detail ?? response.statusText, p.requestId, p.errors, Number.isFinite(retry) && retry > 0 ? retry : undefined, p.params);
 }
 
 /** openapi-fetch answers { data } or { error }: turn the error into a thrown ApiProblem. */
@@ -61,12 +63,14 @@ export function uploadDeliverable(
   stepKey: string,
   fields: { file: File; title: string; kind?: string },
   onProgress: (fraction: number) => void,
+  headers: { 'Idempotency-Key': string },
 ): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', `/api/v1/programmes/${encodeURIComponent(programmeId)}/steps/${encodeURIComponent(stepKey)}/deliverables`);
     xhr.setRequestHeader('X-CSRF-Token', readCsrfToken());
-    xhr.setRequestHeader('Idempotency-Key', crypto.randomUUID());
+    // One key per submission, given by the caller and kept when the same upload is retried.
+    xhr.setRequestHeader('Idempotency-Key', headers['Idempotency-Key']);
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable) onProgress(e.loaded / e.total);
     };

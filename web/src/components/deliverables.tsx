@@ -1,10 +1,11 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useDropzone } from 'react-dropzone';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap, uploadDeliverable } from '../api/client';
 import { formatBytes, formatDateTime } from '../lib/format';
 import { deliverableFileUrl, refreshAfterChange, useProgrammeAction, type DeliverableView, type StepView } from '../lib/programme-data';
+import { useSubmission } from '../lib/submission';
 import { Notice, ProblemMessage, StatusBadge } from './ui';
 
 /** `compact`: one line per deliverable (the programme table); reviews happen on the step page. */
@@ -55,24 +56,26 @@ export function DeliverableList({ programmeId, step, canReview, compact = false 
 function DeliverableReview({ programmeId, stepKey, deliverable }: { programmeId: string; stepKey: string; deliverable: DeliverableView }) {
   const { t } = useTranslation();
   const [note, setNote] = useState('');
-  const review = useProgrammeAction(programmeId, (decision: 'accepted' | 'rejected') =>
+  const review = useProgrammeAction(programmeId, (body: { decision: 'accepted' | 'rejected'; note?: string }, headers) =>
     unwrap(
       api.POST('/api/v1/programmes/{id}/steps/{stepKey}/deliverables/{deliverableId}/review', {
         params: { path: { id: programmeId, stepKey, deliverableId: deliverable.id } },
-        body: note.trim() ? { decision, note: note.trim() } : { decision },
+        body,
+        headers,
       }),
     ),
   );
+  const decide = (decision: 'accepted' | 'rejected') => review.mutate(note.trim() ? { decision, note: note.trim() } : { decision });
   return (
     <div className="review">
       <label className="small">
         {t('programme.reviewNote')}
         <input type="text" value={note} maxLength={2000} onChange={(e) => setNote(e.target.value)} />
       </label>
-      <button type="button" className="primary" disabled={review.isPending} onClick={() => review.mutate('accepted')} aria-label={`${t('programme.accept')} — ${deliverable.title}`}>
+      <button type="button" className="primary" disabled={review.isPending} onClick={() => decide('accepted')} aria-label={`${t('programme.accept')} — ${deliverable.title}`}>
         {t('programme.accept')}
       </button>
-      <button type="button" disabled={review.isPending} onClick={() => review.mutate('rejected')} aria-label={`${t('programme.reject')} — ${deliverable.title}`}>
+      <button type="button" disabled={review.isPending} onClick={() => decide('rejected')} aria-label={`${t('programme.reject')} — ${deliverable.title}`}>
         {t('programme.reject')}
       </button>
       <ProblemMessage error={review.error} />
@@ -88,8 +91,9 @@ export function DeliverableUpload({ programmeId, step }: { programmeId: string; 
   const [kind, setKind] = useState(step.expectedDeliverables[0]?.kind ?? '');
   const [progress, setProgress] = useState<number>();
   const [done, setDone] = useState<string>();
-  const upload = useMutation({
-    mutationFn: (input: { file: File; title: string; kind: string }) => uploadDeliverable(programmeId, step.key, { file: input.file, title: input.title, kind: input.kind || undefined }, setProgress),
+  const upload = useSubmission((input: { file: File; title: string; kind: string }, headers) => uploadDeliverable(programmeId, step.key, { file: input.file, title: input.title, kind: input.kind || undefined }, setProgress, headers), {
+    // The same file (name, size, date) with the same fields is the same submission.
+    fingerprint: (input) => JSON.stringify([input.file.name, input.file.size, input.file.lastModified, input.title, input.kind]),
     onSuccess: async (_result, input) => {
       setDone(input.title);
       setFile(undefined);

@@ -22,7 +22,7 @@ export function ProblemMessage({ error }: { error: unknown }) {
   if (!error) return null;
   const problem = error instanceof ApiProblem ? error : new ApiProblem(0, 'internal', String(error));
   const known = i18n.exists(`errors.codes.${problem.code}`);
-  const sentence = problem.status === 0 ? t('errors.network') : known ? t(`errors.codes.${problem.code}` as 'errors.codes.internal') : t('errors.codes.internal');
+  const sentence = problem.status === 0 ? t('errors.network') : known ? t(`errors.codes.${problem.code}` as 'errors.codes.internal', problem.params ?? {}) : t('errors.codes.internal');
   return (
     <div className="problem" role="alert">
       <p className="problem-title">
@@ -38,7 +38,7 @@ export function ProblemMessage({ error }: { error: unknown }) {
           ))}
         </ul>
       )}
-      {problem.retryAfterSeconds && <p>{t('errors.retryAfter', { seconds: problem.retryAfterSeconds })}</p>}
+      {problem.retryAfterSeconds && !problem.params && <p>{t('errors.retryAfter', { seconds: problem.retryAfterSeconds })}</p>}
       {problem.requestId && <p className="muted small">{t('errors.requestId', { id: problem.requestId })}</p>}
     </div>
   );

@@ -1,4 +1,5 @@
-import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { useSubmission, type IdempotencyHeaders } from './submission';
 import { api, unwrap, type ApiSchemas } from '../api/client';
 
 type ProgrammeResponse = Awaited<ReturnType<typeof fetchProgramme>>;
@@ -46,10 +47,10 @@ export function refreshAfterChange(queryClient: QueryClient, programmeId?: strin
   ]);
 }
 
-/** A user's action on a programme: refreshes what it changed; the refusal, if any, is in `error`. */
-export function useProgrammeAction<TInput>(programmeId: string, call: (input: TInput) => Promise<unknown>) {
+/** A user's action on a programme (one Idempotency-Key per submission): refreshes what it changed; the refusal, if any, is in `error`. */
+export function useProgrammeAction<TInput = void>(programmeId: string, call: (input: TInput, headers: IdempotencyHeaders) => Promise<unknown>) {
   const queryClient = useQueryClient();
-  return useMutation({ mutationFn: call, onSuccess: () => refreshAfterChange(queryClient, programmeId) });
+  return useSubmission(call, { onSuccess: () => refreshAfterChange(queryClient, programmeId) });
 }
 
 export type { ApiSchemas };

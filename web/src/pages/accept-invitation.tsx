@@ -1,8 +1,9 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router-dom';
 import { api, unwrap } from '../api/client';
+import { useSubmission } from '../lib/submission';
 import { PageTitle, ProblemMessage } from '../components/ui';
 import { homePathFor } from '../lib/session';
 
@@ -14,8 +15,7 @@ export function AcceptInvitationPage() {
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState('');
   const [localError, setLocalError] = useState<string>();
-  const accept = useMutation({
-    mutationFn: () => unwrap(api.POST('/api/v1/auth/invitations/accept', { body: { token, password } })),
+  const accept = useSubmission((body: { token: string; password: string }, headers) => unwrap(api.POST('/api/v1/auth/invitations/accept', { body, headers })), {
     onSuccess: async (result) => {
       queryClient.clear();
       await navigate(homePathFor(result.user.role), { replace: true });
@@ -26,7 +26,7 @@ export function AcceptInvitationPage() {
     if (password.length < 12) return setLocalError(t('invitation.tooShort'));
     if (password !== confirm) return setLocalError(t('invitation.mismatch'));
     setLocalError(undefined);
-    accept.mutate();
+    accept.mutate({ token, password });
   };
   return (
     <section className="card narrow">

@@ -1,7 +1,9 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../api/client';
+import { useSubmission } from '../lib/submission';
+import { CalendarFeed } from '../components/calendar-feed';
 import { Notice, PageTitle, ProblemMessage, Skeleton } from '../components/ui';
 
 interface Preferences {
@@ -18,16 +20,19 @@ export function PreferencesPage({ token }: { token?: string }) {
       token ? unwrap(api.GET('/api/v1/notification-preferences/by-token', { params: { query: { token } } })) : unwrap(api.GET('/api/v1/me/notification-preferences')),
   });
   return (
-    <section className="card narrow">
-      <PageTitle title={t('preferences.title')}>{t('preferences.title')}</PageTitle>
-      {current.isPending ? (
-        <Skeleton lines={4} />
-      ) : current.error ? (
-        <ProblemMessage error={current.error} />
-      ) : (
-        <PreferencesForm initial={current.data} token={token} />
-      )}
-    </section>
+    <>
+      <section className="card narrow">
+        <PageTitle title={t('preferences.title')}>{t('preferences.title')}</PageTitle>
+        {current.isPending ? (
+          <Skeleton lines={4} />
+        ) : current.error ? (
+          <ProblemMessage error={current.error} />
+        ) : (
+          <PreferencesForm initial={current.data} token={token} />
+        )}
+      </section>
+      {!token && <CalendarFeed />}
+    </>
   );
 }
 
@@ -36,19 +41,17 @@ function PreferencesForm({ initial, token }: { initial: Preferences; token?: str
   const queryClient = useQueryClient();
   const [delivery, setDelivery] = useState<Preferences['delivery']>(initial.delivery);
   const [quiet, setQuiet] = useState<Preferences['quietHours']>(initial.quietHours);
-  const save = useMutation({
-    mutationFn: () => {
-      const body = { delivery, quietHours: quiet };
-      return token ? unwrap(api.PATCH('/api/v1/notification-preferences/by-token', { params: { query: { token } }, body })) : unwrap(api.PATCH('/api/v1/me/notification-preferences', { body }));
-    },
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['preferences'] }),
-  });
+  const save = useSubmission(
+    (body: { delivery: Preferences['delivery']; quietHours: Preferences['quietHours'] }, headers) =>
+      token ? unwrap(api.PATCH('/api/v1/notification-preferences/by-token', { params: { query: { token } }, body, headers })) : unwrap(api.PATCH('/api/v1/me/notification-preferences', { body, headers })),
+    { onSuccess: () => queryClient.invalidateQueries({ queryKey: ['preferences'] }) },
+  );
   return (
         <form
           className="stack"
           onSubmit={(e) => {
             e.preventDefault();
-            save.mutate();
+            save.mutate({ delivery, quietHours: quiet });
           }}
         >
           <fieldset>

@@ -159,9 +159,9 @@ function ProgrammeControls({ programme }: { programme: ProgrammeView }) {
   const { t } = useTranslation();
   const [reason, setReason] = useState('');
   const path = { params: { path: { id: programme.id } } };
-  const pause = useProgrammeAction(programme.id, () => unwrap(api.POST('/api/v1/programmes/{id}/pause', path)));
-  const resume = useProgrammeAction(programme.id, () => unwrap(api.POST('/api/v1/programmes/{id}/resume', path)));
-  const cancel = useProgrammeAction(programme.id, () => unwrap(api.POST('/api/v1/programmes/{id}/cancel', { ...path, body: { reason: reason.trim() } })));
+  const pause = useProgrammeAction(programme.id, (_: void, headers) => unwrap(api.POST('/api/v1/programmes/{id}/pause', { ...path, headers })));
+  const resume = useProgrammeAction(programme.id, (_: void, headers) => unwrap(api.POST('/api/v1/programmes/{id}/resume', { ...path, headers })));
+  const cancel = useProgrammeAction(programme.id, (body: { reason: string }, headers) => unwrap(api.POST('/api/v1/programmes/{id}/cancel', { ...path, body, headers })));
   if (programme.status === 'completed' || programme.status === 'cancelled') return null;
   return (
     <div className="controls">
@@ -180,7 +180,7 @@ function ProgrammeControls({ programme }: { programme: ProgrammeView }) {
           className="stack"
           onSubmit={(e) => {
             e.preventDefault();
-            cancel.mutate(undefined);
+            cancel.mutate({ reason: reason.trim() });
           }}
         >
           <label>
@@ -199,7 +199,7 @@ function ProgrammeControls({ programme }: { programme: ProgrammeView }) {
 
 function PhaseBlock({ programme, phase, steward, names }: { programme: ProgrammeView; phase: PhaseView; steward: boolean; names: Map<string, string> }) {
   const { t } = useTranslation();
-  const approve = useProgrammeAction(programme.id, () => unwrap(api.POST('/api/v1/programmes/{id}/phases/{phaseKey}/approve', { params: { path: { id: programme.id, phaseKey: phase.key } } })));
+  const approve = useProgrammeAction(programme.id, (_: void, headers) => unwrap(api.POST('/api/v1/programmes/{id}/phases/{phaseKey}/approve', { params: { path: { id: programme.id, phaseKey: phase.key } }, headers })));
   return (
     <section className={`phase phase-${phase.status}`} id={`phase-${phase.key}`} aria-labelledby={`phase-title-${phase.key}`} data-testid="phase">
       <header className="phase-header">
@@ -273,8 +273,8 @@ function ExtendDueForm({ programmeId, step }: { programmeId: string; step: StepV
   const { t } = useTranslation();
   const [dueDate, setDueDate] = useState(step.dueDate ?? todayInParis());
   const [reason, setReason] = useState('');
-  const extend = useProgrammeAction(programmeId, () =>
-    unwrap(api.PATCH('/api/v1/programmes/{id}/steps/{stepKey}', { params: { path: { id: programmeId, stepKey: step.key } }, body: reason.trim() ? { dueDate, reason: reason.trim() } : { dueDate } })),
+  const extend = useProgrammeAction(programmeId, (body: { dueDate: string; reason?: string }, headers) =>
+    unwrap(api.PATCH('/api/v1/programmes/{id}/steps/{stepKey}', { params: { path: { id: programmeId, stepKey: step.key } }, body, headers })),
   );
   return (
     <details className="extend">
@@ -283,7 +283,7 @@ function ExtendDueForm({ programmeId, step }: { programmeId: string; step: StepV
         className="stack"
         onSubmit={(e: FormEvent) => {
           e.preventDefault();
-          extend.mutate(undefined);
+          extend.mutate(reason.trim() ? { dueDate, reason: reason.trim() } : { dueDate });
         }}
       >
         <label>
@@ -310,8 +310,8 @@ function EnrolForm({ programme, organisations }: { programme: ProgrammeView; org
   const [organisationId, setOrganisationId] = useState('');
   const [phaseKey, setPhaseKey] = useState(openPhases.find((p) => p.capacity)?.key ?? openPhases[0]?.key ?? '');
   const [slot, setSlot] = useState('');
-  const enrol = useProgrammeAction(programme.id, () =>
-    unwrap(api.POST('/api/v1/programmes/{id}/partners', { params: { path: { id: programme.id } }, body: { organisationId, phaseKey, ...(slot.trim() ? { slot: slot.trim() } : {}) } })),
+  const enrol = useProgrammeAction(programme.id, (body: { organisationId: string; phaseKey: string; slot?: string }, headers) =>
+    unwrap(api.POST('/api/v1/programmes/{id}/partners', { params: { path: { id: programme.id } }, body, headers })),
   );
   return (
     <details className="enrol">
@@ -320,7 +320,7 @@ function EnrolForm({ programme, organisations }: { programme: ProgrammeView; org
         className="stack"
         onSubmit={(e) => {
           e.preventDefault();
-          enrol.mutate(undefined);
+          enrol.mutate({ organisationId, phaseKey, ...(slot.trim() ? { slot: slot.trim() } : {}) });
         }}
       >
         <label>

@@ -1,8 +1,9 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import { api, unwrap } from '../api/client';
+import { useSubmission } from '../lib/submission';
 import { PageTitle, ProblemMessage } from '../components/ui';
 import { homePathFor } from '../lib/session';
 
@@ -18,8 +19,7 @@ export function SignInPage() {
   const queryClient = useQueryClient();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const login = useMutation({
-    mutationFn: () => unwrap(api.POST('/api/v1/auth/login', { body: { email: email.trim(), password } })),
+  const login = useSubmission((body: { email: string; password: string }, headers) => unwrap(api.POST('/api/v1/auth/login', { body, headers })), {
     onSuccess: async (result) => {
       queryClient.clear();
       await queryClient.invalidateQueries({ queryKey: ['me'] });
@@ -28,7 +28,7 @@ export function SignInPage() {
   });
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    login.mutate();
+    login.mutate({ email: email.trim(), password });
   };
   return (
     <section className="card narrow">

@@ -1,10 +1,11 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import { api, unwrap } from '../api/client';
 import { PageTitle, ProblemMessage, Skeleton } from '../components/ui';
 import { localName, todayInParis } from '../lib/format';
+import { useSubmission } from '../lib/submission';
 
 export function StartProgrammePage() {
   const { t } = useTranslation();
@@ -22,14 +23,8 @@ export function StartProgrammePage() {
     enabled: Boolean(templateKey),
     staleTime: 300_000,
   });
-  const start = useMutation({
-    mutationFn: () =>
-      unwrap(
-        api.POST('/api/v1/programmes', {
-          body: { templateKey, title: title.trim(), startDate, params: { dates, slots: {} } },
-          headers: { 'Idempotency-Key': crypto.randomUUID() },
-        }),
-      ),
+  type StartBody = { templateKey: string; title: string; startDate: string; params: { dates: Record<string, string>; slots: Record<string, string> } };
+  const start = useSubmission((body: StartBody, headers) => unwrap(api.POST('/api/v1/programmes', { body, headers })), {
     onSuccess: async (programme) => {
       await queryClient.invalidateQueries({ queryKey: ['programmes'] });
       await navigate(`/programmes/${programme.id}`);
@@ -45,7 +40,7 @@ export function StartProgrammePage() {
           className="stack"
           onSubmit={(e) => {
             e.preventDefault();
-            start.mutate();
+            start.mutate({ templateKey, title: title.trim(), startDate, params: { dates, slots: {} } });
           }}
         >
           <label>

@@ -113,12 +113,12 @@ export function StepPage({ me }: { me: Me }) {
 function CompleteStepForm({ programmeId, stepKey }: { programmeId: string; stepKey: string }) {
   const { t } = useTranslation();
   const [note, setNote] = useState('');
-  const complete = useProgrammeAction(programmeId, () =>
+  const complete = useProgrammeAction(programmeId, (body: { note?: string }, headers) =>
     unwrap(
       api.POST('/api/v1/programmes/{id}/steps/{stepKey}/complete', {
         params: { path: { id: programmeId, stepKey } },
-        body: note.trim() ? { note: note.trim() } : {},
-        headers: { 'Idempotency-Key': crypto.randomUUID() },
+        body,
+        headers,
       }),
     ),
   );
@@ -127,7 +127,7 @@ function CompleteStepForm({ programmeId, stepKey }: { programmeId: string; stepK
       className="stack"
       onSubmit={(e) => {
         e.preventDefault();
-        complete.mutate(undefined);
+        complete.mutate(note.trim() ? { note: note.trim() } : {});
       }}
     >
       <label>
