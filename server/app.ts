@@ -12,6 +12,7 @@ import { accountRoutes } from './routes/accounts';
 import { calendarRoutes } from './routes/calendar';
 import { dashboardRoutes } from './routes/dashboard';
 import { notificationRoutes } from './routes/notifications';
+import { importRoutes } from './routes/import';
 import { programmeRoutes } from './routes/programmes';
 import { reportRoutes } from './routes/report';
 import { systemRoutes } from './routes/system';
@@ -26,7 +27,7 @@ export const JSON_BODY_LIMIT = '256kb';
 export const API_INFO = { title: 'Jalons API', version: '1.0.0' };
 
 export function collectRoutes(ctx: AppContext): RouteDefinition<any, any, any>[] {
-  return [...systemRoutes(ctx), ...accountRoutes(ctx), ...templateRoutes(ctx), ...programmeRoutes(ctx), ...reportRoutes(ctx), ...teamRoutes(ctx), ...taskRoutes(ctx), ...dashboardRoutes(ctx), ...calendarRoutes(ctx), ...notificationRoutes(ctx)];
+  return [...systemRoutes(ctx), ...accountRoutes(ctx), ...templateRoutes(ctx), ...programmeRoutes(ctx), ...reportRoutes(ctx), ...importRoutes(ctx), ...teamRoutes(ctx), ...taskRoutes(ctx), ...dashboardRoutes(ctx), ...calendarRoutes(ctx), ...notificationRoutes(ctx)];
 }
 
 export function createApp(ctx: AppContext): express.Express {
