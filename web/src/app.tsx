@@ -21,6 +21,7 @@ import { TemplatesPage } from './pages/templates';
 // Charts and the Gantt chart weigh most of the bundle: loaded with the screens that use them.
 const DashboardPage = lazy(() => import('./pages/dashboard').then((m) => ({ default: m.DashboardPage })));
 const ProgrammePage = lazy(() => import('./pages/programme').then((m) => ({ default: m.ProgrammePage })));
+const ImportPage = lazy(() => import('./pages/import').then((m) => ({ default: m.ImportPage })));
 const ReportPage = lazy(() => import('./pages/report').then((m) => ({ default: m.ReportPage })));
 
 export function App() {
@@ -58,6 +59,7 @@ function SignedInApp() {
         <Route path="/programmes/nouveau" element={isSteward(me.role) ? <StartProgrammePage /> : <NotFound />} />
         <Route path="/programmes/:id" element={<ProgrammePage me={me} />} />
         <Route path="/programmes/:id/etapes/:stepKey" element={<StepPage me={me} />} />
+        <Route path="/programmes/:id/import" element={isSteward(me.role) ? <ImportPage /> : <NotFound />} />
         <Route path="/programmes/:id/bilan" element={me.role === 'partner' ? <NotFound /> : <ReportPage />} />
         <Route path="/modeles" element={<TemplatesPage me={me} />} />
         <Route path="/modeles/:key" element={<TemplatePage me={me} />} />

@@ -45,6 +45,12 @@ export function ProgrammePage({ me }: { me: Me }) {
           {(me.role === 'manager' || me.role === 'admin' || steward) && (
             <p className="no-print">
               <Link to={`/programmes/${encodeURIComponent(p.id)}/bilan`}>{t('report.open')}</Link>
+              {steward && (
+                <>
+                  {' · '}
+                  <Link to={`/programmes/${encodeURIComponent(p.id)}/import`}>{t('importPage.open')}</Link>
+                </>
+              )}
             </p>
           )}
         </div>
