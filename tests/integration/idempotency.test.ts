@@ -166,6 +166,12 @@ describe('Idempotency-Key on every write route', () => {
       const id = await startProgramme();
       return { token: coordinator.token, path: `/api/v1/programmes/${id}/cancel`, body: { reason: 'plus de budget' }, otherBody: { reason: 'autre raison' }, footprint: programmeFootprint(id) };
     },
+    'PUT /api/v1/programmes/{id}/team': async () => {
+      const id = await startProgramme();
+      const [first, second] = [await createUser(h, 'coordinator'), await createUser(h, 'coordinator')];
+      const members = async () => JSON.stringify((await h.prisma.programmeMember.findMany({ where: { programmeId: id }, orderBy: { userId: 'asc' } })).map((m) => m.userId));
+      return { token: coordinator.token, path: `/api/v1/programmes/${id}/team`, body: { members: [first.id] }, otherBody: { members: [second.id] }, footprint: members };
+    },
     'POST /api/v1/programmes/{id}/pause': async () => {
       const id = await startProgramme();
       return { token: coordinator.token, path: `/api/v1/programmes/${id}/pause`, otherBody: { other: true }, footprint: programmeFootprint(id) };
