@@ -92,4 +92,30 @@ describe("funders' report in the browser (Chromium)", () => {
     expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     expect(w.problems).toEqual([]);
   }, 120_000);
+
+  it('imports the model spreadsheet into a new DEFI: check, confirm, then the programme shows the steps done', async () => {
+    const api = apiClient(h.apiUrl);
+    const res = await api.post('/api/v1/programmes', { templateKey: 'defi', title: 'DEFI — reprise de l’historique', startDate: '2021-01-04' }, coordinator.token);
+    expect(res.status).toBe(201);
+    const w = await openPage(browser, h.apiUrl);
+    opened.push(w);
+    const { page } = w;
+    await signIn(page, coordinator.email, coordinator.password);
+    await page.goto(`/programmes/${encodeURIComponent(res.body.id)}`);
+    await page.getByRole('link', { name: 'Importer l’historique (tableur)' }).click();
+    await page.waitForURL('**/import');
+    const model = Buffer.from(await (await fetch(`${h.apiUrl}/api/v1/imports/model.csv`, { headers: { Authorization: `Bearer ${coordinator.token}` } })).arrayBuffer());
+    await page.getByLabel('Fichier à importer').setInputFiles({ name: 'modele-import-jalons.csv', mimeType: 'text/csv', buffer: model });
+    await page.getByRole('button', { name: 'Vérifier (sans rien écrire)' }).click();
+    await page.getByText('Vérification : 5 ligne(s) à créer, 0 déjà présente(s), 0 en erreur.').waitFor();
+    expect(await page.locator('.import-page tbody tr').first().innerText()).toMatch(/^2\tDEFI-2021-001\tà créer\tÉtape « Mobilisation des partenaires » réalisée le 30\/06\/2021\s*$/);
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await page.screenshot({ path: path.join(SCREENSHOTS, '21-import-historique.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Confirmer l’import' }).click();
+    await page.getByText('Import terminé : 5 ligne(s) écrite(s).').waitFor();
+    const after = await api.get(`/api/v1/programmes/${res.body.id}`, coordinator.token);
+    const steps = after.body.phases.flatMap((p: { steps: { key: string; status: string }[] }) => p.steps);
+    expect(steps.filter((s: { key: string }) => ['partner-mobilisation', 'partner-allocation'].includes(s.key)).map((s: { status: string }) => s.status)).toEqual(['completed', 'completed']);
+    expect(w.problems).toEqual([]);
+  }, 60_000);
 });
