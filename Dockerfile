@@ -7,9 +7,10 @@ FROM ${NODE_IMAGE}
 # with node:20 is older and would ignore it, so pin the same npm as development.
 ARG NPM_VERSION=11.19.1
 
-# openssl: needed by Prisma's engines on Debian slim; ca-certificates: TLS to external services.
+# openssl: needed by Prisma's engines on Debian slim; ca-certificates: TLS to external services;
+# chromium and a font: the funders' report printed as PDF (CHROMIUM_PATH).
 RUN apt-get update \
- && apt-get install -y --no-install-recommends openssl ca-certificates \
+ && apt-get install -y --no-install-recommends openssl ca-certificates chromium fonts-dejavu-core \
  && rm -rf /var/lib/apt/lists/* \
  && npm install -g npm@${NPM_VERSION} \
  && npm cache clean --force

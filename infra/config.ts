@@ -55,6 +55,10 @@ export const ZConfig = z.object({
     .string()
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'DUE_TIME must be HH:mm')
     .default(DEFAULT_DUE_TIME),
+  /** The agency's name, printed at the head of the funders' reports. */
+  AGENCY_NAME: z.string().trim().min(1).max(200).default('Creativ\''),
+  /** Debian's Chromium, which prints the funders' report as PDF (absent: the PDF export answers 503). */
+  CHROMIUM_PATH: z.string().default('/usr/bin/chromium'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** `auto`: one readable line per event on a terminal, JSON lines otherwise (files, log collectors). */
   LOG_FORMAT: z.enum(['auto', 'pretty', 'json']).default('auto'),

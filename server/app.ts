@@ -13,7 +13,9 @@ import { calendarRoutes } from './routes/calendar';
 import { dashboardRoutes } from './routes/dashboard';
 import { exportRoutes } from './routes/exports';
 import { notificationRoutes } from './routes/notifications';
+import { importRoutes } from './routes/import';
 import { programmeRoutes } from './routes/programmes';
+import { reportRoutes } from './routes/report';
 import { systemRoutes } from './routes/system';
 import { taskRoutes } from './routes/tasks';
 import { teamRoutes } from './routes/team';
@@ -26,7 +28,7 @@ export const JSON_BODY_LIMIT = '256kb';
 export const API_INFO = { title: 'Jalons API', version: '1.0.0' };
 
 export function collectRoutes(ctx: AppContext): RouteDefinition<any, any, any>[] {
-  return [...systemRoutes(ctx), ...accountRoutes(ctx), ...templateRoutes(ctx), ...programmeRoutes(ctx), ...teamRoutes(ctx), ...taskRoutes(ctx), ...dashboardRoutes(ctx), ...exportRoutes(ctx), ...calendarRoutes(ctx), ...notificationRoutes(ctx)];
+  return [...systemRoutes(ctx), ...accountRoutes(ctx), ...templateRoutes(ctx), ...programmeRoutes(ctx), ...reportRoutes(ctx), ...importRoutes(ctx), ...teamRoutes(ctx), ...taskRoutes(ctx), ...dashboardRoutes(ctx), ...exportRoutes(ctx), ...calendarRoutes(ctx), ...notificationRoutes(ctx)];
 }
 
 export function createApp(ctx: AppContext): express.Express {

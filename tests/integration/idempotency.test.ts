@@ -186,6 +186,11 @@ describe('Idempotency-Key on every write route', () => {
       const id = await startProgramme();
       return { token: coordinator.token, path: `/api/v1/programmes/${id}/indicators/interviews`, body: { increment: 1 }, otherBody: { increment: 2 }, footprint: programmeFootprint(id) };
     },
+    'POST /api/v1/programmes/{id}/import': async () => {
+      const id = await startProgramme();
+      const csv = (value: number) => Buffer.from(`cle;type;phase;etape;organisation;date;indicateur;valeur;note\r\nK1;indicateur;;;;28/11/2026;interviews;${value};\r\n`).toString('base64');
+      return { token: coordinator.token, path: `/api/v1/programmes/${id}/import`, body: { fileName: 'suivi.csv', content: csv(3), confirm: true }, otherBody: { fileName: 'suivi.csv', content: csv(4), confirm: true }, footprint: programmeFootprint(id) };
+    },
     'POST /api/v1/programmes/{id}/children': async () => {
       const id = await startProgramme();
       return { token: coordinator.token, path: `/api/v1/programmes/${id}/children`, body: { childKey: 'sub', title: 'Lot 1' }, otherBody: { childKey: 'sub', title: 'Lot 2' }, footprint: programmeFootprint(id) };

@@ -23,6 +23,8 @@ const DashboardPage = lazy(() => import('./pages/dashboard').then((m) => ({ defa
 const TemplateEditorPage = lazy(() => import('./pages/template-editor').then((m) => ({ default: m.TemplateEditorPage })));
 const TemplateVersionsPage = lazy(() => import('./pages/template-versions').then((m) => ({ default: m.TemplateVersionsPage })));
 const ProgrammePage = lazy(() => import('./pages/programme').then((m) => ({ default: m.ProgrammePage })));
+const ImportPage = lazy(() => import('./pages/import').then((m) => ({ default: m.ImportPage })));
+const ReportPage = lazy(() => import('./pages/report').then((m) => ({ default: m.ReportPage })));
 
 export function App() {
   return (
@@ -59,6 +61,8 @@ function SignedInApp() {
         <Route path="/programmes/nouveau" element={isSteward(me.role) ? <StartProgrammePage /> : <NotFound />} />
         <Route path="/programmes/:id" element={<ProgrammePage me={me} />} />
         <Route path="/programmes/:id/etapes/:stepKey" element={<StepPage me={me} />} />
+        <Route path="/programmes/:id/import" element={isSteward(me.role) ? <ImportPage /> : <NotFound />} />
+        <Route path="/programmes/:id/bilan" element={me.role === 'partner' ? <NotFound /> : <ReportPage />} />
         <Route path="/modeles" element={<TemplatesPage me={me} />} />
         <Route path="/modeles/nouveau" element={isSteward(me.role) ? <TemplateEditorPage mode="new" /> : <NotFound />} />
         <Route path="/modeles/:key/copier" element={isSteward(me.role) ? <TemplateEditorPage mode="copy" /> : <NotFound />} />

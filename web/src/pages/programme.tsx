@@ -45,6 +45,17 @@ export function ProgrammePage({ me }: { me: Me }) {
               <Link to={`/programmes/${p.parentId}`}>← {t('programme.parent')}</Link>
             </p>
           )}
+          {(me.role === 'manager' || me.role === 'admin' || steward) && (
+            <p className="no-print">
+              <Link to={`/programmes/${encodeURIComponent(p.id)}/bilan`}>{t('report.open')}</Link>
+              {steward && (
+                <>
+                  {' · '}
+                  <Link to={`/programmes/${encodeURIComponent(p.id)}/import`}>{t('importPage.open')}</Link>
+                </>
+              )}
+            </p>
+          )}
         </div>
         {steward && <ProgrammeControls programme={p} />}
       </header>

@@ -1,0 +1,266 @@
+/**
+ * Bulk import of a programme's history from a spreadsheet (XLSX, or CSV in the French Excel
+ * dialect: `;` between fields, decimal comma, dates JJ/MM/AAAA). One line = one fact, named by
+ * its `cle` (row key). This module is pure: it reads the cells already extracted from the file
+ * and plans, line by line, what would be created and every problem, in French (codes with
+ * parameters; the sentences come from IMPORT_MESSAGES). Nothing here writes.
+ */
+import type { ProgrammeState } from './programme-state';
+import type { Template } from './template-schema';
+
+/** The columns, in the model file's order (documented in docs/import.md). */
+export const IMPORT_COLUMNS = ['cle', 'type', 'phase', 'etape', 'organisation', 'date', 'indicateur', 'valeur', 'note'] as const;
+export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
+
+export const IMPORT_TYPES = ['inscription', 'phase', 'etape', 'indicateur'] as const;
+export type ImportType = (typeof IMPORT_TYPES)[number];
+
+export type ImportProblemCode =
+  | 'missing_columns'
+  | 'empty_file'
+  | 'missing_key'
+  | 'duplicate_key'
+  | 'unknown_type'
+  | 'missing_value'
+  | 'unknown_phase'
+  | 'unknown_step'
+  | 'unknown_organisation'
+  | 'unknown_indicator'
+  | 'invalid_date'
+  | 'date_before_start'
+  | 'date_in_future'
+  | 'invalid_number'
+  | 'key_reused';
+
+/** French sentences for each problem, from its parameters. */
+export const IMPORT_MESSAGES: Record<ImportProblemCode, (p: Record<string, string>) => string> = {
+  missing_columns: (p) => `Colonnes manquantes : ${p.columns}. Le fichier modèle donne la disposition attendue.`,
+  empty_file: () => 'Le fichier ne contient aucune ligne à importer.',
+  missing_key: () => 'La colonne « cle » est vide : chaque ligne a besoin d’un identifiant unique.',
+  duplicate_key: (p) => `La clé « ${p.key} » figure déjà ligne ${p.line}.`,
+  unknown_type: (p) => `Type « ${p.value} » inconnu : inscription, phase, etape ou indicateur.`,
+  missing_value: (p) => `La colonne « ${p.column} » est obligatoire pour une ligne de type ${p.type}.`,
+  unknown_phase: (p) => `Phase « ${p.value} » absente du modèle ${p.template}.`,
+  unknown_step: (p) => `Étape « ${p.value} » absente du modèle ${p.template}.`,
+  unknown_organisation: (p) => `Organisation « ${p.value} » inconnue : créez-la d’abord ou corrigez son nom.`,
+  unknown_indicator: (p) => `Indicateur « ${p.value} » absent du modèle ${p.template}.`,
+  invalid_date: (p) => `Date « ${p.value} » illisible : attendu JJ/MM/AAAA.`,
+  date_before_start: (p) => `Date ${p.date} antérieure au démarrage du programme (${p.start}).`,
+  date_in_future: (p) => `Date ${p.date} dans le futur : seul ce qui a déjà eu lieu s’importe.`,
+  invalid_number: (p) => `Valeur « ${p.value} » illisible : attendu un nombre (virgule décimale).`,
+  key_reused: (p) => `La clé « ${p.key} » a déjà été importée avec un autre contenu.`,
+};
+
+export interface ImportProblem {
+  code: ImportProblemCode;
+  params: Record<string, string>;
+  message: string;
+}
+
+function problem(code: ImportProblemCode, params: Record<string, string> = {}): ImportProblem {
+  return { code, params, message: IMPORT_MESSAGES[code](params) };
+}
+
+/** A fact ready to apply, once the whole file is free of problems. */
+export type ImportAction =
+  | { type: 'inscription'; phaseKey: string; organisationId: string; date: string }
+  | { type: 'phase'; phaseKey: string; date: string }
+  | { type: 'etape'; stepKey: string; organisationId?: string; date: string; note?: string }
+  | { type: 'indicateur'; indicatorKey: string; value: number; date: string };
+
+export interface ImportLine {
+  /** The line number in the file (the header is line 1). */
+  line: number;
+  key: string;
+  /** `create`: would be written; `unchanged`: already there (a rerun); `error`: see problems. */
+  outcome: 'create' | 'unchanged' | 'error';
+  /** What the line does, in French. */
+  description: string;
+  problems: ImportProblem[];
+  action?: ImportAction;
+  /** Stable digest of the line's content (a key reused with other content is refused). */
+  fingerprint: string;
+}
+
+export interface ImportPlan {
+  problems: ImportProblem[];
+  lines: ImportLine[];
+  counts: { create: number; unchanged: number; error: number };
+  /** True when the file may be confirmed: no problem anywhere. */
+  valid: boolean;
+}
+
+export type RawRow = Record<string, string>;
+
+/** "14/12/2026" (also "14/12/26" is refused) → "2026-12-14"; undefined if unreadable or no such day. */
+export function parseFrenchDate(value: string): string | undefined {
+  const m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(value.trim());
+  if (!m) return undefined;
+  const [d, mo, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const probe = new Date(Date.UTC(y, mo - 1, d));
+  if (probe.getUTCFullYear() !== y || probe.getUTCMonth() !== mo - 1 || probe.getUTCDate() !== d) return undefined;
+  return `${y}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+/** "1 234,5" or "1234.5" or "69 %" → 1234.5 / 69; undefined if not a number. */
+export function parseFrenchNumber(value: string): number | undefined {
+  const cleaned = value.replace(/[\s\u00a0\u202f]/g, '').replace(/%$/, '');
+  if (!/^-?\d+([.,]\d+)?$/.test(cleaned)) return undefined;
+  return Number(cleaned.replace(',', '.'));
+}
+
+const isoToFrench = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
+const norm = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').trim().toLowerCase();
+
+/** Header cells as column names: case, accents and spaces do not matter ("Clé" is `cle`). */
+export function normaliseHeader(header: string): string {
+  return norm(header).replace(/\s+/g, '');
+}
+
+export interface PlanInput {
+  template: Template;
+  state: ProgrammeState;
+  /** Rows keyed by normalised header, in file order (line 2 onwards). */
+  rows: RawRow[];
+  /** Header cells as found (normalised). */
+  headers: string[];
+  /** Organisations by name (case and accents ignored). */
+  organisations: { id: string; name: string }[];
+  /** Row keys already imported into this programme, with their fingerprints. */
+  imported: Map<string, string>;
+  /** Today in Paris, YYYY-MM-DD. */
+  today: string;
+}
+
+export function fingerprintOf(row: RawRow): string {
+  return IMPORT_COLUMNS.map((c) => (row[c] ?? '').trim()).join('\u001f');
+}
+
+export function planImport(input: PlanInput): ImportPlan {
+  const { template, state, organisations, imported, today } = input;
+  const missing = IMPORT_COLUMNS.filter((c) => c !== 'note' && !input.headers.includes(c));
+  if (missing.length) return { problems: [problem('missing_columns', { columns: missing.join(', ') })], lines: [], counts: { create: 0, unchanged: 0, error: 0 }, valid: false };
+  const rows = input.rows.map((row, i) => ({ row, line: i + 2 })).filter(({ row }) => IMPORT_COLUMNS.some((c) => (row[c] ?? '').trim() !== ''));
+  if (!rows.length) return { problems: [problem('empty_file')], lines: [], counts: { create: 0, unchanged: 0, error: 0 }, valid: false };
+
+  const templateName = template.name.fr;
+  const phases = new Map(template.phases.map((p) => [p.key, p]));
+  const steps = new Map(template.phases.flatMap((p) => p.steps.map((s) => [s.key, s] as const)));
+  const indicators = new Map(template.indicators.map((i) => [i.key, i]));
+  const orgByName = new Map(organisations.map((o) => [norm(o.name), o]));
+  const seenKeys = new Map<string, number>();
+
+  const lines: ImportLine[] = rows.map(({ row, line }) => {
+    const cell = (c: ImportColumn) => (row[c] ?? '').trim();
+    const problems: ImportProblem[] = [];
+    const key = cell('cle');
+    const fingerprint = fingerprintOf(row);
+    if (!key) problems.push(problem('missing_key'));
+    else if (seenKeys.has(key)) problems.push(problem('duplicate_key', { key, line: String(seenKeys.get(key)) }));
+    else seenKeys.set(key, line);
+
+    const type = norm(cell('type')).replace('é', 'e') as ImportType;
+    const required = (column: ImportColumn) => {
+      if (!cell(column)) problems.push(problem('missing_value', { column, type }));
+      return cell(column);
+    };
+    let date: string | undefined;
+    const readDate = () => {
+      const raw = required('date');
+      if (!raw) return;
+      date = parseFrenchDate(raw);
+      if (!date) problems.push(problem('invalid_date', { value: raw }));
+      else if (date < state.startDate) problems.push(problem('date_before_start', { date: raw, start: isoToFrench(state.startDate) }));
+      else if (date > today) problems.push(problem('date_in_future', { date: raw }));
+    };
+    const readOrganisation = (mandatory: boolean) => {
+      const raw = mandatory ? required('organisation') : cell('organisation');
+      if (!raw) return undefined;
+      const org = orgByName.get(norm(raw));
+      if (!org) problems.push(problem('unknown_organisation', { value: raw }));
+      return org;
+    };
+
+    let action: ImportAction | undefined;
+    let description = '';
+    let present = false;
+    if (!(IMPORT_TYPES as readonly string[]).includes(type)) {
+      problems.push(problem('unknown_type', { value: cell('type') }));
+    } else if (type === 'inscription' || type === 'phase') {
+      const phaseKey = required('phase');
+      const phaseDef = phaseKey ? phases.get(phaseKey) : undefined;
+      if (phaseKey && !phaseDef) problems.push(problem('unknown_phase', { value: phaseKey, template: templateName }));
+      const org = type === 'inscription' ? readOrganisation(true) : undefined;
+      readDate();
+      const phaseState = state.phases.find((p) => p.key === phaseKey);
+      if (type === 'inscription') {
+        description = `Inscrire ${org?.name ?? cell('organisation')} en « ${phaseDef?.name.fr ?? phaseKey} » le ${cell('date')}`;
+        if (phaseDef && org && date) action = { type, phaseKey, organisationId: org.id, date };
+        present = Boolean(org && phaseState?.enrolled.some((e) => e.organisationId === org.id));
+      } else {
+        description = `Phase « ${phaseDef?.name.fr ?? phaseKey} » validée le ${cell('date')}`;
+        if (phaseDef && date) action = { type, phaseKey, date };
+        present = Boolean(phaseState && (phaseState.status === 'active' || phaseState.status === 'completed'));
+      }
+    } else if (type === 'etape') {
+      const stepKey = required('etape');
+      const stepDef = stepKey ? steps.get(stepKey) : undefined;
+      if (stepKey && !stepDef) problems.push(problem('unknown_step', { value: stepKey, template: templateName }));
+      const org = readOrganisation(false);
+      readDate();
+      description = `Étape « ${stepDef?.name.fr ?? stepKey} » réalisée le ${cell('date')}${org ? ` par ${org.name}` : ''}`;
+      if (stepDef && date) action = { type, stepKey, organisationId: org?.id, date, note: cell('note') || undefined };
+      const stepState = state.steps.find((s) => s.key === stepKey);
+      present = Boolean(stepState && (stepState.status === 'completed' || (org && stepState.parts[org.id])));
+    } else {
+      const indicatorKey = required('indicateur');
+      const def = indicatorKey ? indicators.get(indicatorKey) : undefined;
+      if (indicatorKey && !def) problems.push(problem('unknown_indicator', { value: indicatorKey, template: templateName }));
+      const raw = required('valeur');
+      const value = raw ? parseFrenchNumber(raw) : undefined;
+      if (raw && value === undefined) problems.push(problem('invalid_number', { value: raw }));
+      readDate();
+      description = `Indicateur « ${def?.name.fr ?? indicatorKey} » : ${raw} au ${cell('date')}`;
+      if (def && value !== undefined && date) action = { type, indicatorKey, value, date };
+    }
+
+    const previous = key ? imported.get(key) : undefined;
+    if (previous !== undefined && previous !== fingerprint) problems.push(problem('key_reused', { key }));
+    const unchanged = previous === fingerprint || (previous === undefined && present);
+    return {
+      line,
+      key,
+      outcome: problems.length ? 'error' : unchanged ? 'unchanged' : 'create',
+      description,
+      problems,
+      action: problems.length ? undefined : action,
+      fingerprint,
+    };
+  });
+
+  const counts = { create: 0, unchanged: 0, error: 0 };
+  for (const l of lines) counts[l.outcome] += 1;
+  return { problems: [], lines, counts, valid: counts.error === 0 };
+}
+
+/** The model file's example rows (DEFI as it stood at the end of 2021), used by the downloadable model. */
+export const IMPORT_MODEL_ROWS: Record<ImportColumn, string>[] = [
+  { cle: 'DEFI-2021-001', type: 'etape', phase: '', etape: 'partner-mobilisation', organisation: '', date: '30/06/2021', indicateur: '', valeur: '', note: '40 structures contactées, 14 rencontrées' },
+  { cle: 'DEFI-2021-002', type: 'indicateur', phase: '', etape: '', organisation: '', date: '30/06/2021', indicateur: 'partners-contacted', valeur: '40', note: '' },
+  { cle: 'DEFI-2021-003', type: 'indicateur', phase: '', etape: '', organisation: '', date: '30/06/2021', indicateur: 'partners-met', valeur: '14', note: '' },
+  { cle: 'DEFI-2021-004', type: 'etape', phase: '', etape: 'partner-allocation', organisation: '', date: '15/07/2021', indicateur: '', valeur: '', note: 'AFPA en phase Test' },
+  { cle: 'DEFI-2021-005', type: 'inscription', phase: 'test', etape: '', organisation: 'AFPA', date: '01/09/2021', indicateur: '', valeur: '', note: '' },
+];
+
+/** What each column holds, in French (the model file's second sheet and docs/import.md). */
+export const IMPORT_COLUMN_HELP: Record<ImportColumn, string> = {
+  cle: 'Identifiant unique de la ligne (ex. DEFI-2021-001). Réimporter la même ligne ne change rien.',
+  type: 'inscription (organisme inscrit dans une phase), phase (porte de phase validée), etape (étape réalisée), indicateur (valeur d’un indicateur à une date).',
+  phase: 'Clé de la phase du modèle (inscription, phase), ex. test.',
+  etape: 'Clé de l’étape du modèle (etape), ex. partner-mobilisation.',
+  organisation: 'Nom exact de l’organisme (inscription ; etape : partie réalisée par cet organisme).',
+  date: 'Date de l’événement, JJ/MM/AAAA, entre le démarrage du programme et aujourd’hui.',
+  indicateur: 'Clé de l’indicateur du modèle (indicateur), ex. partners-contacted.',
+  valeur: 'Valeur de l’indicateur à cette date ; virgule décimale (ex. 12,5).',
+  note: 'Texte libre, repris dans le journal.',
+};
