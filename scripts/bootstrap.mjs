@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { provideTemporalCli, temporalCliDir } from './temporal-cli.mjs';
+import { provideTemporalCli, provideTemporalServer, temporalCliDir } from './temporal-cli.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const env = process.env;
@@ -58,6 +58,16 @@ if (!nodeOnly && !env.TEMPORAL_ADDRESS && !env.TEMPORAL_CLI_PATH) {
     } catch (err) {
       fail(err.message);
     }
+  }
+}
+
+// 3b. The real Temporal server and its SQL schema tool, for `npm run topology` only
+// (`--temporal-server`): built once with Go into the same cache.
+if (process.argv.includes('--temporal-server')) {
+  try {
+    await provideTemporalServer({ log, has });
+  } catch (err) {
+    fail(err.message);
   }
 }
 
