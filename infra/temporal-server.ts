@@ -107,10 +107,28 @@ export interface TemporalServerPorts {
   metrics: number;
 }
 
+/**
+ * Free loopback ports for the server's nine listeners. Membership ports are stored in a
+ * PostgreSQL smallint (cluster_membership.rpc_port), so every port is drawn below 32768,
+ * under Linux's ephemeral range where the OS's own picks would land.
+ */
 export async function pickTemporalServerPorts(preferredFrontend = 0): Promise<TemporalServerPorts> {
-  const frontend = await findFreePort(preferredFrontend);
+  const taken = new Set<number>();
+  const low = async (): Promise<number> => {
+    for (let i = 0; i < 200; i++) {
+      const candidate = 10_000 + Math.floor(Math.random() * 22_000);
+      if (taken.has(candidate)) continue;
+      if ((await findFreePort(candidate)) === candidate) {
+        taken.add(candidate);
+        return candidate;
+      }
+    }
+    throw new Error('no free loopback port below 32768 for the Temporal server');
+  };
+  const frontend = preferredFrontend && (await findFreePort(preferredFrontend)) === preferredFrontend ? preferredFrontend : await low();
+  taken.add(frontend);
   const ports: number[] = [];
-  for (let i = 0; i < 9; i++) ports.push(await findFreePort(0));
+  for (let i = 0; i < 9; i++) ports.push(await low());
   const [frontendHttp, history, matching, worker, frontendMembership, historyMembership, matchingMembership, workerMembership, metrics] = ports as [number, number, number, number, number, number, number, number, number];
   return { frontend, frontendHttp, history, matching, worker, frontendMembership, historyMembership, matchingMembership, workerMembership, metrics };
 }

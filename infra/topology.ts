@@ -75,6 +75,12 @@ export interface TopologyOptions {
   port?: number;
   log?: (line: string) => void;
   config: Config;
+  /**
+   * NODE_ENV of the role processes. The drill uses `test`: the notifier's per-domain rate limit
+   * (30 e-mails a minute, notifier/rate-limit.ts) would otherwise spread the load's thousands of
+   * e-mails to one made-up domain over hours, and the drill checks that each one went out once.
+   */
+  nodeEnv?: 'development' | 'production' | 'test';
 }
 
 /**
@@ -146,7 +152,7 @@ export async function startTopology(opts: TopologyOptions): Promise<Topology> {
     const balancerPort = await findFreePort(opts.port ?? 0);
     const appUrl = `http://127.0.0.1:${balancerPort}`;
     const baseEnv = (port?: number): Record<string, string> => ({
-      NODE_ENV: 'development',
+      NODE_ENV: opts.nodeEnv ?? 'development',
       LOG_LEVEL: 'warn',
       LOG_FORMAT: 'json',
       // Shared by every role: uploads live under DATA_DIR/uploads (a shared volume in production).
@@ -204,9 +210,12 @@ export async function startTopology(opts: TopologyOptions): Promise<Topology> {
           },
         };
         processes.push(rp);
-        stops.push(() => rp.stopNow());
       }
     }
+    // Role processes stop together (each with its own grace), before the services they use.
+    stops.push(async () => {
+      await Promise.all(processes.map((p) => p.stopNow()));
+    });
 
     const balancer = await startBalancer(() => processes.filter((p) => p.role === 'api').map((p) => p.url!), { port: balancerPort });
     stops.push(() => balancer.close());

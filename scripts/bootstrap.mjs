@@ -102,6 +102,18 @@ if (process.argv.includes('--with-browser') && !fs.existsSync('/usr/bin/chromium
   aptInstall('chromium', 'needed by the browser tests in tests/browser', { recommends: true });
 }
 
+// 5b. `npm test` validates docker-compose.yml with Debian's docker-compose (`config` needs no
+// Docker engine). Optional: without it the test checks the file by parsing it.
+if (process.argv.includes('--with-browser') && !has('docker-compose')) {
+  if (isRoot && has('apt-get')) {
+    log("installing Debian's docker-compose (validates docker-compose.yml in npm test)…");
+    const quiet = { env: { ...env, DEBIAN_FRONTEND: 'noninteractive' } };
+    if (!run('apt-get', ['install', '-y', '--no-install-recommends', 'docker-compose'], quiet)) log('note: docker-compose could not be installed; the compose test falls back to parsing the file.');
+  } else {
+    log('note: docker-compose is not installed; the compose test parses docker-compose.yml instead of running `docker-compose config` (Debian/Ubuntu: sudo apt-get install docker-compose).');
+  }
+}
+
 // 6. The web UI, built into web/dist (served by the API) when its sources changed.
 const webDist = path.join(root, 'web', 'dist', 'index.html');
 function newestMtime(dir) {

@@ -135,13 +135,19 @@ async function runDrill(t: Topology, kind: 'short' | 'long', outFile: string): P
   const prisma = createPrisma(t.endpoints.DATABASE_URL);
   const notifications = { total: 0, notSent: [] as string[], notExactlyOnce: [] as string[] };
   try {
-    const deadline = Date.now() + 120_000;
+    // Until all are out, or nothing moved for a minute.
+    let lastProgress = Date.now();
+    let lastLeft = Infinity;
     for (;;) {
       const rows = await prisma.notification.findMany({ select: { id: true, status: true } });
       notifications.total = rows.length;
       // Left for delivery: queued or being sent; failed is a dead letter. Digest and skipped rows are settled.
       notifications.notSent = rows.filter((r) => ['queued', 'sending', 'failed'].includes(r.status)).map((r) => `${r.id} ${r.status}`);
-      if (!notifications.notSent.length || Date.now() > deadline) {
+      if (notifications.notSent.length < lastLeft) {
+        lastLeft = notifications.notSent.length;
+        lastProgress = Date.now();
+      }
+      if (!notifications.notSent.length || Date.now() - lastProgress > 60_000) {
         const messages = t.smtp.messages();
         notifications.notExactlyOnce = rows.filter((r) => r.status === 'sent' && messages.filter((m) => m.notificationId === r.id).length !== 1).map((r) => r.id);
         break;
@@ -219,7 +225,7 @@ async function main(): Promise<void> {
     process.exit(code);
   };
   for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, () => void shutdown(130));
-  const topology = await startTopology({ dataDir, config, replicas, port: drill ? 0 : Number(argument('port') ?? config.PORT), log: (l) => say(`  ${l}`) });
+  const topology = await startTopology({ dataDir, config, replicas, nodeEnv: drill ? 'test' : 'development', port: drill ? 0 : Number(argument('port') ?? config.PORT), log: (l) => say(`  ${l}`) });
   running.topology = topology;
   try {
     await topology.waitReady();
