@@ -91,6 +91,8 @@ interface Sample {
   op: string;
   status: number;
   ms: number;
+  /** When the request was sent (epoch ms): the timeline places faults against latency. */
+  at: number;
 }
 const samples: Sample[] = [];
 let inFlight = 0;
@@ -100,11 +102,12 @@ async function call(base: string, op: string, method: string, url: string, token
   if (body?.json !== undefined) headers['Content-Type'] = 'application/json';
   if (idempotencyKey) headers['Idempotency-Key'] = idempotencyKey;
   const started = performance.now();
+  const sentAt = Date.now();
   inFlight++;
   try {
     const res = await fetch(`${base}${url}`, { method, headers, body: body?.form ?? (body?.json === undefined ? undefined : JSON.stringify(body.json)), signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
     const text = await res.text();
-    samples.push({ op, status: res.status, ms: performance.now() - started });
+    samples.push({ op, status: res.status, ms: performance.now() - started, at: sentAt });
     let parsed: unknown;
     try {
       parsed = text ? JSON.parse(text) : undefined;
@@ -115,7 +118,7 @@ async function call(base: string, op: string, method: string, url: string, token
     return { status: res.status, body: parsed, ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterS: retryAfter } : {}) };
   } catch {
     // No answer (timeout or cut connection): counted apart, outcome unknown.
-    samples.push({ op, status: 0, ms: performance.now() - started });
+    samples.push({ op, status: 0, ms: performance.now() - started, at: sentAt });
     return { status: 0, body: undefined };
   } finally {
     inFlight--;
@@ -355,6 +358,14 @@ async function main(): Promise<void> {
     });
     const serviceUnavailable = samples.filter((s) => s.status === 503).length;
     const fiveXx = samples.filter((s) => s.status >= 500 && !(ALLOW_503 && s.status === 503)).length;
+    // Writes (POST) per 15 s of traffic, by the time they were sent: where the tail comes from.
+    const BUCKET_MS = 15_000;
+    const timeline = Array.from({ length: Math.ceil((endedAt.getTime() - startedAt.getTime()) / BUCKET_MS) }, (_, i) => {
+      const from = startedAt.getTime() + i * BUCKET_MS;
+      const inBucket = samples.filter((s) => s.op.startsWith('POST') && s.at >= from && s.at < from + BUCKET_MS);
+      const ms = inBucket.filter((s) => s.status !== 0).map((s) => s.ms).sort((a, b) => a - b);
+      return { from: new Date(from).toISOString(), writes: inBucket.length, p50: Math.round(percentile(ms, 50)), p95: Math.round(percentile(ms, 95)), max: Math.round(ms[ms.length - 1] ?? NaN), status503: inBucket.filter((s) => s.status === 503).length };
+    });
     const noAnswer = samples.filter((s) => s.status === 0).length;
     const report = {
       startedAt: startedAt.toISOString(),
@@ -370,6 +381,7 @@ async function main(): Promise<void> {
       unknownOutcomes: partners.reduce((n, p) => n + p.unknown, 0),
       checks: checked,
       latencyMs: latency,
+      writeTimeline: timeline,
     };
     const outFile = path.resolve(argument('out') ?? path.join(root, 'data', 'load-results', `load-${stamp}.json`));
     fs.mkdirSync(path.dirname(outFile), { recursive: true });

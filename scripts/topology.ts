@@ -13,7 +13,8 @@
  * (data/topology-drill-<time>) with the load script (scripts/load.ts --target) and stops:
  *   short (in `npm test`): 12 partners for about 45 s; kill -9 of one API, one worker, one notifier;
  *   long: 200 partners for 5 minutes; the same kills at random moments, one Temporal server
- *   restart, then a rolling restart of the workers, one by one, while the load runs.
+ *   restart (10 s away), then a rolling restart of the workers, one by one (same code), while the
+ *   load runs.
  * Pass: no 5xx other than 503 (documented: the balancer's and the API's answer while a process
  * or Temporal is away), nothing lost or applied twice, the read model equals the workflows, every
  * programme replays against the workflow code, every notification sent once.
@@ -105,9 +106,8 @@ async function runDrill(t: Topology, kind: 'short' | 'long', outFile: string): P
     actions.push(
       (async () => {
         await at(plan.rollingAtS!);
-        // Worker by worker: the other one keeps polling, so no task waits for a worker.
-        const release = `drill-${Date.now()}`;
-        for (const w of t.processes.filter((p) => p.role === 'worker')) await t.replace(w.name, { JALONS_RELEASE: release });
+        // Worker by worker (same code: a rolling restart): the other one keeps polling, so no task waits for a worker.
+        for (const w of t.processes.filter((p) => p.role === 'worker')) await t.replace(w.name);
       })(),
     );
   }
@@ -175,6 +175,7 @@ async function runDrill(t: Topology, kind: 'short' | 'long', outFile: string): P
       partnerFailures: report.partnerFailures,
       checks: report.checks,
       latencyMs: report.latencyMs,
+      writeTimeline: report.writeTimeline,
     },
     replay,
     notifications,
