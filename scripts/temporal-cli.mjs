@@ -65,7 +65,7 @@ export async function provideTemporalCli({ log, has }) {
  * Makes `<temporalServerDir>/server` and `<temporalServerDir>/sql` exist: the Temporal server and
  * its SQL schema tool, built from the Go module proxy (the module has no `replace` directive),
  * with the Go on PATH or the toolchain fetched as for the CLI. No release archive is tried: the
- * server's releases ship no static binary for every platform, and `go install` is what CI uses.
+ * module proxy is what this offline machine reaches (docs/operations.md).
  * @param {{ log: (msg: string) => void, has: (cmd: string) => boolean }} io
  * @returns {Promise<{ server: string, sqlTool: string }>}
  * @throws Error with a sentence saying what to do

@@ -32,7 +32,7 @@ describe('round-robin balancer (infra/balancer.ts)', () => {
     const answers = [];
     for (let i = 0; i < 4; i++) {
       const res = await fetch(`${balancer.url}/api/v1/x?i=${i}`, { method: 'POST', body: `n${i}` });
-      answers.push({ status: res.status, ...(await res.json()) });
+      answers.push({ status: res.status, ...((await res.json()) as { name: string; method: string; url: string; body: string }) });
     }
     expect(answers.map((x) => x.name)).toEqual(['a', 'b', 'a', 'b']);
     expect(answers[2]).toEqual({ status: 201, name: 'a', method: 'POST', url: '/api/v1/x?i=2', body: 'n2' });
