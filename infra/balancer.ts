@@ -18,7 +18,8 @@ const DOWN_FOR_MS = 2_000;
  * the request is sent to the next one (nothing reached the API, so this is safe for any method).
  * A backend that dies after receiving the request leaves its outcome unknown: the balancer
  * answers 503 `dependency_unavailable` with `Retry-After: 1`, the API's own answer when a
- * dependency is away, and the client retries with the same Idempotency-Key.
+ * dependency is away, and the client retries with the same Idempotency-Key. A GET or HEAD cut that
+ * way is sent to the other backend instead (a read changes nothing).
  */
 export async function startBalancer(backends: () => string[], opts: { port?: number; host?: string } = {}): Promise<Balancer> {
   let next = 0;
@@ -65,6 +66,11 @@ export async function startBalancer(backends: () => string[], opts: { port?: num
         return forward(req, res, body, tried);
       }
       downUntil.set(backend, Date.now() + DOWN_FOR_MS);
+      // A read changes nothing: sent again to the other backend as long as no answer has begun.
+      if ((req.method === 'GET' || req.method === 'HEAD') && !res.headersSent) {
+        retriedElsewhere++;
+        return forward(req, res, body, tried);
+      }
       answer503(res, 'The API process handling this request stopped; its outcome is unknown. Retry with the same Idempotency-Key.');
     });
     upstream.end(body);

@@ -63,6 +63,18 @@ describe('round-robin balancer (infra/balancer.ts)', () => {
     expect(balancer.stats().unavailable).toBe(1);
   });
 
+  it('sends a GET cut by a dying backend to the other one', async () => {
+    const dying = await backend((req) => req.socket.destroy());
+    const alive = await backend((_req, res) => res.end('from the other one'));
+    balancer = await startBalancer(() => [dying, alive]);
+    const answers = await Promise.all([1, 2].map(async () => {
+      const res = await fetch(`${balancer!.url}/api/v1/tasks`);
+      return { status: res.status, body: await res.text() };
+    }));
+    expect(answers).toEqual([{ status: 200, body: 'from the other one' }, { status: 200, body: 'from the other one' }]);
+    expect(balancer.stats().unavailable).toBe(0);
+  });
+
   it('answers 503 when no backend is listening', async () => {
     const nobody = `http://127.0.0.1:${await findFreePort(0)}`;
     balancer = await startBalancer(() => [nobody]);
