@@ -116,13 +116,17 @@ export async function startTopology(opts: TopologyOptions): Promise<Topology> {
   try {
     const { server, sqlTool } = temporalServerBinaries();
     // Three stores in parallel: Temporal's PostgreSQL, the application's PostgreSQL, Redis.
-    const [temporalDb, appDb, redis, smtp] = await Promise.all([
-      startEmbeddedPostgres({ dataDir: path.join(dataDir, 'temporal-db') }),
-      startEmbeddedPostgres({ dataDir: path.join(dataDir, 'app-db') }),
-      startRedisServer({ dataDir, persistent: true }),
-      startSmtpCatcher({ dir: path.join(dataDir, 'mail'), port: 0 }),
+    // allSettled, not all: when one fails, the others must have started before they are stopped.
+    const track = <T extends { stop(): Promise<void> }>(p: Promise<T>): Promise<T> => p.then((x) => (stops.push(() => x.stop()), x));
+    const settled = await Promise.allSettled([
+      track(startEmbeddedPostgres({ dataDir: path.join(dataDir, 'temporal-db') })),
+      track(startEmbeddedPostgres({ dataDir: path.join(dataDir, 'app-db') })),
+      track(startRedisServer({ dataDir, persistent: true })),
+      track(startSmtpCatcher({ dir: path.join(dataDir, 'mail'), port: 0 })),
     ] as const);
-    stops.push(() => temporalDb.stop(), () => appDb.stop(), () => redis.stop(), () => smtp.stop());
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    const [temporalDb, appDb, redis, smtp] = settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as [EmbeddedPostgresServer, EmbeddedPostgresServer, RedisServer, SmtpCatcher];
     log(`postgresql (temporal) ${redacted(temporalDb.url)}`);
     log(`postgresql (jalons)   ${redacted(appDb.url)}`);
     log(`redis                 ${redis.url}`);
@@ -302,4 +306,3 @@ export function describeTopology(t: Topology): string[] {
   ];
 }
 
-export type { EmbeddedPostgresServer, RedisServer };
