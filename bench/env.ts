@@ -22,6 +22,8 @@ import { BUILT_IN_TEMPLATES } from '../templates';
 import { api, expectOk, type ApiCaller } from './support';
 import type { MinimalActivities } from './minimal-workflows';
 import { killTree } from '../infra/process-tree';
+import { startEmbeddedPostgres } from '../infra/embedded-postgres';
+import { pickTemporalServerPorts, setupTemporalSchemas, sqlTargetFromUrl, startTemporalServer, temporalServerBinaries, TEMPORAL_SERVER_VERSION } from '../infra/temporal-server';
 import { spawnApi, spawnNotifier, spawnWorker, type BenchServices } from './worker-process';
 
 export interface BenchUser {
@@ -53,6 +55,27 @@ export interface BenchEnv {
 }
 
 const PASSWORD = `bench-${randomUUID()}`;
+
+async function startRealTemporal(dataDir: string, namespace: string): Promise<{ address: string; stop(): Promise<void> }> {
+  const { server, sqlTool } = temporalServerBinaries();
+  const db = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'temporal-db') });
+  try {
+    const target = sqlTargetFromUrl(db.url);
+    await setupTemporalSchemas(sqlTool, target);
+    const ports = await pickTemporalServerPorts(0);
+    const temporal = await startTemporalServer({ server, db: target, ports, dataDir, namespace, logFile: path.join(dataDir, 'temporal-server.log') });
+    return {
+      address: temporal.address,
+      async stop() {
+        await temporal.stop(20_000);
+        await db.stop();
+      },
+    };
+  } catch (err) {
+    await db.stop();
+    throw err;
+  }
+}
 const quietBundleLogger = { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } as never;
 
 export async function startBenchEnv(say: (line: string) => void): Promise<BenchEnv> {
@@ -78,6 +101,14 @@ export async function startBenchEnv(say: (line: string) => void): Promise<BenchE
   };
   try {
     const t0 = Date.now();
+    // BENCH_TEMPORAL=server: the real Temporal server v1.29.1 on a PostgreSQL of its own, as
+    // `npm run topology` runs it, instead of the CLI's dev server (docs/performance.md).
+    if (process.env.BENCH_TEMPORAL === 'server') {
+      const temporal = await startRealTemporal(dataDir, config.TEMPORAL_NAMESPACE);
+      stops.push(temporal.stop);
+      config.TEMPORAL_ADDRESS = temporal.address;
+      say(`  Temporal server ${TEMPORAL_SERVER_VERSION} on PostgreSQL at ${temporal.address}`);
+    }
     const services: RunningServices = await startServices(config, { persistent: false });
     stops.push(services.stop);
     const endpoints = services.endpoints;

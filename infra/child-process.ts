@@ -22,6 +22,8 @@ export interface SpawnServiceOptions {
   stopSignal?: NodeJS.Signals;
   /** Command words put before the service's own (e.g. a user-namespace wrapper). */
   prefix?: string[];
+  /** Its environment (default: this process's). */
+  env?: NodeJS.ProcessEnv;
   /** spawn() uid/gid, for a service run as another user. */
   uid?: number;
   gid?: number;
@@ -40,7 +42,7 @@ export function spawnService(name: string, command: string, args: string[], logF
   stopLeftover(pidFile);
   const [program = command, ...programArgs] = [...(opts.prefix ?? []), ...withDeathSignal(opts.deathSignal ?? 'TERM'), command, ...args];
   const log = fs.openSync(logFile, 'a');
-  const child: ChildProcess = spawn(program, programArgs, { stdio: ['ignore', log, log], detached: true, ...(opts.uid !== undefined ? { uid: opts.uid, gid: opts.gid } : {}) });
+  const child: ChildProcess = spawn(program, programArgs, { stdio: ['ignore', log, log], detached: true, ...(opts.env ? { env: opts.env } : {}), ...(opts.uid !== undefined ? { uid: opts.uid, gid: opts.gid } : {}) });
   fs.closeSync(log);
   let done = false;
   const exited = new Promise<never>((_, reject) => {

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { provideTemporalCli, temporalCliDir } from './temporal-cli.mjs';
+import { provideTemporalCli, provideTemporalServer, temporalCliDir } from './temporal-cli.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const env = process.env;
@@ -61,6 +61,23 @@ if (!nodeOnly && !env.TEMPORAL_ADDRESS && !env.TEMPORAL_CLI_PATH) {
   }
 }
 
+// 3b. The real Temporal server and its SQL schema tool, built once with Go into the same cache:
+// required by `npm run topology` (`--temporal-server`); tried by `npm test` (`--with-browser`) for
+// its topology drill, which is skipped with a message when the build is not possible.
+if (process.argv.includes('--temporal-server')) {
+  try {
+    await provideTemporalServer({ log, has });
+  } catch (err) {
+    fail(err.message);
+  }
+} else if (process.argv.includes('--with-browser')) {
+  try {
+    await provideTemporalServer({ log, has });
+  } catch (err) {
+    log(`note: ${err.message} The topology drill (tests/faults/topology-drill.test.ts) will be skipped.`);
+  }
+}
+
 // 4. Debian packages: redis-server (unless an external Redis is configured) and sqlite3
 // (the online backup of the embedded Temporal store in `npm run backup`).
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
@@ -90,6 +107,18 @@ if (!nodeOnly && !env.TEMPORAL_ADDRESS && !has('sqlite3')) {
 // downloaded browser. Its recommended packages bring the fonts the screenshots need.
 if (process.argv.includes('--with-browser') && !fs.existsSync('/usr/bin/chromium')) {
   aptInstall('chromium', 'needed by the browser tests in tests/browser', { recommends: true });
+}
+
+// 5b. `npm test` validates docker-compose.yml with Debian's docker-compose (`config` needs no
+// Docker engine). Optional: without it the test checks the file by parsing it.
+if (process.argv.includes('--with-browser') && !has('docker-compose')) {
+  if (isRoot && has('apt-get')) {
+    log("installing Debian's docker-compose (validates docker-compose.yml in npm test)…");
+    const quiet = { env: { ...env, DEBIAN_FRONTEND: 'noninteractive' } };
+    if (!run('apt-get', ['install', '-y', '--no-install-recommends', 'docker-compose'], quiet)) log('note: docker-compose could not be installed; the compose test falls back to parsing the file.');
+  } else {
+    log('note: docker-compose is not installed; the compose test parses docker-compose.yml instead of running `docker-compose config` (Debian/Ubuntu: sudo apt-get install docker-compose).');
+  }
 }
 
 // 6. The web UI, built into web/dist (served by the API) when its sources changed.

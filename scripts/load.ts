@@ -17,6 +17,12 @@
  * (or `--out`).
  * Exit code 1 when any answer was a 5xx, any action was lost or doubled, or a secret leaked.
  * Everything it started is stopped at the end; `--keep` keeps the installation's data directory.
+ *
+ * `--target=FILE` runs against an installation already up instead (FILE: JSON with apiUrl,
+ * TEMPORAL_ADDRESS, DATABASE_URL and TEMPORAL_NAMESPACE), as the topology drill does
+ * (scripts/topology.ts). `--allow-503` counts 503 answers (a dependency or an API process away,
+ * with Retry-After) apart instead of failing the run; a partner retries them with the same
+ * Idempotency-Key after the delay the answer names.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -52,6 +58,8 @@ const PARTNERS = positiveInt('partners', 200);
 const MANAGERS = positiveInt('managers', 5);
 const [THINK_MIN, THINK_MAX] = (argument('think') ?? '5000-25000').split('-').map(Number) as [number, number];
 const KEEP = process.argv.includes('--keep');
+const TARGET = argument('target');
+const ALLOW_503 = process.argv.includes('--allow-503');
 const DELIVERABLE_STEPS = 20;
 const PLAIN_STEPS = 25;
 const REQUEST_TIMEOUT_MS = 60_000;
@@ -86,30 +94,34 @@ interface Sample {
   op: string;
   status: number;
   ms: number;
+  /** When the request was sent (epoch ms): the timeline places faults against latency. */
+  at: number;
 }
 const samples: Sample[] = [];
 let inFlight = 0;
 
-async function call(base: string, op: string, method: string, url: string, token: string, body?: { json?: unknown; form?: FormData }, idempotencyKey?: string): Promise<{ status: number; body: any }> {
+async function call(base: string, op: string, method: string, url: string, token: string, body?: { json?: unknown; form?: FormData }, idempotencyKey?: string): Promise<{ status: number; body: any; retryAfterS?: number }> {
   const headers: Record<string, string> = { Authorization: `Bearer ${token}` };
   if (body?.json !== undefined) headers['Content-Type'] = 'application/json';
   if (idempotencyKey) headers['Idempotency-Key'] = idempotencyKey;
   const started = performance.now();
+  const sentAt = Date.now();
   inFlight++;
   try {
     const res = await fetch(`${base}${url}`, { method, headers, body: body?.form ?? (body?.json === undefined ? undefined : JSON.stringify(body.json)), signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
     const text = await res.text();
-    samples.push({ op, status: res.status, ms: performance.now() - started });
+    samples.push({ op, status: res.status, ms: performance.now() - started, at: sentAt });
     let parsed: unknown;
     try {
       parsed = text ? JSON.parse(text) : undefined;
     } catch {
       parsed = text;
     }
-    return { status: res.status, body: parsed };
+    const retryAfter = Number(res.headers.get('retry-after'));
+    return { status: res.status, body: parsed, ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterS: retryAfter } : {}) };
   } catch {
     // No answer (timeout or cut connection): counted apart, outcome unknown.
-    samples.push({ op, status: 0, ms: performance.now() - started });
+    samples.push({ op, status: 0, ms: performance.now() - started, at: sentAt });
     return { status: 0, body: undefined };
   } finally {
     inFlight--;
@@ -190,13 +202,15 @@ const think = () => new Promise((r) => setTimeout(r, THINK_MIN + Math.random() *
 const PDF_BODY = '%PDF-1.7\nCompte rendu de test de charge\n';
 
 /** Sends one action until it gets an answer other than "no answer"/5xx (same Idempotency-Key), or until the run ends. */
-async function act(p: Partner, send: (key: string) => Promise<{ status: number; body: any }>, stopAt: number): Promise<{ status: number; body: any } | undefined> {
+async function act(p: Partner, send: (key: string) => Promise<{ status: number; body: any; retryAfterS?: number }>, stopAt: number): Promise<{ status: number; body: any } | undefined> {
   const key = randomUUID();
-  for (let attempt = 0; attempt < 5; attempt++) {
+  // A 503 with Retry-After (a dependency restarting) is waited out for up to a minute past the end.
+  for (let attempt = 0; attempt < 5 || (ALLOW_503 && attempt < 60); attempt++) {
     const res = await send(key);
     if (res.status !== 0 && res.status < 500) return res;
     if (Date.now() > stopAt + 60_000) break;
-    await new Promise((r) => setTimeout(r, 1000 * (attempt + 1)));
+    if (attempt >= 4 && !(res.status === 503 && res.retryAfterS)) break;
+    await new Promise((r) => setTimeout(r, res.status === 503 && res.retryAfterS ? res.retryAfterS * 1000 : 1000 * (attempt + 1)));
   }
   p.unknown++;
   return undefined;
@@ -362,7 +376,7 @@ async function main(): Promise<void> {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   say(`Load run: ${PARTNERS} partners, ${MANAGERS} managers, ${DURATION_S} s, think ${THINK_MIN}-${THINK_MAX} ms`);
   const bootStarted = Date.now();
-  const inst = await startOwnInstallation(path.join(root, 'data', `load-${stamp}`), { keep: KEEP });
+  const inst = TARGET ? targetInstallation(TARGET) : await startOwnInstallation(path.join(root, 'data', `load-${stamp}`), { keep: KEEP });
   // Ctrl-C stops the installation too (it would otherwise outlive this process).
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
@@ -374,7 +388,8 @@ async function main(): Promise<void> {
   say(`  installation up in ${Math.round((Date.now() - bootStarted) / 1000)} s at ${inst.apiUrl} (data ${path.relative(root, inst.dataDir)})`);
   const prisma = createPrisma(inst.endpoints.DATABASE_URL);
   const connection = await Connection.connect({ address: inst.endpoints.TEMPORAL_ADDRESS });
-  const client = new Client({ connection });
+  const namespace = 'namespace' in inst ? inst.namespace : undefined;
+  const client = new Client({ connection, ...(namespace ? { namespace } : {}) });
   let exitCode = 1;
   try {
     const seedStarted = Date.now();
@@ -403,7 +418,16 @@ async function main(): Promise<void> {
       const r = (x: number) => Math.round(x * 10) / 10;
       return { op, count: ms.length, p50: r(percentile(ms, 50)), p90: r(percentile(ms, 90)), p95: r(percentile(ms, 95)), p99: r(percentile(ms, 99)), max: r(ms[ms.length - 1] ?? NaN), statuses };
     });
-    const fiveXx = samples.filter((s) => s.status >= 500).length;
+    const serviceUnavailable = samples.filter((s) => s.status === 503).length;
+    const fiveXx = samples.filter((s) => s.status >= 500 && !(ALLOW_503 && s.status === 503)).length;
+    // Writes (POST) per 15 s of traffic, by the time they were sent: where the tail comes from.
+    const BUCKET_MS = 15_000;
+    const timeline = Array.from({ length: Math.ceil((endedAt.getTime() - startedAt.getTime()) / BUCKET_MS) }, (_, i) => {
+      const from = startedAt.getTime() + i * BUCKET_MS;
+      const inBucket = samples.filter((s) => s.op.startsWith('POST') && s.at >= from && s.at < from + BUCKET_MS);
+      const ms = inBucket.filter((s) => s.status !== 0).map((s) => s.ms).sort((a, b) => a - b);
+      return { from: new Date(from).toISOString(), writes: inBucket.length, p50: Math.round(percentile(ms, 50)), p95: Math.round(percentile(ms, 95)), max: Math.round(ms[ms.length - 1] ?? NaN), status503: inBucket.filter((s) => s.status === 503).length };
+    });
     const noAnswer = samples.filter((s) => s.status === 0).length;
     const report = {
       startedAt: startedAt.toISOString(),
@@ -413,11 +437,13 @@ async function main(): Promise<void> {
       requests: samples.length,
       requestsPerSecond: Math.round((samples.length / wallSeconds) * 10) / 10,
       fiveXx,
+      serviceUnavailable,
       noAnswer,
       partnerFailures: failures,
       unknownOutcomes: partners.reduce((n, p) => n + p.unknown, 0),
       checks: checked,
       latencyMs: latency,
+      writeTimeline: timeline,
     };
     const outFile = path.resolve(argument('out') ?? path.join(root, 'data', 'load-results', `load-${stamp}.json`));
     fs.mkdirSync(path.dirname(outFile), { recursive: true });
@@ -428,7 +454,7 @@ async function main(): Promise<void> {
     say(`| --- | --- | --- | --- | --- | --- | --- | --- |`);
     for (const l of latency) say(`| ${l.op} | ${l.count} | ${l.p50} | ${l.p90} | ${l.p95} | ${l.p99} | ${l.max} | ${JSON.stringify(l.statuses)} |`);
     say('');
-    say(`requests ${report.requests} (${report.requestsPerSecond}/s), 5xx ${fiveXx}, no answer ${noAnswer}, unknown outcomes ${report.unknownOutcomes}`);
+    say(`requests ${report.requests} (${report.requestsPerSecond}/s), 5xx ${fiveXx}${ALLOW_503 ? ` (503 counted apart: ${serviceUnavailable})` : ''}, no answer ${noAnswer}, unknown outcomes ${report.unknownOutcomes}`);
     say(`acknowledged: ${checked.acknowledgedCompletions} completions, ${checked.acknowledgedUploads} uploads; lost ${checked.lost.length}, applied twice ${checked.duplicated.length}, unexplained ${checked.unexplained.length}, read model behind ${checked.readModelBehind.length}`);
     say(`isolation: ${checked.isolationReads} reads by ${Math.min(ISOLATION_SAMPLE, partners.length)} partners, ${checked.isolation.length} problem(s)`);
     for (const line of [...failures, ...checked.lost, ...checked.duplicated, ...checked.unexplained, ...checked.isolation].slice(0, 20)) say(`  ! ${line}`);
@@ -443,6 +469,12 @@ async function main(): Promise<void> {
     await inst.stop();
   }
   process.exit(exitCode);
+}
+
+/** An installation someone else started and stops (`--target`): nothing to start, nothing to stop. */
+function targetInstallation(file: string): { apiUrl: string; dataDir: string; endpoints: { TEMPORAL_ADDRESS: string; DATABASE_URL: string }; namespace?: string; stop(): Promise<void> } {
+  const t = JSON.parse(fs.readFileSync(file, 'utf8')) as { apiUrl: string; TEMPORAL_ADDRESS: string; DATABASE_URL: string; TEMPORAL_NAMESPACE?: string };
+  return { apiUrl: t.apiUrl, dataDir: path.dirname(path.resolve(file)), endpoints: { TEMPORAL_ADDRESS: t.TEMPORAL_ADDRESS, DATABASE_URL: t.DATABASE_URL }, namespace: t.TEMPORAL_NAMESPACE, stop: async () => undefined };
 }
 
 main().catch((err) => {

@@ -14,6 +14,8 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
+/** The real Temporal server (`npm run topology`, docker-compose.yml): same version in both. */
+export const TEMPORAL_SERVER_VERSION = 'v1.29.1';
 const GO_VERSION = '1.25.0';
 /** SHA-256 of golang.org/toolchain@v0.0.1-go1.25.0.<platform>.zip as served by proxy.golang.org (2026-12-01). */
 const GO_TOOLCHAIN_SHA256 = {
@@ -25,6 +27,8 @@ const GOOS = { linux: 'linux', darwin: 'darwin' }[process.platform];
 
 const cacheRoot = path.join(os.homedir(), '.cache', 'jalons');
 export const temporalCliDir = path.join(cacheRoot, 'temporal-cli', TEMPORAL_CLI_VERSION);
+/** Holds `server` (temporal-server) and `sql` (temporal-sql-tool), as `go install` names them. */
+export const temporalServerDir = path.join(cacheRoot, 'temporal-server', TEMPORAL_SERVER_VERSION);
 
 /**
  * Makes `<temporalCliDir>/temporal` exist.
@@ -42,17 +46,10 @@ export async function provideTemporalCli({ log, has }) {
   } catch (err) {
     tried.push(`release archive: ${err.message}`);
   }
-  let go = has('go') ? 'go' : undefined;
-  if (!go) {
-    try {
-      go = await fetchGoToolchain(log);
-    } catch (err) {
-      tried.push(`Go toolchain from the module proxy: ${err.message}`);
-    }
-  }
+  const go = await findGo({ log, has }, tried);
   if (go) {
-    log(`building the Temporal CLI ${TEMPORAL_CLI_VERSION} with ${go === 'go' ? 'the Go on PATH' : `Go ${GO_VERSION} from the module proxy`} (first run only, a few minutes)…`);
-    if (goInstall(go)) {
+    log(`building the Temporal CLI ${TEMPORAL_CLI_VERSION} with ${describeGo(go)} (first run only, a few minutes)…`);
+    if (goInstall(go, temporalCliDir, [`github.com/temporalio/cli/cmd/temporal@${TEMPORAL_CLI_VERSION}`]) && fs.existsSync(target)) {
       log(`Temporal CLI built in ${Math.round((Date.now() - started) / 1000)} s`);
       return target;
     }
@@ -62,6 +59,53 @@ export async function provideTemporalCli({ log, has }) {
     `the Temporal CLI could not be obtained (${tried.join('; ')}). ` +
       'Install it on PATH (https://docs.temporal.io/cli), or set TEMPORAL_CLI_PATH to a binary, or TEMPORAL_ADDRESS to an existing server.',
   );
+}
+
+/**
+ * Makes `<temporalServerDir>/server` and `<temporalServerDir>/sql` exist: the Temporal server and
+ * its SQL schema tool, built from the Go module proxy (the module has no `replace` directive),
+ * with the Go on PATH or the toolchain fetched as for the CLI. No release archive is tried: the
+ * module proxy is what this offline machine reaches (docs/operations.md).
+ * @param {{ log: (msg: string) => void, has: (cmd: string) => boolean }} io
+ * @returns {Promise<{ server: string, sqlTool: string }>}
+ * @throws Error with a sentence saying what to do
+ */
+export async function provideTemporalServer({ log, has }) {
+  const server = path.join(temporalServerDir, 'server');
+  const sqlTool = path.join(temporalServerDir, 'sql');
+  if (fs.existsSync(server) && fs.existsSync(sqlTool)) return { server, sqlTool };
+  fs.mkdirSync(temporalServerDir, { recursive: true });
+  const tried = [];
+  const go = await findGo({ log, has }, tried);
+  if (go) {
+    const started = Date.now();
+    log(`building the Temporal server ${TEMPORAL_SERVER_VERSION} and its SQL schema tool with ${describeGo(go)} (first run only, about 10 minutes on 2 CPUs)…`);
+    const targets = [`go.temporal.io/server/cmd/server@${TEMPORAL_SERVER_VERSION}`, `go.temporal.io/server/cmd/tools/sql@${TEMPORAL_SERVER_VERSION}`];
+    if (goInstall(go, temporalServerDir, targets) && fs.existsSync(server) && fs.existsSync(sqlTool)) {
+      log(`Temporal server built in ${Math.round((Date.now() - started) / 1000)} s`);
+      return { server, sqlTool };
+    }
+    tried.push('go install failed (see its output above)');
+  }
+  throw new Error(
+    `the Temporal server ${TEMPORAL_SERVER_VERSION} could not be built (${tried.join('; ')}). ` +
+      `Put \`server\` and \`sql\` (temporal-server, temporal-sql-tool ${TEMPORAL_SERVER_VERSION}) in ${temporalServerDir}, or run Jalons against an existing Temporal (TEMPORAL_ADDRESS, docs/operations.md).`,
+  );
+}
+
+/** The Go on PATH, else a toolchain fetched from the module proxy; undefined (with the reason in `tried`) when neither. */
+async function findGo({ log, has }, tried) {
+  if (has('go')) return 'go';
+  try {
+    return await fetchGoToolchain(log);
+  } catch (err) {
+    tried.push(`Go toolchain from the module proxy: ${err.message}`);
+    return undefined;
+  }
+}
+
+function describeGo(go) {
+  return go === 'go' ? 'the Go on PATH' : `Go ${GO_VERSION} from the module proxy`;
 }
 
 async function download(url, file, timeoutMs) {
@@ -154,17 +198,16 @@ async function unzip(zipFile, dest, stripPrefix) {
   zip.close();
 }
 
-function goInstall(go) {
+function goInstall(go, gobin, targets) {
   const env = {
     ...process.env,
     CGO_ENABLED: '0',
-    GOBIN: temporalCliDir,
+    GOBIN: gobin,
     GOFLAGS: '-mod=mod',
     // The fetched toolchain must build with itself, not switch to another one.
     ...(go === 'go' ? {} : { GOTOOLCHAIN: 'local', GOPATH: path.join(cacheRoot, 'gopath'), GOCACHE: path.join(cacheRoot, 'gocache') }),
   };
-  const target = `github.com/temporalio/cli/cmd/temporal@${TEMPORAL_CLI_VERSION}`;
   const run = (args) => spawnSync(go, args, { stdio: 'inherit', env }).status === 0;
   // Newer Go toolchains reject some go:linkname uses at link time; the flag is the documented way out.
-  return (run(['install', target]) || run(['install', '-ldflags=-checklinkname=0', target])) && fs.existsSync(path.join(temporalCliDir, 'temporal'));
+  return run(['install', ...targets]) || run(['install', '-ldflags=-checklinkname=0', ...targets]);
 }
