@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  WorkflowUpdateRPCTimeoutOrCancelledError,
   WithStartWorkflowOperation,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
@@ -75,6 +76,11 @@ export function toAppError(err: unknown): unknown {
     if (isErrorCode(code)) return new AppError(code, err.cause.message);
   }
   if (err instanceof WorkflowNotFoundError) return new AppError('not_found', 'No such programme.');
+  // Our own deadline cut an Update's long poll (the SDK reports gRPC CANCELLED, not DEADLINE_EXCEEDED):
+  // seen in the topology drill while a killed worker's programmes waited for another worker.
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
+    return new AppError('dependency_unavailable', 'The workflow service did not answer in time; the action may still be applied. Retry with the same Idempotency-Key to learn its outcome.', undefined, 5);
+  }
   // gRPC UNAVAILABLE / DEADLINE_EXCEEDED anywhere in the cause chain (the SDK wraps them in
   // ServiceError): the Temporal server is down or unreachable.
   for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {

@@ -102,12 +102,12 @@ describe('notification messages', () => {
   it('sends text and HTML alternatives with the same words, every value escaped', () => {
     const m = renderMessage(job('assignment', { programmeTitle: 'DEFI <script>alert(1)</script> & co', data: { dueAt: '2026-12-14T17:00:00.000Z' } }), { appUrl: APP, stepName: 'Rapport « final »' });
     expect(m.text).toContain('Programme : DEFI <script>alert(1)</script> & co');
-    expect(m.text).toContain('Échéance : lundi 14 décembre 2026 à 18 h 00 (heure de Paris)');
+    expect(m.text).toContain('Échéance : lundi 14 décembre 2026, 18 h 00');
     expect(m.html).toMatch(/^<!doctype html>/);
     expect(m.html).toContain('<html lang="fr">');
     expect(m.html).toContain('Programme : DEFI &lt;script&gt;alert(1)&lt;/script&gt; &amp; co');
     expect(m.html).not.toContain('<script>');
-    expect(m.html).toContain('Échéance : lundi 14 décembre 2026 à 18 h 00 (heure de Paris)');
+    expect(m.html).toContain('Échéance : lundi 14 décembre 2026, 18 h 00');
     expect(m.html).toContain(`<a href="${APP}/programmes/prg_1/etapes/report"`);
     expect(m.html).toContain('>Voir l&#39;étape</a>');
     expect(m.html).toContain('Bonjour Marie,');
