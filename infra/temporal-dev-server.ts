@@ -77,19 +77,25 @@ export async function startTemporalDevServer(opts: {
   return { ...proc, address, uiUrl: `http://127.0.0.1:${uiPort}` };
 }
 
-/** --search-attribute only applies when the namespace is created; add missing ones to an existing store. */
-export async function ensureSearchAttributes(address: string, namespace: string): Promise<void> {
-  // A server reopening an existing store listens before it answers: retry the connection too.
-  const deadline = Date.now() + 60_000;
-  let connection: Connection | undefined;
-  while (!connection) {
+/**
+ * A Temporal connection, retried until `deadline` (epoch ms): a server reopening an existing store
+ * listens before it answers. @throws the last connection error past the deadline.
+ */
+export async function connectWhenReady(address: string, deadline: number): Promise<Connection> {
+  for (;;) {
     try {
-      connection = await Connection.connect({ address, connectTimeout: '5 seconds' });
+      return await Connection.connect({ address, connectTimeout: '5 seconds' });
     } catch (err) {
       if (Date.now() > deadline) throw err;
       await new Promise((r) => setTimeout(r, 500));
     }
   }
+}
+
+/** --search-attribute only applies when the namespace is created; add missing ones to an existing store. */
+export async function ensureSearchAttributes(address: string, namespace: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  const connection = await connectWhenReady(address, deadline);
   try {
     for (;;) {
       try {

@@ -3,13 +3,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import pg from 'pg';
 import { childEnv } from './config';
 import { spawnService, type ManagedProcess } from './child-process';
 import { findFreePort, waitForPort } from './ports';
-import { ensureSearchAttributes } from './temporal-dev-server';
+import { connectWhenReady, ensureSearchAttributes } from './temporal-dev-server';
 
 /** Same version in `npm run topology` and docker-compose.yml (scripts/temporal-cli.mjs builds it). */
 export const TEMPORAL_SERVER_VERSION = 'v1.29.1';
@@ -191,15 +190,7 @@ export async function startTemporalServer(opts: { server: string; db: SqlTarget;
 /** Registers the namespace (7 days of retention for closed programmes) unless it exists. */
 export async function ensureNamespace(address: string, namespace: string, retentionDays = 7): Promise<void> {
   const deadline = Date.now() + 120_000;
-  let connection: Connection | undefined;
-  while (!connection) {
-    try {
-      connection = await Connection.connect({ address, connectTimeout: '5 seconds' });
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
+  const connection = await connectWhenReady(address, deadline);
   try {
     for (;;) {
       try {
