@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { Queue } from 'bullmq';
@@ -14,6 +14,7 @@ import { DIGEST_TICK_JOB, NOTIFICATION_QUEUE } from '../notifier/notification-jo
 import { startNotificationWorker } from '../notifier/notification-worker';
 import { DOMAIN_RATE_LIMIT, TEST_DOMAIN_RATE_LIMIT } from '../notifier/rate-limit';
 import { createApp } from '../server/app';
+import { AppError, toProblem } from '../server/errors';
 import { createAuth, hashPassword } from '../server/auth';
 import { createTemporalGateway } from '../server/temporal-gateway';
 import { createLocalStorage } from '../server/storage';
@@ -83,6 +84,14 @@ export async function startApiRole(config: Config, endpoints: ServiceEndpoints, 
     storage: createLocalStorage(path.join(config.dataDir, 'uploads')),
   });
   const server = http.createServer(app);
+  // Node's HTTP parser refuses some requests before Express sees them (a URL or headers past its
+  // limit, malformed framing) and would answer a bare status: answer a problem document instead.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const appError = err.code === 'HPE_HEADER_OVERFLOW' ? new AppError('request_header_too_large', 'The request line or headers are too long.') : new AppError('bad_request', 'The request could not be read as HTTP.');
+    const body = JSON.stringify(toProblem(appError, randomUUID()));
+    socket.end(`HTTP/1.1 ${appError.status} ${appError.status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  });
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, config.HOST, () => resolve()));
   const address = server.address();
   const url = `http://${config.HOST}:${typeof address === 'object' && address ? address.port : port}`;

@@ -130,6 +130,8 @@ describe('web UI journeys (Chromium)', () => {
     const w = await open();
     await signIn(w.page, coordinator.email, coordinator.password);
     await w.page.getByRole('link', { name: 'Programmes' }).click();
+    // The list pages by 25, soonest due first: other tests' programmes may come before this one.
+    await w.page.getByRole('searchbox').fill(title);
     await w.page.getByRole('link', { name: title }).click();
     await w.page.getByRole('heading', { level: 1, name: title }).waitFor();
     const row = w.page.locator('#step-report');

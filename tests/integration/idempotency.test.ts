@@ -128,6 +128,21 @@ describe('Idempotency-Key on every write route', () => {
       const key = `idem-tpl-${randomUUID().slice(0, 8)}`;
       return { token: coordinator.token, path: '/api/v1/templates', body: engineTestTemplate(key), otherBody: engineTestTemplate(key, { name: { fr: 'Autre', en: 'Other' } }), footprint: () => h.prisma.template.count({ where: { key } }) };
     },
+    'POST /api/v1/templates/preview': async () => {
+      const template = engineTestTemplate(`idem-preview-${randomUUID().slice(0, 8)}`);
+      return { token: coordinator.token, path: '/api/v1/templates/preview', body: { template, startDate: '2027-01-04' }, otherBody: { template, startDate: '2027-01-11' } };
+    },
+    'PUT /api/v1/templates/{key}/archive': async () => {
+      const key = `idem-arch-${randomUUID().slice(0, 8)}`;
+      await publishTemplates(h.prisma, [engineTestTemplate(key)]);
+      return { token: coordinator.token, path: `/api/v1/templates/${key}/archive`, otherBody: { other: true }, footprint: () => h.prisma.templateArchive.count({ where: { key } }) };
+    },
+    'DELETE /api/v1/templates/{key}/archive': async () => {
+      const key = `idem-unarch-${randomUUID().slice(0, 8)}`;
+      await publishTemplates(h.prisma, [engineTestTemplate(key)]);
+      await h.prisma.templateArchive.create({ data: { key, archivedBy: coordinator.id } });
+      return { token: coordinator.token, path: `/api/v1/templates/${key}/archive`, otherBody: { other: true }, footprint: () => h.prisma.templateArchive.count({ where: { key } }) };
+    },
     'POST /api/v1/programmes': async () => {
       const title = `Idem ${randomUUID().slice(0, 8)}`;
       return {

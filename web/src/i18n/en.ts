@@ -473,6 +473,7 @@ export const en: Catalogue = {
       not_found: 'Not found: it does not exist or you may not see it.',
       conflict: 'This conflicts with the current state.',
       payload_too_large: 'The file or content is too large.',
+      request_header_too_large: 'The request’s address or headers are too long.',
       unsupported_media_type: 'This file type is not accepted.',
       rate_limited: 'Too many attempts: wait a little.',
       dependency_unavailable: 'A service is briefly unavailable: try again in a few seconds.',

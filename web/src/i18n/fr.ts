@@ -484,6 +484,7 @@ export const fr = {
       not_found: 'Introuvable : l’élément n’existe pas ou ne vous est pas visible.',
       conflict: 'Cette action entre en conflit avec l’état actuel.',
       payload_too_large: 'Le fichier ou le contenu est trop volumineux.',
+      request_header_too_large: 'L’adresse ou les en-têtes de la requête sont trop longs.',
       unsupported_media_type: 'Ce type de fichier n’est pas accepté.',
       rate_limited: 'Trop de tentatives : patientez un peu.',
       dependency_unavailable: 'Un service est momentanément indisponible : réessayez dans quelques secondes.',
