@@ -60,7 +60,7 @@ describe('template editor (Chromium)', () => {
     // Preview from Monday 4 January 2027: +45 days is Thursday 18 February 2027, 18:00 Paris.
     await page.getByLabel('Date de démarrage de l’aperçu').fill('2027-01-04');
     const due = page.locator('[data-testid="preview-step"][data-step="newsletter-1"] [data-testid="preview-due"]');
-    await waitFor('the preview of the edited step', async () => ((await due.textContent().catch(() => '')) ?? '').includes('18 févr. 2027'));
+    await waitFor('the preview of the edited step', async () => ((await due.textContent().catch(() => '')) ?? '').includes('18 février 2027, 18 h 00'));
     expect(await page.locator('[data-testid="preview-step"][data-step="newsletter-1"] th').textContent()).toContain('Lettre d’information n° 1');
 
     const publish = page.getByRole('button', { name: 'Publier la version' });
