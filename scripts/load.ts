@@ -207,10 +207,13 @@ async function act(p: Partner, send: (key: string) => Promise<{ status: number; 
   // A 503 with Retry-After (a dependency restarting) is waited out for up to a minute past the end.
   for (let attempt = 0; attempt < 5 || (ALLOW_503 && attempt < 60); attempt++) {
     const res = await send(key);
-    if (res.status !== 0 && res.status < 500) return res;
+    // 409 idempotency_request_in_progress: the first request with this key still runs, or died with
+    // its API process (a retry takes the key over once that process's heartbeat lapses): retry it.
+    const inProgress = res.status === 409 && res.body?.code === 'idempotency_request_in_progress';
+    if (res.status !== 0 && res.status < 500 && !inProgress) return res;
     if (Date.now() > stopAt + 60_000) break;
-    if (attempt >= 4 && !(res.status === 503 && res.retryAfterS)) break;
-    await new Promise((r) => setTimeout(r, res.status === 503 && res.retryAfterS ? res.retryAfterS * 1000 : 1000 * (attempt + 1)));
+    if (attempt >= 4 && !((res.status === 503 && res.retryAfterS) || inProgress)) break;
+    await new Promise((r) => setTimeout(r, res.status === 503 && res.retryAfterS ? res.retryAfterS * 1000 : inProgress ? 1000 : 1000 * (attempt + 1)));
   }
   p.unknown++;
   return undefined;
