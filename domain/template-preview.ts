@@ -48,7 +48,7 @@ const START_TIME = '09:00';
 /**
  * @param dueTime the installation's closing hour of a date-only deadline (Paris, HH:mm; DUE_TIME in infra/config.ts)
  */
-export function previewTemplateTimeline(template: Template, startDate: string, dates: Record<string, string> = {}, dueTime = '18:00'): TemplatePreview {
+export function previewTemplateTimeline(template: Template, startDate: string, dates: Record<string, string>, dueTime: string): TemplatePreview {
   let now = parisDateToInstant(startDate, START_TIME);
   const state = createInitialState({ programmeId: 'preview', title: template.key, template, startDate, dates }, now);
 

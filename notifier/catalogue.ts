@@ -17,10 +17,6 @@ export interface KindWords {
 export interface Catalogue {
   /** BCP 47 tag for dates. */
   dateLocale: string;
-  /** A date and time in Paris, as people write them ("{date}": weekday day month year, "{time}"). */
-  dateTime: string;
-  /** Hours and minutes ("{hours}", "{minutes}"). */
-  time: string;
   /** The link to the recipient's own view, for kinds that are not about one of its steps. */
   openProgramme: string;
   /** Said under every message: why it was sent (RFC 3834 auto-generated mail). */

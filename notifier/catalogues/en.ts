@@ -3,8 +3,6 @@ import type { Catalogue } from '../catalogue';
 /** English, for users whose locale is 'en'. */
 export const en: Catalogue = {
   dateLocale: 'en-GB',
-  dateTime: '{date} at {time} (Paris time)',
-  time: '{hours}:{minutes}',
   openProgramme: 'Open the programme: {link}',
   automatic: 'Automatic message from Jalons: please do not reply.',
   kinds: {

@@ -3,8 +3,6 @@ import type { Catalogue } from '../catalogue';
 /** French: the default language of every message. */
 export const fr: Catalogue = {
   dateLocale: 'fr-FR',
-  dateTime: '{date} à {time} (heure de Paris)',
-  time: '{hours} h {minutes}',
   openProgramme: 'Voir le programme : {link}',
   automatic: 'Message automatique envoyé par Jalons : merci de ne pas y répondre.',
   kinds: {

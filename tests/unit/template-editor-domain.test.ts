@@ -1,3 +1,4 @@
+import { DEFAULT_DUE_TIME } from '../../infra/config';
 import { checkTemplateDraft } from '../../domain/template-problems';
 import { previewTemplateTimeline } from '../../domain/template-preview';
 import { diffTemplates } from '../../domain/template-diff';
@@ -86,7 +87,7 @@ describe('timeline preview (engine + working calendar)', () => {
 
   it('plans due dates with offsets, working days, the non-working-day rule and gates', () => {
     // Monday 21 December 2026: +5 calendar days is Saturday 26 (after Christmas) → Monday 28, 18:00 Paris.
-    const preview = previewTemplateTimeline(t, '2026-12-21', { kickoff: '2027-01-15' });
+    const preview = previewTemplateTimeline(t, '2026-12-21', { kickoff: '2027-01-15' }, DEFAULT_DUE_TIME);
     const byKey = Object.fromEntries(preview.steps.map((s) => [s.stepKey, s]));
     expect(byKey.a!.dueAt).toBe('2026-12-28T17:00:00.000Z');
     expect(byKey.a!.movedFrom).toBe('2026-12-26T17:00:00.000Z');
@@ -107,13 +108,13 @@ describe('timeline preview (engine + working calendar)', () => {
   });
 
   it('reports a date parameter that was not supplied instead of inventing a date', () => {
-    const preview = previewTemplateTimeline(t, '2026-12-21');
+    const preview = previewTemplateTimeline(t, '2026-12-21', {}, DEFAULT_DUE_TIME);
     expect(preview.steps.find((s) => s.stepKey === 'e')).toMatchObject({ problem: 'missing_date_param', param: 'kickoff' });
     expect(preview.steps.find((s) => s.stepKey === 'e')!.dueAt).toBeUndefined();
   });
 
   it('keeps a weekend due date when the rule is none', () => {
-    const preview = previewTemplateTimeline(ZTemplate.parse(draft({ nonWorkingDays: 'none' })), '2026-12-21', { kickoff: '2027-01-15' });
+    const preview = previewTemplateTimeline(ZTemplate.parse(draft({ nonWorkingDays: 'none' })), '2026-12-21', { kickoff: '2027-01-15' }, DEFAULT_DUE_TIME);
     expect(preview.steps[0]!.dueAt).toBe('2026-12-26T17:00:00.000Z');
   });
 
@@ -122,7 +123,7 @@ describe('timeline preview (engine + working calendar)', () => {
       expect(checkTemplateDraft(input).problems).toEqual([]);
       const template = ZTemplate.parse(input);
       const dates = Object.fromEntries(template.dateParams.map((p) => [p, '2027-03-15']));
-      const preview = previewTemplateTimeline(template, '2027-01-04', dates);
+      const preview = previewTemplateTimeline(template, '2027-01-04', dates, DEFAULT_DUE_TIME);
       const all = template.phases.flatMap((p) => p.steps);
       expect(preview.steps.map((s) => s.stepKey)).toEqual(all.map((s) => s.key));
       for (const s of all) if (s.due) expect(preview.steps.find((p) => p.stepKey === s.key)!.dueAt).toEqual(expect.any(String));
