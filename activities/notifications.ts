@@ -4,7 +4,7 @@ import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import { notificationIdFor, ZNotificationJob, type NotificationJob } from '../notifier/notification-job';
 import { loadPreferences, routeNotification } from '../notifier/preferences';
 import { PROGRAMME_CHANGES_CHANNEL, toProgrammeChange } from '../notifier/programme-changes';
-import type { NotificationRequest } from '../workflows/modules';
+import type { NotificationRequest } from '../domain/programme/notifications';
 
 export interface NotificationDeps {
   prisma: PrismaClient;

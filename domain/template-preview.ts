@@ -7,7 +7,7 @@
  * is reached: the plan a coordinator reads before starting.
  */
 import type { ProgrammeState } from './programme-state';
-import { advance, createInitialState, dueBase, stepState } from '../workflows/programme-engine';
+import { advance, createInitialState, dueBase, stepState } from './programme';
 import { DueDateOutOfRange, resolveDueInstant } from './deadlines';
 import { parisDateToInstant, toParisDate } from './calendar';
 import type { Template } from './template-schema';

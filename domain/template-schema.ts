@@ -88,7 +88,7 @@ export const ZStep = z.object({
   reminders: ZReminderPolicy.optional(),
   /** Completing the step requires this many of `indicator` to be recorded first (e.g. interviews held). */
   indicator: z.object({ key: ZKey, atLeast: z.number().min(0).default(0) }).optional(),
-  /** Lifecycle-specific rules (see workflows/modules); the generic engine knows none of them. */
+  /** Lifecycle-specific rules (see domain/programme/modules); the generic engine knows none of them. */
   module: ZModuleRef.optional(),
 });
 export type Step = z.infer<typeof ZStep>;

@@ -29,7 +29,7 @@ export interface Viewer {
   onTeam: boolean;
 }
 
-/** Lifecycle modules whose data is sealed until the award (workflows/modules/tender.ts). */
+/** Lifecycle modules whose data is sealed until the award (domain/programme/modules/tender.ts). */
 export const CONFIDENTIAL_MODULES = {
   /** Steps whose deliverables are bids, one per bidder. */
   bids: ['tender-bids'],

@@ -1,4 +1,4 @@
-import type { RefusalCode } from '../workflows/refusal';
+import type { RefusalCode } from '../domain/programme/refusal';
 
 /** The one application error type. `code` decides the HTTP status through STATUS_BY_CODE. */
 export type ErrorCode =

@@ -24,49 +24,78 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { UpdateDefinition } from '@temporalio/common';
 import type { ProgrammeActivities } from '../activities';
-import type { ChildState, DeliverableState, ProgrammeState, ProgrammeStatus } from '../domain/programme-state';
+import {
+  addDeliverable,
+  advance,
+  applyAction,
+  applyChildProgress,
+  approvePhase,
+  cancelProgramme,
+  changeStep,
+  checkOpenChild,
+  completeStep,
+  createInitialState,
+  dueBase,
+  enrolOrganisation,
+  markChanged,
+  markLateSteps,
+  nextWakeAt,
+  pauseProgramme,
+  pendingReminders,
+  policyFor,
+  recipientsOf,
+  recordChildStart,
+  recordEvent,
+  recordIndicator,
+  resumeProgramme,
+  reviewDeliverable,
+  setDueDate,
+  stepState,
+  templateStep,
+  type Action,
+  type AddDeliverableInput,
+  type ApprovePhaseInput,
+  type CancelInput,
+  type ChangeStepInput,
+  type ChildProgress,
+  type CompleteStepInput,
+  type DueBase,
+  type EnrolInput,
+  type NotificationRequest,
+  type OpenChildInput,
+  type PauseInput,
+  type ProgrammeStartInput,
+  type RecordIndicatorInput,
+  type Refusal,
+  type ResumeInput,
+  type ReviewDeliverableInput,
+} from '../domain/programme';
+import { nextDueAt } from '../domain/lateness';
+import type { Actor, ChildState, DeliverableState, ProgrammeState } from '../domain/programme-state';
 import type { Template } from '../domain/template-schema';
-import type { NotificationRequest } from './modules';
-import * as engine from './programme-engine';
-import { templateStep } from './programme-engine';
-import type { Refusal } from './refusal';
-import { markLateSteps, nextWakeAt, pendingReminders, policyFor } from './reminders';
 import { CoordinatorAttribute, NextDueAtAttribute, ProgrammeStatusAttribute, TemplateKeyAttribute } from './search-attributes';
 
-export interface ProgrammeWorkflowInput extends engine.ProgrammeStartInput {
+export interface ProgrammeWorkflowInput extends ProgrammeStartInput {
   /** Set by continueAsNew: the state carried over from the previous run. */
   carried?: ProgrammeState;
   /** History length that triggers continueAsNew; tests lower it to exercise the hand-over. */
   continueAsNewAfterEvents?: number;
 }
 
-export interface ChildProgress {
-  programmeId: string;
-  status: ProgrammeStatus;
-  milestones: string[];
-  /** Absent in signals recorded before slots were reported. */
-  slots?: Record<string, string>;
-}
-
-export interface OpenChildInput {
-  actor: engine.CompleteStepInput['actor'];
-  childKey: string;
-  title: string;
-}
-
 export const programmeStateQuery = defineQuery<ProgrammeState>('programmeState');
-export const completeStepUpdate = defineUpdate<ProgrammeState, [engine.CompleteStepInput]>('completeStep');
-export const addDeliverableUpdate = defineUpdate<DeliverableState, [engine.AddDeliverableInput]>('addDeliverable');
-export const reviewDeliverableUpdate = defineUpdate<ProgrammeState, [engine.ReviewDeliverableInput]>('reviewDeliverable');
-export const approvePhaseUpdate = defineUpdate<ProgrammeState, [engine.ApprovePhaseInput]>('approvePhase');
-export const enrolOrganisationUpdate = defineUpdate<ProgrammeState, [engine.EnrolInput]>('enrolOrganisation');
-export const changeStepUpdate = defineUpdate<ProgrammeState, [engine.ChangeStepInput]>('changeStep');
-export const cancelProgrammeUpdate = defineUpdate<ProgrammeState, [engine.CancelInput]>('cancelProgramme');
-export const pauseProgrammeUpdate = defineUpdate<ProgrammeState, [{ actor: engine.CompleteStepInput['actor'] }]>('pauseProgramme');
+export const completeStepUpdate = defineUpdate<ProgrammeState, [CompleteStepInput]>('completeStep');
+export const addDeliverableUpdate = defineUpdate<DeliverableState, [AddDeliverableInput]>('addDeliverable');
+export const reviewDeliverableUpdate = defineUpdate<ProgrammeState, [ReviewDeliverableInput]>('reviewDeliverable');
+export const approvePhaseUpdate = defineUpdate<ProgrammeState, [ApprovePhaseInput]>('approvePhase');
+export const enrolOrganisationUpdate = defineUpdate<ProgrammeState, [EnrolInput]>('enrolOrganisation');
+export const changeStepUpdate = defineUpdate<ProgrammeState, [ChangeStepInput]>('changeStep');
+export const cancelProgrammeUpdate = defineUpdate<ProgrammeState, [CancelInput]>('cancelProgramme');
+export const pauseProgrammeUpdate = defineUpdate<ProgrammeState, [PauseInput]>('pauseProgramme');
 /** `keepDueDates`: do not move the due dates by the paused duration (the default moves them). */
-export const resumeProgrammeUpdate = defineUpdate<ProgrammeState, [{ actor: engine.CompleteStepInput['actor']; keepDueDates?: boolean }]>('resumeProgramme');
-export const recordIndicatorUpdate = defineUpdate<ProgrammeState, [engine.RecordIndicatorInput]>('recordIndicator');
+export const resumeProgrammeUpdate = defineUpdate<ProgrammeState, [ResumeInput]>('resumeProgramme');
+export const recordIndicatorUpdate = defineUpdate<ProgrammeState, [RecordIndicatorInput]>('recordIndicator');
 export const openChildUpdate = defineUpdate<ChildState, [OpenChildInput]>('openChild');
 /** Sent with the start (update-with-start): answers once the first projection is committed. */
 export const programmeStartedUpdate = defineUpdate<ProgrammeState, []>('programmeStarted');
@@ -121,7 +150,7 @@ function isInvalidDateFailure(err: unknown): err is ApplicationFailure | Activit
 export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<ProgrammeState> {
   const template: Template = input.template;
   const now = () => new Date();
-  const state = input.carried ?? engine.createInitialState(input, now());
+  const state = input.carried ?? createInitialState(input, now());
   let wake = false;
   let lastReported = '';
   let projectedVersion = -1;
@@ -148,16 +177,16 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
 
   async function settle(): Promise<void> {
     for (let round = 0; round < 50; round++) {
-      const advanced = engine.advance(template, state, now());
+      const advanced = advance(template, state, now());
       outbox.push(...advanced.notifications);
       for (const stepKey of advanced.needDueDate) {
-        const base = engine.dueBase(template, state, stepKey);
+        const base = dueBase(template, state, stepKey);
         if (base) await resolveAndSetDueDate(stepKey, base);
       }
       if (!advanced.changed) break;
     }
     if (calendar) {
-      for (const stepKey of markLateSteps(state, Date.now(), true)) engine.recordEvent(state, now(), 'step.overdue', undefined, { stepKey });
+      for (const stepKey of markLateSteps(state, Date.now(), true)) recordEvent(state, now(), 'step.overdue', undefined, { stepKey });
       await planWorkingDayReminders();
     } else markLateSteps(state, Date.now());
     await project();
@@ -166,9 +195,9 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
     wake = true;
   }
 
-  async function resolveAndSetDueDate(stepKey: string, base: NonNullable<ReturnType<typeof engine.dueBase>>): Promise<void> {
+  async function resolveAndSetDueDate(stepKey: string, base: DueBase): Promise<void> {
     if (!calendar) {
-      engine.setDueDate(state, stepKey, await local.resolveDueDate(base), now());
+      setDueDate(state, stepKey, await local.resolveDueDate(base), now());
       return;
     }
     let dueAt: string;
@@ -177,12 +206,12 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
     } catch (err) {
       if (!isInvalidDateFailure(err)) throw err;
       // Visible in the journal and told to the coordinator; the step stays open without a due date.
-      engine.recordEvent(state, now(), 'step.due_date_invalid', undefined, { stepKey, base: base.base, offset: base.offset, reason: (err instanceof ActivityFailure ? err.cause?.message : undefined) ?? err.message });
+      recordEvent(state, now(), 'step.due_date_invalid', undefined, { stepKey, base: base.base, offset: base.offset, reason: (err instanceof ActivityFailure ? err.cause?.message : undefined) ?? err.message });
       outbox.push({ kind: 'due_date_invalid', stepKey, to: { coordinator: true } });
-      state.version += 1;
+      markChanged(state);
       return;
     }
-    if (engine.setDueDate(state, stepKey, dueAt, now())) engine.recordEvent(state, now(), 'step.overdue', undefined, { stepKey });
+    if (setDueDate(state, stepKey, dueAt, now())) recordEvent(state, now(), 'step.overdue', undefined, { stepKey });
   }
 
   /** Day-based reminder moments, planned on working days by an activity whenever a due date is new. */
@@ -194,7 +223,7 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
     toPlan.forEach((step, i) => {
       step.reminderPlan = { dueAt: inputs[i]!.dueAt, reminders: plans[i] ?? [] };
     });
-    state.version += 1;
+    markChanged(state);
   }
 
   async function project(): Promise<void> {
@@ -220,7 +249,7 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
       { key: TemplateKeyAttribute, value: template.key },
       { key: ProgrammeStatusAttribute, value: state.status },
       { key: CoordinatorAttribute, value: state.coordinatorId ?? 'none' },
-      { key: NextDueAtAttribute, value: nextDueAt() },
+      { key: NextDueAtAttribute, value: nextDueAt(state.steps) },
     ]);
   }
 
@@ -261,11 +290,6 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
     }
   }
 
-  function nextDueAt(): Date | null {
-    const dues = state.steps.filter((s) => s.status === 'active' && s.dueAt).map((s) => Date.parse(s.dueAt!));
-    return dues.length ? new Date(Math.min(...dues)) : null;
-  }
-
   async function reportToParent(): Promise<void> {
     if (!state.parentId) return;
     const progress: ChildProgress = { programmeId: state.programmeId, status: state.status, milestones: state.milestones.map((m) => m.key), slots: state.slots };
@@ -278,22 +302,18 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
       // The parent has closed (completed or cancelled): the change is applied and projected, so the
       // report is dropped with an event rather than turned into an error after the fact.
       if (!calendar || isCancellation(err)) throw err;
-      engine.recordEvent(state, now(), 'parent.report_dropped', undefined, { parentId: state.parentId, status: progress.status, reason: err instanceof Error ? err.message : String(err) });
-      state.version += 1;
+      recordEvent(state, now(), 'parent.report_dropped', undefined, { parentId: state.parentId, status: progress.status, reason: err instanceof Error ? err.message : String(err) });
+      markChanged(state);
       await project();
     }
   }
 
-  async function startChildProgramme(childKey: string, title: string, actor?: engine.CompleteStepInput['actor']): Promise<ChildState> {
-    const def = template.children.find((c) => c.key === childKey)!;
+  async function startChildProgramme(childKey: string, title: string, actor?: Actor): Promise<ChildState> {
     // Recorded before the first await: children keep the template's order when started together.
-    const n = state.children.filter((c) => c.childKey === childKey).length + 1;
-    const childId = `${state.programmeId}.${childKey}${def.repeatable ? `-${n}` : ''}`;
-    const child: ChildState = { childKey, programmeId: childId, templateKey: def.templateKey, title, status: 'active', milestones: [] };
-    state.children.push(child);
-    engine.recordEvent(state, now(), 'child.started', actor, { childKey, programmeId: childId, title });
-    state.version += 1;
-    const childTemplate = await local.loadTemplate(def.templateKey);
+    const child = recordChildStart(template, state, childKey, title, actor, now());
+    const childId = child.programmeId;
+    markChanged(state);
+    const childTemplate = await local.loadTemplate(child.templateKey);
     await startChild(programmeWorkflow, {
       workflowId: childId,
       args: [{ programmeId: childId, title, template: childTemplate, startDate: state.startDate, coordinatorId: state.coordinatorId, parentId: state.programmeId }],
@@ -306,15 +326,15 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
     return child;
   }
 
-  /** Registers an Update whose validator refuses with the engine's reason and whose handler applies, then settles. */
-  function handle<I, R>(def: ReturnType<typeof defineUpdate<R, [I]>>, check: (i: I) => Refusal | undefined, apply: (i: I) => R | Promise<R>, validateOnly?: (i: I) => Refusal | undefined): void {
+  /** Registers an Update whose validator refuses with the domain's reason and whose handler applies, then settles. */
+  function handle<I, A>(def: UpdateDefinition<A, [I]>, check: (i: I) => Refusal | undefined, run: (i: I) => A | Promise<A>, validateOnly?: (i: I) => Refusal | undefined): void {
     setHandler(
       def,
       (i: I) =>
         exclusive(async () => {
           // State may have moved between validation and execution: check again.
           throwIfRefused(check(i));
-          const result = await apply(i);
+          const result = await run(i);
           await settle();
           return result;
         }),
@@ -323,7 +343,20 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
     );
   }
 
-  const notify = (n: NotificationRequest[]) => void outbox.push(...n);
+  const context = () => ({ template, state, now: now(), calendar });
+  /** An Update run by a domain action; `answer` turns the action's result into the Update's answer (default: the action's result). */
+  function handleAction<I, R, A = R>(def: UpdateDefinition<A, [I]>, action: Action<I, R>, answer?: (result: R) => A | Promise<A>): void {
+    handle(
+      def,
+      (i) => action.check(context(), i),
+      (i) => {
+        const { result, notifications } = applyAction(action, context(), i);
+        outbox.push(...notifications);
+        return answer ? answer(result) : (result as unknown as A);
+      },
+      action.validate && ((i) => action.validate!(context(), i)),
+    );
+  }
 
   setHandler(programmeStateQuery, () => state);
   // Buffered updates run as soon as their handler is set, before the first settle is queued: wait for it.
@@ -332,78 +365,36 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
     await condition(() => initialised);
     return state;
   });
-  handle(completeStepUpdate, (i) => engine.checkCompleteStep(template, state, i, now()), (i) => {
-    notify(engine.applyCompleteStep(template, state, i, now()));
-    return state;
-  });
-  handle(addDeliverableUpdate, (i) => engine.checkAddDeliverable(template, state, i, now()), (i) => engine.applyAddDeliverable(state, i, now()));
-  handle(reviewDeliverableUpdate, (i) => engine.checkReviewDeliverable(state, i), (i) => {
-    notify(engine.applyReviewDeliverable(state, i, now()));
-    return state;
-  });
-  handle(approvePhaseUpdate, (i) => engine.checkApprovePhase(template, state, i), (i) => {
-    notify(engine.applyApprovePhase(state, i, now()));
-    return state;
-  });
-  handle(enrolOrganisationUpdate, (i) => engine.checkEnrol(template, state, i), (i) => {
-    notify(engine.applyEnrol(template, state, i, now()));
-    return state;
-  });
-  handle(
-    changeStepUpdate,
-    (i) => engine.checkChangeStep(state, i),
-    (i) => {
-      notify(engine.applyChangeStep(state, i, now()));
-      return state;
-    },
-    (i) => engine.checkChangeStep(state, i, now()),
-  );
-  handle(cancelProgrammeUpdate, (i) => engine.checkCancel(state, i), (i) => {
-    engine.applyCancel(state, i, now());
-    return state;
-  });
-  handle(pauseProgrammeUpdate, (i) => engine.checkPause(state, i.actor, true), (i) => {
-    engine.applyPause(state, i.actor, true, now(), { calendar });
-    return state;
-  });
-  handle(resumeProgrammeUpdate, (i) => engine.checkPause(state, i.actor, false), async (i) => {
-    const moved = engine.applyPause(state, i.actor, false, now(), { calendar, keepDueDates: i.keepDueDates });
+  handleAction(completeStepUpdate, completeStep);
+  handleAction(addDeliverableUpdate, addDeliverable);
+  handleAction(reviewDeliverableUpdate, reviewDeliverable);
+  handleAction(approvePhaseUpdate, approvePhase);
+  handleAction(enrolOrganisationUpdate, enrolOrganisation);
+  handleAction(changeStepUpdate, changeStep);
+  handleAction(cancelProgrammeUpdate, cancelProgramme);
+  handleAction(pauseProgrammeUpdate, pauseProgramme);
+  handleAction(resumeProgrammeUpdate, resumeProgramme, async (moved) => {
     // A moved day-based due date obeys the template's non-working-day rule again.
     for (const stepKey of moved) {
       const unit = templateStep(template, stepKey)?.due;
       if (!unit || ('offset' in unit && unit.offset?.unit === 'seconds') || (template.nonWorkingDays ?? 'none') === 'none') continue;
-      const step = engine.stepState(state, stepKey)!;
+      const step = stepState(state, stepKey)!;
       await resolveAndSetDueDate(stepKey, { base: step.dueAt!, kind: 'instant' });
     }
     return state;
   });
-  handle(recordIndicatorUpdate, (i) => engine.checkRecordIndicator(template, state, i), (i) => {
-    engine.applyRecordIndicator(state, i, now());
-    return state;
-  });
+  handleAction(recordIndicatorUpdate, recordIndicator);
   handle(openChildUpdate, (i) => checkOpenChild(template, state, i), (i) => startChildProgramme(i.childKey, i.title, i.actor));
 
   setHandler(childProgressSignal, (progress) => {
     reportedChildren.add(progress.programmeId);
-    const child = state.children.find((c) => c.programmeId === progress.programmeId);
-    if (!child) return;
-    child.status = progress.status;
-    child.milestones = progress.milestones;
-    const fills = template.children.find((c) => c.key === child.childKey)?.fillsSlot;
-    const winner = progress.slots?.winner;
-    if (fills && winner && state.slots[fills] !== winner) {
-      state.slots[fills] = winner;
-      for (const step of state.steps) {
-        if (step.status === 'pending' || step.status === 'active') step.assignee = engine.resolveAssignee(template, state, step);
-      }
-      engine.recordEvent(state, new Date(), 'slot.filled', undefined, { slot: fills, organisationId: winner, from: child.programmeId });
-    }
-    state.version += 1;
+    if (!applyChildProgress(template, state, progress, now())) return;
+    markChanged(state);
     wake = true;
   });
 
   if (!input.carried) {
-    engine.recordEvent(state, now(), 'programme.started', state.coordinatorId ? { userId: state.coordinatorId, role: 'coordinator' } : undefined, { templateKey: template.key, templateVersion: template.version });
+    recordEvent(state, now(), 'programme.started', state.coordinatorId ? { userId: state.coordinatorId, role: 'coordinator' } : undefined, { templateKey: template.key, templateVersion: template.version });
     await exclusive(async () => {
       const startWithParent = template.children.filter((c) => c.start === 'withParent');
       // Started together (DEFI's three tenders took three round-trips one after another);
@@ -426,14 +417,14 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
       const due = pendingReminders(template, state, planOptions).filter((r) => r.at <= Date.now());
       const reminders: NotificationRequest[] = [];
       for (const r of due) {
-        const step = engine.stepState(state, r.stepKey)!;
+        const step = stepState(state, r.stepKey)!;
         step.remindersSent.push(r.key);
-        state.version += 1;
-        reminders.push({ kind: r.kind, stepKey: r.stepKey, to: r.kind === 'escalation' ? { coordinator: true } : engine.recipientsOf(step), data: { reminderKey: r.key, dueAt: r.dueAt } });
+        markChanged(state);
+        reminders.push({ kind: r.kind, stepKey: r.stepKey, to: r.kind === 'escalation' ? { coordinator: true } : recipientsOf(step), data: { reminderKey: r.key, dueAt: r.dueAt } });
       }
       if (reminders.length) await queueReminders(reminders);
       const late = markLateSteps(state, Date.now(), calendar);
-      for (const stepKey of late) engine.recordEvent(state, now(), 'step.overdue', undefined, { stepKey });
+      for (const stepKey of late) recordEvent(state, now(), 'step.overdue', undefined, { stepKey });
       if (due.length || late.length || state.version !== projectedVersion) await settle();
     });
     const info = workflowInfo();
@@ -445,15 +436,4 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
   startFlushingOutbox();
   await condition(() => allHandlersFinished() && outboxDrained());
   return state;
-}
-
-function checkOpenChild(template: Template, state: ProgrammeState, input: OpenChildInput): Refusal | undefined {
-  if (input.actor.role !== 'coordinator' && input.actor.role !== 'admin') return { code: 'not_allowed', message: 'Only a coordinator may open a sub-programme.' };
-  if (state.status !== 'active') return { code: 'programme_not_active', message: `The programme is ${state.status}.` };
-  const def = template.children.find((c) => c.key === input.childKey);
-  if (!def) return { code: 'unknown_child', message: `This programme has no sub-programme "${input.childKey}".` };
-  if (!def.repeatable && state.children.some((c) => c.childKey === def.key)) {
-    return { code: 'not_allowed', message: `Sub-programme "${def.key}" is already started.` };
-  }
-  return undefined;
 }

@@ -1,5 +1,5 @@
 import { ZTemplate } from '../../domain/template-schema';
-import * as engine from '../../workflows/programme-engine';
+import * as engine from '../../domain/programme';
 import { programmeStartedUpdate, programmeWorkflow } from '../../workflows/programme';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { apiClient, createOrganisation, createUser, publishTemplates, startHarness, waitFor, type Harness } from '../support/harness';

@@ -1,6 +1,7 @@
 import { validateTemplate, type Template, type TemplateInput } from '../../domain/template-schema';
 import type { Actor, ProgrammeState } from '../../domain/programme-state';
-import * as engine from '../../workflows/programme-engine';
+import * as engine from '../../domain/programme';
+import { perform } from '../support/engine';
 import { BUILT_IN_TEMPLATES } from '../../templates';
 
 function parsed(input: TemplateInput): Template {
@@ -28,15 +29,15 @@ function start(t: Template, dates?: Record<string, string>): ProgrammeState {
 
 function enrol(t: Template, state: ProgrammeState, organisationId: string, phaseKey: string, slot?: string) {
   const input = { actor: coordinator, organisationId, phaseKey, slot };
-  const refusal = engine.checkEnrol(t, state, input);
-  if (!refusal) engine.applyEnrol(t, state, input, NOW);
+  const refusal = engine.enrolOrganisation.check({ template: t, state: state, now: NOW }, input);
+  if (!refusal) perform(engine.enrolOrganisation, t, state, input, NOW);
   return refusal;
 }
 
 function complete(t: Template, state: ProgrammeState, input: engine.CompleteStepInput) {
-  const refusal = engine.checkCompleteStep(t, state, input, NOW);
+  const refusal = engine.completeStep.check({ template: t, state: state, now: NOW }, input);
   if (!refusal) {
-    engine.applyCompleteStep(t, state, input, NOW);
+    perform(engine.completeStep, t, state, input, NOW);
     engine.advance(t, state, NOW);
   }
   return refusal;
@@ -46,17 +47,17 @@ let deliverableSeq = 0;
 function deliver(t: Template, state: ProgrammeState, stepKey: string, kind: string, actor: Actor = coordinator, accept = true) {
   const id = `dlv_${++deliverableSeq}`;
   const input = { actor, stepKey, deliverable: { id, kind, title: kind } };
-  const refusal = engine.checkAddDeliverable(t, state, input, NOW);
+  const refusal = engine.addDeliverable.check({ template: t, state: state, now: NOW }, input);
   if (refusal) return refusal;
-  engine.applyAddDeliverable(state, input, NOW);
-  if (accept) engine.applyReviewDeliverable(state, { actor: coordinator, stepKey, deliverableId: id, decision: 'accepted' }, NOW);
+  perform(engine.addDeliverable, t, state, input, NOW);
+  if (accept) perform(engine.reviewDeliverable, t, state, { actor: coordinator, stepKey, deliverableId: id, decision: 'accepted' }, NOW);
   return undefined;
 }
 
 function approve(t: Template, state: ProgrammeState, phaseKey: string) {
-  const refusal = engine.checkApprovePhase(t, state, { actor: coordinator, phaseKey });
+  const refusal = engine.approvePhase.check({ template: t, state: state, now: NOW }, { actor: coordinator, phaseKey });
   if (!refusal) {
-    engine.applyApprovePhase(state, { actor: coordinator, phaseKey }, NOW);
+    perform(engine.approvePhase, t, state, { actor: coordinator, phaseKey }, NOW);
     engine.advance(t, state, NOW);
   }
   return refusal;
@@ -180,7 +181,7 @@ describe('tender', () => {
     expect(deliver(t, state, 'deliverables', 'deliverable', partner('org_a'), false)).toBeUndefined();
     expect(complete(t, state, { actor: partner('org_a'), stepKey: 'deliverables' })).toMatchObject({ code: 'deliverable_not_accepted' });
     const submitted = engine.stepState(state, 'deliverables')!.deliverables[0]!;
-    engine.applyReviewDeliverable(state, { actor: coordinator, stepKey: 'deliverables', deliverableId: submitted.id, decision: 'accepted' }, NOW);
+    perform(engine.reviewDeliverable, t, state, { actor: coordinator, stepKey: 'deliverables', deliverableId: submitted.id, decision: 'accepted' }, NOW);
     expect(complete(t, state, { actor: partner('org_a'), stepKey: 'deliverables' })).toBeUndefined();
     expect(state.status).toBe('completed');
   });
@@ -309,7 +310,7 @@ describe('ti-action-23 and ti-sector', () => {
   it('needs interviews recorded and a validated problem statement to close the diagnostic', () => {
     const state = start(sector);
     expect(complete(sector, state, { actor: coordinator, stepKey: 'exploratory-interviews' })).toMatchObject({ code: 'indicator_below_target' });
-    engine.applyRecordIndicator(state, { actor: coordinator, key: 'interviews', increment: 46 }, NOW);
+    perform(engine.recordIndicator, sector, state, { actor: coordinator, key: 'interviews', increment: 46 }, NOW);
     expect(complete(sector, state, { actor: coordinator, stepKey: 'exploratory-interviews' })).toBeUndefined();
     expect(complete(sector, state, { actor: coordinator, stepKey: 'literature-watch' })).toBeUndefined();
     deliver(sector, state, 'ecosystem-map', 'ecosystem-map');

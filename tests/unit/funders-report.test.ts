@@ -4,7 +4,7 @@ import type { AuditEvent, ProgrammeState } from '../../domain/programme-state';
 import { validateTemplate, type Template } from '../../domain/template-schema';
 import type { Viewer } from '../../domain/visibility';
 import { defiTemplate, tenderTemplate } from '../../templates';
-import { createInitialState } from '../../workflows/programme-engine';
+import { createInitialState } from '../../domain/programme';
 
 function template(input: unknown): Template {
   const result = validateTemplate(input);

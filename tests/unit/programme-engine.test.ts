@@ -1,7 +1,8 @@
 import { ZTemplate, type Template } from '../../domain/template-schema';
 import type { Actor, ProgrammeState } from '../../domain/programme-state';
-import * as engine from '../../workflows/programme-engine';
-import { markLateSteps, pendingReminders } from '../../workflows/reminders';
+import * as engine from '../../domain/programme';
+import { checkWithValidator, perform } from '../support/engine';
+import { markLateSteps, pendingReminders } from '../../domain/programme';
 import { engineTestTemplate } from '../support/test-templates';
 
 const coordinator: Actor = { userId: 'usr_c', role: 'coordinator' };
@@ -32,7 +33,7 @@ describe('the journal: one event per change', () => {
     const small = ZTemplate.parse({ key: 'one', version: 1, name: { fr: 'Un', en: 'One' }, phases: [{ key: 'p', name: { fr: 'P', en: 'P' }, steps: [{ key: 'last', name: { fr: 'Dernière', en: 'Last' }, assignee: { kind: 'coordinator' } }] }] });
     const state = start(small);
     const seq = state.eventSeq;
-    engine.applyCompleteStep(small, state, { actor: coordinator, stepKey: 'last' }, after(1));
+    perform(engine.completeStep, small, state, { actor: coordinator, stepKey: 'last' }, after(1));
     settle(small, state, after(1));
     settle(small, state, after(2));
     expect(eventTypes(state, seq)).toEqual(['step.completed', 'phase.completed', 'programme.completed']);
@@ -43,25 +44,25 @@ describe('the journal: one event per change', () => {
     const state = start(template);
     expect(eventTypes(state)).toEqual(['phase.opened', 'step.activated']);
     const perAction: Record<string, string[]> = {};
-    const act = (name: string, run: () => void, now: Date) => {
+    const act = (name: string, run: () => unknown, now: Date) => {
       const seq = state.eventSeq;
       run();
       settle(template, state, now);
       perAction[name] = eventTypes(state, seq);
     };
-    act('completeStep', () => engine.applyCompleteStep(template, state, { actor: coordinator, stepKey: 'kickoff' }, after(1)), after(1));
-    act('changeStep.due', () => engine.applyChangeStep(state, { actor: coordinator, stepKey: 'report', dueAt: after(900).toISOString() }, after(2)), after(2));
-    act('changeStep.assignee', () => engine.applyChangeStep(state, { actor: coordinator, stepKey: 'report', assigneeOrganisationId: 'org_d' }, after(3)), after(3));
-    act('addDeliverable', () => engine.applyAddDeliverable(state, { actor: coordinator, stepKey: 'report', deliverable: { id: 'dlv_1', kind: 'report', title: 'Rapport', url: 'https://x.test/r' } }, after(4)), after(4));
-    act('reviewDeliverable', () => engine.applyReviewDeliverable(state, { actor: coordinator, stepKey: 'report', deliverableId: 'dlv_1', decision: 'accepted' }, after(5)), after(5));
-    act('pause', () => engine.applyPause(state, coordinator, true, after(6), { calendar: true }), after(6));
-    act('resume', () => engine.applyPause(state, coordinator, false, after(7), { calendar: true }), after(7));
-    act('completeStep.lastOfPhase', () => engine.applyCompleteStep(template, state, { actor: coordinator, stepKey: 'report' }, after(8)), after(8));
-    act('enrol', () => engine.applyEnrol(template, state, { actor: coordinator, organisationId: 'org_x', phaseKey: 'trial' }, after(9)), after(9));
-    act('approvePhase', () => engine.applyApprovePhase(state, { actor: coordinator, phaseKey: 'trial' }, after(10)), after(10));
-    act('completePart', () => engine.applyCompleteStep(template, state, { actor: { userId: 'usr_x', role: 'partner', organisationId: 'org_x' }, stepKey: 'run-trial' }, after(11)), after(11));
-    act('recordIndicator', () => engine.applyRecordIndicator(state, { actor: coordinator, key: 'interviews', value: 2 }, after(12)), after(12));
-    act('completeStep.last', () => engine.applyCompleteStep(template, state, { actor: coordinator, stepKey: 'interviews' }, after(13)), after(13));
+    act('completeStep', () => perform(engine.completeStep, template, state, { actor: coordinator, stepKey: 'kickoff' }, after(1)), after(1));
+    act('changeStep.due', () => perform(engine.changeStep, template, state, { actor: coordinator, stepKey: 'report', dueAt: after(900).toISOString() }, after(2)), after(2));
+    act('changeStep.assignee', () => perform(engine.changeStep, template, state, { actor: coordinator, stepKey: 'report', assigneeOrganisationId: 'org_d' }, after(3)), after(3));
+    act('addDeliverable', () => perform(engine.addDeliverable, template, state, { actor: coordinator, stepKey: 'report', deliverable: { id: 'dlv_1', kind: 'report', title: 'Rapport', url: 'https://x.test/r' } }, after(4)), after(4));
+    act('reviewDeliverable', () => perform(engine.reviewDeliverable, template, state, { actor: coordinator, stepKey: 'report', deliverableId: 'dlv_1', decision: 'accepted' }, after(5)), after(5));
+    act('pause', () => perform(engine.pauseProgramme, template, state, { actor: coordinator }, after(6)).result, after(6));
+    act('resume', () => perform(engine.resumeProgramme, template, state, { actor: coordinator }, after(7)).result, after(7));
+    act('completeStep.lastOfPhase', () => perform(engine.completeStep, template, state, { actor: coordinator, stepKey: 'report' }, after(8)), after(8));
+    act('enrol', () => perform(engine.enrolOrganisation, template, state, { actor: coordinator, organisationId: 'org_x', phaseKey: 'trial' }, after(9)), after(9));
+    act('approvePhase', () => perform(engine.approvePhase, template, state, { actor: coordinator, phaseKey: 'trial' }, after(10)), after(10));
+    act('completePart', () => perform(engine.completeStep, template, state, { actor: { userId: 'usr_x', role: 'partner', organisationId: 'org_x' }, stepKey: 'run-trial' }, after(11)), after(11));
+    act('recordIndicator', () => perform(engine.recordIndicator, template, state, { actor: coordinator, key: 'interviews', value: 2 }, after(12)), after(12));
+    act('completeStep.last', () => perform(engine.completeStep, template, state, { actor: coordinator, stepKey: 'interviews' }, after(13)), after(13));
     expect(perAction).toEqual({
       completeStep: ['step.completed', 'step.activated'],
       'changeStep.due': ['step.due_changed'],
@@ -84,15 +85,15 @@ describe('the journal: one event per change', () => {
 
   it('records step.overdue when a due date set in the past or reached makes a step late', () => {
     const state = start(template);
-    engine.applyCompleteStep(template, state, { actor: coordinator, stepKey: 'kickoff' }, after(1));
+    perform(engine.completeStep, template, state, { actor: coordinator, stepKey: 'kickoff' }, after(1));
     settle(template, state, after(1));
     // Through an Update whose new due date has passed by the time it is applied (the validator refuses it when known).
     const seq = state.eventSeq;
-    engine.applyChangeStep(state, { actor: coordinator, stepKey: 'report', dueAt: after(1).toISOString() }, after(5));
+    perform(engine.changeStep, template, state, { actor: coordinator, stepKey: 'report', dueAt: after(1).toISOString() }, after(5));
     expect(eventTypes(state, seq)).toEqual(['step.due_changed', 'step.overdue']);
     expect(engine.stepState(state, 'report')!.late).toBe(true);
     // setDueDate reports a step that just became late, so every caller records the event.
-    engine.applyChangeStep(state, { actor: coordinator, stepKey: 'report', dueAt: after(100).toISOString() }, after(6));
+    perform(engine.changeStep, template, state, { actor: coordinator, stepKey: 'report', dueAt: after(100).toISOString() }, after(6));
     expect(engine.stepState(state, 'report')!.late).toBe(false);
     expect(markLateSteps(state, after(101).getTime())).toEqual(['report']);
   });
@@ -103,13 +104,13 @@ describe('due date changes', () => {
 
   it('refuses a new due date in the past ("Reporter l\'échéance" with 01/01/2020), changing nothing', () => {
     const state = start(template);
-    engine.applyCompleteStep(template, state, { actor: coordinator, stepKey: 'kickoff' }, after(1));
+    perform(engine.completeStep, template, state, { actor: coordinator, stepKey: 'kickoff' }, after(1));
     settle(template, state, after(1));
     const before = JSON.stringify(state);
-    const refusal = engine.checkChangeStep(state, { actor: coordinator, stepKey: 'report', dueAt: '2020-01-01T17:00:00.000Z' }, after(2));
+    const refusal = checkWithValidator(engine.changeStep, template, state, { actor: coordinator, stepKey: 'report', dueAt: '2020-01-01T17:00:00.000Z' }, after(2));
     expect(refusal?.code).toBe('due_date_in_past');
     expect(JSON.stringify(state)).toBe(before);
-    expect(engine.checkChangeStep(state, { actor: coordinator, stepKey: 'report', dueAt: after(3600).toISOString() }, after(2))).toBeUndefined();
+    expect(checkWithValidator(engine.changeStep, template, state, { actor: coordinator, stepKey: 'report', dueAt: after(3600).toISOString() }, after(2))).toBeUndefined();
   });
 });
 
@@ -118,13 +119,13 @@ describe('pause and resume', () => {
 
   it('moves due dates by the paused duration and sends no burst of reminders on resume', () => {
     const state = start(template);
-    engine.applyCompleteStep(template, state, { actor: coordinator, stepKey: 'kickoff' }, after(0));
+    perform(engine.completeStep, template, state, { actor: coordinator, stepKey: 'kickoff' }, after(0));
     settle(template, state, after(0));
     // The step is due 60 s from now; pause, wait 100 s, resume.
-    engine.applyChangeStep(state, { actor: coordinator, stepKey: 'report', dueAt: after(60).toISOString() }, after(0));
-    engine.applyPause(state, coordinator, true, after(0), { calendar: true });
+    perform(engine.changeStep, template, state, { actor: coordinator, stepKey: 'report', dueAt: after(60).toISOString() }, after(0));
+    perform(engine.pauseProgramme, template, state, { actor: coordinator }, after(0));
     expect(markLateSteps(state, after(100).getTime(), true)).toEqual([]);
-    const moved = engine.applyPause(state, coordinator, false, after(100), { calendar: true });
+    const moved = perform(engine.resumeProgramme, template, state, { actor: coordinator }, after(100)).result;
     expect(moved).toEqual(['report']);
     const step = engine.stepState(state, 'report')!;
     expect(step.dueAt).toBe(after(160).toISOString());
@@ -136,11 +137,11 @@ describe('pause and resume', () => {
 
   it('keeps the due dates when asked, still without a burst', () => {
     const state = start(template);
-    engine.applyCompleteStep(template, state, { actor: coordinator, stepKey: 'kickoff' }, after(0));
+    perform(engine.completeStep, template, state, { actor: coordinator, stepKey: 'kickoff' }, after(0));
     settle(template, state, after(0));
-    engine.applyChangeStep(state, { actor: coordinator, stepKey: 'report', dueAt: after(60).toISOString() }, after(0));
-    engine.applyPause(state, coordinator, true, after(0), { calendar: true });
-    expect(engine.applyPause(state, coordinator, false, after(100), { calendar: true, keepDueDates: true })).toEqual([]);
+    perform(engine.changeStep, template, state, { actor: coordinator, stepKey: 'report', dueAt: after(60).toISOString() }, after(0));
+    perform(engine.pauseProgramme, template, state, { actor: coordinator }, after(0));
+    expect(perform(engine.resumeProgramme, template, state, { actor: coordinator, keepDueDates: true }, after(100)).result).toEqual([]);
     const step = engine.stepState(state, 'report')!;
     expect(step.dueAt).toBe(after(60).toISOString());
     expect(step.late).toBe(true);

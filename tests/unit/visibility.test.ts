@@ -1,6 +1,7 @@
 import { validateTemplate, type Template, type TemplateInput } from '../../domain/template-schema';
 import type { Actor, AuditEvent, ProgrammeState } from '../../domain/programme-state';
-import * as engine from '../../workflows/programme-engine';
+import * as engine from '../../domain/programme';
+import { perform } from '../support/engine';
 import { BUILT_IN_TEMPLATES } from '../../templates';
 import { canSeeChange, canSeeProgramme, confidentialScope, programmeOrganisations, visibleEvent, type EventActor, type Viewer } from '../../domain/visibility';
 import { buildProgrammeView } from '../../server/programme-views';
@@ -45,39 +46,39 @@ function tenderWithBids(): ProgrammeState {
   engine.advance(tender, state, NOW);
   const add = (actor: Actor, stepKey: string, id: string, kind: string, title: string) => {
     const input = { actor, stepKey, deliverable: { id, kind, title } };
-    must(engine.checkAddDeliverable(tender, state, input, NOW));
-    engine.applyAddDeliverable(state, input, NOW);
+    must(engine.addDeliverable.check({ template: tender, state: state, now: NOW }, input));
+    perform(engine.addDeliverable, tender, state, input, NOW);
   };
   const complete = (input: engine.CompleteStepInput) => {
-    must(engine.checkCompleteStep(tender, state, input, NOW));
-    engine.applyCompleteStep(tender, state, input, NOW);
+    must(engine.completeStep.check({ template: tender, state: state, now: NOW }, input));
+    perform(engine.completeStep, tender, state, input, NOW);
     engine.advance(tender, state, NOW);
   };
   add(coordinator, 'write-specification', 'dlv_spec', 'specification', 'Cahier des charges');
   complete({ actor: coordinator, stepKey: 'write-specification' });
   for (const org of ['org_afpa', 'org_b', 'org_c']) {
     const input = { actor: coordinator, organisationId: org, phaseKey: 'consultation' };
-    must(engine.checkEnrol(tender, state, input));
-    engine.applyEnrol(tender, state, input, NOW);
+    must(engine.enrolOrganisation.check({ template: tender, state: state, now: NOW }, input));
+    perform(engine.enrolOrganisation, tender, state, input, NOW);
   }
   complete({ actor: coordinator, stepKey: 'send' });
   add(partner('org_b'), 'answers', 'dlv_bid_b', 'bid', BID_B);
   add(partner('org_afpa'), 'answers', 'dlv_bid_afpa', 'bid', 'Offre AFPA');
-  must(engine.checkReviewDeliverable(state, { actor: coordinator, stepKey: 'answers', deliverableId: 'dlv_bid_b', decision: 'accepted', note: NOTE_B }));
-  engine.applyReviewDeliverable(state, { actor: coordinator, stepKey: 'answers', deliverableId: 'dlv_bid_b', decision: 'accepted', note: NOTE_B }, NOW);
+  must(engine.reviewDeliverable.check({ template: tender, state: state, now: NOW }, { actor: coordinator, stepKey: 'answers', deliverableId: 'dlv_bid_b', decision: 'accepted', note: NOTE_B }));
+  perform(engine.reviewDeliverable, tender, state, { actor: coordinator, stepKey: 'answers', deliverableId: 'dlv_bid_b', decision: 'accepted', note: NOTE_B }, NOW);
   complete({ actor: partner('org_b'), stepKey: 'answers', note: PART_NOTE_B });
   return state;
 }
 
 function award(state: ProgrammeState, winner: string): void {
   const complete = (input: engine.CompleteStepInput) => {
-    must(engine.checkCompleteStep(tender, state, input, NOW));
-    engine.applyCompleteStep(tender, state, input, NOW);
+    must(engine.completeStep.check({ template: tender, state: state, now: NOW }, input));
+    perform(engine.completeStep, tender, state, input, NOW);
     engine.advance(tender, state, NOW);
   };
   const add = (actor: Actor, id: string) => {
     const input = { actor, stepKey: 'answers', deliverable: { id, kind: 'bid', title: id } };
-    engine.applyAddDeliverable(state, input, NOW);
+    perform(engine.addDeliverable, tender, state, input, NOW);
   };
   add(partner('org_c'), 'dlv_bid_c');
   complete({ actor: partner('org_afpa'), stepKey: 'answers' });

@@ -35,10 +35,16 @@ export const REFUSAL_CODES = [
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
 
 export interface Refusal {
+  /** The discriminant: a refusal is told from any other value by this field alone. */
+  kind: 'refusal';
   code: RefusalCode;
   message: string;
 }
 
 export function refuse(code: RefusalCode, message: string): Refusal {
-  return { code, message };
+  return { kind: 'refusal', code, message };
+}
+
+export function isRefusal(x: unknown): x is Refusal {
+  return typeof x === 'object' && x !== null && (x as { kind?: unknown }).kind === 'refusal';
 }

@@ -2,10 +2,10 @@
  * Tender (consultation / marché) rules: consult at least N providers, refuse late bids,
  * score answers on weighted criteria, award to a ranked bidder and notify everyone.
  */
-import type { ProgrammeState } from '../../domain/programme-state';
-import { phaseState } from '../programme-engine';
+import type { ProgrammeState } from '../../programme-state';
+import { phaseState } from '../lookups';
 import { refuse } from '../refusal';
-import type { LifecycleModule, ModuleContext } from './index';
+import type { LifecycleModule, ModuleContext } from './lifecycle-module';
 
 interface TenderState {
   consulted: string[];

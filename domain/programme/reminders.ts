@@ -3,13 +3,13 @@
  * Each reminder has a key that embeds the due date, so moving the due date plans a new
  * series and the old one simply never comes due; the key doubles as the BullMQ job id.
  */
-import type { PlannedReminder } from '../domain/deadlines';
-import { MAX_OVERDUE_REMINDERS } from '../domain/reminder-limits';
-import type { ReminderPolicy, Template } from '../domain/template-schema';
-import type { ProgrammeState, StepState } from '../domain/programme-state';
-import { templateStep } from './programme-engine';
-
-export type { PlannedReminder, ReminderKind } from '../domain/deadlines';
+import type { PlannedReminder } from '../deadlines';
+import { isPastDue } from '../lateness';
+import type { ProgrammeState, StepState } from '../programme-state';
+import { MAX_OVERDUE_REMINDERS } from '../reminder-limits';
+import type { ReminderPolicy, Template } from '../template-schema';
+import { templateStep } from './lookups';
+import { markChanged } from './state';
 
 /**
  * How reminders are planned. `calendar`: day-based policies use the moments an activity planned on
@@ -72,11 +72,11 @@ export function markLateSteps(state: ProgrammeState, now: number, onlyWhenActive
   const late: string[] = [];
   if (onlyWhenActive && state.status !== 'active') return late;
   for (const s of state.steps) {
-    if (s.status === 'active' && s.dueAt && !s.late && Date.parse(s.dueAt) <= now) {
+    if (s.status === 'active' && s.dueAt && !s.late && isPastDue(s.dueAt, now)) {
       s.late = true;
       late.push(s.key);
     }
   }
-  if (late.length) state.version += 1;
+  if (late.length) markChanged(state);
   return late;
 }

@@ -1,0 +1,21 @@
+/** Checks several actions share: an active programme, a coordinator, a known step. */
+import type { Actor, ProgrammeState, StepState } from '../programme-state';
+import { isCoordinatorRole } from '../roles';
+import { stepState } from './lookups';
+import { refuse, type Refusal } from './refusal';
+
+export function checkActive(state: ProgrammeState): Refusal | undefined {
+  if (state.status !== 'active') {
+    return refuse('programme_not_active', `The programme is ${state.status}; this action needs an active programme.`);
+  }
+  return undefined;
+}
+
+export function checkCoordinator(actor: Actor, what: string): Refusal | undefined {
+  if (!isCoordinatorRole(actor.role)) return refuse('not_allowed', `Only a coordinator may ${what}.`);
+  return undefined;
+}
+
+export function findStepOrRefuse(state: ProgrammeState, key: string): StepState | Refusal {
+  return stepState(state, key) ?? refuse('unknown_step', `This programme has no step "${key}".`);
+}

@@ -1,0 +1,25 @@
+/**
+ * The lifecycle engine: pure, deterministic rules over a programme's state and its frozen
+ * template snapshot, one file per action (see docs/engine.md for the map). The Temporal workflow
+ * (workflows/programme.ts) runs them and adds durability; tests call them directly. No I/O, no
+ * clock: `now` is passed in. Files inside domain/programme import each other directly; this
+ * index is for the code outside.
+ */
+export { applyAction, noNotifications, type Action, type ActionContext, type Applied } from './action';
+export { advance, type AdvanceResult } from './advance';
+export { isAssignedTo, reassignOpenSteps, resolveAssignee } from './assignment';
+export { applyChildProgress, checkOpenChild, recordChildStart } from './children';
+export { completeStep } from './complete-step';
+export { cancelProgramme, pauseProgramme, resumeProgramme } from './controls';
+export { addDeliverable, reviewDeliverable } from './deliverables';
+export { dueBase, setDueDate, type DueBase } from './due-dates';
+export { enrolOrganisation } from './enrolment';
+export { approvePhase } from './gates';
+export { recordIndicator } from './indicators';
+export type * from './inputs';
+export { phaseState, stepState, templatePhase, templateStep } from './lookups';
+export { recipientsOf, type NotificationRequest } from './notifications';
+export { isRefusal, refuse, REFUSAL_CODES, type Refusal, type RefusalCode } from './refusal';
+export { markLateSteps, nextWakeAt, pendingReminders, planReminders, policyFor, type PlanOptions } from './reminders';
+export { createInitialState, markChanged, recordEvent } from './state';
+export { changeStep } from './step-changes';
