@@ -124,6 +124,8 @@ describe('built-in lifecycles', () => {
     expect(view.indicators.filter((i: { key: string }) => ['interviews', 'jobs-covered'].includes(i.key)).map((i: { actual: number }) => i.actual)).toEqual([46, 31]);
     const parent = await waitForReadModelInSync(h, ti.id);
     expect(parent.children.map((c) => c.title)).toEqual(['Restauration hospitalière (CHU)', 'Agriculture']);
+    await recordHistory(h, ti.id, 'ti-action-23-parent-with-sectors');
+    await recordHistory(h, chu.id, 'ti-sector-indicators');
   });
 
   it('keeps a running programme on its template version when a new one is published', async () => {
