@@ -30,6 +30,7 @@ import type { Template } from '../domain/template-schema';
 import type { NotificationRequest } from './modules';
 import * as engine from './programme-engine';
 import { templateStep } from './programme-engine';
+import { readProjectionPosition } from './projection-position';
 import type { Refusal } from './refusal';
 import { markLateSteps, nextWakeAt, pendingReminders, policyFor } from './reminders';
 import { CoordinatorAttribute, NextDueAtAttribute, ProgrammeStatusAttribute, TemplateKeyAttribute } from './search-attributes';
@@ -200,7 +201,7 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
   async function project(): Promise<void> {
     const events = state.pendingEvents.slice();
     const version = state.version;
-    const projection = { template: { key: template.key, version: template.version }, state };
+    const projection = { template: { key: template.key, version: template.version }, state, position: readProjectionPosition() };
     // Patched so that runs recorded with the projection as a regular activity still replay.
     if (patched('projection-local-activity')) {
       try {
