@@ -24,13 +24,42 @@ export interface ProjectionDeps {
 }
 
 /**
- * Writes a programme's state into the read model. Idempotent and order-proof: rows carry
- * the state version, an older or repeated projection changes nothing, and audit events
- * are keyed by (programme, seq).
+ * Where in the workflow's history a projection was computed (workflows/projection-position.ts):
+ * the run's start (continue-as-new starts a later run), the history length at the workflow task,
+ * and that task's time (a retried task may see the same history length: the server does not write
+ * a failed retry's events, but the next attempt starts later). Compared in that order, then by
+ * state version (several projections in one workflow task).
+ */
+export interface ProjectionPosition {
+  runStartedAt: string;
+  historyLength: number;
+  taskAt: string;
+}
+
+export interface ProjectProgrammeInput {
+  template: { key: string; version: number };
+  state: ProgrammeState;
+  /** Absent from projections scheduled by workflow code older than issue 22. */
+  position?: ProjectionPosition;
+}
+
+/**
+ * Writes a programme's state into the read model. Idempotent and order-proof: the write that
+ * comes from the latest workflow task wins, an older or repeated projection changes nothing, and
+ * audit events are keyed by (programme, seq).
+ *
+ * Why the position and not the state version alone: a workflow task abandoned by its worker
+ * (killed, or too slow: the task timed out) can still run its local projection, and the state it
+ * writes never reaches history (a local activity's result is recorded only when its task
+ * completes). The retried task computes the same state version, possibly with other content (its
+ * own clock, Updates delivered again or not). With "newer version wins" the first of the two
+ * writes stayed (the long topology drill's stale row, docs/reliability.md); with the position the
+ * retried task, which comes later in history, replaces the abandoned one's write whichever lands
+ * first, and the audit events it carries replace the abandoned task's.
  */
 export function createProjectionActivities({ prisma, loadTemplateVersion }: ProjectionDeps) {
   return {
-    async projectProgramme({ template: ref, state }: { template: { key: string; version: number }; state: ProgrammeState }): Promise<void> {
+    async projectProgramme({ template: ref, state, position }: ProjectProgrammeInput): Promise<void> {
       const template = await loadTemplateVersion(ref.key, ref.version);
       const milestoneSteps = new Set(template.phases.flatMap((p) => p.steps.filter((s) => s.milestone).map((s) => s.key)));
       const stepNames = new Map(template.phases.flatMap((p) => p.steps.map((s) => [s.key, s.name.fr] as const)));
@@ -58,26 +87,44 @@ export function createProjectionActivities({ prisma, loadTemplateVersion }: Proj
       const events = pendingEvents.map((e) => ({ seq: e.seq, type: e.type, actor_id: e.actorId ?? null, on_behalf_of: e.onBehalfOf ?? null, data: e.data ?? {}, at: iso(e.at) }));
       const id = state.programmeId;
       // One statement, one round-trip (it was an interactive transaction of eight). Audit events are
-      // always added (keyed by seq); everything else is written only when this state is newer than
-      // the stored one: `prog` returns a row only then (ON CONFLICT waits for a concurrent writer of
-      // the same programme and re-checks), and the step and enrolment writes depend on it. Only rows
-      // that differ are written: updated when a column changed, inserted when new, deleted when gone.
+      // always added (keyed by seq); everything else is written only when this projection comes from
+      // later in the workflow's history than the stored one (rows and projections from before the
+      // position existed: a newer state version): `prog` returns a row only then (ON CONFLICT waits
+      // for a concurrent writer of the same programme and re-checks), and the step, enrolment and
+      // event rewrites depend on it. Only rows that differ are written: updated when a column
+      // changed, inserted when new, deleted when gone (events past the state's last seq: written by
+      // an abandoned workflow task).
       await prisma.$executeRaw`
         WITH prog AS (
-          INSERT INTO programmes (id, title, template_key, template_version, status, parent_id, coordinator_id, start_date, next_due_at, late_steps, state_version, state, updated_at)
+          INSERT INTO programmes (id, title, template_key, template_version, status, parent_id, coordinator_id, start_date, next_due_at, late_steps, state_version, state,
+                                  projected_run_started_at, projected_history_length, projected_task_at, updated_at)
           VALUES (${id}, ${state.title}, ${state.templateKey}, ${state.templateVersion}::int, ${state.status}, ${state.parentId ?? null}, ${state.coordinatorId ?? null}, ${state.startDate},
-                  ${nextDue.length ? new Date(Math.min(...nextDue)).toISOString() : null}::timestamptz, ${state.steps.filter((s) => s.late).length}::int, ${state.version}::int, ${JSON.stringify(stored)}::jsonb, now())
+                  ${nextDue.length ? new Date(Math.min(...nextDue)).toISOString() : null}::timestamptz, ${state.steps.filter((s) => s.late).length}::int, ${state.version}::int, ${JSON.stringify(stored)}::jsonb,
+                  ${position?.runStartedAt ?? null}::timestamptz, ${position?.historyLength ?? null}::int, ${position?.taskAt ?? null}::timestamptz, now())
           ON CONFLICT (id) DO UPDATE SET
             title = EXCLUDED.title, template_key = EXCLUDED.template_key, template_version = EXCLUDED.template_version, status = EXCLUDED.status, parent_id = EXCLUDED.parent_id,
             coordinator_id = EXCLUDED.coordinator_id, start_date = EXCLUDED.start_date, next_due_at = EXCLUDED.next_due_at, late_steps = EXCLUDED.late_steps,
-            state_version = EXCLUDED.state_version, state = EXCLUDED.state, updated_at = EXCLUDED.updated_at
-          WHERE programmes.state_version < EXCLUDED.state_version
+            state_version = EXCLUDED.state_version, state = EXCLUDED.state, projected_run_started_at = EXCLUDED.projected_run_started_at,
+            projected_history_length = EXCLUDED.projected_history_length, projected_task_at = EXCLUDED.projected_task_at, updated_at = EXCLUDED.updated_at
+          WHERE CASE
+            WHEN programmes.projected_history_length IS NULL OR EXCLUDED.projected_history_length IS NULL
+              -- A side without a position: a newer version wins; at the same version, the side with one.
+              THEN programmes.state_version < EXCLUDED.state_version
+                OR (programmes.state_version = EXCLUDED.state_version AND EXCLUDED.projected_history_length IS NOT NULL)
+            ELSE (programmes.projected_run_started_at, programmes.projected_history_length, programmes.projected_task_at, programmes.state_version)
+               < (EXCLUDED.projected_run_started_at, EXCLUDED.projected_history_length, EXCLUDED.projected_task_at, EXCLUDED.state_version)
+          END
           RETURNING id
         ), added_events AS (
           INSERT INTO programme_events (programme_id, seq, type, actor_id, on_behalf_of, data, at)
           SELECT ${id}, e.seq, e.type, e.actor_id, e.on_behalf_of, e.data, e.at
           FROM jsonb_to_recordset(${JSON.stringify(events)}::jsonb) AS e(seq int, type text, actor_id text, on_behalf_of text, data jsonb, at timestamptz)
-          ON CONFLICT (programme_id, seq) DO NOTHING
+          ON CONFLICT (programme_id, seq) DO UPDATE SET type = EXCLUDED.type, actor_id = EXCLUDED.actor_id, on_behalf_of = EXCLUDED.on_behalf_of, data = EXCLUDED.data, at = EXCLUDED.at
+          WHERE EXISTS (SELECT 1 FROM prog)
+            AND (programme_events.type, programme_events.actor_id, programme_events.on_behalf_of, programme_events.data, programme_events.at)
+                IS DISTINCT FROM (EXCLUDED.type, EXCLUDED.actor_id, EXCLUDED.on_behalf_of, EXCLUDED.data, EXCLUDED.at)
+        ), gone_events AS (
+          DELETE FROM programme_events e WHERE e.programme_id = ${id} AND e.seq > ${state.eventSeq}::int AND EXISTS (SELECT 1 FROM prog)
         ), desired_steps AS (
           SELECT d.* FROM jsonb_to_recordset(${JSON.stringify(steps)}::jsonb)
             AS d(key text, phase_key text, name text, status text, position int, due_at timestamptz, assignee_kind text, organisation_id text, milestone boolean, completed_at timestamptz)

@@ -75,6 +75,7 @@ import {
 import { nextDueAt } from '../domain/lateness';
 import type { Actor, ChildState, DeliverableState, ProgrammeState } from '../domain/programme-state';
 import type { Template } from '../domain/template-schema';
+import { readProjectionPosition } from './projection-position';
 import { CoordinatorAttribute, NextDueAtAttribute, ProgrammeStatusAttribute, TemplateKeyAttribute } from './search-attributes';
 
 export interface ProgrammeWorkflowInput extends ProgrammeStartInput {
@@ -229,7 +230,7 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
   async function project(): Promise<void> {
     const events = state.pendingEvents.slice();
     const version = state.version;
-    const projection = { template: { key: template.key, version: template.version }, state };
+    const projection = { template: { key: template.key, version: template.version }, state, position: readProjectionPosition() };
     // Patched so that runs recorded with the projection as a regular activity still replay.
     if (patched('projection-local-activity')) {
       try {

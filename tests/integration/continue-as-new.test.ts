@@ -36,7 +36,15 @@ describe('continueAsNew keeps state and timers', () => {
       args: [{ programmeId, title: 'Programme long', template: ZTemplate.parse(input), startDate: '2026-11-28', coordinatorId: coordinator.id, slots: { partner: org }, continueAsNewAfterEvents: 40 }],
     });
     await h.client.workflow.executeUpdateWithStart(programmeStartedUpdate, { startWorkflowOperation: start });
-    const firstRunId = (await (await start.workflowHandle()).describe()).runId;
+    const firstRun = await (await start.workflowHandle()).describe();
+    const firstRunId = firstRun.runId;
+    // Each projection carries where in history it was computed (issue 22): this run, its history so far.
+    const position = async () => h.prisma.programme.findUniqueOrThrow({ where: { id: programmeId }, select: { projectedRunStartedAt: true, projectedHistoryLength: true, projectedTaskAt: true } });
+    const first = await position();
+    // (The run's start as the workflow sees it: its first workflow task, moments after the start request.)
+    expect(first.projectedRunStartedAt!.getTime()).toBeGreaterThanOrEqual(firstRun.startTime.getTime());
+    expect(first.projectedHistoryLength).toBeGreaterThan(0);
+    expect(first.projectedTaskAt!.getTime()).toBeGreaterThanOrEqual(firstRun.startTime.getTime());
 
     // Each extension is an Update plus its activities: the history passes 40 events quickly.
     for (let i = 1; i <= 6; i++) {
@@ -49,6 +57,12 @@ describe('continueAsNew keeps state and timers', () => {
     });
     expect(runId).not.toBe(firstRunId);
     const carried = await expectReadModelInSync(h, programmeId);
+    // The new run's projections replace the old run's, though its history is shorter.
+    const secondRun = await h.client.workflow.getHandle(programmeId).describe();
+    const second = await position();
+    expect(second.projectedRunStartedAt!.getTime()).toBeGreaterThanOrEqual(secondRun.startTime.getTime());
+    expect(second.projectedRunStartedAt!.getTime()).toBeGreaterThan(first.projectedRunStartedAt!.getTime());
+    expect(second.projectedHistoryLength).toBeLessThan(40);
     expect(carried.steps[0]!.status).toBe('active');
 
     // Timers are planned again from the carried state: a due date set now still fires.

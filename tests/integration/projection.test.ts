@@ -30,7 +30,9 @@ describe('projection to the read model', () => {
   function state(id: string, version: number, patch: Partial<ProgrammeState>): ProgrammeState {
     return {
       programmeId: id, title: `Projection ${version}`, templateKey: template.key, templateVersion: 1, status: 'active', startDate: '2026-11-28', startedAt: '2026-11-28T08:00:00.000Z',
-      dates: {}, slots: {}, phases: [{ key: 'p1', status: 'active', enrolled: [] }], steps: [], children: [], indicators: {}, milestones: [], moduleState: {}, version, eventSeq: 0, pendingEvents: [],
+      dates: {}, slots: {}, phases: [{ key: 'p1', status: 'active', enrolled: [] }], steps: [], children: [], indicators: {}, milestones: [], moduleState: {}, version,
+      // As in a workflow: the last seq handed out covers every event the state carries.
+      eventSeq: Math.max(0, ...(patch.pendingEvents ?? []).map((e) => e.seq)), pendingEvents: [],
       ...patch,
     } as ProgrammeState;
   }
@@ -96,5 +98,93 @@ describe('projection to the read model', () => {
     expect(r.enrolments.map((e) => e.organisationId)).toEqual(['org_p_1']);
     expect(r.events.map((e) => [e.seq, e.data])).toEqual([[1, { seq: 1 }], [2, { seq: 2 }], [3, { seq: 3 }], [4, { seq: 4 }]]);
     expect((r.programme.state as { pendingEvents?: unknown }).pendingEvents).toBeUndefined();
+  });
+
+  /**
+   * Issue 22, the long topology drill's stale row: a workflow task abandoned by its worker (it
+   * timed out while the worker restarted) still ran its local projection of version 16 (step
+   * completed at 02:02:17, the abandoned attempt's clock); the retried task computed version 16
+   * too, completed at 02:02:37, and its write was ignored ("only a newer version"). Both orders of
+   * arrival, the retry of a retry (same history length, later task), a continue-as-new (a later run
+   * with a shorter history) and rows from before the position.
+   */
+  describe('the latest workflow task wins, whichever write lands first', () => {
+    const run = '2026-12-01T01:58:00.000Z';
+    const at = (hl: number, taskAt: string, runStartedAt = run) => ({ runStartedAt, historyLength: hl, taskAt });
+    const completedAt = (time: string) =>
+      state('', 16, {
+        steps: [step('a', 1, { status: 'completed', completedAt: time }), step('b', 2)],
+        pendingEvents: [{ seq: 7, type: 'step.completed', at: time, data: { stepKey: 'a' } }],
+      });
+    const abandoned = (id: string) => ({ ...completedAt('2026-12-01T02:02:17.256Z'), programmeId: id });
+    const retried = (id: string) => ({ ...completedAt('2026-12-01T02:02:37.101Z'), programmeId: id });
+    const projected = async (id: string) => {
+      const r = await rows(id);
+      const stored = r.programme.state as unknown as ProgrammeState;
+      return { version: r.programme.stateVersion, completedAt: stored.steps[0]!.completedAt, stepRow: r.steps[0]!.completedAt?.toISOString(), events: r.events.map((e) => [e.seq, e.at.toISOString()]) };
+    };
+    const before = async (id: string) => {
+      // Version 15, projected by the task before (history length 40).
+      await project({ template: { key: template.key, version: 1 }, state: state(id, 15, { steps: [step('a', 1), step('b', 2)], pendingEvents: [{ seq: 6, type: 'x', at: '2026-12-01T02:00:00.000Z', data: {} }] }), position: at(40, '2026-12-01T02:00:00.000Z') });
+    };
+    const retriedRow = { version: 16, completedAt: '2026-12-01T02:02:37.101Z', stepRow: '2026-12-01T02:02:37.101Z', events: [[6, '2026-12-01T02:00:00.000Z'], [7, '2026-12-01T02:02:37.101Z']] };
+
+    it('the abandoned task writes first: the retried task, later in history, replaces its write and its events', async () => {
+      const id = `prg_projection_${randomUUID()}`;
+      await before(id);
+      // The abandoned attempt also handed out an event the retry never made (seq 8).
+      const zombie = abandoned(id);
+      zombie.eventSeq = 8;
+      zombie.pendingEvents = [...zombie.pendingEvents, { seq: 8, type: 'step.activated', at: '2026-12-01T02:02:17.256Z', data: {} }];
+      await project({ template: { key: template.key, version: 1 }, state: zombie, position: at(43, '2026-12-01T02:02:17.256Z') });
+      expect((await projected(id)).completedAt).toBe('2026-12-01T02:02:17.256Z');
+      // Timed out: WorkflowTaskTimedOut, then the retry's scheduled and started events (history length 46).
+      await project({ template: { key: template.key, version: 1 }, state: retried(id), position: at(46, '2026-12-01T02:02:37.101Z') });
+      expect(await projected(id)).toEqual(retriedRow);
+    });
+
+    it('the abandoned task writes last: its write changes nothing', async () => {
+      const id = `prg_projection_${randomUUID()}`;
+      await before(id);
+      await project({ template: { key: template.key, version: 1 }, state: retried(id), position: at(46, '2026-12-01T02:02:37.101Z') });
+      await project({ template: { key: template.key, version: 1 }, state: abandoned(id), position: at(43, '2026-12-01T02:02:17.256Z') });
+      expect(await projected(id)).toEqual(retriedRow);
+    });
+
+    it('a retry of a retry sees the same history length (the failed retry is not written): the later task wins', async () => {
+      const id = `prg_projection_${randomUUID()}`;
+      await before(id);
+      await project({ template: { key: template.key, version: 1 }, state: retried(id), position: at(46, '2026-12-01T02:02:37.101Z') });
+      await project({ template: { key: template.key, version: 1 }, state: abandoned(id), position: at(46, '2026-12-01T02:02:17.256Z') });
+      expect(await projected(id)).toEqual(retriedRow);
+    });
+
+    it('an abandoned task that got further (version 17) loses to the retried task that did not', async () => {
+      const id = `prg_projection_${randomUUID()}`;
+      await before(id);
+      await project({ template: { key: template.key, version: 1 }, state: { ...abandoned(id), version: 17 }, position: at(43, '2026-12-01T02:02:17.256Z') });
+      await project({ template: { key: template.key, version: 1 }, state: retried(id), position: at(46, '2026-12-01T02:02:37.101Z') });
+      expect(await projected(id)).toEqual(retriedRow);
+    });
+
+    it('a continued-as-new run, with a shorter history, replaces the previous run; a late write of the previous run does not', async () => {
+      const id = `prg_projection_${randomUUID()}`;
+      await project({ template: { key: template.key, version: 1 }, state: abandoned(id), position: at(8_004, '2026-12-01T02:02:17.256Z') });
+      await project({ template: { key: template.key, version: 1 }, state: retried(id), position: at(5, '2026-12-01T02:02:37.101Z', '2026-12-01T02:02:30.000Z') });
+      await project({ template: { key: template.key, version: 1 }, state: { ...abandoned(id), version: 17 }, position: at(8_010, '2026-12-01T02:02:20.000Z') });
+      expect((await projected(id)).completedAt).toBe('2026-12-01T02:02:37.101Z');
+    });
+
+    it('rows and projections from before the position: a newer version wins; at the same version, the write with a position', async () => {
+      const id = `prg_projection_${randomUUID()}`;
+      await project({ template: { key: template.key, version: 1 }, state: abandoned(id) });
+      await project({ template: { key: template.key, version: 1 }, state: retried(id), position: at(46, '2026-12-01T02:02:37.101Z') });
+      expect(await projected(id)).toEqual({ ...retriedRow, events: [[7, '2026-12-01T02:02:37.101Z']] });
+      // A projection scheduled by older workflow code: the same version changes nothing, a newer one is written.
+      await project({ template: { key: template.key, version: 1 }, state: abandoned(id) });
+      expect((await projected(id)).completedAt).toBe('2026-12-01T02:02:37.101Z');
+      await project({ template: { key: template.key, version: 1 }, state: { ...abandoned(id), version: 17 } });
+      expect(await projected(id)).toMatchObject({ version: 17, completedAt: '2026-12-01T02:02:17.256Z' });
+    });
   });
 });
