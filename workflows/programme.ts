@@ -25,7 +25,9 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { ProgrammeActivities } from '../activities';
-import type { ChildState, DeliverableState, ProgrammeState, ProgrammeStatus } from '../domain/programme-state';
+import { checkHistory, childHistory, parisToday, type History } from '../domain/backfill';
+import * as backfill from '../domain/backfill';
+import type { Actor, ChildState, DeliverableState, ProgrammeState, ProgrammeStatus } from '../domain/programme-state';
 import type { Template } from '../domain/template-schema';
 import type { NotificationRequest } from './modules';
 import * as engine from './programme-engine';
@@ -39,6 +41,14 @@ export interface ProgrammeWorkflowInput extends engine.ProgrammeStartInput {
   carried?: ProgrammeState;
   /** History length that triggers continueAsNew; tests lower it to exercise the hand-over. */
   continueAsNewAfterEvents?: number;
+  /** What already happened, at its real dates (issue 20): taken as history at the start. Only new starts carry it. */
+  history?: History;
+}
+
+/** The past of an untouched programme, entered after its start (the import's confirmation). */
+export interface RecordHistoryInput {
+  actor: Actor;
+  history: History;
 }
 
 export interface ChildProgress {
@@ -53,6 +63,9 @@ export interface OpenChildInput {
   actor: engine.CompleteStepInput['actor'];
   childKey: string;
   title: string;
+  /** A sub-programme begun in the past (issue 20): its own start date and history. */
+  startDate?: string;
+  history?: History;
 }
 
 export const programmeStateQuery = defineQuery<ProgrammeState>('programmeState');
@@ -70,6 +83,7 @@ export const recordIndicatorUpdate = defineUpdate<ProgrammeState, [engine.Record
 export const openChildUpdate = defineUpdate<ChildState, [OpenChildInput]>('openChild');
 /** Sent with the start (update-with-start): answers once the first projection is committed. */
 export const programmeStartedUpdate = defineUpdate<ProgrammeState, []>('programmeStarted');
+export const recordHistoryUpdate = defineUpdate<ProgrammeState, [RecordHistoryInput]>('recordHistory');
 export const childProgressSignal = defineSignal<[ChildProgress]>('childProgress');
 
 const activities = proxyActivities<ProgrammeActivities>({
@@ -284,7 +298,7 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
     }
   }
 
-  async function startChildProgramme(childKey: string, title: string, actor?: engine.CompleteStepInput['actor']): Promise<ChildState> {
+  async function startChildProgramme(childKey: string, title: string, actor?: engine.CompleteStepInput['actor'], past?: { startDate?: string; history?: History }): Promise<ChildState> {
     const def = template.children.find((c) => c.key === childKey)!;
     // Recorded before the first await: children keep the template's order when started together.
     const n = state.children.filter((c) => c.childKey === childKey).length + 1;
@@ -294,9 +308,11 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
     engine.recordEvent(state, now(), 'child.started', actor, { childKey, programmeId: childId, title });
     state.version += 1;
     const childTemplate = await local.loadTemplate(def.templateKey);
+    // Issue 20: a sub-programme begun in the past gets its part of the history (only new starts have one).
+    const history = past?.history ?? (input.history && !input.carried ? childHistory(childTemplate, input.history, childKey) : undefined);
     await startChild(programmeWorkflow, {
       workflowId: childId,
-      args: [{ programmeId: childId, title, template: childTemplate, startDate: state.startDate, coordinatorId: state.coordinatorId, parentId: state.programmeId }],
+      args: [{ programmeId: childId, title, template: childTemplate, startDate: past?.startDate ?? state.startDate, coordinatorId: state.coordinatorId, parentId: state.programmeId, ...(history?.facts.length ? { history } : {}) }],
       // Children live on when the parent continues-as-new or closes: they are programmes in their own right.
       parentClosePolicy: ParentClosePolicy.ABANDON,
     });
@@ -381,7 +397,37 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
     engine.applyRecordIndicator(state, i, now());
     return state;
   });
-  handle(openChildUpdate, (i) => checkOpenChild(template, state, i), (i) => startChildProgramme(i.childKey, i.title, i.actor));
+  handle(openChildUpdate, (i) => checkOpenChild(template, state, i), (i) => startChildProgramme(i.childKey, i.title, i.actor, { startDate: i.startDate, history: i.history }));
+  handle(recordHistoryUpdate, (i) => checkRecordHistory(i), async (i) => {
+    await takeHistory(i.history, i.actor);
+    return state;
+  });
+
+  /** Issue 20: the history's facts at their real dates; what is still open gets its due date from today. */
+  function historyContext(actor: Actor) {
+    return { actor, enteredAt: now(), today: parisToday(now()) };
+  }
+  function checkRecordHistory(i: RecordHistoryInput): Refusal | undefined {
+    if (i.actor.role !== 'coordinator' && i.actor.role !== 'admin') return { code: 'not_allowed', message: 'Only a coordinator may enter a programme\'s history.' };
+    const problems = checkHistory(template, state, i.history, historyContext(i.actor));
+    return problems.length ? { code: 'history_invalid', message: problems.map((p) => p.message).join(' ') } : undefined;
+  }
+  async function takeHistory(history: History, actor: Actor): Promise<void> {
+    const result = backfill.applyHistory(template, state, history, historyContext(actor));
+    for (const stepKey of result.needDueDate) {
+      const base = engine.dueBase(template, state, stepKey);
+      if (base) await resolveAndSetDueDate(stepKey, base);
+    }
+    // Steps late already: their overdue reminders start from today, not from a deadline years ago.
+    const late = state.steps.filter((s) => s.status === 'active' && s.late && s.dueAt && policyFor(template, s.key).unit === 'days' && policyFor(template, s.key).overdueEvery);
+    if (!calendar || !late.length) return;
+    const entered = now().toISOString();
+    const plans = await local.planReminderMoments(late.map((s) => ({ programmeId: state.programmeId, stepKey: s.key, dueAt: entered, policy: { ...policyFor(template, s.key), beforeDue: [], onDue: false } })));
+    late.forEach((step, i) => {
+      step.reminderPlan = { dueAt: step.dueAt!, reminders: backfill.overdueFromEntry(state.programmeId, step, plans[i] ?? []) };
+    });
+    state.version += 1;
+  }
 
   setHandler(childProgressSignal, (progress) => {
     reportedChildren.add(progress.programmeId);
@@ -410,6 +456,13 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
       // patched so that runs recorded with sequential starts still replay.
       if (patched('start-children-together')) await Promise.all(startWithParent.map((child) => startChildProgramme(child.key, child.title.fr)));
       else for (const child of startWithParent) await startChildProgramme(child.key, child.title.fr);
+      // Issue 20: a programme started in the past takes its history before its first projection.
+      if (input.history && patched('backfill-at-start')) {
+        const actor: Actor = { userId: state.coordinatorId ?? 'system', role: 'coordinator' };
+        const problems = checkHistory(template, state, input.history, historyContext(actor));
+        if (problems.length) engine.recordEvent(state, now(), 'programme.history_refused', actor, { problems: problems.map(({ index, code, params }) => ({ index, code, params })) });
+        else await takeHistory(input.history, actor);
+      }
       await settle();
     });
   } else {
