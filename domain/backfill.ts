@@ -154,6 +154,8 @@ export function isUntouched(state: ProgrammeState): boolean {
 /** Problems, without changing `state` (the history is applied to a copy). */
 export function checkHistory(t: Template, state: ProgrammeState, history: History, ctx: HistoryContext): HistoryProblem[] {
   const copy = JSON.parse(JSON.stringify(state)) as ProgrammeState;
+  // A state read back from the read model has no audit buffer (the projection keeps events in their own table).
+  copy.pendingEvents ??= [];
   return applyHistory(t, copy, history, ctx).problems;
 }
 
@@ -213,7 +215,6 @@ export function applyHistory(t: Template, state: ProgrammeState, history: Histor
   }
   const name = (id: string) => ctx.organisationNames?.get(id) ?? id;
   const templateName = t.name.fr;
-  const phaseName = (key: string) => templatePhase(t, key)?.name.fr ?? key;
   const stepName = (key: string) => templateStep(t, key)?.name.fr ?? key;
 
   // Facts each alone: dates, keys, organisations.
