@@ -106,6 +106,8 @@ export interface ProgrammeState {
   /** Reached milestones (milestone steps completed, module milestones such as "awarded"). */
   milestones: { key: string; at: string }[];
   moduleState: Record<string, unknown>;
+  /** Set when the programme's past was entered as history at its start (domain/backfill.ts). */
+  backfill?: { enteredBy: string; enteredAt: string; facts: number };
   /** Bumped on every change; the projection ignores anything older than what it holds. */
   version: number;
   eventSeq: number;

@@ -75,6 +75,8 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   invalid_assessment: 422,
   invalid_award: 422,
   not_allowed: 403,
+  // A programme's history (issue 20) the lifecycle could not have lived: a fact dated in the future, out of order...
+  history_invalid: 422,
 };
 
 export interface FieldProblem {

@@ -49,6 +49,7 @@ import {
   recordChildStart,
   recordEvent,
   recordIndicator,
+  refuse,
   resumeProgramme,
   reviewDeliverable,
   setDueDate,
@@ -72,6 +73,8 @@ import {
   type ResumeInput,
   type ReviewDeliverableInput,
 } from '../domain/programme';
+import { checkHistory, childHistory, parisToday, type History } from '../domain/backfill';
+import * as backfill from '../domain/backfill';
 import { nextDueAt } from '../domain/lateness';
 import type { Actor, ChildState, DeliverableState, ProgrammeState } from '../domain/programme-state';
 import type { Template } from '../domain/template-schema';
@@ -83,6 +86,20 @@ export interface ProgrammeWorkflowInput extends ProgrammeStartInput {
   carried?: ProgrammeState;
   /** History length that triggers continueAsNew; tests lower it to exercise the hand-over. */
   continueAsNewAfterEvents?: number;
+  /** What already happened, at its real dates (issue 20): taken as history at the start. Only new starts carry it. */
+  history?: History;
+}
+
+/** The past of an untouched programme, entered after its start (the import's confirmation). */
+export interface RecordHistoryInput {
+  actor: Actor;
+  history: History;
+}
+
+/** openChild's input: a sub-programme begun in the past (issue 20) carries its own start date and history. */
+export interface OpenChildUpdateInput extends OpenChildInput {
+  startDate?: string;
+  history?: History;
 }
 
 export const programmeStateQuery = defineQuery<ProgrammeState>('programmeState');
@@ -97,9 +114,10 @@ export const pauseProgrammeUpdate = defineUpdate<ProgrammeState, [PauseInput]>('
 /** `keepDueDates`: do not move the due dates by the paused duration (the default moves them). */
 export const resumeProgrammeUpdate = defineUpdate<ProgrammeState, [ResumeInput]>('resumeProgramme');
 export const recordIndicatorUpdate = defineUpdate<ProgrammeState, [RecordIndicatorInput]>('recordIndicator');
-export const openChildUpdate = defineUpdate<ChildState, [OpenChildInput]>('openChild');
+export const openChildUpdate = defineUpdate<ChildState, [OpenChildUpdateInput]>('openChild');
 /** Sent with the start (update-with-start): answers once the first projection is committed. */
 export const programmeStartedUpdate = defineUpdate<ProgrammeState, []>('programmeStarted');
+export const recordHistoryUpdate = defineUpdate<ProgrammeState, [RecordHistoryInput]>('recordHistory');
 export const childProgressSignal = defineSignal<[ChildProgress]>('childProgress');
 
 const activities = proxyActivities<ProgrammeActivities>({
@@ -309,15 +327,17 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
     }
   }
 
-  async function startChildProgramme(childKey: string, title: string, actor?: Actor): Promise<ChildState> {
+  async function startChildProgramme(childKey: string, title: string, actor?: Actor, past?: { startDate?: string; history?: History }): Promise<ChildState> {
     // Recorded before the first await: children keep the template's order when started together.
     const child = recordChildStart(template, state, childKey, title, actor, now());
     const childId = child.programmeId;
     markChanged(state);
     const childTemplate = await local.loadTemplate(child.templateKey);
+    // Issue 20: a sub-programme begun in the past gets its part of the history (only new starts have one).
+    const history = past?.history ?? (input.history && !input.carried ? childHistory(childTemplate, input.history, childKey) : undefined);
     await startChild(programmeWorkflow, {
       workflowId: childId,
-      args: [{ programmeId: childId, title, template: childTemplate, startDate: state.startDate, coordinatorId: state.coordinatorId, parentId: state.programmeId }],
+      args: [{ programmeId: childId, title, template: childTemplate, startDate: past?.startDate ?? state.startDate, coordinatorId: state.coordinatorId, parentId: state.programmeId, ...(history?.facts.length ? { history } : {}) }],
       // Children live on when the parent continues-as-new or closes: they are programmes in their own right.
       parentClosePolicy: ParentClosePolicy.ABANDON,
     });
@@ -385,7 +405,37 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
     return state;
   });
   handleAction(recordIndicatorUpdate, recordIndicator);
-  handle(openChildUpdate, (i) => checkOpenChild(template, state, i), (i) => startChildProgramme(i.childKey, i.title, i.actor));
+  handle(openChildUpdate, (i) => checkOpenChild(template, state, i), (i) => startChildProgramme(i.childKey, i.title, i.actor, { startDate: i.startDate, history: i.history }));
+  handle(recordHistoryUpdate, (i) => checkRecordHistory(i), async (i) => {
+    await takeHistory(i.history, i.actor);
+    return state;
+  });
+
+  /** Issue 20: the history's facts at their real dates; what is still open gets its due date from today. */
+  function historyContext(actor: Actor) {
+    return { actor, enteredAt: now(), today: parisToday(now()) };
+  }
+  function checkRecordHistory(i: RecordHistoryInput): Refusal | undefined {
+    if (i.actor.role !== 'coordinator' && i.actor.role !== 'admin') return refuse('not_allowed', 'Only a coordinator may enter a programme\'s history.');
+    const problems = checkHistory(template, state, i.history, historyContext(i.actor));
+    return problems.length ? refuse('history_invalid', problems.map((p) => p.message).join(' ')) : undefined;
+  }
+  async function takeHistory(history: History, actor: Actor): Promise<void> {
+    const result = backfill.applyHistory(template, state, history, historyContext(actor));
+    for (const stepKey of result.needDueDate) {
+      const base = dueBase(template, state, stepKey);
+      if (base) await resolveAndSetDueDate(stepKey, base);
+    }
+    // Steps late already: their overdue reminders start from today, not from a deadline years ago.
+    const late = state.steps.filter((s) => s.status === 'active' && s.late && s.dueAt && policyFor(template, s.key).unit === 'days' && policyFor(template, s.key).overdueEvery);
+    if (!calendar || !late.length) return;
+    const entered = now().toISOString();
+    const plans = await local.planReminderMoments(late.map((s) => ({ programmeId: state.programmeId, stepKey: s.key, dueAt: entered, policy: { ...policyFor(template, s.key), beforeDue: [], onDue: false } })));
+    late.forEach((step, i) => {
+      step.reminderPlan = { dueAt: step.dueAt!, reminders: backfill.overdueFromEntry(state.programmeId, step, plans[i] ?? []) };
+    });
+    markChanged(state);
+  }
 
   setHandler(childProgressSignal, (progress) => {
     reportedChildren.add(progress.programmeId);
@@ -402,6 +452,13 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
       // patched so that runs recorded with sequential starts still replay.
       if (patched('start-children-together')) await Promise.all(startWithParent.map((child) => startChildProgramme(child.key, child.title.fr)));
       else for (const child of startWithParent) await startChildProgramme(child.key, child.title.fr);
+      // Issue 20: a programme started in the past takes its history before its first projection.
+      if (input.history && patched('backfill-at-start')) {
+        const actor: Actor = { userId: state.coordinatorId ?? 'system', role: 'coordinator' };
+        const problems = checkHistory(template, state, input.history, historyContext(actor));
+        if (problems.length) recordEvent(state, now(), 'programme.history_refused', actor, { problems: problems.map(({ index, code, params }) => ({ index, code, params })) });
+        else await takeHistory(input.history, actor);
+      }
       await settle();
     });
   } else {

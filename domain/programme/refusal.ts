@@ -31,6 +31,7 @@ export const REFUSAL_CODES = [
   'invalid_assessment',
   'invalid_award',
   'not_allowed',
+  'history_invalid',
 ] as const;
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
 

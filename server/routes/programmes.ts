@@ -5,6 +5,9 @@ import type { Prisma } from '../../generated/prisma/client';
 import type { Actor, ProgrammeState } from '../../domain/programme-state';
 import { parisDateToInstant } from '../../domain/calendar';
 import { ZIsoDate, ZIsoInstant, type Template } from '../../domain/template-schema';
+import { ZHistory } from '../../domain/backfill-schema';
+import { createInitialState } from '../../workflows/programme-engine';
+import { childTargetsAtStart, findHistoryProblems, historyError } from '../history';
 import {
   addDeliverableUpdate,
   approvePhaseUpdate,
@@ -45,6 +48,8 @@ export const ZCreateProgramme = z.strictObject({
       slots: z.record(z.string(), ZId).default({}),
     })
     .default({ dates: {}, slots: {} }),
+  /** Issue 20: what already happened, at its real dates (docs/engine.md, "Starting in the past"). */
+  history: ZHistory.optional(),
 });
 
 const ZProgrammeSummary = z.object({
@@ -130,8 +135,13 @@ export function programmeRoutes(ctx: AppContext) {
         }
         for (const [slot, org] of Object.entries(body.params.slots)) await requireOrganisation(org, `body.params.slots.${slot}`);
         const programmeId = idempotencyKey ? `prg_${createHash('sha256').update(`${user.id}:${idempotencyKey}`).digest('hex').slice(0, 24)}` : `prg_${randomUUID()}`;
+        const start = { programmeId, title: body.title, template, startDate: body.startDate, coordinatorId: user.id, dates: body.params.dates, slots: body.params.slots };
+        if (body.history) {
+          const problems = await findHistoryProblems(ctx, template, createInitialState(start, new Date()), body.history, actorOf(user), await childTargetsAtStart(ctx, template, start));
+          if (problems.length) throw historyError(problems);
+        }
         const state = await ctx.temporal.startProgramme(
-          { programmeId, title: body.title, template, startDate: body.startDate, coordinatorId: user.id, dates: body.params.dates, slots: body.params.slots },
+          { ...start, ...(body.history ? { history: body.history } : {}) },
           updateIdFor(user, idempotencyKey),
         );
         return buildProgrammeView(template, state, viewerOf(user, true));
@@ -358,10 +368,24 @@ export function programmeRoutes(ctx: AppContext) {
     }),
     defineRoute({
       method: 'post', path: '/api/v1/programmes/:id/children', summary: 'Open a sub-programme (a sector, a tender)', tags: ['programmes'], auth: ['coordinator', 'admin'],
-      params: ZProgrammeParams, body: z.strictObject({ childKey: ZKeyParam, title: trimmedText(300) }), successStatus: 201,
+      params: ZProgrammeParams, body: z.strictObject({ childKey: ZKeyParam, title: trimmedText(300), startDate: ZIsoDate.optional(), history: ZHistory.optional() }), successStatus: 201,
       response: z.object({ id: z.string(), childKey: z.string(), title: z.string(), templateKey: z.string(), status: z.string() }),
       async handler({ params, body, user, idempotencyKey }) {
-        await loadActionable(params.id, user);
+        const { state, template } = await loadActionable(params.id, user);
+        // Issue 20: a sub-programme begun in the past (a sector opened in 2021) takes its own start date and history.
+        if (body.history || body.startDate) {
+          const def = template.children.find((c) => c.key === body.childKey);
+          if (def) {
+            const childTemplate = await ctx.templates.loadLatestTemplate(def.templateKey);
+            const startDate = body.startDate ?? state.startDate;
+            if (startDate < state.startDate) throw new AppError('validation_failed', 'A sub-programme cannot start before its programme.', [{ path: 'body.startDate', message: `on or after ${state.startDate}` }]);
+            if (body.history) {
+              const initial = createInitialState({ programmeId: 'check', title: body.title, template: childTemplate, startDate, coordinatorId: state.coordinatorId }, new Date());
+              const problems = await findHistoryProblems(ctx, childTemplate, initial, body.history, actorOf(user), []);
+              if (problems.length) throw historyError(problems);
+            }
+          }
+        }
         const child = await ctx.temporal.update(params.id, openChildUpdate, { actor: actorOf(user), ...body }, updateIdFor(user, idempotencyKey));
         return { id: child.programmeId, childKey: child.childKey, title: child.title, templateKey: child.templateKey, status: child.status };
       },

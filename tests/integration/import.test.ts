@@ -7,7 +7,16 @@ import ExcelJS from 'exceljs';
 import { apiClient, createOrganisation, createUser, startHarness, type Harness, type TestUser } from '../support/harness';
 import { waitForReadModelInSync } from '../support/read-model';
 
-const COLUMNS = ['cle', 'type', 'phase', 'etape', 'organisation', 'date', 'indicateur', 'valeur', 'note'];
+const COLUMNS = ['cle', 'type', 'phase', 'etape', 'organisation', 'date', 'indicateur', 'valeur', 'note', 'sousprogramme'];
+/** Five lines of DEFI in mid-2021 (the model file holds the whole of 2021: tests/integration/defi-2021-import.test.ts). */
+const MID_2021 = [
+  COLUMNS.slice(0, 9).join(';'),
+  'DEFI-2021-001;etape;;partner-mobilisation;;30/06/2021;;;40 structures contactées, 14 rencontrées',
+  'DEFI-2021-002;indicateur;;;;30/06/2021;partners-contacted;40;',
+  'DEFI-2021-003;indicateur;;;;30/06/2021;partners-met;14;',
+  'DEFI-2021-004;etape;;partner-allocation;;15/07/2021;;;AFPA en phase Test',
+  'DEFI-2021-005;inscription;test;;AFPA;01/09/2021;;;',
+].join('\r\n');
 
 describe('bulk import of a programme’s history', () => {
   let h: Harness;
@@ -44,8 +53,9 @@ describe('bulk import of a programme’s history', () => {
     const csv = await download('/api/v1/imports/model.csv', coordinator.token);
     expect([csv.status, csv.type]).toEqual([200, 'text/csv; charset=utf-8']);
     const text = csv.body.toString('utf8');
-    expect(text.startsWith('\uFEFFcle;type;phase;etape;organisation;date;indicateur;valeur;note\r\n')).toBe(true);
-    expect(text).toContain('DEFI-2021-005;inscription;test;;AFPA;01/09/2021;;;\r\n');
+    expect(text.startsWith('\uFEFFcle;type;phase;etape;organisation;date;indicateur;valeur;note;sousprogramme\r\n')).toBe(true);
+    expect(text).toContain('DEFI-2021-007;inscription;test;;AFPA;15/07/2021;;;;\r\n');
+    expect(text).toContain('DEFI-2021-018;attribution;;;DIDACTION;12/11/2021;;;Cabinet retenu pour l’évaluation continue;tender-evaluation\r\n');
     const xlsx = await download('/api/v1/imports/model.xlsx', coordinator.token);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(xlsx.body as unknown as ArrayBuffer);
@@ -79,7 +89,7 @@ describe('bulk import of a programme’s history', () => {
       [5, 'error', ['Date 01/12/2020 antérieure au démarrage du programme (04/01/2021).']],
       [6, 'error', ['Valeur « quatorze » illisible : attendu un nombre (virgule décimale).', 'Date « 2021-06-30 » illisible : attendu JJ/MM/AAAA.']],
       [7, 'error', ['La clé « L1 » figure déjà ligne 2.']],
-      [8, 'error', ['Type « rencontre » inconnu : inscription, phase, etape ou indicateur.']],
+      [8, 'error', ['Type « rencontre » inconnu : inscription, phase, etape, indicateur ou attribution.']],
     ]);
     expect(dry.plan.lines[0].description).toBe('Étape « Mobilisation des partenaires » réalisée le 30/06/2021');
 
@@ -91,9 +101,9 @@ describe('bulk import of a programme’s history', () => {
     expect(await h.prisma.importRow.count({ where: { programmeId: id } })).toBe(0);
   });
 
-  it('imports the model file once: a dry run writes nothing, the confirmation writes each line, a rerun changes nothing', async () => {
+  it('imports a file once: a dry run writes nothing, the confirmation writes each line at its date, a rerun changes nothing', async () => {
     const id = await startDefi();
-    const model = (await download('/api/v1/imports/model.csv', coordinator.token)).body;
+    const model = Buffer.from(MID_2021, 'utf8');
     // Who may import: the programme's team (and admins), never a partner.
     expect((await send(id, 'modele.csv', model, false, outsider.token)).body.code).toBe('not_programme_member');
     expect((await send(id, 'modele.csv', model, false, partner.token)).status).toBe(403);
@@ -121,7 +131,9 @@ describe('bulk import of a programme’s history', () => {
     const state = await waitForReadModelInSync(h, id);
     const mobilisation = state.steps.find((s) => s.key === 'partner-mobilisation')!;
     expect(mobilisation.status).toBe('completed');
-    expect(mobilisation.note).toMatch(/^Saisi a posteriori par coordinator \w+ \(import, ligne 2, clé DEFI-2021-001\) : le 30\/06\/2021\. 40 structures contactées, 14 rencontrées$/);
+    // A programme nothing had happened to: the file is its past, each line at its real date (issue 20).
+    expect(mobilisation.note).toMatch(/^Saisi a posteriori par coordinator \w+ \(import, ligne 2, clé DEFI-2021-001\)\. 40 structures contactées, 14 rencontrées$/);
+    expect(mobilisation.completedAt).toBe('2021-06-30T10:00:00.000Z');
     expect(state.steps.find((s) => s.key === 'partner-allocation')!.status).toBe('completed');
     expect(state.indicators).toEqual({ 'partners-contacted': 40, 'partners-met': 14 });
     expect(state.phases.find((p) => p.key === 'test')!.enrolled.map((e) => e.organisationId)).toEqual([partner.organisationId]);
