@@ -1,9 +1,13 @@
 /**
- * `npm run bench [-- --quick]`: measures Jalons against bare baselines on embedded services
- * started here (temporary data directory, nothing persisted), prints a table and writes
+ * `npm run bench [-- --quick] [-- --no-peer]`: measures Jalons against bare baselines on embedded
+ * services started here (temporary data directory, nothing persisted), prints a table and writes
  * bench/results/latest.json. Not a test, not run in CI. See docs/performance.md.
  *
- * BENCH_ONLY=engine,timers,fanout,footprint,read-model,scale-out runs a subset (development aid).
+ * First, when Java 17 and Maven are present, the peer section runs the Camunda 7 harness of
+ * ../shared/peers/camunda7/ (same mode, PostgreSQL 18.4) and, at the end, sets the comparable
+ * figures side by side as ratios (bench/metrics/peer-camunda.ts); `--no-peer` skips it.
+ *
+ * BENCH_ONLY=engine,timers,fanout,footprint,read-model,scale-out,peer runs a subset (development aid).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,13 +15,15 @@ import path from 'node:path';
 import { startBenchEnv, type BenchEnv } from './env';
 import { benchEngine } from './metrics/engine';
 import { benchFanout } from './metrics/fanout';
+import { comparePeer, describePeerNoise, formatPeerTable, runPeerCamunda, type PeerOutcome, type PeerRow } from './metrics/peer-camunda';
 import { benchFootprint } from './metrics/footprint';
 import { benchReadModel } from './metrics/read-model';
 import { benchScaleOut } from './metrics/scale-out';
 import { benchTimers } from './metrics/timers';
-import type { Metric } from './support';
+import { startCpuShare, type CpuShare, type Metric } from './support';
 
 const quick = process.argv.includes('--quick');
+const noPeer = process.argv.includes('--no-peer');
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean);
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -51,9 +57,19 @@ async function main(): Promise<void> {
   const host = machine();
   const t0 = Date.now();
   say(`Jalons bench (${quick ? 'quick' : 'full'}) — ${startedAt}`);
+  // The peer runs first and stops everything it started before the application's services start.
+  const peer: PeerOutcome = noPeer
+    ? { status: 'skipped', reason: '--no-peer' }
+    : only && !only.includes('peer')
+      ? { status: 'skipped', reason: 'BENCH_ONLY does not list peer' }
+      : await runPeerCamunda({ quick, say });
+  if (peer.status === 'skipped') say(`Peer section skipped: ${peer.reason}`);
+  const loadAtStart = os.loadavg().map((l) => Math.round(l * 100) / 100);
+  const cpuWindow = startCpuShare();
   const env: BenchEnv = await startBenchEnv(say);
   const metrics: Metric[] = [];
   const notes: string[] = [];
+  let jalonsCpu: CpuShare | null = null;
   const failures: string[] = [];
   const step = async (name: string, fn: () => Promise<{ metrics: Metric[]; notes?: string[] } | Metric[]>) => {
     if (only && !only.includes(name)) return;
@@ -81,15 +97,36 @@ async function main(): Promise<void> {
     // Last: it replaces the in-process programme worker with separate processes.
     await step('scale-out', () => benchScaleOut(env, { programmes: SIZES.engineProgrammes, processes: 2, say }));
   } finally {
+    jalonsCpu = cpuWindow.stop();
     await env.stop();
   }
-  const result = { machine: { ...host, loadAverageAtEnd: os.loadavg().map((l) => Math.round(l * 100) / 100) }, startedAt, mode: quick ? 'quick' : 'full', durationSeconds: Math.round((Date.now() - t0) / 1000), metrics, notes, failures };
+  const loadAtEnd = os.loadavg().map((l) => Math.round(l * 100) / 100);
+  let peerRows: PeerRow[] = [];
+  let peerNotes: string[] = [];
+  if (peer.status === 'measured') {
+    peerRows = comparePeer(metrics, peer.result);
+    peerNotes = [...describePeerNoise(peer.result, { loadAtStart, loadAtEnd, cpu: jalonsCpu, mode: quick ? 'quick' : 'full' }), ...peer.warnings];
+  }
+  const result = {
+    machine: { ...host, loadAverageAtEnd: loadAtEnd, loadAverageAtJalonsStart: loadAtStart, cpuShareWhileMeasuring: jalonsCpu },
+    startedAt,
+    mode: quick ? 'quick' : 'full',
+    durationSeconds: Math.round((Date.now() - t0) / 1000),
+    metrics,
+    notes,
+    failures,
+    peer: peer.status === 'measured' ? { status: peer.status, wallSeconds: peer.wallSeconds, comparison: peerRows, notes: peerNotes, camunda: peer.result } : peer,
+  };
   const out = path.join(__dirname, 'results', 'latest.json');
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
   say(`\n${formatTable(metrics)}\n`);
   for (const n of notes) say(`- ${n}`);
   for (const f of failures) say(`FAILED ${f}`);
+  if (peer.status === 'measured') {
+    say(`\nSide by side with Camunda 7 (harness run just before, ${peer.wallSeconds} s):\n\n${formatPeerTable(peerRows, peer.result)}\n`);
+    for (const n of peerNotes) say(`- ${n}`);
+  } else say(`\nPeer section skipped: ${peer.reason}`);
   say(`\n${result.durationSeconds} s; written to ${path.relative(process.cwd(), out)}`);
   // A client a failed metric left open must not keep the process alive.
   process.exit(failures.length ? 1 : 0);

@@ -142,3 +142,59 @@ export async function drainNotifications(redisUrl: string): Promise<void> {
     await queue.close();
   }
 }
+
+/** Shares of the machine's CPU capacity over a window: this run's process tree, and every other process. */
+export interface CpuShare {
+  thisRun: number;
+  otherProcesses: number;
+}
+
+/** Clock ticks of `pid`, its descendants, and the children they reaped (processes that ended inside the window). */
+function treeTicks(pid: number): number {
+  let ticks = 0;
+  for (const p of [pid, ...descendants(pid)]) {
+    try {
+      const stat = fs.readFileSync(`/proc/${p}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number); // f[11..12] utime/stime, f[13..14] reaped children's
+      ticks += f[11]! + f[12]! + f[13]! + f[14]!;
+    } catch {
+      /* gone */
+    }
+  }
+  return ticks;
+}
+
+function machineTicks(): { busy: number; total: number } {
+  const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const total = f.reduce((a, b) => a + b, 0);
+  return { busy: total - f[3]! - f[4]!, total }; // idle and iowait are not busy
+}
+
+/**
+ * Starts measuring how much of the machine this process tree and other processes use (Linux
+ * /proc; as the Camunda harness measures its own run). `stop()` returns the shares since start,
+ * or null where /proc cannot be read.
+ */
+export function startCpuShare(pid = process.pid): { stop(): CpuShare | null } {
+  try {
+    const m0 = machineTicks();
+    const o0 = treeTicks(pid);
+    return {
+      stop() {
+        try {
+          const m1 = machineTicks();
+          const o1 = treeTicks(pid);
+          const total = m1.total - m0.total;
+          if (total <= 0) return null;
+          const ours = (o1 - o0) / total;
+          const others = Math.max(0, (m1.busy - m0.busy) / total - ours);
+          return { thisRun: round(ours, 2), otherProcesses: round(others, 2) };
+        } catch {
+          return null;
+        }
+      },
+    };
+  } catch {
+    return { stop: () => null };
+  }
+}

@@ -36,6 +36,12 @@ export const ZConfig = z.object({
   REDIS_URL: optionalUrl,
   SMTP_URL: optionalUrl,
   MAIL_FROM: z.string().default('Jalons <jalons@localhost>'),
+  /** Notification jobs a notifier process works on at once; their row reads and writes are batched together. */
+  NOTIFIER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+  /** SMTP connections the notifier keeps open and reuses (at most NOTIFIER_CONCURRENCY). */
+  SMTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(64).default(8),
+  /** Messages sent over one SMTP connection before it is closed and a fresh one opened. */
+  SMTP_MAX_MESSAGES: z.coerce.number().int().min(1).max(100_000).default(500),
   JALONS_ADMIN_EMAIL: z.string().email().default('admin@jalons.local'),
   JALONS_ADMIN_PASSWORD: z.string().min(12, 'JALONS_ADMIN_PASSWORD must have at least 12 characters').optional(),
   /** Scheduled backups by `npm start` (0 = off) into DATA_DIR/backups, keeping the newest BACKUP_KEEP. */

@@ -163,6 +163,8 @@ export async function startNotifierRole(config: Config, endpoints: ServiceEndpoi
     mailFrom: config.MAIL_FROM,
     appUrl,
     logger,
+    concurrency: config.NOTIFIER_CONCURRENCY,
+    smtpPool: { maxConnections: config.SMTP_MAX_CONNECTIONS, maxMessages: config.SMTP_MAX_MESSAGES },
     domainRateLimit: config.NODE_ENV === 'test' ? TEST_DOMAIN_RATE_LIMIT : DOMAIN_RATE_LIMIT,
   });
   return {

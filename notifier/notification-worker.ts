@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { createTemplateStore } from '../activities/templates';
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import type { Locale } from './catalogue';
+import { createNotificationWrites, type NotificationRow } from './batched-writes';
 import { askServerAboutDelivery } from './delivery-probe';
 import { sendDigests } from './digest';
 import { renderDigest, renderMessage, type DigestItem, type RenderedMessage } from './messages';
@@ -26,7 +27,10 @@ export interface NotifierOptions {
   mailFrom: string;
   appUrl: string;
   logger: Logger;
+  /** Jobs in flight (NOTIFIER_CONCURRENCY); also the largest batch of row writes. */
   concurrency?: number;
+  /** The pooled SMTP transport's bounds (SMTP_MAX_CONNECTIONS, SMTP_MAX_MESSAGES); connections default to `concurrency`. */
+  smtpPool?: { maxConnections?: number; maxMessages?: number };
   domainRateLimit?: RateLimit;
 }
 
@@ -40,7 +44,6 @@ const STALLED_INTERVAL_MS = 5_000;
 const MAX_STALLED_COUNT = 5;
 
 type Outcome = { sent: true; response: string } | { skipped: string };
-type NotificationRow = NonNullable<Awaited<ReturnType<PrismaClient['notification']['findUnique']>>>;
 
 /**
  * Consumes notification jobs and sends e-mail, each notification at most once per accept:
@@ -61,20 +64,23 @@ type NotificationRow = NonNullable<Awaited<ReturnType<PrismaClient['notification
  */
 export function startNotificationWorker(opts: NotifierOptions): Worker {
   const concurrency = opts.concurrency ?? 8;
-  // Pooled: one SMTP connection per concurrent job, reused across messages (a connection per
-  // message capped delivery at ≈ 50 msg/s, docs/performance.md). Each sendMail still resolves
-  // or fails for its own message, so the claim → send → record protocol above is unchanged.
+  // Pooled: SMTP connections reused across messages (a connection per message capped delivery at
+  // ≈ 50 msg/s, docs/performance.md), at most one per concurrent job, each closed and reopened
+  // after maxMessages. Each sendMail still resolves or fails for its own message, so the
+  // claim → send → record protocol above is unchanged.
   const transport = nodemailer.createTransport({
     ...(opts.smtpUrl.startsWith('smtp://') ? { url: opts.smtpUrl, ignoreTLS: true } : { url: opts.smtpUrl }),
     pool: true,
-    maxConnections: concurrency,
-    maxMessages: 500,
+    maxConnections: Math.min(opts.smtpPool?.maxConnections ?? concurrency, concurrency),
+    maxMessages: opts.smtpPool?.maxMessages ?? 500,
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
     socketTimeout: 60_000,
   } as never);
   const limiter = createDomainRateLimiter(opts.redis, opts.domainRateLimit);
   const templates = createTemplateStore(opts.prisma);
+  // Reading, claiming and recording rows: one statement for all the jobs doing it at the same time.
+  const writes = createNotificationWrites(opts.prisma, concurrency);
 
   async function linkToken(userId: string): Promise<string> {
     return signPreferenceToken(await loadLinkSecret(opts.redis), userId);
@@ -88,7 +94,7 @@ export function startNotificationWorker(opts: NotifierOptions): Worker {
   /** Steps 1–3 above around one message. `render` may postpone the job; it runs before a rate token is taken. */
   async function sendOnce(job: Job, token: string | undefined, id: string, to: string, render: () => Promise<RenderedMessage>, known?: NotificationRow | null): Promise<Outcome> {
     // The caller may just have read the row (one query fewer per message); otherwise read it here.
-    const row = known ?? (await opts.prisma.notification.findUnique({ where: { id } }));
+    const row = known ?? (await writes.read(id));
     if (!row) throw new UnrecoverableError(`notification ${id} has no row`);
     if (row.status === 'sent') return { skipped: 'already sent' };
     if (row.status === 'digest' || row.status === 'digested') return { skipped: 'delivered by digest' };
@@ -117,11 +123,7 @@ export function startNotificationWorker(opts: NotifierOptions): Worker {
     if (wait > 0) await postpone(job, token, wait + Math.floor(Math.random() * 250));
     const attemptToken = randomUUID();
     const messageId = messageIdFor(id);
-    const claimed = await opts.prisma.notification.updateMany({
-      where: { id, status: { notIn: ['sent', 'digest', 'digested'] } },
-      data: { status: 'sending', attemptToken, sendingAt: new Date(), messageId },
-    });
-    if (claimed.count === 0) return { skipped: 'already sent' };
+    if (!(await writes.claim({ id, attemptToken, messageId }))) return { skipped: 'already sent' };
     let response: string;
     try {
       const info = await transport.sendMail({
@@ -138,7 +140,7 @@ export function startNotificationWorker(opts: NotifierOptions): Worker {
     } catch (err) {
       return fail(job, id, attemptToken, err as Error);
     }
-    await record(id, attemptToken, { status: 'sent', sentAt: new Date(), attempts: { increment: 1 }, response, error: null });
+    await writes.recordSent({ id, attemptToken, response });
     return { sent: true, response };
   }
 
@@ -157,7 +159,7 @@ export function startNotificationWorker(opts: NotifierOptions): Worker {
 
   async function deliverNotification(job: Job, token: string | undefined): Promise<Outcome> {
     const payload = ZNotificationJob.parse(job.data);
-    let row: NotificationRow | null = await opts.prisma.notification.findUnique({ where: { id: payload.notificationId } });
+    let row: NotificationRow | null = await writes.read(payload.notificationId);
     if (!row) {
       // Jobs added before their row (invitations) find it a moment later; one that never gets a row is recorded here.
       if (Date.now() - job.timestamp < READ_MODEL_WAIT_MS) return postpone(job, token, READ_MODEL_RETRY_MS);

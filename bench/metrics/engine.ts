@@ -17,6 +17,8 @@ const CONCURRENCY = 8;
 /** DEFI launch-phase steps a coordinator can complete in a row without deliverables. */
 const COMPLETABLE = ['partner-mobilisation', 'partner-allocation', 'framing-evaluation'];
 const WARM_UP = 5;
+/** The step a completion opens, which the next read must show active. */
+const NEXT_STEP: Record<string, string> = { 'partner-mobilisation': 'partner-allocation' };
 
 export interface EngineResult {
   metrics: Metric[];
@@ -49,16 +51,25 @@ export async function benchEngine(env: BenchEnv, opts: { programmes: number; say
   say(`     ${bareN} bare workflow starts in ${(bare.ms / 1000).toFixed(1)} s (${bareRate.toFixed(1)}/s)`);
 
   // 1. Sequential completions (one in flight), so that each sample is one request's latency.
+  // Each is followed at once (untimed) by a read of the programme, as the Camunda harness reads its
+  // task list: a read-your-writes miss is a read that does not show the step completed or, after
+  // the partner mobilisation, the allocation open.
   const ids = app.value.map((p) => p.id);
   const completions: number[] = [];
+  const missed: boolean[] = [];
   for (const step of COMPLETABLE) {
     for (const id of ids) {
       const { ms } = await timed(() => expectOk(env.http.call('POST', `/api/v1/programmes/${id}/steps/${step}/complete`, coordinator.token, {}), `complete ${step}`));
       completions.push(ms);
+      const read = await expectOk(env.http.call<{ phases: { steps: { key: string; status: string }[] }[] }>('GET', `/api/v1/programmes/${id}`, coordinator.token), 'read the programme');
+      const status = new Map(read.phases.flatMap((p) => p.steps).map((s) => [s.key, s.status]));
+      const next = NEXT_STEP[step];
+      missed.push(status.get(step) !== 'completed' || (next !== undefined && status.get(next) !== 'active'));
     }
   }
   const appSamples = completions.slice(WARM_UP);
-  say(`  1. ${completions.length} step completions over HTTP (first ${WARM_UP} discarded)`);
+  const misses = missed.slice(WARM_UP).filter(Boolean).length;
+  say(`  1. ${completions.length} step completions over HTTP (first ${WARM_UP} discarded); read-your-writes misses: ${misses}`);
 
   // Bare Update: the same number of round-trips, rotating over a few cached minimal workflows.
   const handles = await pool(Array.from({ length: 8 }, (_, i) => i), 8, async (i) => {
@@ -128,6 +139,8 @@ export async function benchEngine(env: BenchEnv, opts: { programmes: number; say
       row(`step completion via HTTP p95${suffix}`, percentile(appSamples, 95), 'ms', percentile(bareSamples, 95), latencyTarget, (r) => r <= 1.5),
       row(`step completion via HTTP p99${suffix}`, percentile(appSamples, 99), 'ms', percentile(bareSamples, 99), null, null),
       row(`step completion via HTTP p95 vs a bare Update running one no-op local activity${suffix}`, percentile(appSamples, 95), 'ms', percentile(bareLocalSamples, 95), null, null),
+      // No baseline (a bare Update has no read side): the target is absolute.
+      { name: `read-your-writes misses (the next GET lacks the change, of ${appSamples.length})${suffix}`, value: misses, unit: 'count', baseline: null, ratio: null, target: '0', met: misses === 0 },
       row(`programme starts (DEFI, N=${n}, concurrency ${CONCURRENCY})${suffix}`, appRate, 'programmes/s', bareRate, '≥ 0.5× bare', (r) => r >= 0.5),
     ],
     notes,

@@ -92,7 +92,7 @@ export async function benchFanout(env: BenchEnv, opts: { n: number; say: (l: str
   await bareQueue.close();
   say(`     bare BullMQ: ${n} jobs in ${(bare.ms / 1000).toFixed(1)} s`);
 
-  // Component probe: what one SMTP delivery costs with the notifier's transport (a connection per message) and with a pool.
+  // Component probe: what one SMTP delivery costs with a connection per message and with a pool (as the notifier's transport).
   const probeCount = Math.min(200, n);
   const mail = (transport: Transporter, tag: string) =>
     timed(() => pool(Array.from({ length: probeCount }, (_, i) => i), NOTIFIER_CONCURRENCY, (i) => transport.sendMail({ from: 'bench@jalons.local', to: `probe-${tag}-${i}@probe-${run}.bench`, subject: 'probe', text: 'probe' })));
@@ -106,8 +106,8 @@ export async function benchFanout(env: BenchEnv, opts: { n: number; say: (l: str
   const notes = [
     `Fan-out: the notifier spent ${percentile(processing, 50).toFixed(1)} ms (p50) / ${percentile(processing, 95).toFixed(1)} ms (p95) per job (BullMQ processedOn→finishedOn, ${processing.length} jobs) at concurrency ${NOTIFIER_CONCURRENCY}; ` +
       `a bare job costs ${((bare.ms / n) * NOTIFIER_CONCURRENCY).toFixed(2)} ms of wall time per slot. ` +
-      `SMTP alone, ${probeCount} messages at concurrency ${NOTIFIER_CONCURRENCY}: ${(probeCount / (singleRun.ms / 1000)).toFixed(0)} msg/s with the notifier's transport (a connection per message), ` +
-      `${(probeCount / (pooledRun.ms / 1000)).toFixed(0)} msg/s with a pooled transport.`,
+      `SMTP alone, ${probeCount} messages at concurrency ${NOTIFIER_CONCURRENCY}: ${(probeCount / (singleRun.ms / 1000)).toFixed(0)} msg/s with a connection per message, ` +
+      `${(probeCount / (pooledRun.ms / 1000)).toFixed(0)} msg/s with a pooled transport (as the notifier's).`,
   ];
   say(`     ${notes[0]}`);
   return {

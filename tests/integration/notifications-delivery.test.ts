@@ -9,6 +9,7 @@ import { SMTPServer } from 'smtp-server';
 import pino from 'pino';
 import { createNotificationActivities, notificationId } from '../../activities/notifications';
 import { bullConnection, createNotificationQueue } from '../../infra/runtime';
+import { createNotificationWrites } from '../../notifier/batched-writes';
 import { startNotificationWorker } from '../../notifier/notification-worker';
 import type { RateLimit } from '../../notifier/rate-limit';
 import { startSmtpCatcher } from '../../notifier/smtp-catcher';
@@ -239,6 +240,54 @@ describe('notification delivery', () => {
     } finally {
       await worker.close();
     }
+  });
+
+  it('claims and records the rows of concurrent jobs in one statement each, with the single-row conditions', async () => {
+    // Rows only (no jobs): what the notifier's hot path reads and writes.
+    const ids = Array.from({ length: 5 }, (_, i) => `batched-${suffix}-${i}`);
+    await h.prisma.notification.createMany({
+      data: ids.map((id, i) => ({ id, kind: 'deliverable_accepted', recipient: `b${i}@batched.${suffix}.test`, status: i === 4 ? 'sent' : i === 3 ? 'digested' : 'queued', payload: {} })),
+    });
+    const writes = createNotificationWrites(h.prisma, 8);
+    const rows = await Promise.all([...ids, `batched-${suffix}-none`].map((id) => writes.read(id)));
+    expect(rows.map((r) => r?.status ?? null)).toEqual(['queued', 'queued', 'queued', 'digested', 'sent', null]);
+
+    // Made at once: the first goes alone, the others wait for it and go together in one UPDATE.
+    const attempts = [
+      { id: ids[0]!, attemptToken: 'tok-a', messageId: '<a>' },
+      { id: ids[1]!, attemptToken: 'tok-b', messageId: '<b>' },
+      { id: ids[2]!, attemptToken: 'tok-c1', messageId: '<c>' },
+      { id: ids[2]!, attemptToken: 'tok-c2', messageId: '<c>' }, // two attempts on one row in one batch
+      { id: ids[3]!, attemptToken: 'tok-d', messageId: '<d>' }, // carried by a digest
+      { id: ids[4]!, attemptToken: 'tok-e', messageId: '<e>' }, // already sent
+    ];
+    const won = await Promise.all(attempts.map((a) => writes.claim(a)));
+    expect([won[0], won[1], won[4], won[5]]).toEqual([true, true, false, false]);
+    // Exactly one of the two attempts on the same row holds it: the one whose token the row took.
+    expect(won[2] !== won[3]).toBe(true);
+    const after = new Map((await statuses(ids)).map((r) => [r.id, r]));
+    expect(after.get(ids[2]!)!.attemptToken).toBe(won[2] ? 'tok-c1' : 'tok-c2');
+    expect([0, 1, 2].map((i) => after.get(ids[i]!)!.status)).toEqual(['sending', 'sending', 'sending']);
+    expect(after.get(ids[0]!)!).toMatchObject({ attemptToken: 'tok-a', messageId: '<a>' });
+    expect(after.get(ids[0]!)!.sendingAt).toBeInstanceOf(Date);
+    expect([after.get(ids[3]!)!.status, after.get(ids[4]!)!.status]).toEqual(['digested', 'sent']);
+
+    // Recorded only under the attempt's own token: the losing attempt's answer changes nothing.
+    const loser = won[2] ? 'tok-c2' : 'tok-c1';
+    const winner = won[2] ? 'tok-c1' : 'tok-c2';
+    await Promise.all([
+      writes.recordSent({ id: ids[0]!, attemptToken: 'tok-a', response: '250 a' }),
+      writes.recordSent({ id: ids[1]!, attemptToken: 'tok-stale', response: '250 stale' }),
+      writes.recordSent({ id: ids[2]!, attemptToken: loser, response: '250 loser' }),
+      writes.recordSent({ id: ids[2]!, attemptToken: winner, response: '250 winner' }),
+    ]);
+    const recorded = new Map((await statuses(ids)).map((r) => [r.id, r]));
+    expect(recorded.get(ids[0]!)!).toMatchObject({ status: 'sent', response: '250 a', attempts: 1, error: null });
+    expect(recorded.get(ids[0]!)!.sentAt).toBeInstanceOf(Date);
+    expect(recorded.get(ids[1]!)!).toMatchObject({ status: 'sending', response: null, attempts: 0 });
+    expect(recorded.get(ids[2]!)!).toMatchObject({ status: 'sent', response: '250 winner', attempts: 1 });
+    // A sent row is never claimed again.
+    expect(await writes.claim({ id: ids[0]!, attemptToken: 'tok-again', messageId: '<a>' })).toBe(false);
   });
 });
 
