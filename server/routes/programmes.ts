@@ -6,7 +6,7 @@ import type { Actor, ProgrammeState } from '../../domain/programme-state';
 import { parisDateToInstant } from '../../domain/calendar';
 import { ZIsoDate, ZIsoInstant, type Template } from '../../domain/template-schema';
 import { ZHistory } from '../../domain/backfill-schema';
-import { createInitialState } from '../../workflows/programme-engine';
+import { createInitialState } from '../../domain/programme';
 import { childTargetsAtStart, findHistoryProblems, historyError } from '../history';
 import {
   addDeliverableUpdate,

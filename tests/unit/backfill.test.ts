@@ -2,7 +2,7 @@ import { applyHistory, checkHistory, childHistory, overdueFromEntry, type Histor
 import type { Actor } from '../../domain/programme-state';
 import { ZTemplate } from '../../domain/template-schema';
 import { defiTemplate, tenderTemplate } from '../../templates';
-import * as engine from '../../workflows/programme-engine';
+import * as engine from '../../domain/programme';
 
 const defi = ZTemplate.parse(defiTemplate);
 const tender = ZTemplate.parse(tenderTemplate);
@@ -78,7 +78,7 @@ describe('a programme started in the past (domain/backfill.ts)', () => {
 
   it('takes history only before any other action', () => {
     const state = fresh();
-    engine.applyRecordIndicator(state, { actor: coordinator, key: 'partners-met', value: 3 }, enteredAt);
+    engine.applyAction(engine.recordIndicator, { template: defi, state, now: enteredAt }, { actor: coordinator, key: 'partners-met', value: 3 });
     expect(checkHistory(defi, state, { facts: launch.slice(0, 1) }, ctx).map((p) => p.code)).toEqual(['history_after_activity']);
   });
 
