@@ -241,13 +241,13 @@ export function setDueDate(state: ProgrammeState, stepKey: string, dueAt: string
 
 function checkActive(state: ProgrammeState): Refusal | undefined {
   if (state.status !== 'active') {
-    return refuse('programme_not_active', `The programme is ${state.status}; this action needs an active programme.`);
+    return refuse('programme_not_active', `The programme is ${state.status}; this action needs an active programme.`, { reason: 'programme_status', status: state.status });
   }
   return undefined;
 }
 
 function checkCoordinator(actor: Actor, what: string): Refusal | undefined {
-  if (actor.role !== 'coordinator' && actor.role !== 'admin') return refuse('not_allowed', `Only a coordinator may ${what}.`);
+  if (actor.role !== 'coordinator' && actor.role !== 'admin') return refuse('not_allowed', `Only a coordinator may ${what}.`, { reason: 'coordinator_only' });
   return undefined;
 }
 
@@ -276,7 +276,7 @@ export function checkCompleteStep(t: Template, state: ProgrammeState, input: Com
   if (inactive) return inactive;
   const step = findStepOrRefuse(state, input.stepKey);
   if (isRefusal(step)) return step;
-  if (step.status !== 'active') return refuse('step_not_active', `Step "${step.key}" is ${step.status}, not active.`);
+  if (step.status !== 'active') return refuse('step_not_active', `Step "${step.key}" is ${step.status}, not active.`, { reason: 'step_status', step: templateStep(t, step.key)!.name, status: step.status });
   const actor = input.actor;
   const isCoordinator = actor.role === 'coordinator' || actor.role === 'admin';
   const partOf = partOrganisation(step, input);
@@ -296,10 +296,10 @@ export function checkCompleteStep(t: Template, state: ProgrammeState, input: Com
   for (const req of sdef.deliverables) {
     const mine = step.deliverables.filter((d) => d.kind === req.kind && d.status !== 'rejected' && (partOf === undefined || d.organisationId === partOf));
     if (mine.length < req.min) {
-      return refuse('deliverable_missing', `Step "${step.key}" needs ${req.min} deliverable(s) of kind "${req.kind}" (${req.label.en}); ${mine.length} given.`);
+      return refuse('deliverable_missing', `Step "${step.key}" needs ${req.min} deliverable(s) of kind "${req.kind}" (${req.label.en}); ${mine.length} given.`, { reason: 'deliverable_count', deliverable: req.label, minimum: req.min, given: mine.length });
     }
     if (req.acceptance && mine.filter((d) => d.status === 'accepted').length < req.min) {
-      return refuse('deliverable_not_accepted', `Deliverable "${req.kind}" of step "${step.key}" must be accepted by a coordinator first.`);
+      return refuse('deliverable_not_accepted', `Deliverable "${req.kind}" of step "${step.key}" must be accepted by a coordinator first.`, { reason: 'deliverable_acceptance', deliverable: req.label });
     }
   }
   if (input.deliverableIds) {
@@ -307,7 +307,8 @@ export function checkCompleteStep(t: Template, state: ProgrammeState, input: Com
     if (unknown) return refuse('unknown_deliverable', `Deliverable "${unknown}" does not belong to step "${step.key}".`);
   }
   if (sdef.indicator && (state.indicators[sdef.indicator.key] ?? 0) < sdef.indicator.atLeast) {
-    return refuse('indicator_below_target', `Step "${step.key}" needs indicator "${sdef.indicator.key}" at ${sdef.indicator.atLeast} or more (now ${state.indicators[sdef.indicator.key] ?? 0}).`);
+    const indicator = t.indicators.find((i) => i.key === sdef.indicator!.key);
+    return refuse('indicator_below_target', `Step "${step.key}" needs indicator "${sdef.indicator.key}" at ${sdef.indicator.atLeast} or more (now ${state.indicators[sdef.indicator.key] ?? 0}).`, { reason: 'indicator_threshold', ...(indicator ? { indicator: indicator.name } : {}), minimum: sdef.indicator.atLeast, actual: state.indicators[sdef.indicator.key] ?? 0 });
   }
   const module = sdef.module && findModule(sdef.module.name);
   return module?.checkCompletion?.({ template: t, state, step, config: sdef.module!.config }, input, now);
@@ -451,11 +452,12 @@ export function checkApprovePhase(t: Template, state: ProgrammeState, input: App
     const child = state.children.find((c) => c.childKey === req.child);
     const met = child && (req.milestone ? child.milestones.includes(req.milestone) : child.status === 'completed');
     if (!met) {
-      return refuse('gate_children_pending', `Phase "${phase.key}" needs sub-programme "${req.child}" ${req.milestone ? `to reach "${req.milestone}"` : 'to be completed'} first.`);
+      const childDef = t.children.find((c) => c.key === req.child);
+      return refuse('gate_children_pending', `Phase "${phase.key}" needs sub-programme "${req.child}" ${req.milestone ? `to reach "${req.milestone}"` : 'to be completed'} first.`, { reason: 'gate_child_pending', phase: def.name, ...(childDef ? { child: childDef.title } : {}) });
     }
   }
   if (def.capacity && phase.enrolled.length < def.capacity.min) {
-    return refuse('gate_capacity_below_minimum', `Phase "${phase.key}" needs at least ${def.capacity.min} enrolled organisation(s); ${phase.enrolled.length} enrolled.`);
+    return refuse('gate_capacity_below_minimum', `Phase "${phase.key}" needs at least ${def.capacity.min} enrolled organisation(s); ${phase.enrolled.length} enrolled.`, { reason: 'gate_capacity_minimum', phase: def.name, minimum: def.capacity.min, enrolled: phase.enrolled.length });
   }
   return undefined;
 }
@@ -479,14 +481,14 @@ export function checkEnrol(t: Template, state: ProgrammeState, input: EnrolInput
   if (inactive) return inactive;
   const phase = phaseState(state, input.phaseKey);
   if (!phase) return refuse('unknown_phase', `This programme has no phase "${input.phaseKey}".`);
-  if (phase.status === 'completed' || phase.status === 'cancelled') return refuse('phase_closed', `Phase "${phase.key}" is ${phase.status}.`);
+  if (phase.status === 'completed' || phase.status === 'cancelled') return refuse('phase_closed', `Phase "${phase.key}" is ${phase.status}.`, { reason: 'phase_status', phase: templatePhase(t, phase.key)!.name, status: phase.status });
   if (phase.enrolled.some((e) => e.organisationId === input.organisationId)) {
-    return refuse('already_enrolled', `This organisation is already enrolled in phase "${phase.key}".`);
+    return refuse('already_enrolled', `This organisation is already enrolled in phase "${phase.key}".`, { reason: 'already_enrolled_phase', phase: templatePhase(t, phase.key)!.name });
   }
   const def = templatePhase(t, phase.key)!;
-  if (!def.capacity && !input.slot) return refuse('phase_full', `Phase "${phase.key}" takes no enrolments.`);
+  if (!def.capacity && !input.slot) return refuse('phase_full', `Phase "${phase.key}" takes no enrolments.`, { reason: 'phase_takes_no_enrolment', phase: def.name });
   if (def.capacity && !input.slot && phase.enrolled.filter((e) => !e.slot).length >= def.capacity.max) {
-    return refuse('phase_full', `Phase "${phase.key}" is full: ${def.capacity.max} organisation(s) at most.`);
+    return refuse('phase_full', `Phase "${phase.key}" is full: ${def.capacity.max} organisation(s) at most.`, { reason: 'phase_full_capacity', phase: def.name, maximum: def.capacity.max });
   }
   return undefined;
 }
@@ -533,10 +535,10 @@ export function checkChangeStep(state: ProgrammeState, input: ChangeStepInput, n
   if (step.status === 'completed' || step.status === 'cancelled') return refuse('step_not_active', `Step "${step.key}" is ${step.status}.`);
   if (input.dueAt !== undefined && Number.isNaN(Date.parse(input.dueAt))) return refuse('invalid_due_date', 'The due date is not a valid date.');
   if (input.dueAt !== undefined && now && Date.parse(input.dueAt) <= now.getTime()) {
-    return refuse('due_date_in_past', `The new due date (${input.dueAt}) is already past; give a date to come.`);
+    return refuse('due_date_in_past', `The new due date (${input.dueAt}) is already past; give a date to come.`, { reason: 'due_date_past', dueAt: input.dueAt });
   }
   if (input.assigneeOrganisationId !== undefined && step.assignee.kind === 'eachPartner') {
-    return refuse('not_allowed', `Step "${step.key}" is done by each enrolled organisation; enrol organisations instead of reassigning.`);
+    return refuse('not_allowed', `Step "${step.key}" is done by each enrolled organisation; enrol organisations instead of reassigning.`, { reason: 'each_partner_not_reassigned' });
   }
   return undefined;
 }
@@ -653,7 +655,7 @@ export interface RecordIndicatorInput {
 export function checkRecordIndicator(t: Template, state: ProgrammeState, input: RecordIndicatorInput): Refusal | undefined {
   const inactive = checkActive(state);
   if (inactive) return inactive;
-  if (input.actor.role === 'manager') return refuse('not_allowed', 'Managers read indicators; coordinators and partners record them.');
+  if (input.actor.role === 'manager') return refuse('not_allowed', 'Managers read indicators; coordinators and partners record them.', { reason: 'managers_read_only' });
   if (!t.indicators.some((i) => i.key === input.key)) return refuse('unknown_indicator', `This programme has no indicator "${input.key}".`);
   return undefined;
 }

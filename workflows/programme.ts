@@ -108,7 +108,8 @@ const reminderLocal = proxyLocalActivities<ProgrammeActivities>({
 const CONTINUE_AS_NEW_AFTER_EVENTS = 8_000;
 
 function throwIfRefused(refusal: Refusal | undefined): void {
-  if (refusal) throw ApplicationFailure.create({ type: refusal.code, message: refusal.message, nonRetryable: true });
+  // `details` carries the refusal's params (reason and values) to the API, which sends them to screens.
+  if (refusal) throw ApplicationFailure.create({ type: refusal.code, message: refusal.message, nonRetryable: true, ...(refusal.params ? { details: [refusal.params] } : {}) });
 }
 
 /** An activity's non-retryable "this date cannot be resolved" (activities/calendar.ts): deterministic, never retried. */
@@ -448,12 +449,12 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
 }
 
 function checkOpenChild(template: Template, state: ProgrammeState, input: OpenChildInput): Refusal | undefined {
-  if (input.actor.role !== 'coordinator' && input.actor.role !== 'admin') return { code: 'not_allowed', message: 'Only a coordinator may open a sub-programme.' };
+  if (input.actor.role !== 'coordinator' && input.actor.role !== 'admin') return { code: 'not_allowed', message: 'Only a coordinator may open a sub-programme.', params: { reason: 'coordinator_only' } };
   if (state.status !== 'active') return { code: 'programme_not_active', message: `The programme is ${state.status}.` };
   const def = template.children.find((c) => c.key === input.childKey);
   if (!def) return { code: 'unknown_child', message: `This programme has no sub-programme "${input.childKey}".` };
   if (!def.repeatable && state.children.some((c) => c.childKey === def.key)) {
-    return { code: 'not_allowed', message: `Sub-programme "${def.key}" is already started.` };
+    return { code: 'not_allowed', message: `Sub-programme "${def.key}" is already started.`, params: { reason: 'child_already_started', child: def.title } };
   }
   return undefined;
 }

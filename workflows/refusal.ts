@@ -1,3 +1,5 @@
+import type { ProblemParams } from '../domain/problem-codes';
+
 /**
  * Why the lifecycle refuses an action. The workflow raises these as ApplicationFailure
  * types; server/errors.ts maps each code to one HTTP status.
@@ -36,9 +38,12 @@ export type RefusalCode = (typeof REFUSAL_CODES)[number];
 
 export interface Refusal {
   code: RefusalCode;
+  /** English, for logs and developers. */
   message: string;
+  /** What a screen needs to say it in French: a `reason` and its values (domain/problem-codes.ts). */
+  params?: ProblemParams;
 }
 
-export function refuse(code: RefusalCode, message: string): Refusal {
-  return { code, message };
+export function refuse(code: RefusalCode, message: string, params?: ProblemParams): Refusal {
+  return params ? { code, message, params } : { code, message };
 }

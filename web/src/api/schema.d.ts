@@ -2404,6 +2404,29 @@ export interface paths {
                                 name: string;
                                 target: number | null;
                             }[];
+                            labels: {
+                                /** @default {} */
+                                dateParams: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                                /** @default {} */
+                                milestones: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                                /** @default {} */
+                                roles: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                            };
                             milestones: {
                                 at: string;
                                 key: string;
@@ -2624,6 +2647,29 @@ export interface paths {
                                 name: string;
                                 target: number | null;
                             }[];
+                            labels: {
+                                /** @default {} */
+                                dateParams: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                                /** @default {} */
+                                milestones: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                                /** @default {} */
+                                roles: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                            };
                             milestones: {
                                 at: string;
                                 key: string;
@@ -2830,6 +2876,29 @@ export interface paths {
                                 name: string;
                                 target: number | null;
                             }[];
+                            labels: {
+                                /** @default {} */
+                                dateParams: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                                /** @default {} */
+                                milestones: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                                /** @default {} */
+                                roles: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                            };
                             milestones: {
                                 at: string;
                                 key: string;
@@ -3317,6 +3386,9 @@ export interface paths {
                                 message?: string;
                                 /** @enum {string} */
                                 outcome: "applied" | "refused";
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                             dryRun: boolean;
                             plan: {
@@ -3507,6 +3579,29 @@ export interface paths {
                                 name: string;
                                 target: number | null;
                             }[];
+                            labels: {
+                                /** @default {} */
+                                dateParams: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                                /** @default {} */
+                                milestones: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                                /** @default {} */
+                                roles: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                            };
                             milestones: {
                                 at: string;
                                 key: string;
@@ -3857,6 +3952,29 @@ export interface paths {
                                 name: string;
                                 target: number | null;
                             }[];
+                            labels: {
+                                /** @default {} */
+                                dateParams: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                                /** @default {} */
+                                milestones: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                                /** @default {} */
+                                roles: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                            };
                             milestones: {
                                 at: string;
                                 key: string;
@@ -4091,6 +4209,29 @@ export interface paths {
                                 name: string;
                                 target: number | null;
                             }[];
+                            labels: {
+                                /** @default {} */
+                                dateParams: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                                /** @default {} */
+                                milestones: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                                /** @default {} */
+                                roles: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                            };
                             milestones: {
                                 at: string;
                                 key: string;
@@ -4308,6 +4449,29 @@ export interface paths {
                                 name: string;
                                 target: number | null;
                             }[];
+                            labels: {
+                                /** @default {} */
+                                dateParams: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                                /** @default {} */
+                                milestones: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                                /** @default {} */
+                                roles: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                            };
                             milestones: {
                                 at: string;
                                 key: string;
@@ -4527,6 +4691,7 @@ export interface paths {
                                 organisations: {
                                     enrolledAt: string;
                                     name: string;
+                                    role: string | null;
                                     slot: string | null;
                                 }[];
                                 phase: string;
@@ -4921,6 +5086,29 @@ export interface paths {
                                 name: string;
                                 target: number | null;
                             }[];
+                            labels: {
+                                /** @default {} */
+                                dateParams: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                                /** @default {} */
+                                milestones: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                                /** @default {} */
+                                roles: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                            };
                             milestones: {
                                 at: string;
                                 key: string;
@@ -6392,6 +6580,36 @@ export interface paths {
                             unit?: string;
                         }[];
                         key: string;
+                        /**
+                         * @default {
+                         *       "roles": {},
+                         *       "milestones": {},
+                         *       "dateParams": {}
+                         *     }
+                         */
+                        labels?: {
+                            /** @default {} */
+                            dateParams?: {
+                                [key: string]: {
+                                    en?: string;
+                                    fr: string;
+                                };
+                            };
+                            /** @default {} */
+                            milestones?: {
+                                [key: string]: {
+                                    en?: string;
+                                    fr: string;
+                                };
+                            };
+                            /** @default {} */
+                            roles?: {
+                                [key: string]: {
+                                    en?: string;
+                                    fr: string;
+                                };
+                            };
+                        };
                         name: {
                             en: string;
                             fr: string;
@@ -6605,6 +6823,36 @@ export interface paths {
                                 unit?: string;
                             }[];
                             key: string;
+                            /**
+                             * @default {
+                             *       "roles": {},
+                             *       "milestones": {},
+                             *       "dateParams": {}
+                             *     }
+                             */
+                            labels: {
+                                /** @default {} */
+                                dateParams: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                                /** @default {} */
+                                milestones: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                                /** @default {} */
+                                roles: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                            };
                             name: {
                                 en: string;
                                 fr: string;
@@ -6927,6 +7175,36 @@ export interface paths {
                                 unit?: string;
                             }[];
                             key: string;
+                            /**
+                             * @default {
+                             *       "roles": {},
+                             *       "milestones": {},
+                             *       "dateParams": {}
+                             *     }
+                             */
+                            labels: {
+                                /** @default {} */
+                                dateParams: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                                /** @default {} */
+                                milestones: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                                /** @default {} */
+                                roles: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                            };
                             name: {
                                 en: string;
                                 fr: string;
@@ -7524,7 +7802,7 @@ export interface paths {
                         "application/json": {
                             problems: {
                                 /** @enum {string} */
-                                code: "required" | "too_short" | "too_long" | "too_few" | "too_many" | "too_small" | "too_big" | "not_integer" | "invalid_type" | "invalid_choice" | "key_format" | "date_format" | "date_out_of_range" | "unknown_field" | "duplicate_phase_key" | "duplicate_step_key" | "capacity_min_above_max" | "each_partner_needs_capacity" | "unknown_child" | "unknown_step" | "self_dependency" | "dependency_in_later_phase" | "undeclared_date_param" | "unknown_indicator" | "dependency_cycle" | "invalid";
+                                code: "required" | "too_short" | "too_long" | "too_few" | "too_many" | "too_small" | "too_big" | "not_integer" | "invalid_type" | "invalid_choice" | "key_format" | "date_format" | "date_out_of_range" | "unknown_field" | "duplicate_phase_key" | "duplicate_step_key" | "capacity_min_above_max" | "each_partner_needs_capacity" | "unknown_child" | "unknown_step" | "self_dependency" | "dependency_in_later_phase" | "undeclared_date_param" | "unknown_indicator" | "dependency_cycle" | "label_missing_roles" | "label_missing_milestones" | "label_missing_dateParams" | "text_format" | "email_format" | "invalid";
                                 message: string;
                                 path: string;
                                 values: {
