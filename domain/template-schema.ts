@@ -223,7 +223,8 @@ export type TemplateInput = z.input<typeof ZTemplate>;
  */
 export const ZPublishableTemplate = ZTemplate.superRefine((t, ctx) => {
   for (const { kind, key } of listLabelledCodes(t)) {
-    if (!t.labels[kind][key]?.fr?.trim()) {
+    // A blank French label is reported by ZLabel itself, at the same path.
+    if (!t.labels[kind][key]) {
       ctx.addIssue({ code: 'custom', path: ['labels', kind, key, 'fr'], message: `"${key}" needs a French label in labels.${kind}`, params: { code: `label_missing_${kind}`, key } });
     }
   }
