@@ -2,7 +2,8 @@ import type { NextFunction, Request, RequestHandler, Response, Router } from 'ex
 import { z } from 'zod';
 import type { Role } from '../generated/prisma/enums';
 import { describeIssue } from '../domain/template-problems';
-import { AppError, toProblem, type FieldProblem } from './errors';
+import { FIELD_PROBLEM_CODES, PROBLEM_REASONS } from '../domain/problem-codes';
+import { AppError, ERROR_CODES, toProblem, type FieldProblem } from './errors';
 import type { SessionUser } from './auth';
 import { IDEMPOTENCY_KEY_MAX_LENGTH, IDEMPOTENCY_KEY_MIN_LENGTH, validateIdempotencyKey, type IdempotencyClaim, type IdempotencyStore, type StoredAnswer } from './idempotency';
 
@@ -355,10 +356,28 @@ export function buildOpenApi(routes: RouteDefinition<any, any, any>[], info: { t
             title: { type: 'string' },
             status: { type: 'integer' },
             detail: { type: 'string' },
-            code: { type: 'string' },
+            code: { type: 'string', enum: [...ERROR_CODES], description: 'What went wrong; clients say it from their own catalogue (`detail` is English for developers).' },
             requestId: { type: 'string' },
-            errors: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } },
-            params: { type: 'object', description: 'Values for the client\'s message of this code (e.g. minutes left)', additionalProperties: { type: ['string', 'number'] } },
+            errors: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['path', 'message', 'code'],
+                properties: {
+                  path: { type: 'string' },
+                  message: { type: 'string' },
+                  code: { type: 'string', enum: [...FIELD_PROBLEM_CODES] },
+                  params: { type: 'object', description: 'The limit or keys the field problem names (minimum, maximum, keys…)', additionalProperties: { type: ['string', 'number'] } },
+                },
+              },
+            },
+            params: {
+              type: 'object',
+              description:
+                'Values for the client\'s sentence of this code: `reason` names the exact sentence; values are numbers, text, ISO instants (names ending in `At`, shown in Europe/Paris time) or names from the template ({ fr, en? }).',
+              properties: { reason: { type: 'string', enum: [...PROBLEM_REASONS] } },
+              additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'object', required: ['fr'], properties: { fr: { type: 'string' }, en: { type: 'string' } } }] },
+            },
           },
         },
       },
