@@ -8,7 +8,8 @@
 import { parisDateToInstant, toParisDate } from './calendar';
 import { parisDaysBetween, parisMonthOf } from './french-dates';
 import type { AuditEvent, ProgrammeState, ProgrammeStatus, StepState } from './programme-state';
-import type { Template } from './template-schema';
+import type { Template, TemplateLabels } from './template-schema';
+import { labelText, resolveTemplateLabels } from './template-labels';
 import { canSeeDeliverable, confidentialScope, seesConfidential, visibleEnrolments, visibleParts, type Viewer } from './visibility';
 
 /** Every French word the exports print (the web page has its own catalogue, web/src/i18n/fr.ts). */
@@ -82,7 +83,6 @@ export const REPORT_LABELS = {
   programmeStatus: { active: 'En cours', paused: 'En pause', completed: 'Terminé', cancelled: 'Annulé' } satisfies Record<ProgrammeStatus, string>,
   milestoneState: { reached: 'Atteint', reached_late: 'Atteint en retard', late: 'En retard', planned: 'Prévu' },
   lateState: { done: 'Réalisée en retard', open: 'Toujours ouverte' },
-  moduleMilestones: { 'consultation-sent': 'Consultation envoyée', assessed: 'Réponses instruites', awarded: 'Marché attribué' } as Record<string, string>,
   criteria: { price: 'Prix', technical: 'Valeur technique' } as Record<string, string>,
   compliance: {
     providers: (n: number, min: number) => `${n} prestataire${n > 1 ? 's' : ''} consulté${n > 1 ? 's' : ''} (minimum ${min})`,
@@ -114,6 +114,8 @@ export interface ReportProgramme {
   viewer: Viewer;
   /** The programme's audit events (indicator.recorded, deliverable.accepted are read). */
   events: AuditEvent[];
+  /** Names of the template's roles and module milestones (templates/labels.ts `labelsOf`); the template's own when absent. */
+  labels?: TemplateLabels;
 }
 
 export interface TenderRecord {
@@ -158,7 +160,7 @@ export interface FundersReport {
     byMonth: { month: string; change: number; valueAtEnd: number }[];
     byQuarter: { quarter: string; change: number; valueAtEnd: number }[];
   }[];
-  enrolments: { phase: string; capacity: { min: number; max: number } | null; organisations: { name: string; enrolledAt: string; slot: string | null }[] }[];
+  enrolments: { phase: string; capacity: { min: number; max: number } | null; organisations: { name: string; enrolledAt: string; slot: string | null; role: string | null }[] }[];
   tenders: TenderRecord[];
   lateSteps: { phase: string; step: string; organisation: string | null; dueAt: string; completedAt: string | null; daysLate: number; state: 'done' | 'open'; stateLabel: string }[];
 }
@@ -349,14 +351,16 @@ export function buildFundersReport(input: {
     const stateKey = reachedAt ? (late ? 'reached_late' : 'reached') : late ? 'late' : 'planned';
     milestones.push({ name: def.name, dueAt, reachedAt, state: stateKey, stateLabel: REPORT_LABELS.milestoneState[stateKey] });
   }
+  const labels = programme.labels ?? resolveTemplateLabels(template);
   for (const m of state.milestones) {
-    const label = REPORT_LABELS.moduleMilestones[m.key];
+    const label = labels.milestones[m.key] && labelText(labels, 'milestones', m.key);
     if (label && within(m.at, start, end)) milestones.push({ name: label, dueAt: null, reachedAt: m.at, state: 'reached', stateLabel: REPORT_LABELS.milestoneState.reached });
   }
   // Sub-programmes' milestones (a tender awarded), named after the sub-programme.
   for (const child of input.children) {
+    const childLabels = child.labels ?? resolveTemplateLabels(child.template);
     for (const m of child.state.milestones) {
-      const label = REPORT_LABELS.moduleMilestones[m.key];
+      const label = childLabels.milestones[m.key] && labelText(childLabels, 'milestones', m.key);
       if (label && m.key === 'awarded' && within(m.at, start, end)) milestones.push({ name: `${label} — ${child.state.title}`, dueAt: null, reachedAt: m.at, state: 'reached', stateLabel: REPORT_LABELS.milestoneState.reached });
     }
   }
@@ -429,7 +433,7 @@ export function buildFundersReport(input: {
     enrolments.push({
       phase: phaseDef.name.fr,
       capacity: phaseDef.capacity ? { min: phaseDef.capacity.min, max: phaseDef.capacity.max } : null,
-      organisations: enrolled.map((e) => ({ name: nameOf(names.organisations, e.organisationId)!, enrolledAt: e.at, slot: e.slot ?? null })),
+      organisations: enrolled.map((e) => ({ name: nameOf(names.organisations, e.organisationId)!, enrolledAt: e.at, slot: e.slot ?? null, role: e.slot ? labelText(labels, 'roles', e.slot) : null })),
     });
   }
 

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { ZTemplate, type Template } from './template-schema';
+import { KEY_PATTERN, ZPublishableTemplate, type Template } from './template-schema';
 
 /**
  * A template problem a screen can show next to its field in any language: the field's path
@@ -39,6 +39,11 @@ export const TEMPLATE_PROBLEM_CODES = [
   'undeclared_date_param',
   'unknown_indicator',
   'dependency_cycle',
+  'label_missing_roles',
+  'label_missing_milestones',
+  'label_missing_dateParams',
+  'text_format',
+  'email_format',
   'invalid',
 ] as const;
 export type TemplateProblemCode = (typeof TEMPLATE_PROBLEM_CODES)[number];
@@ -47,7 +52,7 @@ const KNOWN = new Set<string>(TEMPLATE_PROBLEM_CODES);
 
 /** Validates a template draft; `problems` is empty when it parses. */
 export function checkTemplateDraft(input: unknown): { template?: Template; problems: TemplateFieldProblem[] } {
-  const parsed = ZTemplate.safeParse(input);
+  const parsed = ZPublishableTemplate.safeParse(input);
   if (parsed.success) return { template: parsed.data, problems: [] };
   return { problems: parsed.error.issues.map(describeIssue) };
 }
@@ -82,8 +87,9 @@ export function describeIssue(issue: z.core.$ZodIssue): TemplateFieldProblem {
       if (issue.expected === 'int') return { ...base, code: 'not_integer', values: {} };
       return { ...base, code: 'invalid_type', values: {} };
     case 'invalid_format': {
-      // The only pattern in the template schema is the key's.
-      if (issue.format === 'regex') return { ...base, code: 'key_format', values: {} };
+      // The only pattern in the template schema is the key's; the API's other patterns are told apart.
+      if (issue.format === 'regex') return { ...base, code: String(issue.pattern) === String(KEY_PATTERN) || !('pattern' in issue) ? 'key_format' : 'text_format', values: {} };
+      if (issue.format === 'email') return { ...base, code: 'email_format', values: {} };
       if (issue.format === 'date' || issue.format === 'datetime') return { ...base, code: 'date_format', values: {} };
       return { ...base, code: 'invalid', values: {} };
     }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DATE_RANGE, isDateInRange, isInstantInRange } from './calendar';
+import { listLabelledCodes } from './template-codes';
 
 /**
  * The template model: one zod schema that validates built-in and published templates,
@@ -7,11 +8,8 @@ import { DATE_RANGE, isDateInRange, isInstantInRange } from './calendar';
  * code base: schemas are `Z…`, their inferred types drop the `Z`.
  */
 
-const ZKey = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower-case letters, digits and dashes');
+export const KEY_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
+const ZKey = z.string().min(1).max(64).regex(KEY_PATTERN, 'use lower-case letters, digits and dashes');
 
 const OUT_OF_RANGE = `expected a date between ${DATE_RANGE.min} and ${DATE_RANGE.max}`;
 /** A calendar date in the product's one range (1990-01-01 to 2100-12-31). */
@@ -24,6 +22,23 @@ export const ZNonWorkingDayRule = z.enum(['nextWorkingDay', 'previousWorkingDay'
 
 export const ZLocalisedText = z.object({ fr: z.string().min(1), en: z.string().min(1) });
 export type LocalisedText = z.infer<typeof ZLocalisedText>;
+
+/** What a user reads for a code of the template (a role, a milestone, a date to supply): French, English optional. */
+export const ZLabel = z.object({ fr: z.string().trim().min(1), en: z.string().trim().min(1).optional() });
+export type Label = z.infer<typeof ZLabel>;
+
+/**
+ * The names of the template's codes that have no name field of their own: roles (slots filled at
+ * enrolment or by a module), milestones a module records, dates supplied at start. Optional when
+ * reading (template versions stored before labels existed); required to publish (ZPublishableTemplate).
+ */
+export const ZTemplateLabels = z.object({
+  roles: z.record(z.string(), ZLabel).default({}),
+  milestones: z.record(z.string(), ZLabel).default({}),
+  dateParams: z.record(z.string(), ZLabel).default({}),
+});
+export type TemplateLabels = z.infer<typeof ZTemplateLabels>;
+export type { LabelKind } from './template-codes';
 
 export const ZDuration = z.object({
   amount: z.number().int().min(0),
@@ -144,6 +159,7 @@ const ZTemplateBase = z.object({
   indicators: z.array(ZIndicatorDefinition).default([]),
   /** Dates to supply at start, e.g. { bidDeadline: … }. */
   dateParams: z.array(ZKey).default([]),
+  labels: ZTemplateLabels.default({ roles: {}, milestones: {}, dateParams: {} }),
 });
 
 /** A template as published (POST /api/v1/templates): its version is given by the server, one above the latest. */
@@ -200,6 +216,20 @@ export const ZTemplate = ZTemplateBase.superRefine((t, ctx) => {
 export type Template = z.output<typeof ZTemplate>;
 export type TemplateInput = z.input<typeof ZTemplate>;
 
+/**
+ * A template that may be published (POST /api/v1/templates, the editor, the built-in templates):
+ * ZTemplate's rules, plus a French label for every role, module milestone and date parameter.
+ * Reading a stored version uses ZTemplate alone, so versions published before labels still load.
+ */
+export const ZPublishableTemplate = ZTemplate.superRefine((t, ctx) => {
+  for (const { kind, key } of listLabelledCodes(t)) {
+    // A blank French label is reported by ZLabel itself, at the same path.
+    if (!t.labels[kind][key]) {
+      ctx.addIssue({ code: 'custom', path: ['labels', kind, key, 'fr'], message: `"${key}" needs a French label in labels.${kind}`, params: { code: `label_missing_${kind}`, key } });
+    }
+  }
+});
+
 /** Depth-first search; returns the first cycle found as a list of step keys, closed on itself. */
 export function findDependencyCycle(steps: { key: string; dependsOn: string[] }[]): string[] | undefined {
   const deps = new Map(steps.map((s) => [s.key, s.dependsOn]));
@@ -232,7 +262,7 @@ export interface TemplateProblem {
 }
 
 export function validateTemplate(input: unknown): { ok: true; template: Template } | { ok: false; problems: TemplateProblem[] } {
-  const parsed = ZTemplate.safeParse(input);
+  const parsed = ZPublishableTemplate.safeParse(input);
   if (parsed.success) return { ok: true, template: parsed.data };
   return {
     ok: false,

@@ -19,7 +19,7 @@ import { createAuth, hashPassword } from '../server/auth';
 import { createTemporalGateway } from '../server/temporal-gateway';
 import { createLocalStorage } from '../server/storage';
 import path from 'node:path';
-import { ZTemplate, type TemplateInput } from '../domain/template-schema';
+import { ZPublishableTemplate, type TemplateInput } from '../domain/template-schema';
 import type { Config } from './config';
 import { createPrisma, type PrismaClient } from './prisma';
 import type { ServiceEndpoints } from './services';
@@ -181,7 +181,7 @@ export async function startNotifierRole(config: Config, endpoints: ServiceEndpoi
 export async function seedTemplates(prisma: PrismaClient, templates: TemplateInput[]): Promise<string[]> {
   const published: string[] = [];
   for (const input of templates) {
-    const t = ZTemplate.parse(input);
+    const t = ZPublishableTemplate.parse(input);
     const existing = await prisma.template.findUnique({ where: { key_version: { key: t.key, version: t.version } } });
     if (existing) continue;
     await prisma.template.create({ data: { key: t.key, version: t.version, name: t.name.fr, definition: t as unknown as Prisma.InputJsonValue } });

@@ -96,8 +96,8 @@ function asAppError(err: unknown): AppError | undefined {
   if (err instanceof AppError) return err;
   const e = err as { type?: string; status?: number; expose?: boolean };
   // Errors raised by express.json(): malformed JSON, body too large, unsupported charset.
-  if (e?.type === 'entity.parse.failed') return new AppError('bad_request', 'The body is not valid JSON.');
-  if (e?.type === 'entity.too.large') return new AppError('payload_too_large', `The body exceeds ${JSON_BODY_LIMIT}.`);
+  if (e?.type === 'entity.parse.failed') return new AppError('bad_request', 'The body is not valid JSON.', undefined, undefined, { reason: 'json_body_malformed' });
+  if (e?.type === 'entity.too.large') return new AppError('payload_too_large', `The body exceeds ${JSON_BODY_LIMIT}.`, undefined, undefined, { reason: 'json_body_too_large' });
   if (e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported') return new AppError('unsupported_media_type', 'Unsupported body encoding.');
   if (err instanceof URIError || (e?.status === 400 && e.expose !== false)) return new AppError('bad_request', 'Malformed request (bad encoding in the URL or body).');
   const code = (err as { code?: string })?.code;

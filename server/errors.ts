@@ -1,3 +1,4 @@
+import type { FieldProblemCode, ProblemParams } from '../domain/problem-codes';
 import type { RefusalCode } from '../domain/programme/refusal';
 
 /** The one application error type. `code` decides the HTTP status through STATUS_BY_CODE. */
@@ -79,19 +80,26 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   history_invalid: 422,
 };
 
+/** One field's problem: where, a code (domain/problem-codes.ts) and the values its sentence needs; `message` is English for developers. */
 export interface FieldProblem {
   path: string;
   message: string;
+  code: FieldProblemCode;
+  params?: Record<string, string | number>;
 }
+
+/** Every code the API may answer, for the catalogue test and the OpenAPI document. */
+export const ERROR_CODES = Object.keys(STATUS_BY_CODE) as ErrorCode[];
 
 export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
+    /** English, for logs and developers; screens say the code (and `params`) from their catalogues. */
     message: string,
     readonly errors?: FieldProblem[],
     readonly retryAfterSeconds?: number,
-    /** Values the client's message catalogue interpolates (e.g. minutes left before a retry). */
-    readonly params?: Record<string, string | number>,
+    /** Values the client's message catalogue interpolates: a `reason` naming the exact sentence, minutes left, an ISO deadline… */
+    readonly params?: ProblemParams,
   ) {
     super(message);
     this.name = 'AppError';

@@ -72,6 +72,6 @@ export async function childTargetsAtStart(ctx: AppContext, template: Template, s
 }
 
 export function historyError(problems: HistoryProblem[], path = 'body.history'): AppError {
-  const errors: FieldProblem[] = problems.map((p) => ({ path: p.index === undefined ? path : `${path}.facts.${p.index}`, message: p.message }));
+  const errors: FieldProblem[] = problems.map((p) => ({ path: p.index === undefined ? path : `${path}.facts.${p.index}`, message: p.message, code: 'history_fact' as const, params: { text: p.message } }));
   return new AppError('history_invalid', `The history cannot be taken as it stands (${problems.length} problem(s)); nothing was started or written.`, errors, undefined, { count: problems.length, first: problems[0]!.code });
 }

@@ -1,7 +1,9 @@
 import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
 import type { Role } from '../generated/prisma/enums';
-import { AppError, toProblem, type FieldProblem } from './errors';
+import { describeIssue } from '../domain/template-problems';
+import { FIELD_PROBLEM_CODES, PROBLEM_REASONS } from '../domain/problem-codes';
+import { AppError, ERROR_CODES, toProblem, type FieldProblem } from './errors';
 import type { SessionUser } from './auth';
 import { IDEMPOTENCY_KEY_MAX_LENGTH, IDEMPOTENCY_KEY_MIN_LENGTH, validateIdempotencyKey, type IdempotencyClaim, type IdempotencyStore, type StoredAnswer } from './idempotency';
 
@@ -71,8 +73,12 @@ export function trimmedText(max: number, min = 1) {
 /** The largest value a PostgreSQL integer (int4) column holds: numeric inputs stored or compared there stay below it. */
 export const INT4_MAX = 2_147_483_647;
 
+/** One coded problem per zod issue (the same codes as the template editor's), with its limit or unknown keys. */
 export function zodProblems(error: z.ZodError, prefix: string): FieldProblem[] {
-  return error.issues.map((i) => ({ path: [prefix, ...i.path.map(String)].join('.'), message: i.message }));
+  return error.issues.map((i) => {
+    const described = describeIssue(i);
+    return { path: [prefix, ...i.path.map(String)].join('.'), message: i.message, code: described.code, ...(Object.keys(described.values).length ? { params: described.values } : {}) };
+  });
 }
 
 // NUL and lone surrogates pass JSON parsing but PostgreSQL refuses them in text and JSONB:
@@ -93,7 +99,7 @@ export function findUnsafeText(value: unknown, path: string, depth = 0): string 
 
 export function refuseUnsafeText(value: unknown, path: string): void {
   const where = findUnsafeText(value, path);
-  if (where) throw new AppError('validation_failed', `Invalid text at ${where}: NUL characters and unpaired surrogates are not accepted.`, [{ path: where, message: 'contains a NUL character or an unpaired surrogate' }]);
+  if (where) throw new AppError('validation_failed', `Invalid text at ${where}: NUL characters and unpaired surrogates are not accepted.`, [{ path: where, message: 'contains a NUL character or an unpaired surrogate', code: 'unsafe_text' }]);
 }
 
 function parseOrThrow<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {
@@ -138,7 +144,7 @@ export function mountRoute(router: Router, route: RouteDefinition<any, any, any>
       };
       if (!raw) await claimWith(req.body ?? null);
       if (route.body && !raw && !req.is('application/json') && req.body === undefined) {
-        throw new AppError('unsupported_media_type', `Send the body as application/json${route.rawBody ? ` or ${route.rawBody.contentType}` : ''}.`);
+        throw new AppError('unsupported_media_type', `Send the body as application/json${route.rawBody ? ` or ${route.rawBody.contentType}` : ''}.`, undefined, undefined, { reason: 'json_required' });
       }
       refuseUnsafeText(req.params, 'params');
       refuseUnsafeText(req.query, 'query');
@@ -350,10 +356,28 @@ export function buildOpenApi(routes: RouteDefinition<any, any, any>[], info: { t
             title: { type: 'string' },
             status: { type: 'integer' },
             detail: { type: 'string' },
-            code: { type: 'string' },
+            code: { type: 'string', enum: [...ERROR_CODES], description: 'What went wrong; clients say it from their own catalogue (`detail` is English for developers).' },
             requestId: { type: 'string' },
-            errors: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } },
-            params: { type: 'object', description: 'Values for the client\'s message of this code (e.g. minutes left)', additionalProperties: { type: ['string', 'number'] } },
+            errors: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['path', 'message', 'code'],
+                properties: {
+                  path: { type: 'string' },
+                  message: { type: 'string' },
+                  code: { type: 'string', enum: [...FIELD_PROBLEM_CODES] },
+                  params: { type: 'object', description: 'The limit or keys the field problem names (minimum, maximum, keys…)', additionalProperties: { type: ['string', 'number'] } },
+                },
+              },
+            },
+            params: {
+              type: 'object',
+              description:
+                'Values for the client\'s sentence of this code: `reason` names the exact sentence; values are numbers, text, ISO instants (names ending in `At`, shown in Europe/Paris time) or names from the template ({ fr, en? }).',
+              properties: { reason: { type: 'string', enum: [...PROBLEM_REASONS] } },
+              additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'object', required: ['fr'], properties: { fr: { type: 'string' }, en: { type: 'string' } } }] },
+            },
           },
         },
       },

@@ -49,7 +49,7 @@ export type ClaimResult = { kind: 'claimed'; claim: IdempotencyClaim } | { kind:
 export function validateIdempotencyKey(key: string): void {
   if (key.length < IDEMPOTENCY_KEY_MIN_LENGTH || key.length > IDEMPOTENCY_KEY_MAX_LENGTH) {
     throw new AppError('validation_failed', `Idempotency-Key must have ${IDEMPOTENCY_KEY_MIN_LENGTH} to ${IDEMPOTENCY_KEY_MAX_LENGTH} characters.`, [
-      { path: 'headers.idempotency-key', message: `${IDEMPOTENCY_KEY_MIN_LENGTH} to ${IDEMPOTENCY_KEY_MAX_LENGTH} characters` },
+      { path: 'headers.idempotency-key', message: `${IDEMPOTENCY_KEY_MIN_LENGTH} to ${IDEMPOTENCY_KEY_MAX_LENGTH} characters`, code: 'length_between', params: { minimum: IDEMPOTENCY_KEY_MIN_LENGTH, maximum: IDEMPOTENCY_KEY_MAX_LENGTH } },
     ]);
   }
 }

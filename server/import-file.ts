@@ -38,7 +38,7 @@ async function readXlsx(buffer: Buffer): Promise<SheetRows> {
   try {
     await workbook.xlsx.load(buffer as unknown as ArrayBuffer);
   } catch {
-    throw new AppError('validation_failed', 'Unreadable XLSX file.', [{ path: 'body.content', message: 'not a readable XLSX workbook' }]);
+    throw new AppError('validation_failed', 'Unreadable XLSX file.', [{ path: 'body.content', message: 'not a readable XLSX workbook', code: 'unreadable_xlsx' }]);
   }
   const sheet = workbook.worksheets[0];
   if (!sheet) return { headers: [], rows: [] };
@@ -74,7 +74,7 @@ export async function readImportFile(fileName: string, buffer: Buffer): Promise<
   const zip = buffer.subarray(0, 2).toString('latin1') === 'PK';
   if (/\.xlsx$/i.test(fileName) || zip) return readXlsx(buffer);
   if (/\.(csv|txt)$/i.test(fileName)) return readCsv(buffer);
-  throw new AppError('unsupported_media_type', 'Send an .xlsx or a .csv file.');
+  throw new AppError('unsupported_media_type', 'Send an .xlsx or a .csv file.', undefined, undefined, { reason: 'import_file_type' });
 }
 
 /** The model workbook: the columns with DEFI's example lines, and a sheet explaining each column. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { DeliverableState, ProgrammeState, StepState } from '../domain/programme-state';
-import type { Template } from '../domain/template-schema';
+import { ZTemplateLabels, type Template } from '../domain/template-schema';
+import { labelsOf } from '../templates/labels';
 import { toParisDate } from '../domain/calendar';
 import type { SessionUser } from './auth';
 import {
@@ -73,6 +74,8 @@ export const ZProgrammeView = z.object({
     }),
   ),
   milestones: z.array(z.object({ key: z.string(), at: z.string() })),
+  /** Names of the template's roles, module milestones and date parameters (an old version's gaps filled from the built-in template). */
+  labels: ZTemplateLabels,
   indicators: z.array(z.object({ key: z.string(), name: z.string(), target: z.number().nullable(), actual: z.number() })),
   moduleState: z.record(z.string(), z.unknown()).optional(),
   /** The caller is on the programme's team (admins always): coordinator actions are open to them. */
@@ -143,6 +146,7 @@ export function buildProgrammeView(template: Template, state: ProgrammeState, vi
       };
     }),
     milestones: state.milestones,
+    labels: labelsOf(template),
     indicators: template.indicators.map((i) => ({ key: i.key, name: i.name.fr, target: i.target ?? null, actual: state.indicators[i.key] ?? 0 })),
     moduleState: visibleModuleState(scope, state, viewer),
     onTeam: viewer.onTeam,

@@ -89,7 +89,7 @@ ${table([C.step, C.deliverable, C.organisation, C.acceptedAt], report.deliverabl
 <h2>${escapeHtml(L.enrolments)}</h2>
 ${table([C.phase, C.capacity, C.organisation, C.enrolledAt], report.enrolments.flatMap((p) => {
     const capacity = p.capacity ? `${p.organisations.filter((o) => !o.slot).length} / ${p.capacity.max}` : '—';
-    return p.organisations.length ? p.organisations.map((o) => [p.phase, capacity, o.name, date(o.enrolledAt)]) : [[p.phase, capacity, '—', '—']];
+    return p.organisations.length ? p.organisations.map((o) => [p.phase, capacity, o.role ? `${o.name} (${o.role})` : o.name, date(o.enrolledAt)]) : [[p.phase, capacity, '—', '—']];
   }))}
 <h2>${escapeHtml(L.tenders)}</h2>
 ${tenders || `<p class="none">${escapeHtml(L.none)}</p>`}

@@ -72,7 +72,7 @@ export async function renderReportXlsx(report: FundersReport): Promise<Buffer> {
     [C.phase, C.capacity, C.organisation, C.enrolledAt],
     report.enrolments.flatMap((p) => {
       const capacity = p.capacity ? `${p.organisations.filter((o) => !o.slot).length} / ${p.capacity.max}` : null;
-      return p.organisations.length ? p.organisations.map((o) => [p.phase, capacity, o.name, date(o.enrolledAt)]) : [[p.phase, capacity, null, null]];
+      return p.organisations.length ? p.organisations.map((o) => [p.phase, capacity, o.role ? `${o.name} (${o.role})` : o.name, date(o.enrolledAt)]) : [[p.phase, capacity, null, null]];
     }),
     [30, 14, 40, 20],
   );

@@ -7,6 +7,7 @@ import {
   type Client,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import type { ProblemParams } from '../domain/problem-codes';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { ProgrammeState } from '../domain/programme-state';
 import { programmeStartedUpdate, programmeStateQuery, programmeWorkflow, type ProgrammeWorkflowInput } from '../workflows/programme';
@@ -45,7 +46,7 @@ export function createTemporalGateway(client: Client, taskQueue: string) {
         // A finished programme's workflow has closed: the lifecycle allows nothing more.
         if (err instanceof WorkflowNotFoundError) {
           const status = await handle.describe().then((d) => d.status.name, () => undefined);
-          if (status && status !== 'RUNNING') throw new AppError('programme_not_active', `The programme is closed (${status.toLowerCase()}); it accepts no more actions.`);
+          if (status && status !== 'RUNNING') throw new AppError('programme_not_active', `The programme is closed (${status.toLowerCase()}); it accepts no more actions.`, undefined, undefined, { reason: 'programme_closed' });
         }
         throw toAppError(err);
       }
@@ -73,7 +74,8 @@ async function translate<T>(call: () => Promise<T>): Promise<T> {
 export function toAppError(err: unknown): unknown {
   if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
     const code = err.cause.type ?? undefined;
-    if (isErrorCode(code)) return new AppError(code, err.cause.message);
+    const params = err.cause.details?.[0];
+    if (isErrorCode(code)) return new AppError(code, err.cause.message, undefined, undefined, params && typeof params === 'object' ? (params as ProblemParams) : undefined);
   }
   if (err instanceof WorkflowNotFoundError) return new AppError('not_found', 'No such programme.');
   // Our own deadline cut an Update's long poll (the SDK reports gRPC CANCELLED, not DEADLINE_EXCEEDED):

@@ -80,7 +80,7 @@ export function receiveUpload(req: Request, storage: FileStorage): Promise<Recei
           if (file) await storage.remove(file.storageKey);
           throw failure;
         }
-        if (!file) throw new AppError('validation_failed', 'Send the file in a multipart field named "file".', [{ path: 'body.file', message: 'required' }], undefined, { reason: 'file_missing' });
+        if (!file) throw new AppError('validation_failed', 'Send the file in a multipart field named "file".', [{ path: 'body.file', message: 'required', code: 'required' }], undefined, { reason: 'file_missing' });
         resolve({ fields, file });
       } catch (err) {
         reject(err);

@@ -47,6 +47,13 @@ export const defiTemplate: TemplateInput = {
       fillsSlot: 'evaluator',
     },
   ],
+  labels: {
+    roles: {
+      'digital-contractor': { fr: 'Prestataire des outils numériques', en: 'Digital tools contractor' },
+      'theatre-contractor': { fr: 'Compagnie de théâtre-forum', en: 'Forum theatre company' },
+      evaluator: { fr: 'Évaluateur', en: 'Evaluator' },
+    },
+  },
   indicators: [
     { key: 'partners-contacted', name: { fr: 'Réseaux et organismes de formation contactés', en: 'Networks and training organisations contacted' }, target: 40 },
     { key: 'partners-met', name: { fr: 'Réseaux et organismes de formation rencontrés', en: 'Networks and training organisations met' }, target: 14 },

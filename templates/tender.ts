@@ -19,6 +19,15 @@ export const tenderTemplate: TemplateInput = {
     en: 'From the specification to accepted deliverables: consult at least three providers, collect answers by the deadline, assess them on weighted criteria, award, notify, sign, kick off.',
   },
   dateParams: ['answers-deadline'],
+  labels: {
+    roles: { winner: { fr: 'Prestataire retenu', en: 'Chosen provider' } },
+    milestones: {
+      'consultation-sent': { fr: 'Consultation envoyée', en: 'Tender sent' },
+      assessed: { fr: 'Réponses instruites', en: 'Bids assessed' },
+      awarded: { fr: 'Marché attribué', en: 'Contract awarded' },
+    },
+    dateParams: { 'answers-deadline': { fr: 'Date limite de réponse des prestataires', en: 'Deadline for the providers’ answers' } },
+  },
   phases: [
     {
       key: 'specification',

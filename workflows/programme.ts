@@ -156,7 +156,8 @@ const reminderLocal = proxyLocalActivities<ProgrammeActivities>({
 const CONTINUE_AS_NEW_AFTER_EVENTS = 8_000;
 
 function throwIfRefused(refusal: Refusal | undefined): void {
-  if (refusal) throw ApplicationFailure.create({ type: refusal.code, message: refusal.message, nonRetryable: true });
+  // `details` carries the refusal's params (reason and values) to the API, which sends them to screens.
+  if (refusal) throw ApplicationFailure.create({ type: refusal.code, message: refusal.message, nonRetryable: true, ...(refusal.params ? { details: [refusal.params] } : {}) });
 }
 
 /** An activity's non-retryable "this date cannot be resolved" (activities/calendar.ts): deterministic, never retried. */

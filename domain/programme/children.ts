@@ -17,7 +17,7 @@ export function checkOpenChild(template: Template, state: ProgrammeState, input:
   if (state.status !== 'active') return refuse('programme_not_active', `The programme is ${state.status}.`);
   const def = template.children.find((c) => c.key === input.childKey);
   if (!def) return refuse('unknown_child', `This programme has no sub-programme "${input.childKey}".`);
-  if (!def.repeatable && state.children.some((c) => c.childKey === def.key)) return refuse('not_allowed', `Sub-programme "${def.key}" is already started.`);
+  if (!def.repeatable && state.children.some((c) => c.childKey === def.key)) return refuse('not_allowed', `Sub-programme "${def.key}" is already started.`, { reason: 'child_already_started', child: def.title });
   return undefined;
 }
 

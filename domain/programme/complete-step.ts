@@ -21,7 +21,7 @@ export const completeStep: Action<CompleteStepInput, ProgrammeState> = {
     if (inactive) return inactive;
     const step = findStepOrRefuse(state, input.stepKey);
     if (isRefusal(step)) return step;
-    if (step.status !== 'active') return refuse('step_not_active', `Step "${step.key}" is ${step.status}, not active.`);
+    if (step.status !== 'active') return refuse('step_not_active', `Step "${step.key}" is ${step.status}, not active.`, { reason: 'step_status', step: templateStep(t, step.key)!.name, status: step.status });
     const actor = input.actor;
     const partOf = partOrganisation(step, input);
     if (!isCoordinatorRole(actor.role)) {
@@ -40,10 +40,10 @@ export const completeStep: Action<CompleteStepInput, ProgrammeState> = {
     for (const req of sdef.deliverables) {
       const mine = step.deliverables.filter((d) => d.kind === req.kind && d.status !== 'rejected' && (partOf === undefined || d.organisationId === partOf));
       if (mine.length < req.min) {
-        return refuse('deliverable_missing', `Step "${step.key}" needs ${req.min} deliverable(s) of kind "${req.kind}" (${req.label.en}); ${mine.length} given.`);
+        return refuse('deliverable_missing', `Step "${step.key}" needs ${req.min} deliverable(s) of kind "${req.kind}" (${req.label.en}); ${mine.length} given.`, { reason: 'deliverable_count', deliverable: req.label, minimum: req.min, given: mine.length });
       }
       if (req.acceptance && mine.filter((d) => d.status === 'accepted').length < req.min) {
-        return refuse('deliverable_not_accepted', `Deliverable "${req.kind}" of step "${step.key}" must be accepted by a coordinator first.`);
+        return refuse('deliverable_not_accepted', `Deliverable "${req.kind}" of step "${step.key}" must be accepted by a coordinator first.`, { reason: 'deliverable_acceptance', deliverable: req.label });
       }
     }
     if (input.deliverableIds) {
@@ -51,7 +51,8 @@ export const completeStep: Action<CompleteStepInput, ProgrammeState> = {
       if (unknown) return refuse('unknown_deliverable', `Deliverable "${unknown}" does not belong to step "${step.key}".`);
     }
     if (sdef.indicator && (state.indicators[sdef.indicator.key] ?? 0) < sdef.indicator.atLeast) {
-      return refuse('indicator_below_target', `Step "${step.key}" needs indicator "${sdef.indicator.key}" at ${sdef.indicator.atLeast} or more (now ${state.indicators[sdef.indicator.key] ?? 0}).`);
+      const indicator = t.indicators.find((i) => i.key === sdef.indicator!.key);
+      return refuse('indicator_below_target', `Step "${step.key}" needs indicator "${sdef.indicator.key}" at ${sdef.indicator.atLeast} or more (now ${state.indicators[sdef.indicator.key] ?? 0}).`, { reason: 'indicator_threshold', ...(indicator ? { indicator: indicator.name } : {}), minimum: sdef.indicator.atLeast, actual: state.indicators[sdef.indicator.key] ?? 0 });
     }
     const module = sdef.module && findModule(sdef.module.name);
     return module?.checkCompletion?.({ template: t, state, step, config: sdef.module!.config }, input, now);

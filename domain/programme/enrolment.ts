@@ -16,14 +16,14 @@ export const enrolOrganisation: Action<EnrolInput, ProgrammeState> = {
     if (inactive) return inactive;
     const phase = phaseState(state, input.phaseKey);
     if (!phase) return refuse('unknown_phase', `This programme has no phase "${input.phaseKey}".`);
-    if (phase.status === 'completed' || phase.status === 'cancelled') return refuse('phase_closed', `Phase "${phase.key}" is ${phase.status}.`);
+    if (phase.status === 'completed' || phase.status === 'cancelled') return refuse('phase_closed', `Phase "${phase.key}" is ${phase.status}.`, { reason: 'phase_status', phase: templatePhase(t, phase.key)!.name, status: phase.status });
     if (phase.enrolled.some((e) => e.organisationId === input.organisationId)) {
-      return refuse('already_enrolled', `This organisation is already enrolled in phase "${phase.key}".`);
+      return refuse('already_enrolled', `This organisation is already enrolled in phase "${phase.key}".`, { reason: 'already_enrolled_phase', phase: templatePhase(t, phase.key)!.name });
     }
     const def = templatePhase(t, phase.key)!;
-    if (!def.capacity && !input.slot) return refuse('phase_full', `Phase "${phase.key}" takes no enrolments.`);
+    if (!def.capacity && !input.slot) return refuse('phase_full', `Phase "${phase.key}" takes no enrolments.`, { reason: 'phase_takes_no_enrolment', phase: def.name });
     if (def.capacity && !input.slot && phase.enrolled.filter((e) => !e.slot).length >= def.capacity.max) {
-      return refuse('phase_full', `Phase "${phase.key}" is full: ${def.capacity.max} organisation(s) at most.`);
+      return refuse('phase_full', `Phase "${phase.key}" is full: ${def.capacity.max} organisation(s) at most.`, { reason: 'phase_full_capacity', phase: def.name, maximum: def.capacity.max });
     }
     return undefined;
   },

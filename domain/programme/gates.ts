@@ -23,11 +23,12 @@ export const approvePhase: Action<ApprovePhaseInput, ProgrammeState> = {
       const child = state.children.find((c) => c.childKey === req.child);
       const met = child && (req.milestone ? child.milestones.includes(req.milestone) : child.status === 'completed');
       if (!met) {
-        return refuse('gate_children_pending', `Phase "${phase.key}" needs sub-programme "${req.child}" ${req.milestone ? `to reach "${req.milestone}"` : 'to be completed'} first.`);
+        const childDef = t.children.find((c) => c.key === req.child);
+        return refuse('gate_children_pending', `Phase "${phase.key}" needs sub-programme "${req.child}" ${req.milestone ? `to reach "${req.milestone}"` : 'to be completed'} first.`, { reason: 'gate_child_pending', phase: def.name, ...(childDef ? { child: childDef.title } : {}) });
       }
     }
     if (def.capacity && phase.enrolled.length < def.capacity.min) {
-      return refuse('gate_capacity_below_minimum', `Phase "${phase.key}" needs at least ${def.capacity.min} enrolled organisation(s); ${phase.enrolled.length} enrolled.`);
+      return refuse('gate_capacity_below_minimum', `Phase "${phase.key}" needs at least ${def.capacity.min} enrolled organisation(s); ${phase.enrolled.length} enrolled.`, { reason: 'gate_capacity_minimum', phase: def.name, minimum: def.capacity.min, enrolled: phase.enrolled.length });
     }
     return undefined;
   },

@@ -6,13 +6,13 @@ import { refuse, type Refusal } from './refusal';
 
 export function checkActive(state: ProgrammeState): Refusal | undefined {
   if (state.status !== 'active') {
-    return refuse('programme_not_active', `The programme is ${state.status}; this action needs an active programme.`);
+    return refuse('programme_not_active', `The programme is ${state.status}; this action needs an active programme.`, { reason: 'programme_status', status: state.status });
   }
   return undefined;
 }
 
 export function checkCoordinator(actor: Actor, what: string): Refusal | undefined {
-  if (!isCoordinatorRole(actor.role)) return refuse('not_allowed', `Only a coordinator may ${what}.`);
+  if (!isCoordinatorRole(actor.role)) return refuse('not_allowed', `Only a coordinator may ${what}.`, { reason: 'coordinator_only' });
   return undefined;
 }
 

@@ -11,7 +11,7 @@ export const recordIndicator: Action<RecordIndicatorInput, ProgrammeState> = {
   check({ template: t, state }, input) {
     const inactive = checkActive(state);
     if (inactive) return inactive;
-    if (input.actor.role === 'manager') return refuse('not_allowed', 'Managers read indicators; coordinators and partners record them.');
+    if (input.actor.role === 'manager') return refuse('not_allowed', 'Managers read indicators; coordinators and partners record them.', { reason: 'managers_read_only' });
     if (!t.indicators.some((i) => i.key === input.key)) return refuse('unknown_indicator', `This programme has no indicator "${input.key}".`);
     return undefined;
   },

@@ -1,3 +1,5 @@
+import type { ProblemParams } from '../problem-codes';
+
 /**
  * Why the lifecycle refuses an action. The workflow raises these as ApplicationFailure
  * types; server/errors.ts maps each code to one HTTP status.
@@ -39,11 +41,14 @@ export interface Refusal {
   /** The discriminant: a refusal is told from any other value by this field alone. */
   kind: 'refusal';
   code: RefusalCode;
+  /** English, for logs and developers. */
   message: string;
+  /** What a screen needs to say it in French: a `reason` and its values (domain/problem-codes.ts). */
+  params?: ProblemParams;
 }
 
-export function refuse(code: RefusalCode, message: string): Refusal {
-  return { kind: 'refusal', code, message };
+export function refuse(code: RefusalCode, message: string, params?: ProblemParams): Refusal {
+  return params ? { kind: 'refusal', code, message, params } : { kind: 'refusal', code, message };
 }
 
 export function isRefusal(x: unknown): x is Refusal {

@@ -19,14 +19,14 @@ export const changeStep: Action<ChangeStepInput, ProgrammeState> = {
     if (step.status === 'completed' || step.status === 'cancelled') return refuse('step_not_active', `Step "${step.key}" is ${step.status}.`);
     if (input.dueAt !== undefined && Number.isNaN(Date.parse(input.dueAt))) return refuse('invalid_due_date', 'The due date is not a valid date.');
     if (input.assigneeOrganisationId !== undefined && step.assignee.kind === 'eachPartner') {
-      return refuse('not_allowed', `Step "${step.key}" is done by each enrolled organisation; enrol organisations instead of reassigning.`);
+      return refuse('not_allowed', `Step "${step.key}" is done by each enrolled organisation; enrol organisations instead of reassigning.`, { reason: 'each_partner_not_reassigned' });
     }
     return undefined;
   },
   /** A new due date must lie in the future; histories that accepted a past date still replay (validators do not run on replay). */
   validate({ now }, input) {
     if (input.dueAt !== undefined && Date.parse(input.dueAt) <= now.getTime()) {
-      return refuse('due_date_in_past', `The new due date (${input.dueAt}) is already past; give a date to come.`);
+      return refuse('due_date_in_past', `The new due date (${input.dueAt}) is already past; give a date to come.`, { reason: 'due_date_past', dueAt: input.dueAt });
     }
     return undefined;
   },

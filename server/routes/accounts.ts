@@ -82,7 +82,7 @@ export function accountRoutes(ctx: AppContext) {
         try {
           return toOrganisationView(await ctx.prisma.organisation.create({ data: { id: `org_${randomUUID()}`, ...body } }));
         } catch (err) {
-          if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') throw new AppError('conflict', `An organisation named "${body.name}" already exists.`);
+          if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') throw new AppError('conflict', `An organisation named "${body.name}" already exists.`, undefined, undefined, { reason: 'organisation_name_taken', name: body.name });
           throw err;
         }
       },
@@ -113,7 +113,7 @@ export function accountRoutes(ctx: AppContext) {
           });
           return toOrganisationView(org);
         } catch (err) {
-          if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') throw new AppError('conflict', 'Another organisation has this name.');
+          if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') throw new AppError('conflict', 'Another organisation has this name.', undefined, undefined, { reason: 'organisation_name_taken' });
           throw err;
         }
       },
@@ -124,7 +124,7 @@ export function accountRoutes(ctx: AppContext) {
       async handler({ params, user }) {
         const target = await ctx.prisma.user.findUnique({ where: { id: params.id } });
         if (!target) throw new AppError('not_found', 'No such user.');
-        if (target.id === user.id) throw new AppError('conflict', 'You cannot deactivate your own account.');
+        if (target.id === user.id) throw new AppError('conflict', 'You cannot deactivate your own account.', undefined, undefined, { reason: 'own_account' });
         const at = target.deactivatedAt ?? (await ctx.auth.deactivate(target.id));
         return { ...toSessionUser(target), deactivatedAt: at.toISOString() };
       },
@@ -144,7 +144,7 @@ export function accountRoutes(ctx: AppContext) {
       body: ZUserInput, successStatus: 201, response: ZUser.extend({ invitation: z.object({ url: z.string(), expiresAt: z.string() }).optional() }),
       async handler({ body }) {
         if (body.organisationId && !(await ctx.prisma.organisation.findUnique({ where: { id: body.organisationId, archivedAt: null } }))) {
-          throw new AppError('validation_failed', 'Unknown organisation.', [{ path: 'body.organisationId', message: 'no such organisation' }]);
+          throw new AppError('validation_failed', 'Unknown organisation.', [{ path: 'body.organisationId', message: 'no such organisation', code: 'unknown_organisation' }]);
         }
         try {
           const user = await ctx.prisma.user.create({
@@ -179,7 +179,7 @@ export function accountRoutes(ctx: AppContext) {
           );
           return { ...toSessionUser(user), invitation: { url, expiresAt: invitation.expiresAt } };
         } catch (err) {
-          if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') throw new AppError('conflict', 'A user with this e-mail already exists.');
+          if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') throw new AppError('conflict', 'A user with this e-mail already exists.', undefined, undefined, { reason: 'email_taken' });
           throw err;
         }
       },

@@ -32,7 +32,7 @@ const ZImportAnswer = z.object({
     counts: z.object({ create: z.number(), unchanged: z.number(), error: z.number() }),
     lines: z.array(z.object({ line: z.number(), key: z.string(), outcome: z.enum(['create', 'unchanged', 'error']), description: z.string(), problems: z.array(ZProblem) })),
   }),
-  applied: z.array(z.object({ line: z.number(), key: z.string(), outcome: z.enum(['applied', 'refused']), code: z.string().optional(), message: z.string().optional() })),
+  applied: z.array(z.object({ line: z.number(), key: z.string(), outcome: z.enum(['applied', 'refused']), code: z.string().optional(), params: z.record(z.string(), z.unknown()).optional(), message: z.string().optional() })),
 });
 
 const TYPE_ORDER: Record<ImportAction['type'], number> = { inscription: 0, phase: 1, etape: 2, indicateur: 3, attribution: 4 };
@@ -85,7 +85,7 @@ export function importRoutes(ctx: AppContext) {
           throw new AppError('not_programme_member', "You are not on this programme's team; its coordinators or an admin can add you (PUT /api/v1/programmes/:id/team).");
         }
         const buffer = Buffer.from(body.content, 'base64');
-        if (buffer.length > MAX_IMPORT_BYTES) throw new AppError('payload_too_large', `An import file holds at most ${MAX_IMPORT_BYTES} bytes.`);
+        if (buffer.length > MAX_IMPORT_BYTES) throw new AppError('payload_too_large', `An import file holds at most ${MAX_IMPORT_BYTES} bytes.`, undefined, undefined, { reason: 'import_too_large', maxMb: Math.round((MAX_IMPORT_BYTES / 1024 / 1024) * 10) / 10 });
         const sheet = await readImportFile(body.fileName, buffer);
         const [template, organisations, imported] = await Promise.all([
           ctx.templates.loadTemplateVersion(row.templateKey, row.templateVersion),
@@ -106,7 +106,11 @@ export function importRoutes(ctx: AppContext) {
         }
         if (!body.confirm) return { dryRun: true, written: false, plan: publicPlan(plan), applied: [] };
         if (!plan.valid) {
-          const errors = [...plan.problems.map((p) => ({ path: 'body.content', message: p.message })), ...plan.lines.flatMap((l) => l.problems.map((p) => ({ path: `ligne ${l.line}`, message: p.message })))];
+          // The import's own sentences are French already (domain/import-sheet.ts): sent as the `text` param.
+          const errors = [
+            ...plan.problems.map((p) => ({ path: 'body.content', message: p.message, code: 'import_line' as const, params: { text: p.message } })),
+            ...plan.lines.flatMap((l) => l.problems.map((p) => ({ path: `ligne ${l.line}`, message: p.message, code: 'import_line' as const, params: { line: l.line, text: p.message } }))),
+          ];
           throw new AppError('validation_failed', 'The file has problems: nothing was written. Correct the lines listed and send it again.', errors);
         }
 
@@ -138,7 +142,7 @@ export function importRoutes(ctx: AppContext) {
             if (!(err instanceof AppError)) throw err;
             // The workflow refused (a step not open yet, a full phase): the lines before it stay written; a rerun goes on from here.
             const problem = toProblem(err, '');
-            applied.push({ line: line.line, key: line.key, outcome: 'refused', code: err.code, message: problem.detail });
+            applied.push({ line: line.line, key: line.key, outcome: 'refused', code: err.code, ...(err.params ? { params: err.params } : {}), message: problem.detail });
             break;
           }
         }

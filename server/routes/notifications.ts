@@ -99,12 +99,12 @@ export function notificationRoutes(ctx: AppContext) {
       async handler({ params, user }) {
         const row = await ctx.prisma.notification.findUnique({ where: { id: params.id } });
         if (!row || (user.role !== 'admin' && !(row.programmeId && (await isOnTeam(ctx.prisma, row.programmeId, user))))) throw new AppError('not_found', 'No such notification.');
-        if (row.status !== 'failed') throw new AppError('conflict', `Only failed notifications are retried; this one is ${row.status}.`);
+        if (row.status !== 'failed') throw new AppError('conflict', `Only failed notifications are retried; this one is ${row.status}.`, undefined, undefined, { reason: 'notification_not_failed' });
         const digest = row.kind === 'digest' ? ZDigestJob.safeParse(row.payload) : undefined;
         const single = row.kind === 'digest' ? undefined : ZNotificationJob.safeParse(row.payload);
         const data = digest?.success ? digest.data : single?.success ? single.data : undefined;
         // Invitations keep no link in their row (it is a credential): a new invitation is the way.
-        if (!data) throw new AppError('conflict', 'This notification cannot be rebuilt from its record; send a new one.');
+        if (!data) throw new AppError('conflict', 'This notification cannot be rebuilt from its record; send a new one.', undefined, undefined, { reason: 'notification_not_rebuildable' });
         const jobId = jobIdOf(row);
         // The row first: the job must not find it failed (or `sending` from an interrupted attempt).
         await ctx.prisma.notification.update({ where: { id: row.id }, data: { status: 'queued', attemptToken: null } });

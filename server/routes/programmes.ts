@@ -24,7 +24,9 @@ import {
 import type { SessionUser } from '../auth';
 import type { AppContext } from '../context';
 import { AppError } from '../errors';
-import { defineRoute, findUnsafeText, INT4_MAX, trimmedText } from '../http';
+import { defineRoute, findUnsafeText, INT4_MAX, trimmedText, zodProblems } from '../http';
+import { labelText } from '../../domain/template-labels';
+import { labelsOf } from '../../templates/labels';
 import { buildProgrammeView, buildStepView, toDeliverableView, viewerOf, ZDeliverableView, ZProgrammeView, ZStepView } from '../programme-views';
 import { isOnTeam } from '../programme-team';
 import { canSeeDeliverable, canSeeNotification, canSeeProgramme, canSeeStep, confidentialScope, visibleEvent, visibleSteps, type Viewer } from '../../domain/visibility';
@@ -114,7 +116,7 @@ export function programmeRoutes(ctx: AppContext) {
   async function requireOrganisation(id: string, path: string): Promise<void> {
     // An archived organisation is kept for history; nothing new is given to it.
     if (!(await ctx.prisma.organisation.findUnique({ where: { id, archivedAt: null } }))) {
-      throw new AppError('validation_failed', 'Unknown organisation.', [{ path, message: 'no such organisation' }]);
+      throw new AppError('validation_failed', 'Unknown organisation.', [{ path, message: 'no such organisation', code: 'unknown_organisation' }]);
     }
   }
 
@@ -124,14 +126,14 @@ export function programmeRoutes(ctx: AppContext) {
       body: ZCreateProgramme, successStatus: 201, response: ZProgrammeView,
       async handler({ body, user, idempotencyKey }) {
         const template = await ctx.templates.loadLatestTemplate(body.templateKey).catch(() => {
-          throw new AppError('validation_failed', `Unknown template "${body.templateKey}".`, [{ path: 'body.templateKey', message: 'no such template' }]);
+          throw new AppError('validation_failed', `Unknown template "${body.templateKey}".`, [{ path: 'body.templateKey', message: 'no such template', code: 'unknown_template' }]);
         });
         if (await ctx.prisma.templateArchive.findUnique({ where: { key: template.key } })) {
           throw new AppError('template_archived', `Template "${template.key}" is archived: no new programme starts from it.`);
         }
         const missing = template.dateParams.filter((p) => !body.params.dates[p]);
         if (missing.length) {
-          throw new AppError('validation_failed', `Template "${template.key}" needs these dates: ${missing.join(', ')}.`, missing.map((m) => ({ path: `body.params.dates.${m}`, message: 'required by the template' })));
+          throw new AppError('validation_failed', `Template "${template.key}" needs these dates: ${missing.join(', ')}.`, missing.map((m) => ({ path: `body.params.dates.${m}`, message: 'required by the template', code: 'required_date' as const, params: { label: labelText(labelsOf(template), 'dateParams', m) } })));
         }
         for (const [slot, org] of Object.entries(body.params.slots)) await requireOrganisation(org, `body.params.slots.${slot}`);
         const programmeId = idempotencyKey ? `prg_${createHash('sha256').update(`${user.id}:${idempotencyKey}`).digest('hex').slice(0, 24)}` : `prg_${randomUUID()}`;
@@ -245,7 +247,7 @@ export function programmeRoutes(ctx: AppContext) {
           const fields = ZFileFields.safeParse({ ...upload.fields, title: upload.fields.title || upload.file.name });
           if (!fields.success || findUnsafeText(upload.fields, 'body')) {
             await ctx.storage.remove(upload.file.storageKey);
-            throw new AppError('validation_failed', 'Invalid upload fields.', fields.success ? [{ path: findUnsafeText(upload.fields, 'body')!, message: 'contains a NUL character or an unpaired surrogate' }] : fields.error.issues.map((i) => ({ path: `body.${i.path.join('.')}`, message: i.message })));
+            throw new AppError('validation_failed', 'Invalid upload fields.', fields.success ? [{ path: findUnsafeText(upload.fields, 'body')!, message: 'contains a NUL character or an unpaired surrogate', code: 'unsafe_text' }] : zodProblems(fields.error, 'body'));
           }
           input = fields.data;
         }
@@ -378,7 +380,7 @@ export function programmeRoutes(ctx: AppContext) {
           if (def) {
             const childTemplate = await ctx.templates.loadLatestTemplate(def.templateKey);
             const startDate = body.startDate ?? state.startDate;
-            if (startDate < state.startDate) throw new AppError('validation_failed', 'A sub-programme cannot start before its programme.', [{ path: 'body.startDate', message: `on or after ${state.startDate}` }]);
+            if (startDate < state.startDate) throw new AppError('validation_failed', 'A sub-programme cannot start before its programme.', [{ path: 'body.startDate', message: `on or after ${state.startDate}`, code: 'history_fact', params: { text: `Un sous-programme ne démarre pas avant son programme (${state.startDate.split('-').reverse().join('/')}).` } }]);
             if (body.history) {
               const initial = createInitialState({ programmeId: 'check', title: body.title, template: childTemplate, startDate, coordinatorId: state.coordinatorId }, new Date());
               const problems = await findHistoryProblems(ctx, childTemplate, initial, body.history, actorOf(user), []);

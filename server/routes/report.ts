@@ -1,3 +1,4 @@
+import { labelsOf } from '../../templates/labels';
 import { z } from 'zod';
 import { buildFundersReport, defaultPeriod, type FundersReport, type ReportProgramme } from '../../domain/funders-report';
 import type { AuditEvent, ProgrammeState } from '../../domain/programme-state';
@@ -43,7 +44,7 @@ export const ZFundersReport = z.object({
       byQuarter: z.array(z.object({ quarter: z.string(), change: z.number(), valueAtEnd: z.number() })),
     }),
   ),
-  enrolments: z.array(z.object({ phase: z.string(), capacity: z.object({ min: z.number(), max: z.number() }).nullable(), organisations: z.array(z.object({ name: z.string(), enrolledAt: z.string(), slot: z.string().nullable() })) })),
+  enrolments: z.array(z.object({ phase: z.string(), capacity: z.object({ min: z.number(), max: z.number() }).nullable(), organisations: z.array(z.object({ name: z.string(), enrolledAt: z.string(), slot: z.string().nullable(), role: z.string().nullable() })) })),
   tenders: z.array(
     z.object({
       programmeId: z.string(),
@@ -92,6 +93,7 @@ export function reportRoutes(ctx: AppContext) {
     ]);
     return {
       template,
+      labels: labelsOf(template),
       state,
       viewer: viewerOf(user, onTeam),
       events: events.map((e): AuditEvent => ({ seq: e.seq, type: e.type, at: e.at.toISOString(), actorId: e.actorId ?? undefined, data: e.data as Record<string, unknown> })),
@@ -107,7 +109,7 @@ export function reportRoutes(ctx: AppContext) {
     const now = new Date();
     const fallback = defaultPeriod(programme.state, now);
     const period = { from: query.from ?? fallback.from, to: query.to ?? (query.from && query.from > fallback.to ? query.from : fallback.to) };
-    if (period.from > period.to) throw new AppError('validation_failed', 'The period ends before it starts.', [{ path: 'query.to', message: 'must be on or after `from`' }]);
+    if (period.from > period.to) throw new AppError('validation_failed', 'The period ends before it starts.', [{ path: 'query.to', message: 'must be on or after `from`', code: 'period_reversed' }]);
     const children = await Promise.all(programme.state.children.map((c) => loadSource(c.programmeId, user).catch(() => undefined)));
     const present = children.filter((c): c is ReportProgramme => c !== undefined);
 

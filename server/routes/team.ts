@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ProgrammeState } from '../../domain/programme-state';
 import { canSeeProgramme } from '../../domain/visibility';
 import type { AppContext } from '../context';
-import { AppError } from '../errors';
+import { AppError, type FieldProblem } from '../errors';
 import { defineRoute } from '../http';
 import { isOnTeam, listTeam, replaceTeam } from '../programme-team';
 
@@ -47,10 +47,10 @@ export function teamRoutes(ctx: AppContext) {
         }
         const ids = [...new Set(body.members)];
         const found = ids.length ? await ctx.prisma.user.findMany({ where: { id: { in: ids } }, select: { id: true, role: true } }) : [];
-        const problems = ids.flatMap((id, i) => {
+        const problems = ids.flatMap((id, i): FieldProblem[] => {
           const u = found.find((f) => f.id === id);
-          if (!u) return [{ path: `body.members.${i}`, message: 'no such user' }];
-          return u.role === 'coordinator' ? [] : [{ path: `body.members.${i}`, message: 'only coordinators join a team (admins act everywhere, managers read everything)' }];
+          if (!u) return [{ path: `body.members.${i}`, message: 'no such user', code: 'unknown_user' }];
+          return u.role === 'coordinator' ? [] : [{ path: `body.members.${i}`, message: 'only coordinators join a team (admins act everywhere, managers read everything)', code: 'not_a_coordinator' }];
         });
         if (problems.length) throw new AppError('validation_failed', 'Some members cannot join the team.', problems);
         await replaceTeam(ctx.prisma, params.id, ids, user.id);

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { Prisma } from '../../generated/prisma/client';
 import { checkTemplateDraft, TEMPLATE_PROBLEM_CODES } from '../../domain/template-problems';
 import { previewTemplateTimeline } from '../../domain/template-preview';
-import { ZIsoDate, ZTemplate, ZTemplatePublication, validateTemplate } from '../../domain/template-schema';
+import { labelsOf } from '../../templates/labels';
+import { ZIsoDate, ZTemplate, ZTemplatePublication } from '../../domain/template-schema';
 import { INT4_MAX } from '../http';
 import type { AppContext } from '../context';
 import { AppError } from '../errors';
@@ -109,7 +110,9 @@ export function templateRoutes(ctx: AppContext) {
       async handler({ params, query }) {
         const row = await ctx.prisma.template.findFirst({ where: { key: params.key, ...(query.version ? { version: query.version } : {}) }, orderBy: { version: 'desc' } });
         if (!row) throw new AppError('not_found', `No template "${params.key}".`);
-        return ZTemplate.parse(row.definition);
+        // A version stored before templates carried labels borrows the built-in template's.
+        const template = ZTemplate.parse(row.definition);
+        return { ...template, labels: labelsOf(template) };
       },
     }),
     defineRoute({
@@ -118,14 +121,14 @@ export function templateRoutes(ctx: AppContext) {
       async handler({ body }) {
         const key = body.key;
         const latest = await ctx.prisma.template.findFirst({ where: { key }, orderBy: { version: 'desc' }, select: { version: true } });
-        const checked = validateTemplate({ ...body, version: (latest?.version ?? 0) + 1 });
-        if (!checked.ok) {
-          throw new AppError('validation_failed', `The template has ${checked.problems.length} problem(s).`, checked.problems.map((p) => ({ path: `body.${p.path}`, message: p.message })));
+        const checked = checkTemplateDraft({ ...body, version: (latest?.version ?? 0) + 1 });
+        if (!checked.template) {
+          throw new AppError('validation_failed', `The template has ${checked.problems.length} problem(s).`, checked.problems.map((p) => ({ path: `body.${p.path}`, message: p.message, code: p.code, ...(Object.keys(p.values).length ? { params: p.values } : {}) })));
         }
         try {
           await ctx.prisma.template.create({ data: { key: checked.template.key, version: checked.template.version, name: checked.template.name.fr, definition: checked.template as unknown as Prisma.InputJsonValue } });
         } catch (err) {
-          if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') throw new AppError('conflict', 'Another version was published at the same moment; retry.');
+          if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') throw new AppError('conflict', 'Another version was published at the same moment; retry.', undefined, undefined, { reason: 'template_published_meanwhile' });
           throw err;
         }
         return checked.template;

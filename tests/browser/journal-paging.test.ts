@@ -18,6 +18,7 @@ describe('programme page: the whole journal, newest first (Chromium)', () => {
   const template: TemplateInput = {
     key: templateKey,
     version: 1,
+    labels: { dateParams: { deadline: { fr: 'Date limite' } } },
     name: { fr: 'Journal paginé', en: 'Paged journal' },
     dateParams: ['deadline'],
     phases: [{ key: 'p', name: { fr: 'Phase', en: 'Phase' }, steps: [{ key: 'deliver', name: { fr: 'Livrer', en: 'Deliver' }, assignee: { kind: 'coordinator' }, due: { from: 'param', param: 'deadline' } }] }],

@@ -9,6 +9,7 @@ function journeyTemplate(key: string): TemplateInput {
   return {
     key,
     version: 1,
+    labels: { roles: { partner: { fr: 'Organisme de formation' } } },
     name: { fr: 'Parcours navigateur', en: 'Browser journey' },
     phases: [
       {

@@ -16,6 +16,7 @@ function killDrillTemplate(key: string): TemplateInput {
   return {
     key,
     version: 1,
+    labels: { roles: { partner: { fr: 'Partenaire' } } },
     name: { fr: 'Exercice arrêt API', en: 'API kill drill' },
     reminders: { unit: 'seconds', beforeDue: [3], onDue: true, overdueEvery: 2, escalateAfter: 1 },
     phases: [

@@ -7,6 +7,7 @@ function dashboardTemplate(key: string): TemplateInput {
   return {
     key,
     version: 1,
+    labels: { roles: { partner: { fr: 'Partenaire' } }, dateParams: { deadline: { fr: 'Date limite' } } },
     name: { fr: 'Portefeuille de test', en: 'Test portfolio' },
     dateParams: ['deadline'],
     indicators: [{ key: 'interviews', name: { fr: 'Entretiens', en: 'Interviews' }, target: 5, unit: 'entretiens' }],

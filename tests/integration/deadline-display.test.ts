@@ -9,6 +9,7 @@ function template(key: string): TemplateInput {
   return {
     key,
     version: 1,
+    labels: { roles: { partner: { fr: 'Partenaire' } }, dateParams: { deadline: { fr: 'Date limite' } } },
     name: { fr: 'Échéances affichées', en: 'Shown deadlines' },
     dateParams: ['deadline'],
     phases: [

@@ -44,6 +44,7 @@ describe('deadlines a French office can trust', () => {
   const farParamTemplate: TemplateInput = {
     key: key('far-param'),
     version: 1,
+    labels: { dateParams: { deadline: { fr: 'Date limite' } } },
     name: { fr: 'Échéance lointaine', en: 'Far due date' },
     dateParams: ['deadline'],
     phases: [{ key: 'p', name: { fr: 'P', en: 'P' }, steps: [{ key: 'late-one', name: { fr: 'Trop loin', en: 'Too far' }, assignee: { kind: 'coordinator' }, due: { from: 'param', param: 'deadline', offset: { amount: 60, unit: 'calendarDays' } } }] }],
@@ -81,7 +82,7 @@ describe('deadlines a French office can trust', () => {
           startDate,
           status: 400,
           code: 'validation_failed',
-          errors: [{ path: 'body.startDate', message: 'expected a date between 1990-01-01 and 2100-12-31' }],
+          errors: [{ path: 'body.startDate', message: 'expected a date between 1990-01-01 and 2100-12-31', code: 'date_out_of_range' }],
         });
         expect(Date.now() - started).toBeLessThan(5000);
       }
@@ -96,7 +97,7 @@ describe('deadlines a French office can trust', () => {
       const id = started.body.id;
       const before = await expectReadModelInSync(h, id);
       const res = await api.patch(`/api/v1/programmes/${id}/steps/deliver`, { dueDate: '0099-12-31' }, coordinator.token);
-      expect({ status: res.status, code: res.body.code, errors: res.body.errors }).toEqual({ status: 400, code: 'validation_failed', errors: [{ path: 'body.dueDate', message: 'expected a date between 1990-01-01 and 2100-12-31' }] });
+      expect({ status: res.status, code: res.body.code, errors: res.body.errors }).toEqual({ status: 400, code: 'validation_failed', errors: [{ path: 'body.dueDate', message: 'expected a date between 1990-01-01 and 2100-12-31', code: 'date_out_of_range' }] });
       const instant = await api.patch(`/api/v1/programmes/${id}/steps/deliver`, { dueAt: '2101-01-01T10:00:00Z' }, coordinator.token);
       expect({ status: instant.status, code: instant.body.code }).toEqual({ status: 400, code: 'validation_failed' });
       expect((await expectReadModelInSync(h, id)).version).toBe(before.version);

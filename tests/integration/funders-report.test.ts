@@ -25,6 +25,7 @@ function daqTemplate(key: string): TemplateInput {
   return {
     key,
     version: 1,
+    labels: { roles: { of: { fr: 'Organisme de formation' } } },
     name: { fr: 'DAQ 2.0 — promotion auprès des entreprises', en: 'DAQ 2.0 — promotion to companies' },
     indicators: [
       { key: 'company-meetings', name: { fr: 'Rendez-vous en entreprise', en: 'Company meetings' }, target: 60, unit: 'rendez-vous' },

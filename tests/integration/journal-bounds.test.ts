@@ -22,6 +22,7 @@ describe('one event per change, for every Update type', () => {
   const parent: TemplateInput = {
     key: `bounds-${suffix}`,
     version: 1,
+    labels: { dateParams: { deadline: { fr: 'Date limite' } } },
     name: { fr: 'Journal borné', en: 'Bounded journal' },
     dateParams: ['deadline'],
     indicators: [{ key: 'interviews', name: { fr: 'Entretiens', en: 'Interviews' }, target: 1 }],

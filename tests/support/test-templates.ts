@@ -9,6 +9,7 @@ export function engineTestTemplate(key: string, overrides: Partial<TemplateInput
   return {
     key,
     version: 1,
+    labels: { roles: { contractor: { fr: 'Prestataire' } } },
     name: { fr: 'Programme de test', en: 'Test programme' },
     reminders: { unit: 'seconds', beforeDue: [4], onDue: true, overdueEvery: 3, escalateAfter: 2 },
     indicators: [{ key: 'interviews', name: { fr: 'Entretiens', en: 'Interviews' }, target: 3 }],
@@ -65,6 +66,7 @@ export function reminderTestTemplate(key: string, dueInSeconds: number): Templat
   return {
     key,
     version: 1,
+    labels: { roles: { partner: { fr: 'Partenaire' } } },
     name: { fr: 'Relances', en: 'Reminders' },
     reminders: { unit: 'seconds', beforeDue: [3], onDue: true, overdueEvery: 2, escalateAfter: 1 },
     phases: [

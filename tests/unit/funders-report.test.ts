@@ -136,7 +136,7 @@ describe("DEFI's 2021 report, built from a state at its true dates", () => {
       // Due 3 July 2021, done 14 September 2021.
       ['Mobilisation des partenaires', 73, 'Réalisée en retard'],
     ]);
-    expect(r.enrolments.find((e) => e.phase === 'Phase Test')).toEqual({ phase: 'Phase Test', capacity: { min: 1, max: 1 }, organisations: [{ name: 'AFPA', enrolledAt: '2021-09-20T08:00:00Z', slot: null }] });
+    expect(r.enrolments.find((e) => e.phase === 'Phase Test')).toEqual({ phase: 'Phase Test', capacity: { min: 1, max: 1 }, organisations: [{ name: 'AFPA', enrolledAt: '2021-09-20T08:00:00Z', slot: null, role: null }] });
   });
 
   it('gives the tender’s compliance record: a late answer, the scores per criterion, the winner and the dates', () => {

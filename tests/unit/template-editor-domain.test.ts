@@ -12,6 +12,7 @@ function draft(overrides: Partial<TemplateInput> = {}): TemplateInput {
     name: { fr: 'Exemple', en: 'Sample' },
     nonWorkingDays: 'nextWorkingDay',
     dateParams: ['kickoff'],
+    labels: { dateParams: { kickoff: { fr: 'Date de la réunion de lancement' } } },
     phases: [
       {
         key: 'one',

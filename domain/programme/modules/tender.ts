@@ -39,7 +39,7 @@ const consultation: LifecycleModule = {
     const min = typeof ctx.config.minProviders === 'number' ? ctx.config.minProviders : 3;
     const providers = providersOf(ctx);
     if (providers.length < min) {
-      return refuse('too_few_providers', `A tender is sent to at least ${min} providers; ${providers.length} enrolled.`);
+      return refuse('too_few_providers', `A tender is sent to at least ${min} providers; ${providers.length} enrolled.`, { reason: 'providers_minimum', minimum: min, enrolled: providers.length });
     }
     return undefined;
   },
@@ -55,14 +55,14 @@ const bids: LifecycleModule = {
   name: 'tender-bids',
   checkDeliverable(ctx, _input, now) {
     if (ctx.step.dueAt && now.getTime() > Date.parse(ctx.step.dueAt)) {
-      return refuse('bid_after_deadline', `Answers were due by ${ctx.step.dueAt}; late answers are refused.`);
+      return refuse('bid_after_deadline', `Answers were due by ${ctx.step.dueAt}; late answers are refused.`, { reason: 'answers_due', dueAt: ctx.step.dueAt });
     }
     return undefined;
   },
   checkCompletion(ctx, input, now) {
     const closing = input.actor.role !== 'partner' && input.organisationId === undefined;
     if (closing && ctx.step.dueAt && Date.parse(ctx.step.dueAt) > now.getTime()) {
-      return refuse('not_allowed', `Answers are collected until ${ctx.step.dueAt}; the collection closes after that.`);
+      return refuse('not_allowed', `Answers are collected until ${ctx.step.dueAt}; the collection closes after that.`, { reason: 'answers_collected_until', dueAt: ctx.step.dueAt });
     }
     return undefined;
   },
@@ -79,18 +79,18 @@ const assessment: LifecycleModule = {
     const bidsStep = String(ctx.config.bidsStep ?? 'answers');
     const bidders = biddersOf(ctx.state, bidsStep);
     const scores = (input.data as { scores?: Record<string, Record<string, number>> } | undefined)?.scores;
-    if (!scores) return refuse('invalid_assessment', 'The assessment needs `data.scores`: for each bidder, a score per criterion.');
-    if (bidders.length === 0) return refuse('invalid_assessment', 'No answer was received: there is nothing to assess.');
+    if (!scores) return refuse('invalid_assessment', 'The assessment needs `data.scores`: for each bidder, a score per criterion.', { reason: 'assessment_scores_missing' });
+    if (bidders.length === 0) return refuse('invalid_assessment', 'No answer was received: there is nothing to assess.', { reason: 'assessment_no_answer' });
     for (const bidder of bidders) {
       const mine = scores[bidder];
-      if (!mine) return refuse('invalid_assessment', `Bidder ${bidder} has no scores.`);
+      if (!mine) return refuse('invalid_assessment', `Bidder ${bidder} has no scores.`, { reason: 'assessment_bidder_unscored', organisationId: bidder });
       for (const c of criteriaOf(ctx.config)) {
         const v = mine[c.key];
-        if (typeof v !== 'number' || v < 0 || v > 20) return refuse('invalid_assessment', `Score "${c.key}" for bidder ${bidder} must be a number from 0 to 20.`);
+        if (typeof v !== 'number' || v < 0 || v > 20) return refuse('invalid_assessment', `Score "${c.key}" for bidder ${bidder} must be a number from 0 to 20.`, { reason: 'assessment_score_range', organisationId: bidder, minimum: 0, maximum: 20 });
       }
     }
     const strangers = Object.keys(scores).filter((o) => !bidders.includes(o));
-    if (strangers.length) return refuse('invalid_assessment', `Scores given for organisations that did not answer: ${strangers.join(', ')}.`);
+    if (strangers.length) return refuse('invalid_assessment', `Scores given for organisations that did not answer: ${strangers.join(', ')}.`, { reason: 'assessment_not_bidders', count: strangers.length });
     return undefined;
   },
   onCompleted(ctx, input, now) {
@@ -110,8 +110,8 @@ const award: LifecycleModule = {
   checkCompletion(ctx, input) {
     const winner = (input.data as { winner?: string } | undefined)?.winner;
     const ranking = tenderState(ctx.state).ranking;
-    if (!winner) return refuse('invalid_award', 'The award decision needs `data.winner`, the organisation chosen.');
-    if (!ranking.some((r) => r.organisationId === winner)) return refuse('invalid_award', 'The winner must be one of the assessed bidders.');
+    if (!winner) return refuse('invalid_award', 'The award decision needs `data.winner`, the organisation chosen.', { reason: 'award_winner_missing' });
+    if (!ranking.some((r) => r.organisationId === winner)) return refuse('invalid_award', 'The winner must be one of the assessed bidders.', { reason: 'award_winner_not_ranked' });
     return undefined;
   },
   onCompleted(ctx, input, now) {

@@ -12,10 +12,10 @@ export class ApiProblem extends Error {
     readonly code: string,
     readonly detail: string,
     readonly requestId?: string,
-    readonly errors?: { path: string; message: string }[],
+    readonly errors?: { path: string; message: string; code?: string; params?: Record<string, unknown> }[],
     readonly retryAfterSeconds?: number,
-    /** Values for the catalogue's sentence of this code (e.g. `minutes` left before signing in again). */
-    readonly params?: Record<string, string | number>,
+    /** Values for the catalogue's sentence of this code: a `reason`, `minutes` left, an ISO deadline (…At), a template's name ({ fr, en })… */
+    readonly params?: Record<string, unknown>,
   ) {
     super(detail);
   }
@@ -40,7 +40,7 @@ export const api = createClient<paths>({ baseUrl: '', credentials: 'same-origin'
 api.use(csrfMiddleware);
 
 export async function toProblem(response: Response, body: unknown): Promise<ApiProblem> {
-  const p = (body ?? {}) as { code?: string; detail?: string; requestId?: string; errors?: { path: string; message: string }[]; params?: Record<string, string | number> };
+  const p = (body ?? {}) as { code?: string; detail?: string; requestId?: string; errors?: { path: string; message: string; code?: string; params?: Record<string, unknown> }[]; params?: Record<string, unknown> };
   const retry = Number(response.headers.get('Retry-After'));
   // A proxy's 413 has no JSON body: it is still a file too large.
   const code = p.code ?? (response.status === 413 ? 'payload_too_large' : response.status === 401 ? 'unauthenticated' : 'internal');

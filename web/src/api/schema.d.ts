@@ -2404,6 +2404,29 @@ export interface paths {
                                 name: string;
                                 target: number | null;
                             }[];
+                            labels: {
+                                /** @default {} */
+                                dateParams: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                                /** @default {} */
+                                milestones: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                                /** @default {} */
+                                roles: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                            };
                             milestones: {
                                 at: string;
                                 key: string;
@@ -2624,6 +2647,29 @@ export interface paths {
                                 name: string;
                                 target: number | null;
                             }[];
+                            labels: {
+                                /** @default {} */
+                                dateParams: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                                /** @default {} */
+                                milestones: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                                /** @default {} */
+                                roles: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                            };
                             milestones: {
                                 at: string;
                                 key: string;
@@ -2830,6 +2876,29 @@ export interface paths {
                                 name: string;
                                 target: number | null;
                             }[];
+                            labels: {
+                                /** @default {} */
+                                dateParams: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                                /** @default {} */
+                                milestones: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                                /** @default {} */
+                                roles: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                            };
                             milestones: {
                                 at: string;
                                 key: string;
@@ -3317,6 +3386,9 @@ export interface paths {
                                 message?: string;
                                 /** @enum {string} */
                                 outcome: "applied" | "refused";
+                                params?: {
+                                    [key: string]: unknown;
+                                };
                             }[];
                             dryRun: boolean;
                             plan: {
@@ -3507,6 +3579,29 @@ export interface paths {
                                 name: string;
                                 target: number | null;
                             }[];
+                            labels: {
+                                /** @default {} */
+                                dateParams: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                                /** @default {} */
+                                milestones: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                                /** @default {} */
+                                roles: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                            };
                             milestones: {
                                 at: string;
                                 key: string;
@@ -3857,6 +3952,29 @@ export interface paths {
                                 name: string;
                                 target: number | null;
                             }[];
+                            labels: {
+                                /** @default {} */
+                                dateParams: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                                /** @default {} */
+                                milestones: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                                /** @default {} */
+                                roles: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                            };
                             milestones: {
                                 at: string;
                                 key: string;
@@ -4091,6 +4209,29 @@ export interface paths {
                                 name: string;
                                 target: number | null;
                             }[];
+                            labels: {
+                                /** @default {} */
+                                dateParams: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                                /** @default {} */
+                                milestones: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                                /** @default {} */
+                                roles: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                            };
                             milestones: {
                                 at: string;
                                 key: string;
@@ -4308,6 +4449,29 @@ export interface paths {
                                 name: string;
                                 target: number | null;
                             }[];
+                            labels: {
+                                /** @default {} */
+                                dateParams: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                                /** @default {} */
+                                milestones: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                                /** @default {} */
+                                roles: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                            };
                             milestones: {
                                 at: string;
                                 key: string;
@@ -4527,6 +4691,7 @@ export interface paths {
                                 organisations: {
                                     enrolledAt: string;
                                     name: string;
+                                    role: string | null;
                                     slot: string | null;
                                 }[];
                                 phase: string;
@@ -4921,6 +5086,29 @@ export interface paths {
                                 name: string;
                                 target: number | null;
                             }[];
+                            labels: {
+                                /** @default {} */
+                                dateParams: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                                /** @default {} */
+                                milestones: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                                /** @default {} */
+                                roles: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                            };
                             milestones: {
                                 at: string;
                                 key: string;
@@ -6392,6 +6580,36 @@ export interface paths {
                             unit?: string;
                         }[];
                         key: string;
+                        /**
+                         * @default {
+                         *       "roles": {},
+                         *       "milestones": {},
+                         *       "dateParams": {}
+                         *     }
+                         */
+                        labels?: {
+                            /** @default {} */
+                            dateParams?: {
+                                [key: string]: {
+                                    en?: string;
+                                    fr: string;
+                                };
+                            };
+                            /** @default {} */
+                            milestones?: {
+                                [key: string]: {
+                                    en?: string;
+                                    fr: string;
+                                };
+                            };
+                            /** @default {} */
+                            roles?: {
+                                [key: string]: {
+                                    en?: string;
+                                    fr: string;
+                                };
+                            };
+                        };
                         name: {
                             en: string;
                             fr: string;
@@ -6605,6 +6823,36 @@ export interface paths {
                                 unit?: string;
                             }[];
                             key: string;
+                            /**
+                             * @default {
+                             *       "roles": {},
+                             *       "milestones": {},
+                             *       "dateParams": {}
+                             *     }
+                             */
+                            labels: {
+                                /** @default {} */
+                                dateParams: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                                /** @default {} */
+                                milestones: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                                /** @default {} */
+                                roles: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                            };
                             name: {
                                 en: string;
                                 fr: string;
@@ -6927,6 +7175,36 @@ export interface paths {
                                 unit?: string;
                             }[];
                             key: string;
+                            /**
+                             * @default {
+                             *       "roles": {},
+                             *       "milestones": {},
+                             *       "dateParams": {}
+                             *     }
+                             */
+                            labels: {
+                                /** @default {} */
+                                dateParams: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                                /** @default {} */
+                                milestones: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                                /** @default {} */
+                                roles: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                            };
                             name: {
                                 en: string;
                                 fr: string;
@@ -7524,7 +7802,7 @@ export interface paths {
                         "application/json": {
                             problems: {
                                 /** @enum {string} */
-                                code: "required" | "too_short" | "too_long" | "too_few" | "too_many" | "too_small" | "too_big" | "not_integer" | "invalid_type" | "invalid_choice" | "key_format" | "date_format" | "date_out_of_range" | "unknown_field" | "duplicate_phase_key" | "duplicate_step_key" | "capacity_min_above_max" | "each_partner_needs_capacity" | "unknown_child" | "unknown_step" | "self_dependency" | "dependency_in_later_phase" | "undeclared_date_param" | "unknown_indicator" | "dependency_cycle" | "invalid";
+                                code: "required" | "too_short" | "too_long" | "too_few" | "too_many" | "too_small" | "too_big" | "not_integer" | "invalid_type" | "invalid_choice" | "key_format" | "date_format" | "date_out_of_range" | "unknown_field" | "duplicate_phase_key" | "duplicate_step_key" | "capacity_min_above_max" | "each_partner_needs_capacity" | "unknown_child" | "unknown_step" | "self_dependency" | "dependency_in_later_phase" | "undeclared_date_param" | "unknown_indicator" | "dependency_cycle" | "label_missing_roles" | "label_missing_milestones" | "label_missing_dateParams" | "text_format" | "email_format" | "invalid";
                                 message: string;
                                 path: string;
                                 values: {
@@ -8116,15 +8394,31 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         Problem: {
-            code?: string;
+            /**
+             * @description What went wrong; clients say it from their own catalogue (`detail` is English for developers).
+             * @enum {string}
+             */
+            code?: "bad_request" | "validation_failed" | "unauthenticated" | "forbidden" | "not_programme_member" | "not_found" | "conflict" | "payload_too_large" | "request_header_too_large" | "unsupported_media_type" | "rate_limited" | "dependency_unavailable" | "template_archived" | "internal" | "idempotency_key_reused" | "idempotency_request_in_progress" | "sign_in_locked" | "method_not_allowed" | "calendar_token_only" | "programme_not_active" | "unknown_step" | "unknown_phase" | "unknown_deliverable" | "unknown_child" | "unknown_indicator" | "step_not_active" | "part_already_completed" | "not_assignee" | "deliverable_missing" | "deliverable_not_accepted" | "deliverable_already_reviewed" | "indicator_below_target" | "phase_full" | "phase_closed" | "already_enrolled" | "gate_not_pending" | "gate_children_pending" | "gate_capacity_below_minimum" | "invalid_due_date" | "due_date_in_past" | "not_paused" | "already_paused" | "too_few_providers" | "bid_after_deadline" | "invalid_assessment" | "invalid_award" | "not_allowed";
             detail: string;
             errors?: {
-                message?: string;
-                path?: string;
+                /** @enum {string} */
+                code: "required" | "too_short" | "too_long" | "too_few" | "too_many" | "too_small" | "too_big" | "not_integer" | "invalid_type" | "invalid_choice" | "key_format" | "date_format" | "date_out_of_range" | "unknown_field" | "duplicate_phase_key" | "duplicate_step_key" | "capacity_min_above_max" | "each_partner_needs_capacity" | "unknown_child" | "unknown_step" | "self_dependency" | "dependency_in_later_phase" | "undeclared_date_param" | "unknown_indicator" | "dependency_cycle" | "label_missing_roles" | "label_missing_milestones" | "label_missing_dateParams" | "text_format" | "email_format" | "invalid" | "unsafe_text" | "unknown_organisation" | "unknown_template" | "unknown_user" | "not_a_coordinator" | "required_date" | "unreadable_xlsx" | "period_reversed" | "import_line" | "length_between";
+                message: string;
+                /** @description The limit or keys the field problem names (minimum, maximum, keys…) */
+                params?: {
+                    [key: string]: string | number;
+                };
+                path: string;
             }[];
-            /** @description Values for the client's message of this code (e.g. minutes left) */
+            /** @description Values for the client's sentence of this code: `reason` names the exact sentence; values are numbers, text, ISO instants (names ending in `At`, shown in Europe/Paris time) or names from the template ({ fr, en? }). */
             params?: {
-                [key: string]: string | number;
+                /** @enum {string} */
+                reason?: "file_too_large" | "file_empty" | "file_missing" | "extension_not_accepted" | "extension_missing" | "declared_type_mismatch" | "content_mismatch" | "programme_status" | "step_status" | "phase_full_capacity" | "phase_takes_no_enrolment" | "phase_status" | "already_enrolled_phase" | "gate_capacity_minimum" | "gate_child_pending" | "deliverable_count" | "deliverable_acceptance" | "indicator_threshold" | "due_date_past" | "providers_minimum" | "answers_due" | "answers_collected_until" | "assessment_scores_missing" | "assessment_no_answer" | "assessment_bidder_unscored" | "assessment_score_range" | "assessment_not_bidders" | "award_winner_missing" | "award_winner_not_ranked" | "coordinator_only" | "managers_read_only" | "each_partner_not_reassigned" | "child_already_started" | "organisation_name_taken" | "email_taken" | "own_account" | "notification_not_failed" | "notification_not_rebuildable" | "template_published_meanwhile" | "programme_closed" | "import_too_large" | "json_body_too_large" | "json_body_malformed" | "json_required" | "import_file_type";
+            } & {
+                [key: string]: string | number | {
+                    en?: string;
+                    fr: string;
+                };
             };
             requestId?: string;
             status: number;

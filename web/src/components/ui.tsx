@@ -1,6 +1,7 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiProblem } from '../api/client';
+import { describeProblem } from '../lib/problem-text';
 
 /** Sets the document title and moves focus to the page heading, so screen readers announce navigation. */
 export function PageTitle({ children, title }: { children: ReactNode; title: string }) {
@@ -16,34 +17,21 @@ export function PageTitle({ children, title }: { children: ReactNode; title: str
   );
 }
 
-/** Any failure from the API, in words: the catalogue's sentence for its code, then the server's detail. */
+/** Any failure from the API, in words: the catalogue's sentence for its code or reason, then one per field (lib/problem-text.ts). The server's English detail is never shown. */
 export function ProblemMessage({ error }: { error: unknown }) {
   const { t, i18n } = useTranslation();
   if (!error) return null;
   const problem = error instanceof ApiProblem ? error : new ApiProblem(0, 'internal', String(error));
-  const reason = typeof problem.params?.reason === 'string' && i18n.exists(`errors.reasons.${problem.params.reason}`) ? problem.params.reason : undefined;
-  const known = reason !== undefined || i18n.exists(`errors.codes.${problem.code}`);
-  const sentence =
-    problem.status === 0
-      ? t('errors.network')
-      : reason
-        ? t(`errors.reasons.${reason}` as 'errors.reasons.file_empty', { ...problem.params })
-        : known
-          ? t(`errors.codes.${problem.code}` as 'errors.codes.internal', problem.params ?? {})
-          : t('errors.codes.internal');
+  const { sentence, fields } = describeProblem(problem, i18n);
   return (
-    <div className="problem" role="alert">
+    <div className="problem" role="alert" data-code={problem.code}>
       <p className="problem-title">
         <strong>{t('errors.title')}</strong> — {sentence}
       </p>
-      {/* The server's detail is English prose for developers: shown only to English readers, or when no sentence exists for the code. */}
-      {problem.status !== 0 && problem.detail && problem.status < 500 && (i18n.language === 'en' || !known) && <p className="problem-detail">{problem.detail}</p>}
-      {i18n.language === 'en' && problem.errors && problem.errors.length > 0 && (
+      {fields.length > 0 && (
         <ul>
-          {problem.errors.map((e) => (
-            <li key={`${e.path}:${e.message}`}>
-              <code>{e.path}</code> : {e.message}
-            </li>
+          {[...new Set(fields)].map((f) => (
+            <li key={f}>{f}</li>
           ))}
         </ul>
       )}

@@ -1,27 +1,43 @@
 import i18next from 'i18next';
 
-/**
- * Names for the codes templates and workflows use (roles, milestones, date parameters): from
- * the catalogue when known, otherwise a neutral word of the catalogue. A code is never shown.
- */
-function lookup(group: 'slots' | 'milestones' | 'dateParams', key: string, fallback: string): string {
-  const path = `labels.${group}.${key}`;
-  return i18next.exists(path) ? i18next.t(path as 'labels.fallbackSlot') : i18next.t(fallback as 'labels.fallbackSlot');
+/** A name the template gives one of its codes: French, English optional (domain/template-schema.ts `ZLabel`). */
+export interface Label {
+  fr: string;
+  en?: string;
+}
+/** The template's labels as the API sends them (programme view, template): roles, module milestones, date parameters. */
+export interface TemplateLabels {
+  roles?: Record<string, Label>;
+  milestones?: Record<string, Label>;
+  dateParams?: Record<string, Label>;
 }
 
-export function slotLabel(slot: string): string {
-  return lookup('slots', slot, 'labels.fallbackSlot');
+const FALLBACK = { roles: 'labels.fallbackSlot', milestones: 'labels.fallbackMilestone', dateParams: 'labels.fallbackDateParam' } as const;
+
+/**
+ * Names for the codes templates and workflows use come from the template itself (the API fills
+ * an old version's gaps from the built-in template); a code without a name gets a neutral word
+ * of the catalogue. A code is never shown.
+ */
+function lookup(labels: TemplateLabels | undefined, kind: keyof typeof FALLBACK, key: string): string {
+  const label = labels?.[kind]?.[key];
+  if (!label) return i18next.t(FALLBACK[kind]);
+  return (i18next.language === 'en' ? label.en : undefined) ?? label.fr;
+}
+
+export function slotLabel(slot: string, labels: TemplateLabels | undefined): string {
+  return lookup(labels, 'roles', slot);
 }
 
 /** A milestone is a module's (awarded…) or a milestone step's key: then the step's name. */
-export function milestoneLabel(key: string, stepNames?: Map<string, string>): string {
+export function milestoneLabel(key: string, labels: TemplateLabels | undefined, stepNames?: Map<string, string>): string {
   const step = stepNames?.get(key.split('@')[0]!);
   if (step) return step;
-  return lookup('milestones', key, 'labels.fallbackMilestone');
+  return lookup(labels, 'milestones', key);
 }
 
-export function dateParamLabel(key: string): string {
-  return lookup('dateParams', key, 'labels.fallbackDateParam');
+export function dateParamLabel(key: string, labels: TemplateLabels | undefined): string {
+  return lookup(labels, 'dateParams', key);
 }
 
 const escapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };

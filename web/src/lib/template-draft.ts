@@ -55,6 +55,8 @@ export interface TemplateDraft {
   children?: DraftChild[];
   indicators?: { key: string; name: Bilingual; target?: number; unit?: string }[];
   dateParams?: string[];
+  /** Names of roles, module milestones and date parameters (required to publish). */
+  labels?: Partial<Record<'roles' | 'milestones' | 'dateParams', Record<string, { fr: string; en?: string }>>>;
   version?: number;
 }
 

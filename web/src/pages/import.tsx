@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import { api, unwrap } from '../api/client';
 import { PageTitle, ProblemMessage } from '../components/ui';
+import { describeProblem } from '../lib/problem-text';
 
 /** A file as base64, for the import call's JSON body. */
 function readBase64(file: File): Promise<string> {
@@ -20,7 +21,7 @@ function readBase64(file: File): Promise<string> {
  * it would create and its problems in French), then confirm. Problems come from the API in French.
  */
 export function ImportPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { id = '' } = useParams();
   const [file, setFile] = useState<File | null>(null);
   const run = useMutation({
@@ -68,7 +69,7 @@ export function ImportPage() {
         <section aria-live="polite">
           <p>{t('importPage.checked', result.plan.counts)}</p>
           {!result.dryRun && <p>{result.written ? t('importPage.written', { count: writtenCount }) : t('importPage.nothingWritten')}</p>}
-          {refused && <p className="problem">{t('importPage.refused', { line: refused.line, message: refused.message ?? refused.code })}</p>}
+          {refused && <p className="problem">{t('importPage.refused', { line: refused.line, message: describeProblem({ status: 409, code: refused.code ?? 'internal', params: refused.params }, i18n).sentence })}</p>}
           {result.plan.problems.map((p) => (
             <p key={p.code} className="problem">
               {p.message}

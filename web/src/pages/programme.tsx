@@ -83,7 +83,7 @@ export function ProgrammePage({ me }: { me: Me }) {
               {p.partners.map((partner) => (
                 <li key={`${partner.organisationId}:${partner.phaseKey}`}>
                   {names.get(partner.organisationId) ?? partner.organisationId} — {localName(p.phases.find((ph) => ph.key === partner.phaseKey) ?? { name: partner.phaseKey })}
-                  {partner.slot ? ` (${slotLabel(partner.slot)})` : ''}
+                  {partner.slot ? ` (${slotLabel(partner.slot, p.labels)})` : ''}
                 </li>
               ))}
             </ul>
@@ -127,7 +127,7 @@ export function ProgrammePage({ me }: { me: Me }) {
               <ul>
                 {p.milestones.map((m) => (
                   <li key={`${m.key}:${m.at}`}>
-                    {milestoneLabel(m.key, stepNames)} — {formatDate(m.at)}
+                    {milestoneLabel(m.key, p.labels, stepNames)} — {formatDate(m.at)}
                   </li>
                 ))}
               </ul>
@@ -257,7 +257,7 @@ function StepRow({ programme, step, steward, names }: { programme: ProgrammeView
       </th>
       <td>{step.late ? <StatusBadge status="late" /> : <StatusBadge status={step.status} />}</td>
       <td>
-        <AssigneeLabel assignee={step.assignee} names={names} />
+        <AssigneeLabel assignee={step.assignee} names={names} labels={programme.labels} />
       </td>
       <td>
         {step.dueAt ? <time dateTime={step.dueAt}>{formatDateTime(step.dueAt)}</time> : '—'}
@@ -361,7 +361,7 @@ function EnrolForm({ programme, organisations }: { programme: ProgrammeView; org
             <option value="">{t('programme.noSlot')}</option>
             {slots.map((s) => (
               <option key={s} value={s}>
-                {slotLabel(s)}
+                {slotLabel(s, programme.labels)}
               </option>
             ))}
           </select>

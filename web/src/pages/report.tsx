@@ -115,7 +115,7 @@ export function ReportPage() {
           headers={[t('report.col.phase'), t('report.col.capacity'), t('report.col.organisation'), t('report.col.enrolledAt')]}
           rows={r.enrolments.flatMap((p) => {
             const capacity = p.capacity ? `${p.organisations.filter((o) => !o.slot).length} / ${p.capacity.max}` : '—';
-            return p.organisations.length ? p.organisations.map((o) => [p.phase, capacity, o.name, formatDate(o.enrolledAt)]) : [[p.phase, capacity, '—', '—']];
+            return p.organisations.length ? p.organisations.map((o) => [p.phase, capacity, o.role ? `${o.name} (${o.role})` : o.name, formatDate(o.enrolledAt)]) : [[p.phase, capacity, '—', '—']];
           })}
         />
       </Section>

@@ -65,7 +65,7 @@ export function StartProgrammePage() {
           </label>
           {(template.data?.dateParams ?? []).map((key) => (
             <label key={key}>
-              {t('start.dateParam', { label: dateParamLabel(key) })}
+              {t('start.dateParam', { label: dateParamLabel(key, template.data?.labels) })}
               <input type="date" required value={dates[key] ?? ''} onChange={(e) => setDates({ ...dates, [key]: e.target.value })} />
             </label>
           ))}

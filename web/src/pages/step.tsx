@@ -63,7 +63,7 @@ export function StepPage({ me }: { me: Me }) {
         <div>
           <dt>{t('step.assignee')}</dt>
           <dd>
-            <AssigneeLabel assignee={step.assignee} names={names} />
+            <AssigneeLabel assignee={step.assignee} names={names} labels={programme.data.labels} />
           </dd>
         </div>
       </dl>

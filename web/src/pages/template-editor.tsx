@@ -19,6 +19,7 @@ import {
 } from '../components/template-fields';
 import { TemplatePreviewPanel } from '../components/template-preview';
 import { PageTitle, ProblemMessage, Skeleton } from '../components/ui';
+import { listLabelledCodes } from '../../../domain/template-codes';
 import { todayInParis } from '../lib/format';
 import {
   blankPhase,
@@ -158,6 +159,7 @@ function TemplateEditor({ mode, initial, sourceName }: { mode: Mode; initial: Te
             />
             <KeyListField label={t('editor.dateParams')} path="dateParams" value={draft.dateParams ?? []} onChange={(v) => update(['dateParams'], v)} />
           </Group>
+          <LabelsGroup draft={draft} update={update} />
 
           <h2>{t('editor.phases')}</h2>
           <FieldProblems path="phases" />
@@ -319,7 +321,9 @@ function describePath(path: string, t: ReturnType<typeof useTranslation>['t']): 
   while (i < parts.length) {
     const part = parts[i]!;
     if ((part === 'phases' || part === 'steps') && /^\d+$/.test(parts[i + 1] ?? '')) {
-      out.push(t(part === 'phases' ? 'editor.phase' : 'editor.step', { n: Number(parts[i + 1]) + 1 }));
+      // A plain signature: the catalogue's full key type is too deep to infer here.
+      const say = t as unknown as (key: string, values: Record<string, unknown>) => string;
+      out.push(say(part === 'phases' ? 'editor.phase' : 'editor.step', { n: Number(parts[i + 1]) + 1 }));
       i += 2;
     } else {
       out.push(parts.slice(i).join('.'));
@@ -476,3 +480,26 @@ function ReminderFields({ path, value, set }: { path: string; value: NonNullable
   );
 }
 
+
+/** One French (and optional English) name per role, module milestone and date parameter the draft uses. */
+function LabelsGroup({ draft, update }: { draft: TemplateDraft; update: (path: Path, value: unknown) => void }) {
+  const { t } = useTranslation();
+  const codes = listLabelledCodes(draft);
+  if (!codes.length) return null;
+  return (
+    <Group title={t('editor.labels')}>
+      <p className="muted small">{t('editor.labelsIntro')}</p>
+      {codes.map(({ kind, key }) => {
+        const label = draft.labels?.[kind]?.[key];
+        const name = t(`editor.labelKind.${kind}`, { key });
+        // An emptied English name is removed: the label stays French-only.
+        return (
+          <div className="field-row" key={`${kind}:${key}`} data-testid="label-row">
+            <TextField label={`${name} — ${t('editor.labelFr')}`} path={`labels.${kind}.${key}.fr`} value={label?.fr ?? ''} onChange={(v) => update(['labels', kind, key, 'fr'], v)} />
+            <TextField label={`${name} — ${t('editor.labelEn')}`} path={`labels.${kind}.${key}.en`} value={label?.en ?? ''} onChange={(v) => update(['labels', kind, key, 'en'], v || undefined)} />
+          </div>
+        );
+      })}
+    </Group>
+  );
+}

@@ -28,7 +28,7 @@ export function TemplatePage({ me }: { me: Me }) {
   const stepNames = new Map(tpl.phases.flatMap((p) => p.steps.map((s) => [s.key, pick(s.name)] as const)));
   const describeDue = (due: NonNullable<TemplateStep['due']>): string => {
     if (due.from === 'date') return t('dueRule.date', { date: formatDate(due.date) });
-    if (due.from === 'param') return t('dueRule.param', { param: dateParamLabel(due.param) });
+    if (due.from === 'param') return t('dueRule.param', { param: dateParamLabel(due.param, tpl.labels) });
     const unit = due.offset.unit === 'workingDays' ? 'workingDays' : due.offset.unit === 'seconds' ? 'seconds' : 'days';
     const offset = t(`dueRule.${unit}`, { count: due.offset.amount });
     if (due.from === 'stepCompleted') return t('dueRule.stepCompleted', { offset, step: stepNames.get(due.stepKey) ?? due.stepKey });
@@ -48,7 +48,7 @@ export function TemplatePage({ me }: { me: Me }) {
       <TemplateActions template={tpl} canEdit={isSteward(me.role)} />
       {tpl.dateParams.length > 0 && (
         <p>
-          {t('templates.params')} : {tpl.dateParams.map(dateParamLabel).join(', ')}
+          {t('templates.params')} : {tpl.dateParams.map((k) => dateParamLabel(k, tpl.labels)).join(', ')}
         </p>
       )}
       <ol className="lifecycle">

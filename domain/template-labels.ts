@@ -1,0 +1,38 @@
+import { listLabelledCodes, type CodedTemplate, type LabelKind } from './template-codes';
+import type { Label, TemplateLabels } from './template-schema';
+
+/**
+ * Names of a template's roles, module milestones and date parameters, read from the template
+ * itself (`labels`). A version stored before templates carried labels borrows them from the
+ * built-in template of the same key; a code neither names gets a neutral word, never the code.
+ */
+export const FALLBACK_LABELS: Record<LabelKind, Required<Label>> = {
+  roles: { fr: 'Rôle à pourvoir', en: 'Role to fill' },
+  milestones: { fr: 'Jalon atteint', en: 'Milestone reached' },
+  dateParams: { fr: 'Date à fournir', en: 'Date to supply' },
+};
+
+const EMPTY: TemplateLabels = { roles: {}, milestones: {}, dateParams: {} };
+
+interface LabelledTemplate extends CodedTemplate {
+  key: string;
+  labels?: Partial<TemplateLabels>;
+}
+
+/** The template's labels, each missing one taken from `builtIn` (the built-in template of the same key), then the neutral word. */
+export function resolveTemplateLabels(template: LabelledTemplate, builtIn?: { labels?: Partial<TemplateLabels> }): TemplateLabels {
+  const own = { ...EMPTY, ...template.labels };
+  const borrowed = { ...EMPTY, ...builtIn?.labels };
+  const out: TemplateLabels = { roles: { ...own.roles }, milestones: { ...own.milestones }, dateParams: { ...own.dateParams } };
+  for (const { kind, key } of listLabelledCodes(template)) {
+    if (out[kind][key]?.fr) continue;
+    out[kind][key] = borrowed[kind][key]?.fr ? borrowed[kind][key] : FALLBACK_LABELS[kind];
+  }
+  return out;
+}
+
+/** One label in a language: English when asked and given, else French; the neutral word for an unknown code. */
+export function labelText(labels: Partial<TemplateLabels> | undefined, kind: LabelKind, key: string, locale: 'fr' | 'en' = 'fr'): string {
+  const label = labels?.[kind]?.[key] ?? FALLBACK_LABELS[kind];
+  return (locale === 'en' ? label.en : undefined) ?? label.fr;
+}
