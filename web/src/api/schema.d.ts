@@ -569,12 +569,14 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Success */
-                204: {
+                /** @description The document */
+                200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "text/csv; charset=utf-8": string;
+                    };
                 };
                 /** @description Malformed or invalid input (field problems in `errors`); NUL characters and unpaired surrogates are refused */
                 400: {
@@ -792,12 +794,14 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Success */
-                204: {
+                /** @description The document */
+                200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    };
                 };
                 /** @description Not signed in */
                 401: {
@@ -2365,15 +2369,14 @@ export interface paths {
                         params?: {
                             /** @default {} */
                             dates?: {
-                                [key: string]: string;
+                                [key: string]: (string & (unknown & unknown)) | (string & (unknown & unknown));
                             };
                             /** @default {} */
                             slots?: {
                                 [key: string]: string;
                             };
                         };
-                        /** Format: date */
-                        startDate: string;
+                        startDate: string & (unknown & unknown);
                         templateKey: string;
                         title: string;
                     };
@@ -4487,8 +4490,8 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    from?: string;
-                    to?: string;
+                    from?: string & (unknown & unknown);
+                    to?: string & (unknown & unknown);
                 };
                 header?: never;
                 path: {
@@ -4696,8 +4699,8 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    from?: string;
-                    to?: string;
+                    from?: string & (unknown & unknown);
+                    to?: string & (unknown & unknown);
                 };
                 header?: never;
                 path: {
@@ -4707,12 +4710,14 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Success */
-                204: {
+                /** @description The document */
+                200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/pdf": string;
+                    };
                 };
                 /** @description Malformed or invalid input (field problems in `errors`); NUL characters and unpaired surrogates are refused */
                 400: {
@@ -4789,8 +4794,8 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    from?: string;
-                    to?: string;
+                    from?: string & (unknown & unknown);
+                    to?: string & (unknown & unknown);
                 };
                 header?: never;
                 path: {
@@ -4800,12 +4805,14 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Success */
-                204: {
+                /** @description The document */
+                200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    };
                 };
                 /** @description Malformed or invalid input (field problems in `errors`); NUL characters and unpaired surrogates are refused */
                 400: {
@@ -5120,13 +5127,11 @@ export interface paths {
                 content: {
                     "application/json": {
                         assignee?: string;
-                        /** Format: date */
-                        dueDate: string;
+                        dueDate: string & (unknown & unknown);
                         reason?: string;
                     } | {
                         assignee?: string;
-                        /** Format: date-time */
-                        dueAt: string;
+                        dueAt: string & (unknown & unknown);
                         reason?: string;
                     } | {
                         assignee: string;
@@ -6450,8 +6455,7 @@ export interface paths {
                                     fr: string;
                                 };
                                 due?: {
-                                    /** Format: date */
-                                    date: string;
+                                    date: string & (unknown & unknown);
                                     /** @constant */
                                     from: "date";
                                 } | {
@@ -6663,8 +6667,7 @@ export interface paths {
                                         fr: string;
                                     };
                                     due?: {
-                                        /** Format: date */
-                                        date: string;
+                                        date: string & (unknown & unknown);
                                         /** @constant */
                                         from: "date";
                                     } | {
@@ -6985,8 +6988,7 @@ export interface paths {
                                         fr: string;
                                     };
                                     due?: {
-                                        /** Format: date */
-                                        date: string;
+                                        date: string & (unknown & unknown);
                                         /** @constant */
                                         from: "date";
                                     } | {
@@ -7504,10 +7506,9 @@ export interface paths {
                     "application/json": {
                         /** @default {} */
                         dates?: {
-                            [key: string]: string;
+                            [key: string]: string & (unknown & unknown);
                         };
-                        /** Format: date */
-                        startDate: string;
+                        startDate: string & (unknown & unknown);
                         template: {
                             [key: string]: unknown;
                         };
@@ -7651,7 +7652,88 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** List users by name (admins: everyone, deactivated ones included; coordinators: the active coordinators, to build a programme team) */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                    role?: "admin" | "coordinator" | "manager" | "partner";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                deactivatedAt: string | null;
+                                email: string;
+                                id: string;
+                                locale: string;
+                                name: string;
+                                organisationId: string | null;
+                                /** @enum {string} */
+                                role: "admin" | "coordinator" | "manager" | "partner";
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Malformed or invalid input (field problems in `errors`); NUL characters and unpaired surrogates are refused */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Role not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A dependency is unavailable; retry (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         put?: never;
         /** Create a user (admin); without a password an invitation is sent */
         post: {
