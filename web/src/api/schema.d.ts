@@ -85,7 +85,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Well-formed but refused, or the Idempotency-Key was used for another request (idempotency_key_reused) */
+                /** @description Well-formed but refused (a business refusal): a rule of the lifecycle, a template, organisation or user named but unknown (unknown_reference), a template whose parts do not fit (invalid_template), empty quiet hours (quiet_hours_empty); or the Idempotency-Key was used for another request (idempotency_key_reused) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -206,7 +206,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Well-formed but refused, or the Idempotency-Key was used for another request (idempotency_key_reused) */
+                /** @description Well-formed but refused (a business refusal): a rule of the lifecycle, a template, organisation or user named but unknown (unknown_reference), a template whose parts do not fit (invalid_template), empty quiet hours (quiet_hours_empty); or the Idempotency-Key was used for another request (idempotency_key_reused) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -1068,7 +1068,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Well-formed but refused, or the Idempotency-Key was used for another request (idempotency_key_reused) */
+                /** @description Well-formed but refused (a business refusal): a rule of the lifecycle, a template, organisation or user named but unknown (unknown_reference), a template whose parts do not fit (invalid_template), empty quiet hours (quiet_hours_empty); or the Idempotency-Key was used for another request (idempotency_key_reused) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -1153,7 +1153,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Well-formed but refused, or the Idempotency-Key was used for another request (idempotency_key_reused) */
+                /** @description Well-formed but refused (a business refusal): a rule of the lifecycle, a template, organisation or user named but unknown (unknown_reference), a template whose parts do not fit (invalid_template), empty quiet hours (quiet_hours_empty); or the Idempotency-Key was used for another request (idempotency_key_reused) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -1361,7 +1361,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Well-formed but refused, or the Idempotency-Key was used for another request (idempotency_key_reused) */
+                /** @description Well-formed but refused (a business refusal): a rule of the lifecycle, a template, organisation or user named but unknown (unknown_reference), a template whose parts do not fit (invalid_template), empty quiet hours (quiet_hours_empty); or the Idempotency-Key was used for another request (idempotency_key_reused) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -1543,7 +1543,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Well-formed but refused, or the Idempotency-Key was used for another request (idempotency_key_reused) */
+                /** @description Well-formed but refused (a business refusal): a rule of the lifecycle, a template, organisation or user named but unknown (unknown_reference), a template whose parts do not fit (invalid_template), empty quiet hours (quiet_hours_empty); or the Idempotency-Key was used for another request (idempotency_key_reused) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -1635,7 +1635,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Well-formed but refused, or the Idempotency-Key was used for another request (idempotency_key_reused) */
+                /** @description Well-formed but refused (a business refusal): a rule of the lifecycle, a template, organisation or user named but unknown (unknown_reference), a template whose parts do not fit (invalid_template), empty quiet hours (quiet_hours_empty); or the Idempotency-Key was used for another request (idempotency_key_reused) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -1751,7 +1751,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Well-formed but refused, or the Idempotency-Key was used for another request (idempotency_key_reused) */
+                /** @description Well-formed but refused (a business refusal): a rule of the lifecycle, a template, organisation or user named but unknown (unknown_reference), a template whose parts do not fit (invalid_template), empty quiet hours (quiet_hours_empty); or the Idempotency-Key was used for another request (idempotency_key_reused) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -2070,7 +2070,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Well-formed but refused, or the Idempotency-Key was used for another request (idempotency_key_reused) */
+                /** @description Well-formed but refused (a business refusal): a rule of the lifecycle, a template, organisation or user named but unknown (unknown_reference), a template whose parts do not fit (invalid_template), empty quiet hours (quiet_hours_empty); or the Idempotency-Key was used for another request (idempotency_key_reused) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -2221,7 +2221,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Well-formed but refused, or the Idempotency-Key was used for another request (idempotency_key_reused) */
+                /** @description Well-formed but refused (a business refusal): a rule of the lifecycle, a template, organisation or user named but unknown (unknown_reference), a template whose parts do not fit (invalid_template), empty quiet hours (quiet_hours_empty); or the Idempotency-Key was used for another request (idempotency_key_reused) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -2549,7 +2549,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Well-formed but refused, or the Idempotency-Key was used for another request (idempotency_key_reused) */
+                /** @description Well-formed but refused (a business refusal): a rule of the lifecycle, a template, organisation or user named but unknown (unknown_reference), a template whose parts do not fit (invalid_template), empty quiet hours (quiet_hours_empty); or the Idempotency-Key was used for another request (idempotency_key_reused) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -2984,7 +2984,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Well-formed but refused, or the Idempotency-Key was used for another request (idempotency_key_reused) */
+                /** @description Well-formed but refused (a business refusal): a rule of the lifecycle, a template, organisation or user named but unknown (unknown_reference), a template whose parts do not fit (invalid_template), empty quiet hours (quiet_hours_empty); or the Idempotency-Key was used for another request (idempotency_key_reused) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -3128,7 +3128,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Well-formed but refused, or the Idempotency-Key was used for another request (idempotency_key_reused) */
+                /** @description Well-formed but refused (a business refusal): a rule of the lifecycle, a template, organisation or user named but unknown (unknown_reference), a template whose parts do not fit (invalid_template), empty quiet hours (quiet_hours_empty); or the Idempotency-Key was used for another request (idempotency_key_reused) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -3418,7 +3418,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Well-formed but refused, or the Idempotency-Key was used for another request (idempotency_key_reused) */
+                /** @description Well-formed but refused (a business refusal): a rule of the lifecycle, a template, organisation or user named but unknown (unknown_reference), a template whose parts do not fit (invalid_template), empty quiet hours (quiet_hours_empty); or the Idempotency-Key was used for another request (idempotency_key_reused) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -3661,7 +3661,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Well-formed but refused, or the Idempotency-Key was used for another request (idempotency_key_reused) */
+                /** @description Well-formed but refused (a business refusal): a rule of the lifecycle, a template, organisation or user named but unknown (unknown_reference), a template whose parts do not fit (invalid_template), empty quiet hours (quiet_hours_empty); or the Idempotency-Key was used for another request (idempotency_key_reused) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -4011,7 +4011,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Well-formed but refused, or the Idempotency-Key was used for another request (idempotency_key_reused) */
+                /** @description Well-formed but refused (a business refusal): a rule of the lifecycle, a template, organisation or user named but unknown (unknown_reference), a template whose parts do not fit (invalid_template), empty quiet hours (quiet_hours_empty); or the Idempotency-Key was used for another request (idempotency_key_reused) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -4227,7 +4227,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Well-formed but refused, or the Idempotency-Key was used for another request (idempotency_key_reused) */
+                /** @description Well-formed but refused (a business refusal): a rule of the lifecycle, a template, organisation or user named but unknown (unknown_reference), a template whose parts do not fit (invalid_template), empty quiet hours (quiet_hours_empty); or the Idempotency-Key was used for another request (idempotency_key_reused) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -4444,7 +4444,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Well-formed but refused, or the Idempotency-Key was used for another request (idempotency_key_reused) */
+                /** @description Well-formed but refused (a business refusal): a rule of the lifecycle, a template, organisation or user named but unknown (unknown_reference), a template whose parts do not fit (invalid_template), empty quiet hours (quiet_hours_empty); or the Idempotency-Key was used for another request (idempotency_key_reused) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -5061,7 +5061,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Well-formed but refused, or the Idempotency-Key was used for another request (idempotency_key_reused) */
+                /** @description Well-formed but refused (a business refusal): a rule of the lifecycle, a template, organisation or user named but unknown (unknown_reference), a template whose parts do not fit (invalid_template), empty quiet hours (quiet_hours_empty); or the Idempotency-Key was used for another request (idempotency_key_reused) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -5261,7 +5261,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Well-formed but refused, or the Idempotency-Key was used for another request (idempotency_key_reused) */
+                /** @description Well-formed but refused (a business refusal): a rule of the lifecycle, a template, organisation or user named but unknown (unknown_reference), a template whose parts do not fit (invalid_template), empty quiet hours (quiet_hours_empty); or the Idempotency-Key was used for another request (idempotency_key_reused) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -5449,7 +5449,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Well-formed but refused, or the Idempotency-Key was used for another request (idempotency_key_reused) */
+                /** @description Well-formed but refused (a business refusal): a rule of the lifecycle, a template, organisation or user named but unknown (unknown_reference), a template whose parts do not fit (invalid_template), empty quiet hours (quiet_hours_empty); or the Idempotency-Key was used for another request (idempotency_key_reused) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -5615,7 +5615,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Well-formed but refused, or the Idempotency-Key was used for another request (idempotency_key_reused) */
+                /** @description Well-formed but refused (a business refusal): a rule of the lifecycle, a template, organisation or user named but unknown (unknown_reference), a template whose parts do not fit (invalid_template), empty quiet hours (quiet_hours_empty); or the Idempotency-Key was used for another request (idempotency_key_reused) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -5910,7 +5910,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Well-formed but refused, or the Idempotency-Key was used for another request (idempotency_key_reused) */
+                /** @description Well-formed but refused (a business refusal): a rule of the lifecycle, a template, organisation or user named but unknown (unknown_reference), a template whose parts do not fit (invalid_template), empty quiet hours (quiet_hours_empty); or the Idempotency-Key was used for another request (idempotency_key_reused) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -6142,7 +6142,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Well-formed but refused, or the Idempotency-Key was used for another request (idempotency_key_reused) */
+                /** @description Well-formed but refused (a business refusal): a rule of the lifecycle, a template, organisation or user named but unknown (unknown_reference), a template whose parts do not fit (invalid_template), empty quiet hours (quiet_hours_empty); or the Idempotency-Key was used for another request (idempotency_key_reused) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -6836,7 +6836,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Well-formed but refused, or the Idempotency-Key was used for another request (idempotency_key_reused) */
+                /** @description Well-formed but refused (a business refusal): a rule of the lifecycle, a template, organisation or user named but unknown (unknown_reference), a template whose parts do not fit (invalid_template), empty quiet hours (quiet_hours_empty); or the Idempotency-Key was used for another request (idempotency_key_reused) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -7247,7 +7247,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Well-formed but refused, or the Idempotency-Key was used for another request (idempotency_key_reused) */
+                /** @description Well-formed but refused (a business refusal): a rule of the lifecycle, a template, organisation or user named but unknown (unknown_reference), a template whose parts do not fit (invalid_template), empty quiet hours (quiet_hours_empty); or the Idempotency-Key was used for another request (idempotency_key_reused) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -7349,7 +7349,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Well-formed but refused, or the Idempotency-Key was used for another request (idempotency_key_reused) */
+                /** @description Well-formed but refused (a business refusal): a rule of the lifecycle, a template, organisation or user named but unknown (unknown_reference), a template whose parts do not fit (invalid_template), empty quiet hours (quiet_hours_empty); or the Idempotency-Key was used for another request (idempotency_key_reused) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -7610,7 +7610,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Well-formed but refused, or the Idempotency-Key was used for another request (idempotency_key_reused) */
+                /** @description Well-formed but refused (a business refusal): a rule of the lifecycle, a template, organisation or user named but unknown (unknown_reference), a template whose parts do not fit (invalid_template), empty quiet hours (quiet_hours_empty); or the Idempotency-Key was used for another request (idempotency_key_reused) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -7853,7 +7853,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Well-formed but refused, or the Idempotency-Key was used for another request (idempotency_key_reused) */
+                /** @description Well-formed but refused (a business refusal): a rule of the lifecycle, a template, organisation or user named but unknown (unknown_reference), a template whose parts do not fit (invalid_template), empty quiet hours (quiet_hours_empty); or the Idempotency-Key was used for another request (idempotency_key_reused) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -7975,7 +7975,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Well-formed but refused, or the Idempotency-Key was used for another request (idempotency_key_reused) */
+                /** @description Well-formed but refused (a business refusal): a rule of the lifecycle, a template, organisation or user named but unknown (unknown_reference), a template whose parts do not fit (invalid_template), empty quiet hours (quiet_hours_empty); or the Idempotency-Key was used for another request (idempotency_key_reused) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -8096,7 +8096,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Well-formed but refused, or the Idempotency-Key was used for another request (idempotency_key_reused) */
+                /** @description Well-formed but refused (a business refusal): a rule of the lifecycle, a template, organisation or user named but unknown (unknown_reference), a template whose parts do not fit (invalid_template), empty quiet hours (quiet_hours_empty); or the Idempotency-Key was used for another request (idempotency_key_reused) */
                 422: {
                     headers: {
                         [name: string]: unknown;

@@ -1,4 +1,4 @@
-import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../api/client';
@@ -7,7 +7,19 @@ import { formatDate } from '../lib/format';
 import type { Me } from '../lib/session';
 import { useSubmission } from '../lib/submission';
 
-const PAGE = 50;
+const PAGE = 200;
+
+/** Every item of a cursor-paged list: an admin manages all of them, not the first page. */
+async function fetchAll<T>(page: (cursor?: string) => Promise<{ items: T[]; nextCursor: string | null }>): Promise<T[]> {
+  const first = await page();
+  const items = [...first.items];
+  for (let cursor = first.nextCursor; cursor; ) {
+    const next = await page(cursor);
+    items.push(...next.items);
+    cursor = next.nextCursor;
+  }
+  return items;
+}
 
 /** Offboarding for admins: deactivate or reactivate a user; rename, archive or restore an organisation. */
 export function AdministrationPage({ me }: { me: Me }) {
@@ -23,13 +35,12 @@ export function AdministrationPage({ me }: { me: Me }) {
 
 function UsersSection({ me }: { me: Me }) {
   const { t } = useTranslation();
-  const users = useInfiniteQuery({
+  const users = useQuery({
     queryKey: ['users', 'all'],
-    initialPageParam: undefined as string | undefined,
-    queryFn: ({ pageParam }) => unwrap(api.GET('/api/v1/users', { params: { query: { limit: PAGE, ...(pageParam ? { cursor: pageParam } : {}) } } })),
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    queryFn: () => fetchAll((cursor) => unwrap(api.GET('/api/v1/users', { params: { query: { limit: PAGE, ...(cursor ? { cursor } : {}) } } }))),
   });
-  const items = users.data?.pages.flatMap((p) => p.items) ?? [];
+  // Active people first, then by name.
+  const items = [...(users.data ?? [])].sort((a, b) => Number(a.deactivatedAt !== null) - Number(b.deactivatedAt !== null) || a.name.localeCompare(b.name, 'fr'));
   return (
     <section aria-labelledby="admin-users" data-testid="admin-users">
       <h2 id="admin-users">{t('administration.users')}</h2>
@@ -57,11 +68,6 @@ function UsersSection({ me }: { me: Me }) {
             ))}
           </tbody>
         </table>
-      )}
-      {users.hasNextPage && (
-        <button type="button" onClick={() => void users.fetchNextPage()} disabled={users.isFetchingNextPage}>
-          {t('administration.more')}
-        </button>
       )}
     </section>
   );
@@ -105,13 +111,12 @@ function UserRow({ user, self }: { user: UserItem; self: boolean }) {
 function OrganisationsSection() {
   const { t } = useTranslation();
   const [archived, setArchived] = useState(false);
-  const organisations = useInfiniteQuery({
+  const organisations = useQuery({
     queryKey: ['organisations', 'admin', archived],
-    initialPageParam: undefined as string | undefined,
-    queryFn: ({ pageParam }) => unwrap(api.GET('/api/v1/organisations', { params: { query: { limit: PAGE, ...(archived ? { archived: 'true' as const } : {}), ...(pageParam ? { cursor: pageParam } : {}) } } })),
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    queryFn: () =>
+      fetchAll((cursor) => unwrap(api.GET('/api/v1/organisations', { params: { query: { limit: PAGE, ...(archived ? { archived: 'true' as const } : {}), ...(cursor ? { cursor } : {}) } } }))),
   });
-  const items = organisations.data?.pages.flatMap((p) => p.items) ?? [];
+  const items = [...(organisations.data ?? [])].sort((a, b) => a.name.localeCompare(b.name, 'fr'));
   return (
     <section aria-labelledby="admin-organisations" data-testid="admin-organisations">
       <h2 id="admin-organisations">{t('administration.organisations')}</h2>
@@ -129,11 +134,6 @@ function OrganisationsSection() {
             <OrganisationRow key={o.id} organisation={o} />
           ))}
         </ul>
-      )}
-      {organisations.hasNextPage && (
-        <button type="button" onClick={() => void organisations.fetchNextPage()} disabled={organisations.isFetchingNextPage}>
-          {t('administration.more')}
-        </button>
       )}
     </section>
   );
