@@ -119,6 +119,7 @@ describe('Schemathesis: the OpenAPI document tells the truth, for every role', (
   let doc: OpenApiDocument;
   const users = {} as Record<Role, TestUser>;
   const runs = new Map<Role, Promise<ToolRun>>();
+  const reportDirs: string[] = [];
 
   beforeAll(async () => {
     await ensureSchemathesis();
@@ -136,10 +137,12 @@ describe('Schemathesis: the OpenAPI document tells the truth, for every role', (
   afterAll(async () => {
     await Promise.allSettled(runs.values());
     await h?.stop();
+    for (const dir of reportDirs) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   function runSchemathesis(role: Role): Promise<ToolRun> {
     const reportDir = fs.mkdtempSync(path.join(os.tmpdir(), `schemathesis-${role}-`));
+    reportDirs.push(reportDir);
     const forbidden = operations(doc).filter((op) => !op.roles.includes(role)).map((op) => op.name);
     const args = [
       '--config-file', configFor(doc, role, reportDir),
