@@ -128,17 +128,19 @@ describe('programme team and offboarding in the web UI (Chromium)', () => {
     const newName = `Organisme renommé ${stamp}`;
     const name = organisations.getByLabel(`Nouveau nom de « ${orgName} »`);
     await name.fill(newName);
-    const row = organisations.getByTestId('admin-organisation').filter({ has: name });
+    // `has` takes a locator relative to each row: from the page, not from the section.
+    const rowOf = (label: string) => organisations.getByTestId('admin-organisation').filter({ has: w.page.getByLabel(label) });
+    const row = rowOf(`Nouveau nom de « ${orgName} »`);
     await row.getByRole('button', { name: 'Renommer' }).click();
     await waitFor('the new name', async () => (await h.prisma.organisation.findUniqueOrThrow({ where: { id: orgId } })).name === newName);
 
-    const renamed = organisations.getByTestId('admin-organisation').filter({ has: organisations.getByLabel(`Nouveau nom de « ${newName} »`) });
+    const renamed = rowOf(`Nouveau nom de « ${newName} »`);
     await renamed.getByRole('button', { name: `Archiver ${newName}` }).click();
     await waitFor('the organisation archived', async () => (await h.prisma.organisation.findUniqueOrThrow({ where: { id: orgId } })).archivedAt !== null);
     // Out of the list of active organisations, in the list of archived ones, from where it comes back.
     await organisations.getByLabel(`Nouveau nom de « ${newName} »`).waitFor({ state: 'detached' });
     await organisations.getByLabel('Afficher les organisations archivées').check();
-    const archived = organisations.getByTestId('admin-organisation').filter({ has: organisations.getByLabel(`Nouveau nom de « ${newName} »`) });
+    const archived = rowOf(`Nouveau nom de « ${newName} »`);
     await archived.getByRole('button', { name: 'Restaurer' }).click();
     await waitFor('the organisation restored', async () => (await h.prisma.organisation.findUniqueOrThrow({ where: { id: orgId } })).archivedAt === null);
     expect(w.problems).toEqual([]);

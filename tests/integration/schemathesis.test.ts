@@ -14,9 +14,12 @@ import { fetchOpenApi, type OpenApiDocument } from '../support/route-catalogue';
  * The tool lives in a virtual environment of its own, pinned, under ~/.cache/jalons (outside the
  * clone), made on the first run from PyPI and reused afterwards.
  *
- * Budget (docs/testing-contract.md): `--max-examples 2` per operation for the fuzzing phase, plus the
- * coverage phase's boundary values (most of the requests), two workers per role, the four roles run
- * at once. Measured at about 3 minutes for the four roles on this 2-CPU machine under a load of 15+.
+ * Budget (docs/testing-contract.md): `--max-examples 3` per operation and cycle for the fuzzing phase,
+ * the coverage phase's boundary values for the read operations (once each), the stateful phase, two
+ * workers per role, the four roles at once, each within `--max-time 150` seconds. On this 2-CPU
+ * machine shared with other builds the same run without a time budget took 2.5 to over 5.5 minutes
+ * per role depending on the load; the full coverage phase of every operation over 7 minutes per role,
+ * which is why write operations are fuzzed instead.
  *
  * Left out of the run, each for a reason:
  * - POST /auth/logout ends the session every other request of the run uses;
@@ -27,14 +30,19 @@ import { fetchOpenApi, type OpenApiDocument } from '../support/route-catalogue';
  */
 const VERSION = '4.32.5';
 const SEED = '20261201';
-const MAX_EXAMPLES = '2';
+const MAX_EXAMPLES = '3';
 const venv = path.join(os.homedir(), '.cache', 'jalons', `schemathesis-${VERSION}`);
 const st = path.join(venv, 'bin', 'st');
 const configDir = path.resolve(__dirname, '..', 'schemathesis');
 const ROLES = ['admin', 'coordinator', 'manager', 'partner'] as const;
 type Role = (typeof ROLES)[number];
-/** Per role; the whole test stays under about 6 minutes on 2 busy CPUs. */
-const ROLE_TIMEOUT_MS = 330_000;
+/**
+ * Each role's run has a time budget (`--max-time`): Schemathesis shares it among its phases and ends
+ * the run when it is spent, whatever the machine's load (on a quiet machine the fuzzing and stateful
+ * phases cycle again with new examples until then). The process timeout is only a safety net.
+ */
+const MAX_TIME_SECONDS = 150;
+const ROLE_TIMEOUT_MS = (MAX_TIME_SECONDS + 90) * 1000;
 
 interface ToolRun {
   status: number | null;
@@ -92,15 +100,16 @@ function namesRegex(names: string[]): string {
 }
 
 /**
- * The coverage phase (boundary values of every field, most of the requests) is the same contract
- * whoever sends it: each operation gets it once, from the least privileged role that may call it;
- * the other roles fuzz it. POST /templates (the whole template model as its body: over a thousand
- * coverage cases, a third of the budget) is fuzzed only; its rules have tests of their own.
+ * The coverage phase (boundary values of every field, positive and negative) is not bounded by
+ * --max-examples: over the whole document it is about 3,400 requests per role, far past the budget
+ * (docs/testing-contract.md). Within it: the read operations (about 740 cases: ids, cursors, limits,
+ * dates, the int4 bounds), once each, from the least privileged role that may call them (the values
+ * are the same contract whoever sends them). Write operations get the fuzzing phase (bounded) from
+ * every role that may call them, and the stateful phase.
  */
 const COVERAGE_ORDER: Role[] = ['partner', 'manager', 'coordinator', 'admin'];
-const FUZZED_ONLY = ['POST /api/v1/templates'];
 function coverageOwner(op: { name: string; roles: readonly Role[] }): Role | undefined {
-  if (FUZZED_ONLY.includes(op.name)) return undefined;
+  if (!op.name.startsWith('GET ')) return undefined;
   return COVERAGE_ORDER.find((r) => op.roles.includes(r));
 }
 
@@ -150,6 +159,7 @@ describe('Schemathesis: the OpenAPI document tells the truth, for every role', (
       '--checks', 'all',
       '--seed', SEED,
       '--max-examples', MAX_EXAMPLES,
+      '--max-time', String(MAX_TIME_SECONDS),
       // No example database: runs do not depend on earlier ones, and nothing is written in the clone.
       '--generation-database', 'none',
       '--workers', '2',
