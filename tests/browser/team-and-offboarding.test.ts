@@ -131,7 +131,7 @@ describe('programme team and offboarding in the web UI (Chromium)', () => {
     // `has` takes a locator relative to each row: from the page, not from the section.
     const rowOf = (label: string) => organisations.getByTestId('admin-organisation').filter({ has: w.page.getByLabel(label) });
     const row = rowOf(`Nouveau nom de « ${orgName} »`);
-    await row.getByRole('button', { name: 'Renommer' }).click();
+    await row.getByRole('button', { name: 'Renommer', exact: true }).click();
     await waitFor('the new name', async () => (await h.prisma.organisation.findUniqueOrThrow({ where: { id: orgId } })).name === newName);
 
     const renamed = rowOf(`Nouveau nom de « ${newName} »`);
@@ -141,7 +141,7 @@ describe('programme team and offboarding in the web UI (Chromium)', () => {
     await organisations.getByLabel(`Nouveau nom de « ${newName} »`).waitFor({ state: 'detached' });
     await organisations.getByLabel('Afficher les organisations archivées').check();
     const archived = rowOf(`Nouveau nom de « ${newName} »`);
-    await archived.getByRole('button', { name: 'Restaurer' }).click();
+    await archived.getByRole('button', { name: 'Restaurer', exact: true }).click();
     await waitFor('the organisation restored', async () => (await h.prisma.organisation.findUniqueOrThrow({ where: { id: orgId } })).archivedAt === null);
     expect(w.problems).toEqual([]);
   });
