@@ -5,11 +5,16 @@ import { ALWAYS_IMMEDIATE_KINDS, DIGEST_CAPABLE_KINDS } from './notification-job
 
 export const ZClockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day as HH:mm (24 h)');
 
+// JSON Schema cannot compare two fields: the document says it in words, and the API refuses an empty
+// window with 422 quiet_hours_empty (assertQuietHoursNotEmpty), a declared business refusal.
 export const ZQuietHours = z
   .strictObject({ start: ZClockTime, end: ZClockTime })
-  .refine((q) => q.start !== q.end, { message: 'start and end must differ', path: ['end'] })
-  // JSON Schema cannot compare two fields: the document says it in words.
-  .meta({ description: 'Quiet hours in Europe/Paris; start and end must differ (an empty window is refused with 400).' });
+  .meta({ description: 'Quiet hours in Europe/Paris; start and end must differ (an empty window is refused with 422 quiet_hours_empty).' });
+
+/** An empty window (start = end) says nothing: refused. */
+export function isEmptyQuietWindow(quiet: { start: string; end: string } | null | undefined): boolean {
+  return !!quiet && quiet.start === quiet.end;
+}
 
 export const ZNotificationPreferences = z.object({
   delivery: z.enum(['immediate', 'digest']),

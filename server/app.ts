@@ -67,11 +67,12 @@ export function createApp(ctx: AppContext): express.Express {
   const routes = collectRoutes(ctx);
   const router = express.Router();
   const mountOptions = { authenticate: (req: Request) => ctx.auth.authenticate(req), idempotency: createIdempotencyStore(ctx.prisma, ctx.redis) };
+  // First: an undeclared method on a known path is a 405 before any route with a parameter can claim it.
+  mountMethodNotAllowed(router, [...routes, { method: 'get', path: '/api/v1/openapi.json' }, { method: 'get', path: '/api/v1/docs' }]);
   for (const route of routes) mountRoute(router, route, mountOptions);
   const openapi = buildOpenApi(routes, API_INFO);
   router.get('/api/v1/openapi.json', (_req, res) => res.json(openapi));
   router.get('/api/v1/docs', (_req, res) => res.type('html').send(renderReferencePage(openapi)));
-  mountMethodNotAllowed(router, [...routes, { method: 'get', path: '/api/v1/openapi.json' }, { method: 'get', path: '/api/v1/docs' }]);
   app.use(router);
   app.get('/metrics', metrics.handler);
   mountWebApp(app);

@@ -22,6 +22,9 @@ export type ErrorCode =
   | 'sign_in_locked'
   | 'method_not_allowed'
   | 'calendar_token_only'
+  | 'unknown_reference'
+  | 'invalid_template'
+  | 'quiet_hours_empty'
   | RefusalCode;
 
 export const STATUS_BY_CODE: Record<ErrorCode, number> = {
@@ -47,6 +50,12 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   method_not_allowed: 405,
   // A calendar feed token used anywhere but the feed.
   calendar_token_only: 401,
+  // A well-formed body naming a template, organisation or user that does not exist (or is archived): no schema can list them.
+  unknown_reference: 422,
+  // Rules across a whole template (a date parameter, indicator or step it names but does not declare, a cycle): beyond JSON Schema.
+  invalid_template: 422,
+  // Quiet hours whose start equals their end (an empty window): JSON Schema cannot compare two fields.
+  quiet_hours_empty: 422,
   // Lifecycle refusals (decided by the workflow's Update validators).
   programme_not_active: 409,
   unknown_step: 404,

@@ -215,8 +215,10 @@ function send(res: Response, answer: StoredAnswer): void {
 }
 
 /**
- * Known paths answer 405 with an Allow header to methods they do not declare (mounted after every route;
- * OPTIONS is left to Express, which answers it with Allow).
+ * Known paths answer 405 with an Allow header to methods they do not declare, and OPTIONS with 204 and
+ * the same Allow. Mounted before the routes, and the most specific declared path decides (a literal
+ * segment beats a parameter): `GET /templates/preview` is a 405, not `GET /templates/:key` with key
+ * "preview", and OPTIONS on it does not advertise the GET of `/templates/:key`.
  */
 export function mountMethodNotAllowed(router: Router, routes: { method: string; path: string }[]): void {
   const byPath = new Map<string, Set<string>>();
@@ -226,14 +228,26 @@ export function mountMethodNotAllowed(router: Router, routes: { method: string; 
     if (r.method === 'get') methods.add('HEAD');
     byPath.set(r.path, methods);
   }
-  for (const [path, methods] of byPath) {
-    const allow = [...methods].sort().join(', ');
-    router.all(path, (req, res, next) => {
-      if (req.method === 'OPTIONS' || methods.has(req.method)) return next();
-      res.setHeader('Allow', allow);
-      next(new AppError('method_not_allowed', `${req.method} is not allowed on ${path}; allowed: ${allow}.`));
-    });
-  }
+  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const known = [...byPath].map(([path, methods]) => ({
+    pattern: new RegExp(`^${path.split(/(:\w+)/).map((part) => (part.startsWith(':') ? '[^/]+' : escape(part))).join('')}/?$`, 'i'),
+    params: (path.match(/:\w+/g) ?? []).length,
+    allow: [...methods].sort().join(', '),
+    methods,
+    path,
+  }));
+  // Fewest parameters first: the first match is the most specific path.
+  known.sort((a, b) => a.params - b.params);
+  router.use((req, res, next) => {
+    const match = known.find((k) => k.pattern.test(req.path));
+    if (!match || match.methods.has(req.method)) return next();
+    res.setHeader('Allow', match.allow);
+    if (req.method === 'OPTIONS') {
+      res.status(204).end();
+      return;
+    }
+    next(new AppError('method_not_allowed', `${req.method} is not allowed on ${match.path}; allowed: ${match.allow}.`));
+  });
 }
 
 // ------------------------------------------------------------------ OpenAPI 3.1
@@ -260,7 +274,9 @@ function errorStatuses(r: RouteDefinition<any, any, any>): [string, string][] {
   if (r.params) out.push(['404', 'Unknown, or not visible to the caller']);
   if (usesIdempotency(r)) out.push(['409', 'The lifecycle does not allow it now, or a request with this Idempotency-Key is still running']);
   if (r.body || r.rawBody) out.push(['413', 'Body too large'], ['415', 'Unsupported media type']);
-  if (usesIdempotency(r)) out.push(['422', 'Well-formed but refused, or the Idempotency-Key was used for another request (idempotency_key_reused)']);
+  if (usesIdempotency(r)) {
+    out.push(['422', 'Well-formed but refused (a business refusal): a rule of the lifecycle, a template, organisation or user named but unknown (unknown_reference), a template whose parts do not fit (invalid_template), empty quiet hours (quiet_hours_empty); or the Idempotency-Key was used for another request (idempotency_key_reused)']);
+  }
   if (r.path === '/api/v1/auth/login') out.push(['429', 'Too many failed sign-ins (sign_in_locked, params.minutes)']);
   out.push(['503', 'A dependency is unavailable; retry (Retry-After)']);
   return out;
@@ -302,14 +318,17 @@ export function buildOpenApi(routes: RouteDefinition<any, any, any>[], info: { t
         schema: { type: 'string', minLength: IDEMPOTENCY_KEY_MIN_LENGTH, maxLength: IDEMPOTENCY_KEY_MAX_LENGTH },
       });
     }
-    const status = String(r.successStatus ?? (r.response || r.fileMediaTypes ? 200 : 204));
+    // A route that writes its own body (a workbook, a PDF, a CSV) answers 200 in its media type.
+    const status = String(r.successStatus ?? (r.response || r.fileMediaTypes || r.responseContentType ? 200 : 204));
     const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } });
     const responses: Record<string, unknown> = {
       [status]: r.response
         ? { description: 'Success', content: { [r.responseContentType ?? 'application/json']: { schema: jsonSchema(r.response, 'output') } } }
         : r.fileMediaTypes
           ? { description: 'The file', content: Object.fromEntries(r.fileMediaTypes.map((t) => [t, { schema: { type: 'string', contentMediaType: t } }])) }
-          : { description: 'Success' },
+          : r.responseContentType
+            ? { description: 'The document', content: { [r.responseContentType]: { schema: { type: 'string', contentMediaType: r.responseContentType.split(';')[0] } } } }
+            : { description: 'Success' },
     };
     for (const [code, description] of errorStatuses(r)) responses[code] = problem(description);
     responses.default = problem('Problem (RFC 9457)');

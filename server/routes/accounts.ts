@@ -119,6 +119,18 @@ export function accountRoutes(ctx: AppContext) {
       },
     }),
     defineRoute({
+      method: 'get', path: '/api/v1/users', summary: 'List users by name (admins: everyone, deactivated ones included; coordinators: the active coordinators, to build a programme team)', tags: ['users'], auth: ['admin', 'coordinator'],
+      query: ZPage.extend({ role: ZUser.shape.role.optional() }),
+      response: z.object({ items: z.array(ZUser.extend({ deactivatedAt: z.string().nullable() })), nextCursor: z.string().nullable() }),
+      async handler({ query, user }) {
+        // A coordinator never reads partner people (tender bidders stay sealed): coordinators only.
+        const where = user.role === 'admin' ? (query.role ? { role: query.role } : {}) : { role: 'coordinator' as const, deactivatedAt: null };
+        const rows = await ctx.prisma.user.findMany({ where: { ...where, ...(query.cursor ? { id: { gt: query.cursor } } : {}) }, orderBy: { id: 'asc' }, take: query.limit + 1 });
+        const items = rows.slice(0, query.limit).map((u) => ({ ...toSessionUser(u), deactivatedAt: u.deactivatedAt?.toISOString() ?? null }));
+        return { items, nextCursor: rows.length > query.limit ? items[items.length - 1]!.id : null };
+      },
+    }),
+    defineRoute({
       method: 'post', path: '/api/v1/users/:id/deactivate', summary: 'Deactivate a user (offboarding): no sign-in, sessions and calendar feed revoked at once; their name stays in the history', tags: ['users'], auth: ['admin'],
       params: ZUserIdParams, response: ZUser.extend({ deactivatedAt: z.string() }),
       async handler({ params, user }) {
@@ -144,7 +156,7 @@ export function accountRoutes(ctx: AppContext) {
       body: ZUserInput, successStatus: 201, response: ZUser.extend({ invitation: z.object({ url: z.string(), expiresAt: z.string() }).optional() }),
       async handler({ body }) {
         if (body.organisationId && !(await ctx.prisma.organisation.findUnique({ where: { id: body.organisationId, archivedAt: null } }))) {
-          throw new AppError('validation_failed', 'Unknown organisation.', [{ path: 'body.organisationId', message: 'no such organisation', code: 'unknown_organisation' }]);
+          throw new AppError('unknown_reference', 'Unknown organisation.', [{ path: 'body.organisationId', message: 'no such organisation', code: 'unknown_organisation' }]);
         }
         try {
           const user = await ctx.prisma.user.create({

@@ -23,6 +23,13 @@ import { actorOf } from './programmes';
  */
 const MAX_IMPORT_BYTES = 180 * 1024;
 const ZProblem = z.object({ code: z.string(), params: z.record(z.string(), z.string()), message: z.string() });
+/** The type is read from the name (readImportFile): the schema says which names are taken (surrounding spaces are trimmed). */
+const ZImportFileName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .regex(/\.([xX][lL][sS][xX]|[cC][sS][vV]|[tT][xX][tT])\s*$/, 'an .xlsx, .csv or .txt file name');
 const ZImportAnswer = z.object({
   dryRun: z.boolean(),
   written: z.boolean(),
@@ -75,7 +82,7 @@ export function importRoutes(ctx: AppContext) {
     defineRoute({
       method: 'post', path: '/api/v1/programmes/:id/import', summary: "Import a programme's history from a spreadsheet (XLSX or French CSV, base64): a dry run lists each line and its problems; confirm: true writes a file without problems; a rerun changes nothing", tags: ['imports'], auth: ['coordinator', 'admin'],
       params: z.object({ id: z.string().min(1).max(200) }),
-      body: z.strictObject({ fileName: z.string().trim().min(1).max(200), content: z.base64().max(Math.ceil(MAX_IMPORT_BYTES / 3) * 4), confirm: z.boolean().default(false) }),
+      body: z.strictObject({ fileName: ZImportFileName, content: z.base64().max(Math.ceil(MAX_IMPORT_BYTES / 3) * 4), confirm: z.boolean().default(false) }),
       response: ZImportAnswer,
       async handler({ params, body, user }) {
         const row = await ctx.prisma.programme.findUnique({ where: { id: params.id } });

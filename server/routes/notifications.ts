@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { DIGEST_JOB, digestJobId, ZDigestJob, ZNotificationJob } from '../../notifier/notification-job';
 import { loadLinkSecret, verifyPreferenceToken } from '../../notifier/preference-links';
-import { toPreferences, ZNotificationPreferences, ZNotificationPreferencesPatch, type NotificationPreferences } from '../../notifier/preferences';
+import { isEmptyQuietWindow, toPreferences, ZNotificationPreferences, ZNotificationPreferencesPatch, type NotificationPreferences } from '../../notifier/preferences';
 import { PROGRAMME_CHANGES_CHANNEL, ZProgrammeChange, type ProgrammeChange } from '../../notifier/programme-changes';
 import { canSeeChange } from '../../domain/visibility';
 import type { AppContext } from '../context';
@@ -40,6 +40,9 @@ export function notificationRoutes(ctx: AppContext) {
   }
 
   async function writePreferences(userId: string, patch: z.infer<typeof ZNotificationPreferencesPatch>): Promise<NotificationPreferences> {
+    if (isEmptyQuietWindow(patch.quietHours)) {
+      throw new AppError('quiet_hours_empty', 'Quiet hours must start and end at different times.', [{ path: 'body.quietHours.end', message: 'start and end must differ', code: 'invalid' }]);
+    }
     const current = await readPreferences(userId);
     const next = { ...current, ...(patch.delivery ? { delivery: patch.delivery } : {}), ...(patch.quietHours !== undefined ? { quietHours: patch.quietHours } : {}) };
     const row = { delivery: next.delivery, quietStart: next.quietHours?.start ?? null, quietEnd: next.quietHours?.end ?? null };

@@ -116,7 +116,7 @@ export function programmeRoutes(ctx: AppContext) {
   async function requireOrganisation(id: string, path: string): Promise<void> {
     // An archived organisation is kept for history; nothing new is given to it.
     if (!(await ctx.prisma.organisation.findUnique({ where: { id, archivedAt: null } }))) {
-      throw new AppError('validation_failed', 'Unknown organisation.', [{ path, message: 'no such organisation', code: 'unknown_organisation' }]);
+      throw new AppError('unknown_reference', 'Unknown organisation.', [{ path, message: 'no such organisation', code: 'unknown_organisation' }]);
     }
   }
 
@@ -126,7 +126,7 @@ export function programmeRoutes(ctx: AppContext) {
       body: ZCreateProgramme, successStatus: 201, response: ZProgrammeView,
       async handler({ body, user, idempotencyKey }) {
         const template = await ctx.templates.loadLatestTemplate(body.templateKey).catch(() => {
-          throw new AppError('validation_failed', `Unknown template "${body.templateKey}".`, [{ path: 'body.templateKey', message: 'no such template', code: 'unknown_template' }]);
+          throw new AppError('unknown_reference', `Unknown template "${body.templateKey}".`, [{ path: 'body.templateKey', message: 'no such template', code: 'unknown_template' }]);
         });
         if (await ctx.prisma.templateArchive.findUnique({ where: { key: template.key } })) {
           throw new AppError('template_archived', `Template "${template.key}" is archived: no new programme starts from it.`);

@@ -52,7 +52,7 @@ export function teamRoutes(ctx: AppContext) {
           if (!u) return [{ path: `body.members.${i}`, message: 'no such user', code: 'unknown_user' }];
           return u.role === 'coordinator' ? [] : [{ path: `body.members.${i}`, message: 'only coordinators join a team (admins act everywhere, managers read everything)', code: 'not_a_coordinator' }];
         });
-        if (problems.length) throw new AppError('validation_failed', 'Some members cannot join the team.', problems);
+        if (problems.length) throw new AppError('unknown_reference', 'Some members cannot join the team.', problems);
         await replaceTeam(ctx.prisma, params.id, ids, user.id);
         return { programmeId: params.id, members: await listTeam(ctx.prisma, params.id) };
       },

@@ -123,7 +123,7 @@ export function templateRoutes(ctx: AppContext) {
         const latest = await ctx.prisma.template.findFirst({ where: { key }, orderBy: { version: 'desc' }, select: { version: true } });
         const checked = checkTemplateDraft({ ...body, version: (latest?.version ?? 0) + 1 });
         if (!checked.template) {
-          throw new AppError('validation_failed', `The template has ${checked.problems.length} problem(s).`, checked.problems.map((p) => ({ path: `body.${p.path}`, message: p.message, code: p.code, ...(Object.keys(p.values).length ? { params: p.values } : {}) })));
+          throw new AppError('invalid_template', `The template has ${checked.problems.length} problem(s).`, checked.problems.map((p) => ({ path: `body.${p.path}`, message: p.message, code: p.code, ...(Object.keys(p.values).length ? { params: p.values } : {}) })));
         }
         try {
           await ctx.prisma.template.create({ data: { key: checked.template.key, version: checked.template.version, name: checked.template.name.fr, definition: checked.template as unknown as Prisma.InputJsonValue } });

@@ -20,6 +20,7 @@ const MATRIX: Record<string, 'public' | readonly Exclude<Who, 'anonymous'>[]> = 
   'POST /api/v1/organisations': STAFF,
   'GET /api/v1/organisations': READERS,
   'POST /api/v1/users': ['admin'],
+  'GET /api/v1/users': STAFF,
   'PATCH /api/v1/organisations/{id}': STAFF,
   'POST /api/v1/users/{id}/deactivate': ['admin'],
   'POST /api/v1/users/{id}/reactivate': ['admin'],
@@ -219,9 +220,9 @@ describe('authorisation matrix: every route × every role', () => {
       expect((await write(`/api/v1/programmes/${memberProgramme}/pause`, {}, outsider.token)).body.code).toBe('not_programme_member');
     });
 
-    it('refuses a team member who is not a coordinator (400), and keeps the programme\'s coordinator on it', async () => {
+    it('refuses a team member who is not a coordinator (422 unknown_reference), and keeps the programme\'s coordinator on it', async () => {
       const res = await api.call('PUT', `/api/v1/programmes/${memberProgramme}/team`, { body: { members: [users.manager.id, 'usr_nobody'] }, token: users.coordinator.token });
-      expect(res.status).toBe(400);
+      expect({ status: res.status, code: res.body.code }).toEqual({ status: 422, code: 'unknown_reference' });
       expect(res.body.errors.map((e: { path: string }) => e.path)).toEqual(['body.members.0', 'body.members.1']);
       const team = await api.get(`/api/v1/programmes/${memberProgramme}/team`, users.manager.token);
       expect(team.body.members.map((m: { userId: string }) => m.userId)).toEqual([users.coordinator.id]);

@@ -391,5 +391,11 @@ describe('Idempotency-Key on every write route', () => {
     expect(((await res.json()) as { code: string }).code).toBe('method_not_allowed');
     expect((await fetch(`${h.apiUrl}/api/v1/programmes/prg_x/pause`, { method: 'GET' })).status).toBe(405);
     expect((await fetch(`${h.apiUrl}/api/v1/no-such-path`, { method: 'DELETE' })).status).toBe(404);
+    // The most specific path decides: /templates/preview is not a template named "preview" (found by Schemathesis).
+    const preview = await fetch(`${h.apiUrl}/api/v1/templates/preview`, { method: 'GET', headers: { Authorization: `Bearer ${admin.token}` } });
+    expect({ status: preview.status, allow: preview.headers.get('allow') }).toEqual({ status: 405, allow: 'POST' });
+    const options = await fetch(`${h.apiUrl}/api/v1/templates/preview`, { method: 'OPTIONS' });
+    expect({ status: options.status, allow: options.headers.get('allow') }).toEqual({ status: 204, allow: 'POST' });
+    expect((await fetch(`${h.apiUrl}/api/v1/templates/defi`, { method: 'GET', headers: { Authorization: `Bearer ${admin.token}` } })).status).toBe(200);
   });
 });

@@ -71,8 +71,8 @@ describe('offboarding', () => {
     expect(await list()).not.toContain(org);
     expect(await list('&archived=true')).toContain(org);
     const start = await api.post('/api/v1/programmes', { templateKey, title: 'Archivée', startDate: '2026-11-28', params: { slots: { contractor: org } } }, coordinator.token);
-    expect({ status: start.status, path: start.body.errors?.[0]?.path }).toEqual({ status: 400, path: 'body.params.slots.contractor' });
-    expect((await api.post('/api/v1/users', { email: `archived-${Date.now()}@test.jalons`, name: 'X', role: 'partner', organisationId: org, password: 'mot de passe solide' }, admin.token)).status).toBe(400);
+    expect({ status: start.status, path: start.body.errors?.[0]?.path }).toEqual({ status: 422, path: 'body.params.slots.contractor' });
+    expect((await api.post('/api/v1/users', { email: `archived-${Date.now()}@test.jalons`, name: 'X', role: 'partner', organisationId: org, password: 'mot de passe solide' }, admin.token)).status).toBe(422);
     expect((await api.patch(`/api/v1/organisations/${org}`, { archived: false }, admin.token)).body.archivedAt).toBeNull();
     expect(await list()).toContain(org);
     expect((await api.patch('/api/v1/organisations/org_unknown', { archived: true }, admin.token)).status).toBe(404);

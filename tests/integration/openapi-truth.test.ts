@@ -91,4 +91,36 @@ describe('the OpenAPI document tells the truth', () => {
     expect(Object.keys(start.responses).sort()).toEqual(['201', '400', '401', '403', '409', '413', '415', '422', '503', 'default'].sort());
     expect(Object.keys(op('post', '/api/v1/auth/login').responses)).toContain('429');
   });
+
+  // Found by the Schemathesis run (tests/integration/schemathesis.test.ts, docs/testing-contract.md).
+  it('documents the media type of CSV, XLSX and PDF answers', () => {
+    expect(Object.keys(op('get', '/api/v1/dashboard/export.csv').responses['200']!.content!)).toEqual(['text/csv; charset=utf-8']);
+    expect(Object.keys(op('get', '/api/v1/imports/model.xlsx').responses['200']!.content!)).toEqual(['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet']);
+    expect(Object.keys(op('get', '/api/v1/programmes/{id}/report.pdf').responses['200']!.content!)).toEqual(['application/pdf']);
+  });
+
+  it('says the date range (1990 to 2100) in the schema', async () => {
+    const to = op('get', '/api/v1/programmes/{id}/report').parameters!.find((p) => p.name === 'to')!.schema! as JsonSchema & { allOf?: { pattern?: string }[] };
+    const patterns = (to.allOf ?? []).map((p) => new RegExp(p.pattern!, 'u'));
+    const fits = (date: string) => patterns.every((p) => p.test(date));
+    expect([fits('0020-02-29'), fits('1989-12-31'), fits('1990-01-01'), fits('2100-12-31'), fits('2101-01-01')]).toEqual([false, false, true, true, false]);
+    expect((await api.get('/api/v1/programmes/prg_x/report?to=0020-02-29', coordinator.token)).status).toBe(400);
+  });
+
+  it('answers a schema-valid body that breaks a rule beyond JSON Schema with a declared 422 and its code', async () => {
+    const quiet = await api.patch('/api/v1/me/notification-preferences', { quietHours: { start: '00:00', end: '00:00' } }, coordinator.token);
+    expect({ status: quiet.status, code: quiet.body.code }).toEqual({ status: 422, code: 'quiet_hours_empty' });
+    const template = await api.post('/api/v1/programmes', { templateKey: 'no-such-template', title: 'x', startDate: '2027-01-04' }, coordinator.token);
+    expect({ status: template.status, code: template.body.code }).toEqual({ status: 422, code: 'unknown_reference' });
+    const users = await api.post('/api/v1/users', { email: `unknown-org-${Date.now()}@test.jalons`, name: 'X', role: 'partner', organisationId: 'org_nope', password: 'mot de passe solide' }, admin.token);
+    expect({ status: users.status, code: users.body.code }).toEqual({ status: 422, code: 'unknown_reference' });
+    const dateParam = {
+      key: `cross-${Date.now()}`,
+      name: { fr: 'X', en: 'X' },
+      phases: [{ key: 'p', name: { fr: 'P', en: 'P' }, steps: [{ key: 's', name: { fr: 'S', en: 'S' }, assignee: { kind: 'coordinator' }, due: { from: 'param', param: 'undeclared' } }] }],
+    };
+    const invalid = await api.post('/api/v1/templates', dateParam, coordinator.token);
+    expect({ status: invalid.status, code: invalid.body.code }).toEqual({ status: 422, code: 'invalid_template' });
+    expect(op('patch', '/api/v1/me/notification-preferences').responses['422']).toBeDefined();
+  });
 });

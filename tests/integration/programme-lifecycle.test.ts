@@ -192,7 +192,7 @@ describe('programme lifecycle on the real Temporal server', () => {
     expect(wrong.status).toBe(400);
     expect(wrong.body.errors.map((e: { path: string }) => e.path)).toEqual(expect.arrayContaining(['body.title', 'body.startDate']));
     const unknownTemplate = await api.post('/api/v1/programmes', { templateKey: 'nope', title: 'x', startDate: '2026-11-28' }, coordinator.token);
-    expect(unknownTemplate.status).toBe(400);
+    expect({ status: unknownTemplate.status, code: unknownTemplate.body.code }).toEqual({ status: 422, code: 'unknown_reference' });
     expect((await api.post('/api/v1/programmes', { templateKey, title: 'x', startDate: '2026-11-28' }, partnerX.token)).status).toBe(403);
     expect((await api.post('/api/v1/programmes', { templateKey, title: 'x', startDate: '2026-11-28' })).status).toBe(401);
   });

@@ -25,6 +25,7 @@ const TemplateVersionsPage = lazy(() => import('./pages/template-versions').then
 const ProgrammePage = lazy(() => import('./pages/programme').then((m) => ({ default: m.ProgrammePage })));
 const ImportPage = lazy(() => import('./pages/import').then((m) => ({ default: m.ImportPage })));
 const ReportPage = lazy(() => import('./pages/report').then((m) => ({ default: m.ReportPage })));
+const AdministrationPage = lazy(() => import('./pages/administration').then((m) => ({ default: m.AdministrationPage })));
 
 export function App() {
   return (
@@ -71,6 +72,7 @@ function SignedInApp() {
         <Route path="/modeles/:key" element={<TemplatePage me={me} />} />
         <Route path="/tableau-de-bord" element={me.role === 'partner' ? <NotFound /> : <DashboardPage />} />
         <Route path="/preferences" element={<PreferencesPage />} />
+        <Route path="/administration" element={me.role === 'admin' ? <AdministrationPage me={me} /> : <NotFound />} />
         <Route path="*" element={<NotFound />} />
       </Routes>
     </Shell>
@@ -124,6 +126,7 @@ function Shell({ me, children }: { me: Me; children: ReactNode }) {
     { to: '/modeles', label: t('nav.templates'), show: me.role !== 'partner' },
     { to: '/tableau-de-bord', label: t('nav.dashboard'), show: me.role !== 'partner' },
     { to: '/preferences', label: t('nav.preferences'), show: true },
+    { to: '/administration', label: t('nav.administration'), show: me.role === 'admin' },
   ];
   return (
     <div className="shell">

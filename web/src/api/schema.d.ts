@@ -85,7 +85,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Well-formed but refused, or the Idempotency-Key was used for another request (idempotency_key_reused) */
+                /** @description Well-formed but refused (a business refusal): a rule of the lifecycle, a template, organisation or user named but unknown (unknown_reference), a template whose parts do not fit (invalid_template), empty quiet hours (quiet_hours_empty); or the Idempotency-Key was used for another request (idempotency_key_reused) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -206,7 +206,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Well-formed but refused, or the Idempotency-Key was used for another request (idempotency_key_reused) */
+                /** @description Well-formed but refused (a business refusal): a rule of the lifecycle, a template, organisation or user named but unknown (unknown_reference), a template whose parts do not fit (invalid_template), empty quiet hours (quiet_hours_empty); or the Idempotency-Key was used for another request (idempotency_key_reused) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -569,12 +569,14 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Success */
-                204: {
+                /** @description The document */
+                200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "text/csv; charset=utf-8": string;
+                    };
                 };
                 /** @description Malformed or invalid input (field problems in `errors`); NUL characters and unpaired surrogates are refused */
                 400: {
@@ -792,12 +794,14 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Success */
-                204: {
+                /** @description The document */
+                200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    };
                 };
                 /** @description Not signed in */
                 401: {
@@ -1064,7 +1068,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Well-formed but refused, or the Idempotency-Key was used for another request (idempotency_key_reused) */
+                /** @description Well-formed but refused (a business refusal): a rule of the lifecycle, a template, organisation or user named but unknown (unknown_reference), a template whose parts do not fit (invalid_template), empty quiet hours (quiet_hours_empty); or the Idempotency-Key was used for another request (idempotency_key_reused) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -1149,7 +1153,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Well-formed but refused, or the Idempotency-Key was used for another request (idempotency_key_reused) */
+                /** @description Well-formed but refused (a business refusal): a rule of the lifecycle, a template, organisation or user named but unknown (unknown_reference), a template whose parts do not fit (invalid_template), empty quiet hours (quiet_hours_empty); or the Idempotency-Key was used for another request (idempotency_key_reused) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -1357,7 +1361,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Well-formed but refused, or the Idempotency-Key was used for another request (idempotency_key_reused) */
+                /** @description Well-formed but refused (a business refusal): a rule of the lifecycle, a template, organisation or user named but unknown (unknown_reference), a template whose parts do not fit (invalid_template), empty quiet hours (quiet_hours_empty); or the Idempotency-Key was used for another request (idempotency_key_reused) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -1539,7 +1543,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Well-formed but refused, or the Idempotency-Key was used for another request (idempotency_key_reused) */
+                /** @description Well-formed but refused (a business refusal): a rule of the lifecycle, a template, organisation or user named but unknown (unknown_reference), a template whose parts do not fit (invalid_template), empty quiet hours (quiet_hours_empty); or the Idempotency-Key was used for another request (idempotency_key_reused) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -1631,7 +1635,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Well-formed but refused, or the Idempotency-Key was used for another request (idempotency_key_reused) */
+                /** @description Well-formed but refused (a business refusal): a rule of the lifecycle, a template, organisation or user named but unknown (unknown_reference), a template whose parts do not fit (invalid_template), empty quiet hours (quiet_hours_empty); or the Idempotency-Key was used for another request (idempotency_key_reused) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -1747,7 +1751,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Well-formed but refused, or the Idempotency-Key was used for another request (idempotency_key_reused) */
+                /** @description Well-formed but refused (a business refusal): a rule of the lifecycle, a template, organisation or user named but unknown (unknown_reference), a template whose parts do not fit (invalid_template), empty quiet hours (quiet_hours_empty); or the Idempotency-Key was used for another request (idempotency_key_reused) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -2066,7 +2070,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Well-formed but refused, or the Idempotency-Key was used for another request (idempotency_key_reused) */
+                /** @description Well-formed but refused (a business refusal): a rule of the lifecycle, a template, organisation or user named but unknown (unknown_reference), a template whose parts do not fit (invalid_template), empty quiet hours (quiet_hours_empty); or the Idempotency-Key was used for another request (idempotency_key_reused) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -2217,7 +2221,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Well-formed but refused, or the Idempotency-Key was used for another request (idempotency_key_reused) */
+                /** @description Well-formed but refused (a business refusal): a rule of the lifecycle, a template, organisation or user named but unknown (unknown_reference), a template whose parts do not fit (invalid_template), empty quiet hours (quiet_hours_empty); or the Idempotency-Key was used for another request (idempotency_key_reused) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -2365,15 +2369,14 @@ export interface paths {
                         params?: {
                             /** @default {} */
                             dates?: {
-                                [key: string]: string;
+                                [key: string]: (string & (unknown & unknown)) | (string & (unknown & unknown));
                             };
                             /** @default {} */
                             slots?: {
                                 [key: string]: string;
                             };
                         };
-                        /** Format: date */
-                        startDate: string;
+                        startDate: string & (unknown & unknown);
                         templateKey: string;
                         title: string;
                     };
@@ -2569,7 +2572,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Well-formed but refused, or the Idempotency-Key was used for another request (idempotency_key_reused) */
+                /** @description Well-formed but refused (a business refusal): a rule of the lifecycle, a template, organisation or user named but unknown (unknown_reference), a template whose parts do not fit (invalid_template), empty quiet hours (quiet_hours_empty); or the Idempotency-Key was used for another request (idempotency_key_reused) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -3050,7 +3053,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Well-formed but refused, or the Idempotency-Key was used for another request (idempotency_key_reused) */
+                /** @description Well-formed but refused (a business refusal): a rule of the lifecycle, a template, organisation or user named but unknown (unknown_reference), a template whose parts do not fit (invalid_template), empty quiet hours (quiet_hours_empty); or the Idempotency-Key was used for another request (idempotency_key_reused) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -3194,7 +3197,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Well-formed but refused, or the Idempotency-Key was used for another request (idempotency_key_reused) */
+                /** @description Well-formed but refused (a business refusal): a rule of the lifecycle, a template, organisation or user named but unknown (unknown_reference), a template whose parts do not fit (invalid_template), empty quiet hours (quiet_hours_empty); or the Idempotency-Key was used for another request (idempotency_key_reused) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -3487,7 +3490,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Well-formed but refused, or the Idempotency-Key was used for another request (idempotency_key_reused) */
+                /** @description Well-formed but refused (a business refusal): a rule of the lifecycle, a template, organisation or user named but unknown (unknown_reference), a template whose parts do not fit (invalid_template), empty quiet hours (quiet_hours_empty); or the Idempotency-Key was used for another request (idempotency_key_reused) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -3753,7 +3756,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Well-formed but refused, or the Idempotency-Key was used for another request (idempotency_key_reused) */
+                /** @description Well-formed but refused (a business refusal): a rule of the lifecycle, a template, organisation or user named but unknown (unknown_reference), a template whose parts do not fit (invalid_template), empty quiet hours (quiet_hours_empty); or the Idempotency-Key was used for another request (idempotency_key_reused) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -4126,7 +4129,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Well-formed but refused, or the Idempotency-Key was used for another request (idempotency_key_reused) */
+                /** @description Well-formed but refused (a business refusal): a rule of the lifecycle, a template, organisation or user named but unknown (unknown_reference), a template whose parts do not fit (invalid_template), empty quiet hours (quiet_hours_empty); or the Idempotency-Key was used for another request (idempotency_key_reused) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -4365,7 +4368,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Well-formed but refused, or the Idempotency-Key was used for another request (idempotency_key_reused) */
+                /** @description Well-formed but refused (a business refusal): a rule of the lifecycle, a template, organisation or user named but unknown (unknown_reference), a template whose parts do not fit (invalid_template), empty quiet hours (quiet_hours_empty); or the Idempotency-Key was used for another request (idempotency_key_reused) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -4605,7 +4608,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Well-formed but refused, or the Idempotency-Key was used for another request (idempotency_key_reused) */
+                /** @description Well-formed but refused (a business refusal): a rule of the lifecycle, a template, organisation or user named but unknown (unknown_reference), a template whose parts do not fit (invalid_template), empty quiet hours (quiet_hours_empty); or the Idempotency-Key was used for another request (idempotency_key_reused) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -4651,8 +4654,8 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    from?: string;
-                    to?: string;
+                    from?: string & (unknown & unknown);
+                    to?: string & (unknown & unknown);
                 };
                 header?: never;
                 path: {
@@ -4861,8 +4864,8 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    from?: string;
-                    to?: string;
+                    from?: string & (unknown & unknown);
+                    to?: string & (unknown & unknown);
                 };
                 header?: never;
                 path: {
@@ -4872,12 +4875,14 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Success */
-                204: {
+                /** @description The document */
+                200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/pdf": string;
+                    };
                 };
                 /** @description Malformed or invalid input (field problems in `errors`); NUL characters and unpaired surrogates are refused */
                 400: {
@@ -4954,8 +4959,8 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    from?: string;
-                    to?: string;
+                    from?: string & (unknown & unknown);
+                    to?: string & (unknown & unknown);
                 };
                 header?: never;
                 path: {
@@ -4965,12 +4970,14 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Success */
-                204: {
+                /** @description The document */
+                200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    };
                 };
                 /** @description Malformed or invalid input (field problems in `errors`); NUL characters and unpaired surrogates are refused */
                 400: {
@@ -5242,7 +5249,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Well-formed but refused, or the Idempotency-Key was used for another request (idempotency_key_reused) */
+                /** @description Well-formed but refused (a business refusal): a rule of the lifecycle, a template, organisation or user named but unknown (unknown_reference), a template whose parts do not fit (invalid_template), empty quiet hours (quiet_hours_empty); or the Idempotency-Key was used for another request (idempotency_key_reused) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -5308,13 +5315,11 @@ export interface paths {
                 content: {
                     "application/json": {
                         assignee?: string;
-                        /** Format: date */
-                        dueDate: string;
+                        dueDate: string & (unknown & unknown);
                         reason?: string;
                     } | {
                         assignee?: string;
-                        /** Format: date-time */
-                        dueAt: string;
+                        dueAt: string & (unknown & unknown);
                         reason?: string;
                     } | {
                         assignee: string;
@@ -5444,7 +5449,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Well-formed but refused, or the Idempotency-Key was used for another request (idempotency_key_reused) */
+                /** @description Well-formed but refused (a business refusal): a rule of the lifecycle, a template, organisation or user named but unknown (unknown_reference), a template whose parts do not fit (invalid_template), empty quiet hours (quiet_hours_empty); or the Idempotency-Key was used for another request (idempotency_key_reused) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -5632,7 +5637,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Well-formed but refused, or the Idempotency-Key was used for another request (idempotency_key_reused) */
+                /** @description Well-formed but refused (a business refusal): a rule of the lifecycle, a template, organisation or user named but unknown (unknown_reference), a template whose parts do not fit (invalid_template), empty quiet hours (quiet_hours_empty); or the Idempotency-Key was used for another request (idempotency_key_reused) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -5798,7 +5803,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Well-formed but refused, or the Idempotency-Key was used for another request (idempotency_key_reused) */
+                /** @description Well-formed but refused (a business refusal): a rule of the lifecycle, a template, organisation or user named but unknown (unknown_reference), a template whose parts do not fit (invalid_template), empty quiet hours (quiet_hours_empty); or the Idempotency-Key was used for another request (idempotency_key_reused) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -6093,7 +6098,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Well-formed but refused, or the Idempotency-Key was used for another request (idempotency_key_reused) */
+                /** @description Well-formed but refused (a business refusal): a rule of the lifecycle, a template, organisation or user named but unknown (unknown_reference), a template whose parts do not fit (invalid_template), empty quiet hours (quiet_hours_empty); or the Idempotency-Key was used for another request (idempotency_key_reused) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -6325,7 +6330,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Well-formed but refused, or the Idempotency-Key was used for another request (idempotency_key_reused) */
+                /** @description Well-formed but refused (a business refusal): a rule of the lifecycle, a template, organisation or user named but unknown (unknown_reference), a template whose parts do not fit (invalid_template), empty quiet hours (quiet_hours_empty); or the Idempotency-Key was used for another request (idempotency_key_reused) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -6668,8 +6673,7 @@ export interface paths {
                                     fr: string;
                                 };
                                 due?: {
-                                    /** Format: date */
-                                    date: string;
+                                    date: string & (unknown & unknown);
                                     /** @constant */
                                     from: "date";
                                 } | {
@@ -6911,8 +6915,7 @@ export interface paths {
                                         fr: string;
                                     };
                                     due?: {
-                                        /** Format: date */
-                                        date: string;
+                                        date: string & (unknown & unknown);
                                         /** @constant */
                                         from: "date";
                                     } | {
@@ -7081,7 +7084,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Well-formed but refused, or the Idempotency-Key was used for another request (idempotency_key_reused) */
+                /** @description Well-formed but refused (a business refusal): a rule of the lifecycle, a template, organisation or user named but unknown (unknown_reference), a template whose parts do not fit (invalid_template), empty quiet hours (quiet_hours_empty); or the Idempotency-Key was used for another request (idempotency_key_reused) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -7263,8 +7266,7 @@ export interface paths {
                                         fr: string;
                                     };
                                     due?: {
-                                        /** Format: date */
-                                        date: string;
+                                        date: string & (unknown & unknown);
                                         /** @constant */
                                         from: "date";
                                     } | {
@@ -7523,7 +7525,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Well-formed but refused, or the Idempotency-Key was used for another request (idempotency_key_reused) */
+                /** @description Well-formed but refused (a business refusal): a rule of the lifecycle, a template, organisation or user named but unknown (unknown_reference), a template whose parts do not fit (invalid_template), empty quiet hours (quiet_hours_empty); or the Idempotency-Key was used for another request (idempotency_key_reused) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -7625,7 +7627,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Well-formed but refused, or the Idempotency-Key was used for another request (idempotency_key_reused) */
+                /** @description Well-formed but refused (a business refusal): a rule of the lifecycle, a template, organisation or user named but unknown (unknown_reference), a template whose parts do not fit (invalid_template), empty quiet hours (quiet_hours_empty); or the Idempotency-Key was used for another request (idempotency_key_reused) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -7782,10 +7784,9 @@ export interface paths {
                     "application/json": {
                         /** @default {} */
                         dates?: {
-                            [key: string]: string;
+                            [key: string]: string & (unknown & unknown);
                         };
-                        /** Format: date */
-                        startDate: string;
+                        startDate: string & (unknown & unknown);
                         template: {
                             [key: string]: unknown;
                         };
@@ -7887,7 +7888,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Well-formed but refused, or the Idempotency-Key was used for another request (idempotency_key_reused) */
+                /** @description Well-formed but refused (a business refusal): a rule of the lifecycle, a template, organisation or user named but unknown (unknown_reference), a template whose parts do not fit (invalid_template), empty quiet hours (quiet_hours_empty); or the Idempotency-Key was used for another request (idempotency_key_reused) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -7929,7 +7930,88 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** List users by name (admins: everyone, deactivated ones included; coordinators: the active coordinators, to build a programme team) */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                    role?: "admin" | "coordinator" | "manager" | "partner";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                deactivatedAt: string | null;
+                                email: string;
+                                id: string;
+                                locale: string;
+                                name: string;
+                                organisationId: string | null;
+                                /** @enum {string} */
+                                role: "admin" | "coordinator" | "manager" | "partner";
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Malformed or invalid input (field problems in `errors`); NUL characters and unpaired surrogates are refused */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Role not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A dependency is unavailable; retry (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         put?: never;
         /** Create a user (admin); without a password an invitation is sent */
         post: {
@@ -8049,7 +8131,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Well-formed but refused, or the Idempotency-Key was used for another request (idempotency_key_reused) */
+                /** @description Well-formed but refused (a business refusal): a rule of the lifecycle, a template, organisation or user named but unknown (unknown_reference), a template whose parts do not fit (invalid_template), empty quiet hours (quiet_hours_empty); or the Idempotency-Key was used for another request (idempotency_key_reused) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -8171,7 +8253,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Well-formed but refused, or the Idempotency-Key was used for another request (idempotency_key_reused) */
+                /** @description Well-formed but refused (a business refusal): a rule of the lifecycle, a template, organisation or user named but unknown (unknown_reference), a template whose parts do not fit (invalid_template), empty quiet hours (quiet_hours_empty); or the Idempotency-Key was used for another request (idempotency_key_reused) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -8292,7 +8374,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Well-formed but refused, or the Idempotency-Key was used for another request (idempotency_key_reused) */
+                /** @description Well-formed but refused (a business refusal): a rule of the lifecycle, a template, organisation or user named but unknown (unknown_reference), a template whose parts do not fit (invalid_template), empty quiet hours (quiet_hours_empty); or the Idempotency-Key was used for another request (idempotency_key_reused) */
                 422: {
                     headers: {
                         [name: string]: unknown;

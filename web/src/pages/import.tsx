@@ -1,10 +1,10 @@
-import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import { api, unwrap } from '../api/client';
 import { PageTitle, ProblemMessage } from '../components/ui';
 import { describeProblem } from '../lib/problem-text';
+import { useSubmission } from '../lib/submission';
 
 /** A file as base64, for the import call's JSON body. */
 function readBase64(file: File): Promise<string> {
@@ -24,10 +24,12 @@ export function ImportPage() {
   const { t, i18n } = useTranslation();
   const { id = '' } = useParams();
   const [file, setFile] = useState<File | null>(null);
-  const run = useMutation({
-    mutationFn: async (confirm: boolean) =>
-      unwrap(api.POST('/api/v1/programmes/{id}/import', { params: { path: { id } }, body: { fileName: file!.name, content: await readBase64(file!), confirm } })),
-  });
+  // One Idempotency-Key per submission (the same file, checked or confirmed), kept across its retries.
+  const run = useSubmission(
+    async (confirm: boolean, headers) =>
+      unwrap(api.POST('/api/v1/programmes/{id}/import', { params: { path: { id } }, body: { fileName: file!.name, content: await readBase64(file!), confirm }, headers })),
+    { fingerprint: (confirm) => JSON.stringify([file?.name, file?.size, file?.lastModified, confirm]) },
+  );
   const result = run.data;
   const check = (e: FormEvent) => {
     e.preventDefault();

@@ -6,6 +6,7 @@ import { api, unwrap } from '../api/client';
 import { AssigneeLabel } from '../components/assignee';
 import { DeliverableList } from '../components/deliverables';
 import { EventList } from '../components/event-list';
+import { ProgrammeTeam } from '../components/programme-team';
 import { ProgrammeTimeline } from '../components/programme-timeline';
 import { Notice, PageTitle, ProblemMessage, Skeleton, StatusBadge } from '../components/ui';
 import { formatDate, formatDateTime, formatNumber, formatTime, localName, todayInParis } from '../lib/format';
@@ -135,6 +136,8 @@ export function ProgrammePage({ me }: { me: Me }) {
           )}
         </section>
       </div>
+
+      {me.role !== 'partner' && <ProgrammeTeam programmeId={p.id} canEdit={steward} />}
 
       {me.role !== 'partner' && <NotificationsSection programmeId={id} />}
 

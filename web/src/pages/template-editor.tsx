@@ -314,7 +314,8 @@ function ProblemSummary({ problems }: { problems: DraftProblem[] }) {
 }
 
 /** 'phases.0.steps.1.name.fr' → 'Phase 1 › Étape 2 › name.fr'. */
-function describePath(path: string, t: ReturnType<typeof useTranslation>['t']): string {
+// `t` as a plain function of its key: the catalogue's full types are too deep for tsc at this call.
+function describePath(path: string, t: (key: 'editor.phase' | 'editor.step', options: { n: number }) => string): string {
   const parts = path.split('.');
   const out: string[] = [];
   let i = 0;
