@@ -19,6 +19,8 @@ const config = {
   forceExit: true,
   projects: [
     { displayName: 'unit', testEnvironment: 'node', transform, moduleNameMapper, testMatch: ['<rootDir>/tests/unit/**/*.test.ts'] },
+    // The workflow code on a throw-away Temporal dev server of its own (tests/support/workflow-env.ts), activities recorded: no global services.
+    { displayName: 'workflow', testEnvironment: 'node', transform, moduleNameMapper, testMatch: ['<rootDir>/tests/workflow/**/*.test.ts'] },
     {
       displayName: 'integration',
       testEnvironment: 'node',

@@ -3,26 +3,15 @@ import type { Actor, ProgrammeState } from '../../domain/programme-state';
 import * as engine from '../../domain/programme';
 import { checkWithValidator, perform } from '../support/engine';
 import { markLateSteps, pendingReminders } from '../../domain/programme';
+import { settleWithoutTemporal, startedState } from '../support/engine-state';
 import { engineTestTemplate } from '../support/test-templates';
 
 const coordinator: Actor = { userId: 'usr_c', role: 'coordinator' };
 const t0 = new Date('2026-12-01T09:00:00.000Z');
 const after = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
 
-/** What the workflow's settle does, without Temporal: advance until nothing changes, due dates as plain offsets. */
-function settle(template: Template, state: ProgrammeState, now: Date): void {
-  for (let round = 0; round < 50; round++) {
-    const advanced = engine.advance(template, state, now);
-    for (const stepKey of advanced.needDueDate) engine.setDueDate(state, stepKey, new Date(now.getTime() + 600_000).toISOString(), now);
-    if (!advanced.changed) break;
-  }
-}
-
-function start(template: Template): ProgrammeState {
-  const state = engine.createInitialState({ programmeId: 'prg_1', title: 'Test', template, startDate: '2026-12-01', slots: { contractor: 'org_c' } }, t0);
-  settle(template, state, t0);
-  return state;
-}
+const settle = settleWithoutTemporal;
+const start = (template: Template): ProgrammeState => startedState(template, t0);
 
 const eventTypes = (state: ProgrammeState, fromSeq = 0) => state.pendingEvents.filter((e) => e.seq > fromSeq).map((e) => e.type);
 
