@@ -2,6 +2,8 @@ import type { PrismaClient } from '../generated/prisma/client';
 import type { ProgrammeState } from '../domain/programme-state';
 import type { Template } from '../domain/template-schema';
 import { publishProgrammeChange } from './notifications';
+import { stepRowKey } from '../domain/step-row-key';
+import { nextDueAt } from '../domain/lateness';
 
 interface StepRow {
   key: string;
@@ -34,7 +36,6 @@ export function createProjectionActivities({ prisma, loadTemplateVersion }: Proj
       const template = await loadTemplateVersion(ref.key, ref.version);
       const milestoneSteps = new Set(template.phases.flatMap((p) => p.steps.filter((s) => s.milestone).map((s) => s.key)));
       const stepNames = new Map(template.phases.flatMap((p) => p.steps.map((s) => [s.key, s.name.fr] as const)));
-      const nextDue = state.steps.filter((s) => s.status === 'active' && s.dueAt).map((s) => Date.parse(s.dueAt!));
       const { pendingEvents, ...stored } = state;
       const steps = state.steps.flatMap((s): StepRow[] => {
         const base = {
@@ -49,7 +50,7 @@ export function createProjectionActivities({ prisma, loadTemplateVersion }: Proj
         // One row per assignee organisation keeps "my tasks" a plain indexed lookup.
         const a = s.assignee;
         if (a.kind === 'eachPartner' && a.organisationIds.length > 0) {
-          return a.organisationIds.map((org) => ({ ...base, key: `${s.key}@${org}`, status: s.parts[org] ? 'completed' : base.status, assignee_kind: 'eachPartner', organisation_id: org }));
+          return a.organisationIds.map((org) => ({ ...base, key: stepRowKey(s.key, org), status: s.parts[org] ? 'completed' : base.status, assignee_kind: 'eachPartner', organisation_id: org }));
         }
         return [{ ...base, key: s.key, assignee_kind: a.kind, organisation_id: a.kind === 'organisation' ? a.organisationId : null }];
       });
@@ -66,7 +67,7 @@ export function createProjectionActivities({ prisma, loadTemplateVersion }: Proj
         WITH prog AS (
           INSERT INTO programmes (id, title, template_key, template_version, status, parent_id, coordinator_id, start_date, next_due_at, late_steps, state_version, state, updated_at)
           VALUES (${id}, ${state.title}, ${state.templateKey}, ${state.templateVersion}::int, ${state.status}, ${state.parentId ?? null}, ${state.coordinatorId ?? null}, ${state.startDate},
-                  ${nextDue.length ? new Date(Math.min(...nextDue)).toISOString() : null}::timestamptz, ${state.steps.filter((s) => s.late).length}::int, ${state.version}::int, ${JSON.stringify(stored)}::jsonb, now())
+                  ${nextDueAt(state.steps)?.toISOString() ?? null}::timestamptz, ${state.steps.filter((s) => s.late).length}::int, ${state.version}::int, ${JSON.stringify(stored)}::jsonb, now())
           ON CONFLICT (id) DO UPDATE SET
             title = EXCLUDED.title, template_key = EXCLUDED.template_key, template_version = EXCLUDED.template_version, status = EXCLUDED.status, parent_id = EXCLUDED.parent_id,
             coordinator_id = EXCLUDED.coordinator_id, start_date = EXCLUDED.start_date, next_due_at = EXCLUDED.next_due_at, late_steps = EXCLUDED.late_steps,

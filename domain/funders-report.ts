@@ -10,6 +10,7 @@ import { parisDaysBetween, parisMonthOf } from './french-dates';
 import type { AuditEvent, ProgrammeState, ProgrammeStatus, StepState } from './programme-state';
 import type { Template } from './template-schema';
 import { canSeeDeliverable, confidentialScope, seesConfidential, visibleEnrolments, visibleParts, type Viewer } from './visibility';
+import { isPastDue } from './lateness';
 
 /** Every French word the exports print (the web page has its own catalogue, web/src/i18n/fr.ts). */
 export const REPORT_LABELS = {
@@ -345,7 +346,7 @@ export function buildFundersReport(input: {
     const dueAt = step.dueAt ?? null;
     const inPeriod = reachedAt ? within(reachedAt, start, end) : Boolean(dueAt && Date.parse(dueAt) < end.getTime());
     if (!inPeriod) continue;
-    const late = dueAt !== null && Date.parse(reachedAt ?? asOf.toISOString()) > Date.parse(dueAt);
+    const late = dueAt !== null && isPastDue(dueAt, reachedAt ? new Date(reachedAt) : asOf);
     const stateKey = reachedAt ? (late ? 'reached_late' : 'reached') : late ? 'late' : 'planned';
     milestones.push({ name: def.name, dueAt, reachedAt, state: stateKey, stateLabel: REPORT_LABELS.milestoneState[stateKey] });
   }

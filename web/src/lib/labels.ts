@@ -1,4 +1,5 @@
 import i18next from 'i18next';
+import { templateStepKey } from '../../../domain/step-row-key';
 
 /**
  * Names for the codes templates and workflows use (roles, milestones, date parameters): from
@@ -15,7 +16,7 @@ export function slotLabel(slot: string): string {
 
 /** A milestone is a module's (awarded…) or a milestone step's key: then the step's name. */
 export function milestoneLabel(key: string, stepNames?: Map<string, string>): string {
-  const step = stepNames?.get(key.split('@')[0]!);
+  const step = stepNames?.get(templateStepKey(key));
   if (step) return step;
   return lookup('milestones', key, 'labels.fallbackMilestone');
 }
