@@ -20,9 +20,6 @@ export interface EnqueueNotificationsInput {
   requests: NotificationRequest[];
 }
 
-/** A stable id per (what, to whom): retries, replays and crashes map to the same job and row. */
-export const notificationId = notificationIdFor;
-
 /** Statuses of rows that wait for (or went out in) a digest instead of a message of their own. */
 const DIGEST_STATUSES = ['digest', 'digested'];
 
@@ -80,7 +77,7 @@ export function createNotificationActivities({ prisma, queue }: NotificationDeps
           const key = reminderKey ? [reminderKey, user.id] : [input.programmeId, request.kind, request.stepKey ?? request.phaseKey, input.seq, user.id];
           jobs.push(
             ZNotificationJob.parse({
-              notificationId: notificationId(key),
+              notificationId: notificationIdFor(key),
               kind: request.kind,
               programmeId: input.programmeId,
               programmeTitle: input.title,

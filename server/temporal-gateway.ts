@@ -9,7 +9,7 @@ import {
 import { ApplicationFailure } from '@temporalio/common';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { ProgrammeState } from '../domain/programme-state';
-import { programmeStartedUpdate, programmeStateQuery, programmeWorkflow, type ProgrammeWorkflowInput } from '../workflows/programme';
+import { programmeStartedUpdate, programmeWorkflow, type ProgrammeWorkflowInput } from '../workflows/programme';
 import { CoordinatorAttribute, ProgrammeStatusAttribute, TemplateKeyAttribute } from '../workflows/search-attributes';
 import { AppError, isErrorCode } from './errors';
 
@@ -49,10 +49,6 @@ export function createTemporalGateway(client: Client, taskQueue: string) {
         }
         throw toAppError(err);
       }
-    },
-
-    async state(programmeId: string): Promise<ProgrammeState> {
-      return translate(() => client.workflow.getHandle(programmeId).query(programmeStateQuery));
     },
 
     async ping(): Promise<void> {
