@@ -1,7 +1,7 @@
 import type { PrismaClient } from '../generated/prisma/client';
 import type { ProgrammeState } from '../domain/programme-state';
 import type { Template } from '../domain/template-schema';
-import { publishProgrammeChange } from './notifications';
+import type { ProgrammeChangePublisher } from './notifications';
 import { stepRowKey } from '../domain/step-row-key';
 import { nextDueAt } from '../domain/lateness';
 
@@ -23,6 +23,8 @@ const iso = (at: string | null | undefined) => (at ? new Date(at).toISOString() 
 export interface ProjectionDeps {
   prisma: PrismaClient;
   loadTemplateVersion(key: string, version: number): Promise<Template>;
+  /** Told once the read model committed, so that open pages refresh (activities/notifications.ts). */
+  publishChange: ProgrammeChangePublisher;
 }
 
 /**
@@ -30,7 +32,7 @@ export interface ProjectionDeps {
  * the state version, an older or repeated projection changes nothing, and audit events
  * are keyed by (programme, seq).
  */
-export function createProjectionActivities({ prisma, loadTemplateVersion }: ProjectionDeps) {
+export function createProjectionActivities({ prisma, loadTemplateVersion, publishChange }: ProjectionDeps) {
   return {
     async projectProgramme({ template: ref, state }: { template: { key: string; version: number }; state: ProgrammeState }): Promise<void> {
       const template = await loadTemplateVersion(ref.key, ref.version);
@@ -109,7 +111,7 @@ export function createProjectionActivities({ prisma, loadTemplateVersion }: Proj
         SELECT ${id}, d.organisation_id, d.phase_key, d.enrolled_at FROM desired_enrolments d
         ON CONFLICT (programme_id, organisation_id, phase_key) DO UPDATE SET enrolled_at = EXCLUDED.enrolled_at
         WHERE enrolments.enrolled_at IS DISTINCT FROM EXCLUDED.enrolled_at`;
-      await publishProgrammeChange(prisma, state);
+      await publishChange(state);
     },
   };
 }
