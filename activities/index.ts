@@ -1,7 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { PrismaClient } from '../generated/prisma/client';
 import { createCalendarActivities } from './calendar';
-import { createNotificationActivities } from './notifications';
+import { createNotificationActivities, createProgrammeChangePublisher } from './notifications';
 import { createProjectionActivities } from './projection';
 import { createTemplateStore } from './templates';
 
@@ -9,7 +9,7 @@ import { createTemplateStore } from './templates';
 export function createProgrammeActivities({ prisma, queue, reminderHour, dueTime }: { prisma: PrismaClient; queue: Queue; reminderHour?: string; dueTime?: string }) {
   const templates = createTemplateStore(prisma);
   return {
-    ...createProjectionActivities({ prisma, loadTemplateVersion: templates.loadTemplateVersion }),
+    ...createProjectionActivities({ prisma, loadTemplateVersion: templates.loadTemplateVersion, publishChange: createProgrammeChangePublisher(queue) }),
     ...createNotificationActivities({ prisma, queue }),
     ...createCalendarActivities({ reminderHour, dueTime }),
     loadTemplate: templates.loadLatestTemplate,

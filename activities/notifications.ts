@@ -20,42 +20,36 @@ export interface EnqueueNotificationsInput {
   requests: NotificationRequest[];
 }
 
-/** A stable id per (what, to whom): retries, replays and crashes map to the same job and row. */
-export const notificationId = notificationIdFor;
-
 /** Statuses of rows that wait for (or went out in) a digest instead of a message of their own. */
 const DIGEST_STATUSES = ['digest', 'digested'];
-
-/**
- * Publishers of programme changes, per Prisma client: `projectProgramme` receives the client,
- * not the queue, and the worker builds both activity groups from the same client.
- */
-const changePublishers = new WeakMap<PrismaClient, (message: string) => Promise<void>>();
 
 /** The projection (and so every action's answer) never waits longer than this for Redis. */
 const PUBLISH_TIMEOUT_MS = 250;
 
-/**
- * Tells browsers (through Redis pub/sub and the API's SSE stream) that a programme changed.
- * Best effort: the read model is already committed, and a client that misses one refetches.
- * While Redis is away nothing is published (and nothing waits).
- */
-export async function publishProgrammeChange(prisma: PrismaClient, state: ProgrammeState): Promise<void> {
-  const publish = changePublishers.get(prisma)?.(JSON.stringify(toProgrammeChange(state))).catch(() => undefined);
-  if (!publish) return;
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([publish, new Promise<void>((resolve) => (timer = setTimeout(resolve, PUBLISH_TIMEOUT_MS).unref()))]);
-  clearTimeout(timer);
-}
+/** Tells browsers that a programme changed; injected into the projection (activities/index.ts). */
+export type ProgrammeChangePublisher = (state: ProgrammeState) => Promise<void>;
 
-export function createNotificationActivities({ prisma, queue }: NotificationDeps) {
-  changePublishers.set(prisma, async (message) => {
+/**
+ * Publishes programme changes on the notification queue's Redis connection (pub/sub, relayed by
+ * the API's SSE stream). Best effort: the read model is already committed, and a client that
+ * misses one refetches. While Redis is away nothing is published (and nothing waits).
+ */
+export function createProgrammeChangePublisher(queue: Queue): ProgrammeChangePublisher {
+  const send = async (message: string): Promise<void> => {
     const client = await queue.getBackend().client;
     // BullMQ's connection queues commands while disconnected: a change published late is worse than none.
     if (client.status !== 'ready') return;
     await client.runCommand('publish', [PROGRAMME_CHANGES_CHANNEL, message]);
-  });
+  };
+  return async (state) => {
+    const publish = send(JSON.stringify(toProgrammeChange(state))).catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([publish, new Promise<void>((resolve) => (timer = setTimeout(resolve, PUBLISH_TIMEOUT_MS).unref()))]);
+    clearTimeout(timer);
+  };
+}
 
+export function createNotificationActivities({ prisma, queue }: NotificationDeps) {
   return {
     /**
      * Resolves recipients, records one row per (notification, recipient) and queues the ones
@@ -80,7 +74,7 @@ export function createNotificationActivities({ prisma, queue }: NotificationDeps
           const key = reminderKey ? [reminderKey, user.id] : [input.programmeId, request.kind, request.stepKey ?? request.phaseKey, input.seq, user.id];
           jobs.push(
             ZNotificationJob.parse({
-              notificationId: notificationId(key),
+              notificationId: notificationIdFor(key),
               kind: request.kind,
               programmeId: input.programmeId,
               programmeTitle: input.title,

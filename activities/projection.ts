@@ -1,7 +1,9 @@
 import type { PrismaClient } from '../generated/prisma/client';
 import type { ProgrammeState } from '../domain/programme-state';
 import type { Template } from '../domain/template-schema';
-import { publishProgrammeChange } from './notifications';
+import type { ProgrammeChangePublisher } from './notifications';
+import { stepRowKey } from '../domain/step-row-key';
+import { nextDueAt } from '../domain/lateness';
 
 interface StepRow {
   key: string;
@@ -21,6 +23,8 @@ const iso = (at: string | null | undefined) => (at ? new Date(at).toISOString() 
 export interface ProjectionDeps {
   prisma: PrismaClient;
   loadTemplateVersion(key: string, version: number): Promise<Template>;
+  /** Told once the read model committed, so that open pages refresh (activities/notifications.ts). */
+  publishChange: ProgrammeChangePublisher;
 }
 
 /**
@@ -57,13 +61,12 @@ export interface ProjectProgrammeInput {
  * retried task, which comes later in history, replaces the abandoned one's write whichever lands
  * first, and the audit events it carries replace the abandoned task's.
  */
-export function createProjectionActivities({ prisma, loadTemplateVersion }: ProjectionDeps) {
+export function createProjectionActivities({ prisma, loadTemplateVersion, publishChange }: ProjectionDeps) {
   return {
     async projectProgramme({ template: ref, state, position }: ProjectProgrammeInput): Promise<void> {
       const template = await loadTemplateVersion(ref.key, ref.version);
       const milestoneSteps = new Set(template.phases.flatMap((p) => p.steps.filter((s) => s.milestone).map((s) => s.key)));
       const stepNames = new Map(template.phases.flatMap((p) => p.steps.map((s) => [s.key, s.name.fr] as const)));
-      const nextDue = state.steps.filter((s) => s.status === 'active' && s.dueAt).map((s) => Date.parse(s.dueAt!));
       const { pendingEvents, ...stored } = state;
       const steps = state.steps.flatMap((s): StepRow[] => {
         const base = {
@@ -78,7 +81,7 @@ export function createProjectionActivities({ prisma, loadTemplateVersion }: Proj
         // One row per assignee organisation keeps "my tasks" a plain indexed lookup.
         const a = s.assignee;
         if (a.kind === 'eachPartner' && a.organisationIds.length > 0) {
-          return a.organisationIds.map((org) => ({ ...base, key: `${s.key}@${org}`, status: s.parts[org] ? 'completed' : base.status, assignee_kind: 'eachPartner', organisation_id: org }));
+          return a.organisationIds.map((org) => ({ ...base, key: stepRowKey(s.key, org), status: s.parts[org] ? 'completed' : base.status, assignee_kind: 'eachPartner', organisation_id: org }));
         }
         return [{ ...base, key: s.key, assignee_kind: a.kind, organisation_id: a.kind === 'organisation' ? a.organisationId : null }];
       });
@@ -99,7 +102,7 @@ export function createProjectionActivities({ prisma, loadTemplateVersion }: Proj
           INSERT INTO programmes (id, title, template_key, template_version, status, parent_id, coordinator_id, start_date, next_due_at, late_steps, state_version, state,
                                   projected_run_started_at, projected_history_length, projected_task_at, updated_at)
           VALUES (${id}, ${state.title}, ${state.templateKey}, ${state.templateVersion}::int, ${state.status}, ${state.parentId ?? null}, ${state.coordinatorId ?? null}, ${state.startDate},
-                  ${nextDue.length ? new Date(Math.min(...nextDue)).toISOString() : null}::timestamptz, ${state.steps.filter((s) => s.late).length}::int, ${state.version}::int, ${JSON.stringify(stored)}::jsonb,
+                  ${nextDueAt(state.steps)?.toISOString() ?? null}::timestamptz, ${state.steps.filter((s) => s.late).length}::int, ${state.version}::int, ${JSON.stringify(stored)}::jsonb,
                   ${position?.runStartedAt ?? null}::timestamptz, ${position?.historyLength ?? null}::int, ${position?.taskAt ?? null}::timestamptz, now())
           ON CONFLICT (id) DO UPDATE SET
             title = EXCLUDED.title, template_key = EXCLUDED.template_key, template_version = EXCLUDED.template_version, status = EXCLUDED.status, parent_id = EXCLUDED.parent_id,
@@ -155,7 +158,7 @@ export function createProjectionActivities({ prisma, loadTemplateVersion }: Proj
         SELECT ${id}, d.organisation_id, d.phase_key, d.enrolled_at FROM desired_enrolments d
         ON CONFLICT (programme_id, organisation_id, phase_key) DO UPDATE SET enrolled_at = EXCLUDED.enrolled_at
         WHERE enrolments.enrolled_at IS DISTINCT FROM EXCLUDED.enrolled_at`;
-      await publishProgrammeChange(prisma, state);
+      await publishChange(state);
     },
   };
 }

@@ -27,11 +27,11 @@ import {
   phaseState,
   recordEvent,
   recordIndicator,
-  resolveAssignee,
   stepState,
   templatePhase,
   templateStep,
 } from './programme';
+import { resolveAssignee } from './programme/assignment';
 import { findModule } from './programme/modules';
 
 export type HistoryFact =

@@ -11,6 +11,7 @@ import type { AuditEvent, ProgrammeState, ProgrammeStatus, StepState } from './p
 import type { Template, TemplateLabels } from './template-schema';
 import { labelText, resolveTemplateLabels } from './template-labels';
 import { canSeeDeliverable, confidentialScope, seesConfidential, visibleEnrolments, visibleParts, type Viewer } from './visibility';
+import { isPastDue } from './lateness';
 
 /** Every French word the exports print (the web page has its own catalogue, web/src/i18n/fr.ts). */
 export const REPORT_LABELS = {
@@ -347,7 +348,7 @@ export function buildFundersReport(input: {
     const dueAt = step.dueAt ?? null;
     const inPeriod = reachedAt ? within(reachedAt, start, end) : Boolean(dueAt && Date.parse(dueAt) < end.getTime());
     if (!inPeriod) continue;
-    const late = dueAt !== null && Date.parse(reachedAt ?? asOf.toISOString()) > Date.parse(dueAt);
+    const late = dueAt !== null && isPastDue(dueAt, reachedAt ? new Date(reachedAt) : asOf);
     const stateKey = reachedAt ? (late ? 'reached_late' : 'reached') : late ? 'late' : 'planned';
     milestones.push({ name: def.name, dueAt, reachedAt, state: stateKey, stateLabel: REPORT_LABELS.milestoneState[stateKey] });
   }

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import type { PlannedReminder } from './deadlines';
-import type { Template } from './template-schema';
 
 /** The programme state a workflow holds, projects to PostgreSQL and answers queries with. */
 
@@ -113,9 +112,4 @@ export interface ProgrammeState {
   eventSeq: number;
   /** Audit events not yet written to PostgreSQL. */
   pendingEvents: AuditEvent[];
-}
-
-export interface ProgrammeSnapshot {
-  template: Template;
-  state: ProgrammeState;
 }

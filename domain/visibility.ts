@@ -14,9 +14,11 @@
  * Pure functions of the projected state and its template: no I/O, unit-tested on their own.
  */
 import type { AuditEvent, DeliverableState, PhaseState, ProgrammeState, StepState } from './programme-state';
+import { isAssignedTo } from './programme/assignment';
+import type { Role } from './roles';
 import type { Template } from './template-schema';
 
-export type ViewerRole = 'admin' | 'coordinator' | 'manager' | 'partner';
+export type ViewerRole = Role;
 
 export interface Viewer {
   userId: string;
@@ -99,11 +101,6 @@ export function seesConfidential(viewer: Viewer, scope: ConfidentialScope): bool
 
 // ------------------------------------------------------------------ organisations and programmes
 
-export function stepAssignedTo(step: StepState, organisationId: string): boolean {
-  const a = step.assignee;
-  return (a.kind === 'organisation' && a.organisationId === organisationId) || (a.kind === 'eachPartner' && a.organisationIds.includes(organisationId));
-}
-
 /** Every organisation with a part in the programme: enrolled, in a slot, or assigned a step. */
 export function programmeOrganisations(state: ProgrammeState): string[] {
   const organisations = new Set<string>();
@@ -130,7 +127,7 @@ export function canSeeChange(change: { organisations: string[] }, viewer: Pick<V
 
 export function canSeeStep(step: StepState, viewer: Viewer): boolean {
   if (viewer.role !== 'partner') return true;
-  return viewer.organisationId !== null && stepAssignedTo(step, viewer.organisationId);
+  return viewer.organisationId !== null && isAssignedTo(step, viewer.organisationId);
 }
 
 /** A deliverable (its title, file, review note): partners their own organisation's; sealed bids the team's. */
@@ -222,7 +219,7 @@ export function visibleEvent(scope: ConfidentialScope, state: ProgrammeState, ev
     // About one organisation: shown to that organisation only.
     if (organisationId !== undefined && organisationId !== org) return undefined;
     if (typeof data.deliverableId === 'string' && deliverable?.organisationId !== org) return undefined;
-    if (stepKey !== undefined && (!step || !stepAssignedTo(step, org))) return undefined;
+    if (stepKey !== undefined && (!step || !isAssignedTo(step, org))) return undefined;
     // Programme-level events (phases, indicators, children, enrolments of others) are the staff's.
     if (stepKey === undefined && organisationId === undefined) return undefined;
     const shared = step?.assignee.kind === 'eachPartner';

@@ -1,4 +1,5 @@
 import ical, { ICalCalendarMethod, type ICalCalendar } from 'ical-generator';
+import { templateStepKey } from '../domain/step-row-key';
 
 /** A deadline is shown as a short event that ends at the due instant (the closing hour of a date-only deadline). */
 export const DEADLINE_EVENT_MINUTES = 30;
@@ -18,7 +19,7 @@ export interface DeadlineEvent {
 
 /** The UID of a step's deadline, the same in the feed and in e-mail attachments ("each partner" steps are one event). */
 export function deadlineUid(programmeId: string, stepKey: string): string {
-  return `${programmeId}.${stepKey.split('@')[0]!}@jalons`;
+  return `${programmeId}.${templateStepKey(stepKey)}@jalons`;
 }
 
 /**

@@ -2,6 +2,7 @@ import { formatParisDate, formatParisDateTime, type DisplayLocale } from '../dom
 import { catalogueFor, fill, type Catalogue, type KindWords, type Locale } from './catalogue';
 import { renderDeadlineCalendar, type DeadlineEvent } from './ics';
 import { DEADLINE_KINDS, DIGEST_CAPABLE_KINDS, type NotificationJob } from './notification-job';
+import { templateStepKey } from '../domain/step-row-key';
 
 /** What the notifier learned from the read model at send time; every part may be missing. */
 export interface MessageContext {
@@ -49,7 +50,7 @@ export function formatDue(iso: string, catalogue: Catalogue): string {
 /** The step's own page: it shows each reader its view (a partner its deliverables, a coordinator the review). */
 export function stepLink(appUrl: string, programmeId: string, stepKey?: string): string {
   const programme = `${appUrl}/programmes/${encodeURIComponent(programmeId)}`;
-  return stepKey ? `${programme}/etapes/${encodeURIComponent(stepKey.split('@')[0]!)}` : programme;
+  return stepKey ? `${programme}/etapes/${encodeURIComponent(templateStepKey(stepKey))}` : programme;
 }
 
 /**

@@ -55,4 +55,3 @@ export function createDomainRateLimiter(redis: Redis, limit: RateLimit = DOMAIN_
     },
   };
 }
-export type DomainRateLimiter = ReturnType<typeof createDomainRateLimiter>;

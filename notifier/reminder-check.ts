@@ -1,5 +1,7 @@
 import type { ProgrammeStatus, StepAssignee, StepState } from '../domain/programme-state';
 import type { PrismaClient } from '../generated/prisma/client';
+import { isAssignedTo } from '../domain/programme/assignment';
+import { templateStepKey } from '../domain/step-row-key';
 
 /** Notifications about a deadline: queued ahead of time, so checked again when they are sent. */
 export const REMINDER_KINDS: ReadonlySet<string> = new Set(['reminder_before_due', 'due_today', 'overdue', 'escalation']);
@@ -35,7 +37,7 @@ export function droppedReminderNote(reason: ReminderDropReason): string {
  */
 export async function findReminderDropReason(prisma: PrismaClient, ref: ReminderRef): Promise<ReminderDropReason | undefined> {
   if (!REMINDER_KINDS.has(ref.kind) || !ref.stepKey) return undefined;
-  const stepKey = ref.stepKey.split('@')[0]!;
+  const stepKey = templateStepKey(ref.stepKey);
   const rows = await prisma.$queryRaw<{ status: string; step: ReadModelStep | null }[]>`
     SELECT p.state->>'status' AS status,
            (SELECT jsonb_build_object('status', s->'status', 'dueAt', s->'dueAt', 'assignee', s->'assignee', 'parts', s->'parts') FROM jsonb_array_elements(p.state->'steps') s WHERE s->>'key' = ${stepKey} LIMIT 1) AS step
@@ -56,11 +58,8 @@ export async function findReminderDropReason(prisma: PrismaClient, ref: Reminder
     const user = await prisma.user.findUnique({ where: { id: ref.recipient.userId }, select: { organisationId: true, role: true } });
     const org = user?.role === 'partner' ? user.organisationId : null;
     if (org) {
-      const a = step.assignee;
-      if (a?.kind === 'eachPartner') {
-        if (!a.organisationIds.includes(org)) return 'step_reassigned';
-        if (step.parts?.[org]) return 'step_completed';
-      } else if (a?.kind !== 'organisation' || a.organisationId !== org) return 'step_reassigned';
+      if (!step.assignee || !isAssignedTo({ assignee: step.assignee }, org)) return 'step_reassigned';
+      if (step.assignee.kind === 'eachPartner' && step.parts?.[org]) return 'step_completed';
     }
   }
   return undefined;

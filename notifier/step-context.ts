@@ -2,6 +2,7 @@ import type { StepState } from '../domain/programme-state';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { TemplateStore } from '../activities/templates';
 import type { Locale } from './catalogue';
+import { templateStepKey } from '../domain/step-row-key';
 
 export interface StepContext {
   /** The programme is in the read model. */
@@ -23,7 +24,7 @@ export async function describeStep(
   ref: { programmeId: string; stepKey?: string; phaseKey?: string },
   locale: Locale,
 ): Promise<StepContext> {
-  const stepKey = ref.stepKey?.split('@')[0];
+  const stepKey = ref.stepKey === undefined ? undefined : templateStepKey(ref.stepKey);
   // Only the step's part of the state, picked out by PostgreSQL: reading and parsing the whole state
   // (several KiB) for every message was a visible share of the notifier's time (docs/performance.md).
   const rows = await prisma.$queryRaw<{ template_key: string; template_version: number; step: Pick<StepState, 'phaseKey' | 'dueAt' | 'status'> | null }[]>`

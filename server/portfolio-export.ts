@@ -1,4 +1,5 @@
 import Papa from 'papaparse';
+import { rateProgramme } from '../domain/portfolio-health';
 
 /**
  * The portfolio as a CSV a French spreadsheet opens as it is: `;` separators, a BOM for the
@@ -35,8 +36,6 @@ const WORDS: Record<ExportLocale, { headers: string[]; status: Record<PortfolioR
   },
 };
 
-const AT_RISK_MS = 7 * 86_400_000;
-
 /** "30/11/2026 18:00" in Paris time (a French spreadsheet reads it as a date and time). */
 export function formatParisDateTime(at: Date, locale: ExportLocale = 'fr'): string {
   const parts = Object.fromEntries(
@@ -60,7 +59,7 @@ export function neutraliseFormula(value: string): string {
 
 export function buildPortfolioCsv(rows: PortfolioRow[], templateNames: Map<string, string>, now: Date, locale: ExportLocale = 'fr'): string {
   const words = WORDS[locale];
-  const rag = (r: PortfolioRow) => (r.status !== 'active' ? 'none' : r.lateSteps > 0 ? 'red' : r.nextDueAt && r.nextDueAt.getTime() < now.getTime() + AT_RISK_MS ? 'amber' : 'green');
+  const rag = (r: PortfolioRow) => (r.status !== 'active' ? 'none' : rateProgramme(r.lateSteps, r.nextDueAt, now).rag);
   const data = rows.map((r) => [
     r.title,
     r.parentTitle ?? '',

@@ -10,7 +10,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { ProblemParams } from '../domain/problem-codes';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { ProgrammeState } from '../domain/programme-state';
-import { programmeStartedUpdate, programmeStateQuery, programmeWorkflow, type ProgrammeWorkflowInput } from '../workflows/programme';
+import { programmeStartedUpdate, programmeWorkflow, type ProgrammeWorkflowInput } from '../workflows/programme';
 import { CoordinatorAttribute, ProgrammeStatusAttribute, TemplateKeyAttribute } from '../workflows/search-attributes';
 import { AppError, isErrorCode } from './errors';
 
@@ -50,10 +50,6 @@ export function createTemporalGateway(client: Client, taskQueue: string) {
         }
         throw toAppError(err);
       }
-    },
-
-    async state(programmeId: string): Promise<ProgrammeState> {
-      return translate(() => client.workflow.getHandle(programmeId).query(programmeStateQuery));
     },
 
     async ping(): Promise<void> {

@@ -49,7 +49,6 @@ import {
   recordChildStart,
   recordEvent,
   recordIndicator,
-  refuse,
   resumeProgramme,
   reviewDeliverable,
   setDueDate,
@@ -78,6 +77,7 @@ import * as backfill from '../domain/backfill';
 import { nextDueAt } from '../domain/lateness';
 import type { Actor, ChildState, DeliverableState, ProgrammeState } from '../domain/programme-state';
 import type { Template } from '../domain/template-schema';
+import { refuse } from '../domain/programme/refusal';
 import { readProjectionPosition } from './projection-position';
 import { CoordinatorAttribute, NextDueAtAttribute, ProgrammeStatusAttribute, TemplateKeyAttribute } from './search-attributes';
 

@@ -96,7 +96,8 @@ export async function benchEngine(env: BenchEnv, opts: { programmes: number; say
   const completionProfile = summarise(histories.flatMap((events) => profileUpdates(events, 1)));
   // Component probe: the projection alone (what the Update waits for inside its workflow task), on a
   // real programme's state with one step's status changed each time, as a completion does.
-  const { projectProgramme } = createProjectionActivities({ prisma: env.prisma, loadTemplateVersion: createTemplateStore(env.prisma).loadTemplateVersion });
+  // (The projection alone: no live-update publishing, as before when this probe's client had no publisher.)
+  const { projectProgramme } = createProjectionActivities({ prisma: env.prisma, loadTemplateVersion: createTemplateStore(env.prisma).loadTemplateVersion, publishChange: async () => undefined });
   const probe = (await env.pg.query<{ state: ProgrammeState; template_key: string; template_version: number }>('SELECT state, template_key, template_version FROM programmes WHERE id = $1', [ids[0]])).rows[0]!;
   const probeState: ProgrammeState = { ...probe.state, pendingEvents: [] };
   const projectionSamples: number[] = [];

@@ -17,9 +17,7 @@ import { recordEvent } from './state';
 export const completeStep: Action<CompleteStepInput, ProgrammeState> = {
   name: 'completeStep',
   check({ template: t, state, now }, input) {
-    const inactive = checkActive(state);
-    if (inactive) return inactive;
-    const step = findStepOrRefuse(state, input.stepKey);
+    const step = checkActive(state) ?? findStepOrRefuse(state, input.stepKey);
     if (isRefusal(step)) return step;
     if (step.status !== 'active') return refuse('step_not_active', `Step "${step.key}" is ${step.status}, not active.`, { reason: 'step_status', step: templateStep(t, step.key)!.name, status: step.status });
     const actor = input.actor;

@@ -13,9 +13,7 @@ import { recordEvent } from './state';
 export const addDeliverable: Action<AddDeliverableInput, DeliverableState> = {
   name: 'addDeliverable',
   check({ template: t, state, now }, input) {
-    const inactive = checkActive(state);
-    if (inactive) return inactive;
-    const step = findStepOrRefuse(state, input.stepKey);
+    const step = checkActive(state) ?? findStepOrRefuse(state, input.stepKey);
     if (isRefusal(step)) return step;
     if (step.deliverables.some((d) => d.id === input.deliverable.id)) return undefined; // idempotent retry
     if (step.status !== 'active') return refuse('step_not_active', `Step "${step.key}" is ${step.status}; deliverables go to an active step.`);
@@ -50,9 +48,7 @@ export const addDeliverable: Action<AddDeliverableInput, DeliverableState> = {
 export const reviewDeliverable: Action<ReviewDeliverableInput, ProgrammeState> = {
   name: 'reviewDeliverable',
   check({ state }, input) {
-    const inactive = checkActive(state) ?? checkCoordinator(input.actor, 'accept or reject a deliverable');
-    if (inactive) return inactive;
-    const step = findStepOrRefuse(state, input.stepKey);
+    const step = checkActive(state) ?? checkCoordinator(input.actor, 'accept or reject a deliverable') ?? findStepOrRefuse(state, input.stepKey);
     if (isRefusal(step)) return step;
     const d = step.deliverables.find((x) => x.id === input.deliverableId);
     if (!d) return refuse('unknown_deliverable', `Step "${step.key}" has no deliverable "${input.deliverableId}".`);

@@ -2,20 +2,18 @@
 import type { ProgrammeState } from '../programme-state';
 import type { Action } from './action';
 import { isAssignedTo, resolveAssignee } from './assignment';
-import { checkActive, checkCoordinator } from './guards';
+import { checkActive, checkCoordinator, findPhaseOrRefuse } from './guards';
 import type { EnrolInput } from './inputs';
 import { phaseState, templatePhase } from './lookups';
 import type { NotificationRequest } from './notifications';
-import { refuse } from './refusal';
+import { isRefusal, refuse } from './refusal';
 import { recordEvent } from './state';
 
 export const enrolOrganisation: Action<EnrolInput, ProgrammeState> = {
   name: 'enrolOrganisation',
   check({ template: t, state }, input) {
-    const inactive = checkActive(state) ?? checkCoordinator(input.actor, 'enrol an organisation');
-    if (inactive) return inactive;
-    const phase = phaseState(state, input.phaseKey);
-    if (!phase) return refuse('unknown_phase', `This programme has no phase "${input.phaseKey}".`);
+    const phase = checkActive(state) ?? checkCoordinator(input.actor, 'enrol an organisation') ?? findPhaseOrRefuse(state, input.phaseKey);
+    if (isRefusal(phase)) return phase;
     if (phase.status === 'completed' || phase.status === 'cancelled') return refuse('phase_closed', `Phase "${phase.key}" is ${phase.status}.`, { reason: 'phase_status', phase: templatePhase(t, phase.key)!.name, status: phase.status });
     if (phase.enrolled.some((e) => e.organisationId === input.organisationId)) {
       return refuse('already_enrolled', `This organisation is already enrolled in phase "${phase.key}".`, { reason: 'already_enrolled_phase', phase: templatePhase(t, phase.key)!.name });

@@ -2,18 +2,16 @@
 import type { ProgrammeState } from '../programme-state';
 import type { Action } from './action';
 import { openPhase } from './advance';
-import { checkActive, checkCoordinator } from './guards';
+import { checkActive, checkCoordinator, findPhaseOrRefuse } from './guards';
 import type { ApprovePhaseInput } from './inputs';
 import { phaseState, templatePhase } from './lookups';
-import { refuse } from './refusal';
+import { isRefusal, refuse } from './refusal';
 
 export const approvePhase: Action<ApprovePhaseInput, ProgrammeState> = {
   name: 'approvePhase',
   check({ template: t, state }, input) {
-    const inactive = checkActive(state) ?? checkCoordinator(input.actor, 'approve a phase gate');
-    if (inactive) return inactive;
-    const phase = phaseState(state, input.phaseKey);
-    if (!phase) return refuse('unknown_phase', `This programme has no phase "${input.phaseKey}".`);
+    const phase = checkActive(state) ?? checkCoordinator(input.actor, 'approve a phase gate') ?? findPhaseOrRefuse(state, input.phaseKey);
+    if (isRefusal(phase)) return phase;
     if (phase.status !== 'awaiting_gate') {
       const why = phase.approvedBy ? 'its gate was already approved' : phase.status === 'pending' ? 'the previous phase is not finished' : `it is ${phase.status}`;
       return refuse('gate_not_pending', `Phase "${phase.key}" cannot be approved: ${why}.`);

@@ -1,7 +1,7 @@
 /** Checks several actions share: an active programme, a coordinator, a known step. */
-import type { Actor, ProgrammeState, StepState } from '../programme-state';
+import type { Actor, PhaseState, ProgrammeState, StepState } from '../programme-state';
 import { isCoordinatorRole } from '../roles';
-import { stepState } from './lookups';
+import { phaseState, stepState } from './lookups';
 import { refuse, type Refusal } from './refusal';
 
 export function checkActive(state: ProgrammeState): Refusal | undefined {
@@ -18,4 +18,8 @@ export function checkCoordinator(actor: Actor, what: string): Refusal | undefine
 
 export function findStepOrRefuse(state: ProgrammeState, key: string): StepState | Refusal {
   return stepState(state, key) ?? refuse('unknown_step', `This programme has no step "${key}".`);
+}
+
+export function findPhaseOrRefuse(state: ProgrammeState, key: string): PhaseState | Refusal {
+  return phaseState(state, key) ?? refuse('unknown_phase', `This programme has no phase "${key}".`);
 }

@@ -5,9 +5,8 @@
  * clock: `now` is passed in. Files inside domain/programme import each other directly; this
  * index is for the code outside.
  */
-export { applyAction, noNotifications, type Action, type ActionContext, type Applied } from './action';
-export { advance, type AdvanceResult } from './advance';
-export { isAssignedTo, reassignOpenSteps, resolveAssignee } from './assignment';
+export { applyAction, type Action, type Applied } from './action';
+export { advance } from './advance';
 export { applyChildProgress, checkOpenChild, recordChildStart } from './children';
 export { completeStep } from './complete-step';
 export { cancelProgramme, pauseProgramme, resumeProgramme } from './controls';
@@ -19,7 +18,7 @@ export { recordIndicator } from './indicators';
 export type * from './inputs';
 export { phaseState, stepState, templatePhase, templateStep } from './lookups';
 export { recipientsOf, type NotificationRequest } from './notifications';
-export { isRefusal, refuse, REFUSAL_CODES, type Refusal, type RefusalCode } from './refusal';
-export { markLateSteps, nextWakeAt, pendingReminders, planReminders, policyFor, type PlanOptions } from './reminders';
+export type { Refusal } from './refusal';
+export { markLateSteps, nextWakeAt, pendingReminders, policyFor } from './reminders';
 export { createInitialState, markChanged, recordEvent } from './state';
 export { changeStep } from './step-changes';

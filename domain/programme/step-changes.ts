@@ -12,9 +12,7 @@ import { recordEvent } from './state';
 export const changeStep: Action<ChangeStepInput, ProgrammeState> = {
   name: 'changeStep',
   check({ state }, input) {
-    const inactive = checkActive(state) ?? checkCoordinator(input.actor, 'change a due date or an assignee');
-    if (inactive) return inactive;
-    const step = findStepOrRefuse(state, input.stepKey);
+    const step = checkActive(state) ?? checkCoordinator(input.actor, 'change a due date or an assignee') ?? findStepOrRefuse(state, input.stepKey);
     if (isRefusal(step)) return step;
     if (step.status === 'completed' || step.status === 'cancelled') return refuse('step_not_active', `Step "${step.key}" is ${step.status}.`);
     if (input.dueAt !== undefined && Number.isNaN(Date.parse(input.dueAt))) return refuse('invalid_due_date', 'The due date is not a valid date.');

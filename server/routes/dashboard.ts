@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { Prisma } from '../../generated/prisma/client';
-import { toParisDate } from '../../domain/calendar';
 import type { Template } from '../../domain/template-schema';
 import type { AppContext } from '../context';
 import { defineRoute } from '../http';
@@ -8,9 +7,10 @@ import type { SessionUser } from '../auth';
 import { onTeamSql } from '../programme-team';
 import { viewerOf } from '../programme-views';
 import { canNameStepOrganisation, confidentialScope } from '../../domain/visibility';
+import { templateStepKey } from '../../domain/step-row-key';
+import { atRiskBefore, RAG_RULES, rateProgramme } from '../../domain/portfolio-health';
 
 const DAY_MS = 86_400_000;
-const AT_RISK_DAYS = 7;
 const MILESTONE_HORIZON_DAYS = 60;
 const HEALTH_LIMIT = 200;
 const STEP_LIST_LIMIT = 100;
@@ -18,6 +18,8 @@ const INDICATOR_PROGRAMME_LIMIT = 200;
 
 const ZProgrammeStatus = z.enum(['active', 'paused', 'completed', 'cancelled']);
 const ZRag = z.enum(['red', 'amber', 'green']);
+/** Which part of the red/amber/green rule (domain/portfolio-health.ts) applies; the UI words it. */
+const ZRagRule = z.enum(RAG_RULES);
 
 const ZStepAlert = z.object({
   programmeId: z.string(),
@@ -41,7 +43,7 @@ const ZDashboard = z.object({
       templateKey: z.string(),
       status: ZProgrammeStatus,
       rag: ZRag,
-      rule: z.string(),
+      rule: ZRagRule,
       lateSteps: z.number(),
       nextDueAt: z.string().nullable(),
     }),
@@ -76,16 +78,6 @@ interface HealthRow {
   next_due_at: Date | null;
 }
 
-export function rateProgramme(lateSteps: number, nextDueAt: Date | null, now: Date): { rag: z.infer<typeof ZRag>; rule: string } {
-  if (lateSteps > 0) return { rag: 'red', rule: `${lateSteps} étape${lateSteps > 1 ? 's' : ''} en retard` };
-  if (nextDueAt && nextDueAt.getTime() < now.getTime() + AT_RISK_DAYS * DAY_MS) {
-    return { rag: 'amber', rule: `Échéance le ${toParisDate(nextDueAt)}, dans moins de ${AT_RISK_DAYS} jours` };
-  }
-  return { rag: 'green', rule: `Aucune étape en retard ni d’échéance dans les ${AT_RISK_DAYS} jours` };
-}
-
-const baseStepKey = (key: string) => key.split('@')[0]!;
-
 export function dashboardRoutes(ctx: AppContext) {
   return [
     defineRoute({
@@ -98,7 +90,7 @@ export function dashboardRoutes(ctx: AppContext) {
       response: ZDashboard,
       async handler({ query, user }) {
         const now = new Date();
-        const soon = new Date(now.getTime() + AT_RISK_DAYS * DAY_MS);
+        const soon = atRiskBefore(now);
         const horizon = new Date(now.getTime() + MILESTONE_HORIZON_DAYS * DAY_MS);
         const where: Prisma.ProgrammeWhereInput = { ...(query.templateKey ? { templateKey: query.templateKey } : {}), ...(query.status ? { status: query.status } : {}) };
         const byTemplateKey = query.templateKey ? Prisma.sql`AND p.template_key = ${query.templateKey}` : Prisma.empty;
@@ -132,8 +124,9 @@ export function dashboardRoutes(ctx: AppContext) {
                          p.late_steps DESC, p.next_due_at ASC NULLS LAST, p.id
                 LIMIT ${HEALTH_LIMIT}`
             : [],
-          activeInScope ? stepAlerts(Prisma.sql`s.due_at < ${now}`) : [],
-          activeInScope ? stepAlerts(Prisma.sql`s.due_at >= ${now} AND s.due_at < ${soon}`) : [],
+          // Late from the due instant on (domain/lateness.ts: due <= now).
+          activeInScope ? stepAlerts(Prisma.sql`s.due_at <= ${now}`) : [],
+          activeInScope ? stepAlerts(Prisma.sql`s.due_at > ${now} AND s.due_at < ${soon}`) : [],
           activeInScope
             ? // An "each partner" milestone has one row per organisation: one entry per step.
               ctx.prisma.$queryRaw<StepRow[]>`
@@ -153,7 +146,7 @@ export function dashboardRoutes(ctx: AppContext) {
 
         const statusCounts = { active: 0, paused: 0, completed: 0, cancelled: 0 };
         for (const row of byStatus) if (row.status in statusCounts) statusCounts[row.status as keyof typeof statusCounts] = row._count._all;
-        const toAlert = (r: StepRow) => ({ programmeId: r.programme_id, programmeTitle: r.programme_title, stepKey: baseStepKey(r.key), stepName: r.name, dueAt: r.due_at.toISOString(), organisationId: r.organisation_id });
+        const toAlert = (r: StepRow) => ({ programmeId: r.programme_id, programmeTitle: r.programme_title, stepKey: templateStepKey(r.key), stepName: r.name, dueAt: r.due_at.toISOString(), organisationId: r.organisation_id });
         const [lateVisible = [], atRiskVisible = []] = await withoutSealedOrganisations(user, [late, atRisk]);
 
         return {
@@ -200,14 +193,14 @@ export function dashboardRoutes(ctx: AppContext) {
       const template = await ctx.templates.loadTemplateVersion(r.template_key, r.template_version).catch(() => undefined);
       if (!template) return false;
       const scope = confidentialScope(template, { phases: [], steps: [], moduleState: r.module_state ?? {} });
-      return canNameStepOrganisation(scope, baseStepKey(r.key), r.organisation_id, viewerOf(user, team.has(r.programme_id)));
+      return canNameStepOrganisation(scope, templateStepKey(r.key), r.organisation_id, viewerOf(user, team.has(r.programme_id)));
     };
     return Promise.all(
       lists.map(async (rows) => {
         const seen = new Set<string>();
         const out: StepRow[] = [];
         for (const r of rows) {
-          const row = (await nameable(r)) ? r : { ...r, key: baseStepKey(r.key), organisation_id: null };
+          const row = (await nameable(r)) ? r : { ...r, key: templateStepKey(r.key), organisation_id: null };
           const id = `${row.programme_id}/${row.key}/${row.organisation_id ?? ''}`;
           if (seen.has(id)) continue;
           seen.add(id);

@@ -34,6 +34,7 @@ import { ZPage } from './accounts';
 import { contentDisposition } from '../storage';
 import { MAX_UPLOAD_BYTES, receiveUpload, type ReceivedUpload } from '../uploads';
 import { ALLOWED_TYPES } from '../storage';
+import { nextDueAt } from '../../domain/lateness';
 
 const ZId = z.string().min(1).max(200);
 const ZKeyParam = z.string().min(1).max(200).regex(/^[a-z0-9][a-z0-9-]*$/, 'unknown key');
@@ -189,10 +190,9 @@ export function programmeRoutes(ctx: AppContext) {
           if (!canSeeProgramme(state, user)) return [];
           // A partner's counts are about its own steps: another organisation's lateness is not its business.
           const mine = visibleSteps(state, viewerOf(user, false));
-          const due = mine.filter((s) => s.status === 'active' && s.dueAt).map((s) => Date.parse(s.dueAt!));
           const lateSteps = mine.filter((s) => s.late).length;
           if ((query.late === 'true' && lateSteps === 0) || (query.late === 'false' && lateSteps > 0)) return [];
-          return [{ ...r, lateSteps, nextDueAt: due.length ? new Date(Math.min(...due)).toISOString() : null }];
+          return [{ ...r, lateSteps, nextDueAt: nextDueAt(mine)?.toISOString() ?? null }];
         });
         const last = rows[Math.min(rows.length, query.limit) - 1];
         return { items, nextCursor: rows.length > query.limit && last ? last.id : null };

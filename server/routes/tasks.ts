@@ -4,6 +4,9 @@ import { toParisDate } from '../../domain/calendar';
 import type { AppContext } from '../context';
 import { defineRoute } from '../http';
 import { onTeamSql } from '../programme-team';
+import { templateStepKey } from '../../domain/step-row-key';
+import { isPastDue } from '../../domain/lateness';
+import { isCoordinatorRole } from '../../domain/roles';
 
 const ZTask = z.object({
   programmeId: z.string(),
@@ -56,16 +59,16 @@ export function taskRoutes(ctx: AppContext) {
             programmeId: s.programme_id,
             programmeTitle: s.title ?? '',
             phaseKey: s.phase_key,
-            stepKey: s.key.split('@')[0]!,
+            stepKey: templateStepKey(s.key),
             stepName: s.name,
             status: paused ? 'paused' : s.status,
             kind: 'step',
             dueDate: s.due_at ? toParisDate(s.due_at) : null,
             dueAt: s.due_at ? s.due_at.toISOString() : null,
-            late: !paused && s.due_at !== null && s.due_at.getTime() < now,
+            late: !paused && s.due_at !== null && isPastDue(s.due_at, now),
           };
         });
-        if (offset === 0 && (user.role === 'coordinator' || user.role === 'admin')) items.push(...(await gatesAwaiting(user.role === 'coordinator' ? user.id : undefined)));
+        if (offset === 0 && isCoordinatorRole(user.role)) items.push(...(await gatesAwaiting(user.role === 'coordinator' ? user.id : undefined)));
         return { items, nextCursor: steps.length > query.limit ? String(offset + query.limit) : null };
       },
     }),

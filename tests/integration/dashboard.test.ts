@@ -116,10 +116,10 @@ describe('portfolio dashboard, calendar feed and metrics', () => {
     expect(d.ragCounts).toEqual({ red: 1, amber: 1, green: 1 });
 
     expect(d.health.map((p: any) => [p.programmeId, p.rag])).toEqual([[ids.a, 'red'], [ids.b, 'amber'], [ids.e, 'green']]);
-    expect(d.health[0]).toMatchObject({ title: titleA, templateKey, status: 'active', lateSteps: 1, rule: '1 étape en retard' });
-    expect(d.health[1].rule).toMatch(/^Échéance le \d{4}-\d{2}-\d{2}, dans moins de 7 jours$/);
+    expect(d.health[0]).toMatchObject({ title: titleA, templateKey, status: 'active', lateSteps: 1, rule: 'late_steps' });
+    expect(d.health[1].rule).toBe('due_soon');
     expect(d.health[1].lateSteps).toBe(0);
-    expect(d.health[2].rule).toBe('Aucune étape en retard ni d’échéance dans les 7 jours');
+    expect(d.health[2].rule).toBe('nothing_due_soon');
 
     const steps = await h.prisma.step.findMany({ where: { programmeId: { in: Object.values(ids) } } });
     const stepRow = (id: string, key: string) => steps.find((s) => s.programmeId === id && s.key === key)!;

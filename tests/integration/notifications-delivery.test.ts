@@ -7,7 +7,8 @@ import { Redis } from 'ioredis';
 import { createTransport } from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 import pino from 'pino';
-import { createNotificationActivities, notificationId } from '../../activities/notifications';
+import { createNotificationActivities } from '../../activities/notifications';
+import { notificationIdFor } from '../../notifier/notification-job';
 import { bullConnection, createNotificationQueue } from '../../infra/runtime';
 import { createNotificationWrites } from '../../notifier/batched-writes';
 import { startNotificationWorker } from '../../notifier/notification-worker';
@@ -67,7 +68,7 @@ describe('notification delivery', () => {
     seq += 1;
     const count = await createNotificationActivities({ prisma: h.prisma, queue }).enqueueNotifications({ programmeId, title: 'Livraison des messages', coordinatorId: coordinator.id, seq, requests: [{ kind, stepKey: 'deliver', to: { organisations: [group.org] } }] });
     expect(count).toBe(group.userIds.length);
-    return group.userIds.map((userId) => notificationId([programmeId, kind, 'deliver', seq, userId]));
+    return group.userIds.map((userId) => notificationIdFor([programmeId, kind, 'deliver', seq, userId]));
   }
 
   function statuses(ids: string[]) {

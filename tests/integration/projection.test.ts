@@ -20,7 +20,8 @@ describe('projection to the read model', () => {
 
   beforeAll(async () => {
     h = await startHarness({ notifier: false, worker: false });
-    project = createProjectionActivities({ prisma: h.prisma, loadTemplateVersion: async () => template }).projectProgramme;
+    // No live-update channel here: the projection's own writes are under test.
+    project = createProjectionActivities({ prisma: h.prisma, loadTemplateVersion: async () => template, publishChange: async () => undefined }).projectProgramme;
   });
   afterAll(() => h.stop());
 

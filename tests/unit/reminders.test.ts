@@ -2,10 +2,10 @@ import type { ProgrammeState, StepState } from '../../domain/programme-state';
 import { MAX_OVERDUE_REMINDERS } from '../../domain/reminder-limits';
 import { ZTemplate, type ReminderPolicy, type TemplateInput } from '../../domain/template-schema';
 import * as engine from '../../domain/programme';
-import { markLateSteps, nextWakeAt, pendingReminders, planReminders, policyFor } from '../../domain/programme';
+import { markLateSteps, nextWakeAt, pendingReminders, planReminders, policyFor } from '../../domain/programme/reminders';
 import { reminderTestTemplate } from '../support/test-templates';
 
-/** The reminder planner (workflows/reminders.ts): when each reminder is due, what it is keyed by, what stops it. */
+/** The reminder planner (domain/programme/reminders.ts): when each reminder is due, what it is keyed by, what stops it. */
 const t0 = Date.parse('2026-12-01T09:00:00.000Z');
 const at = (seconds: number) => t0 + seconds * 1000;
 const iso = (seconds: number) => new Date(at(seconds)).toISOString();

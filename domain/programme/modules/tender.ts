@@ -6,6 +6,7 @@ import type { ProgrammeState } from '../../programme-state';
 import { phaseState } from '../lookups';
 import { refuse } from '../refusal';
 import type { LifecycleModule, ModuleContext } from './lifecycle-module';
+import { isPastDue } from '../../lateness';
 
 interface TenderState {
   consulted: string[];
@@ -54,14 +55,15 @@ const consultation: LifecycleModule = {
 const bids: LifecycleModule = {
   name: 'tender-bids',
   checkDeliverable(ctx, _input, now) {
-    if (ctx.step.dueAt && now.getTime() > Date.parse(ctx.step.dueAt)) {
+    // The deadline is the lateness rule's (domain/lateness.ts): from the due instant on, answers are late.
+    if (ctx.step.dueAt && isPastDue(ctx.step.dueAt, now)) {
       return refuse('bid_after_deadline', `Answers were due by ${ctx.step.dueAt}; late answers are refused.`, { reason: 'answers_due', dueAt: ctx.step.dueAt });
     }
     return undefined;
   },
   checkCompletion(ctx, input, now) {
     const closing = input.actor.role !== 'partner' && input.organisationId === undefined;
-    if (closing && ctx.step.dueAt && Date.parse(ctx.step.dueAt) > now.getTime()) {
+    if (closing && ctx.step.dueAt && !isPastDue(ctx.step.dueAt, now)) {
       return refuse('not_allowed', `Answers are collected until ${ctx.step.dueAt}; the collection closes after that.`, { reason: 'answers_collected_until', dueAt: ctx.step.dueAt });
     }
     return undefined;

@@ -449,7 +449,8 @@ export interface paths {
                                 programmeId: string;
                                 /** @enum {string} */
                                 rag: "red" | "amber" | "green";
-                                rule: string;
+                                /** @enum {string} */
+                                rule: "late_steps" | "due_soon" | "nothing_due_soon";
                                 /** @enum {string} */
                                 status: "active" | "paused" | "completed" | "cancelled";
                                 templateKey: string;

@@ -11,6 +11,8 @@ import { api, unwrap } from '../api/client';
 import { formatDateTime, formatNumber } from '../lib/format';
 import { useProgrammeAction, type ProgrammeView, type StepView } from '../lib/programme-data';
 import { Notice, ProblemMessage } from './ui';
+import { templateStepKey } from '../../../domain/step-row-key';
+import { isPastDue } from '../../../domain/lateness';
 
 export interface StepModule {
   name: string;
@@ -46,7 +48,7 @@ export function useStepModule(programme: ProgrammeView | undefined, stepKey: str
     enabled: Boolean(programme),
     staleTime: Infinity,
   });
-  const base = stepKey.split('@')[0];
+  const base = templateStepKey(stepKey);
   const def = query.data?.phases.flatMap((p) => p.steps).find((s) => s.key === base);
   return { module: def?.module ? { name: def.module.name, config: def.module.config ?? {} } : undefined, isPending: query.isPending && Boolean(programme) };
 }
@@ -98,7 +100,7 @@ export function TenderRules({ module, programme, step, steward, now }: { module:
     );
   }
   if (module.name === 'tender-bids' && step.dueAt) {
-    const passed = Date.parse(step.dueAt) <= now;
+    const passed = isPastDue(step.dueAt, now);
     return (
       <div className="rule" data-testid="tender-rule">
         <p>{passed ? t('tender.deadlinePassed', { date: formatDateTime(step.dueAt) }) : t('tender.deadline', { date: formatDateTime(step.dueAt) })}</p>
@@ -117,13 +119,13 @@ export function tenderBlocksCompletion(module: StepModule | undefined, programme
     const phaseKey = typeof module.config.providersPhase === 'string' ? module.config.providersPhase : programme.phases.find((p) => p.steps.some((s) => s.key === step.key))?.key;
     return programme.partners.filter((p) => p.phaseKey === phaseKey && !p.slot).length < min;
   }
-  if (module.name === 'tender-bids' && steward && step.dueAt) return Date.parse(step.dueAt) > now;
+  if (module.name === 'tender-bids' && steward && step.dueAt) return !isPastDue(step.dueAt, now);
   return false;
 }
 
 /** Partners may not upload once the answers deadline has passed. */
 export function tenderBlocksUpload(module: StepModule | undefined, step: StepView, now: number): boolean {
-  return module?.name === 'tender-bids' && step.dueAt !== null && Date.parse(step.dueAt) <= now;
+  return module?.name === 'tender-bids' && step.dueAt !== null && isPastDue(step.dueAt, now);
 }
 
 function completeStep(programmeId: string, stepKey: string, body: { note?: string; data?: Record<string, unknown> }) {

@@ -2,6 +2,7 @@ import { useEffect, useRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiProblem } from '../api/client';
 import { describeProblem } from '../lib/problem-text';
+import type { Rag } from '../../../domain/portfolio-health';
 
 /** Sets the document title and moves focus to the page heading, so screen readers announce navigation. */
 export function PageTitle({ children, title }: { children: ReactNode; title: string }) {
@@ -72,8 +73,6 @@ export function StatusBadge({ status }: { status: string }) {
   const label = i18n.exists(`status.${status}`) ? t(`status.${status}` as 'status.active') : status;
   return <span className={`badge badge-${STATUS_TONE[status] ?? 'neutral'}`}>{label}</span>;
 }
-
-export type Rag = 'red' | 'amber' | 'green';
 
 export function RagBadge({ rag }: { rag: Rag }) {
   const { t } = useTranslation();

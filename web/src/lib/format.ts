@@ -42,11 +42,6 @@ export function todayInParis(): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: PARIS }).format(new Date());
 }
 
-/** Step keys of "each partner" steps carry the organisation after an @; people see the base key's name. */
-export function baseStepKey(key: string): string {
-  return key.split('@')[0]!;
-}
-
 /** Phases and steps carry both names; show the one of the chosen language. */
 export function localName(item: { name: string; nameEn?: string }): string {
   return i18next.language === 'en' && item.nameEn ? item.nameEn : item.name;

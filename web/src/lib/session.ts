@@ -1,8 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
 import { api, ApiProblem, unwrap, type ApiSchemas } from '../api/client';
+import { isCoordinatorRole, type Role } from '../../../domain/roles';
 
 export type Me = NonNullable<Awaited<ReturnType<typeof fetchMe>>>;
-export type Role = 'admin' | 'coordinator' | 'manager' | 'partner';
+export type { Role };
 
 async function fetchMe() {
   try {
@@ -17,7 +18,8 @@ export function useSession() {
   return useQuery({ queryKey: ['me'], queryFn: fetchMe, staleTime: 60_000 });
 }
 
-export const isSteward = (role: Role) => role === 'coordinator' || role === 'admin';
+/** Runs programmes (coordinator or admin): the domain's one role rule. */
+export const isSteward = isCoordinatorRole;
 
 export function homePathFor(role: Role): string {
   return role === 'manager' ? '/tableau-de-bord' : '/taches';

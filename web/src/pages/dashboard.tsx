@@ -3,9 +3,10 @@ import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
 import { api, unwrap } from '../api/client';
 import { IndicatorChart } from '../components/indicator-chart';
-import { PageTitle, ProblemMessage, RagBadge, Skeleton, StatusBadge, type Rag } from '../components/ui';
+import { PageTitle, ProblemMessage, RagBadge, Skeleton, StatusBadge } from '../components/ui';
 import { formatDate, formatDateTime, formatNumber } from '../lib/format';
 import { useTemplateNames } from '../lib/programme-data';
+import { AT_RISK_DAYS, type RagRule } from '../../../domain/portfolio-health';
 
 const STATUSES = ['active', 'paused', 'completed', 'cancelled'] as const;
 type Status = (typeof STATUSES)[number];
@@ -29,8 +30,13 @@ export function DashboardPage() {
     else next.delete(key);
     setParams(next, { replace: true });
   };
-  const ruleText = (row: { rag: Rag; lateSteps: number; nextDueAt: string | null }) =>
-    row.rag === 'red' ? t('dashboard.ruleRed', { count: row.lateSteps }) : row.rag === 'amber' ? t('dashboard.ruleAmber', { date: formatDate(row.nextDueAt) }) : t('dashboard.ruleGreen');
+  // The API sends the rule's code (domain/portfolio-health.ts); the words are the UI's.
+  const ruleText = (row: { rule: RagRule; lateSteps: number; nextDueAt: string | null }) =>
+    row.rule === 'late_steps'
+      ? t('dashboard.ruleRed', { count: row.lateSteps })
+      : row.rule === 'due_soon'
+        ? t('dashboard.ruleAmber', { date: formatDate(row.nextDueAt), days: AT_RISK_DAYS })
+        : t('dashboard.ruleGreen', { days: AT_RISK_DAYS });
   // Every programme, built by the server (Paris dates, names, formulas neutralised): the table here shows the first 200.
   const exportUrl = `/api/v1/dashboard/export.csv?${new URLSearchParams({ ...(templateKey ? { templateKey } : {}), ...(status ? { status } : {}), lang: i18n.language === 'en' ? 'en' : 'fr' }).toString()}`;
   const data = dashboard.data;
@@ -114,7 +120,7 @@ export function DashboardPage() {
                     <td>
                       <RagBadge rag={h.rag} />
                     </td>
-                    <td title={h.rule}>{ruleText(h)}</td>
+                    <td>{ruleText(h)}</td>
                   </tr>
                 ))}
               </tbody>

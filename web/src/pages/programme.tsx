@@ -13,6 +13,7 @@ import { formatDate, formatDateTime, formatNumber, formatTime, localName, todayI
 import { milestoneLabel, slotLabel } from '../lib/labels';
 import { useOrganisationNames, useProgramme, useProgrammeAction, useProgrammeEvents, useTemplateNames, type PhaseView, type ProgrammeView, type StepView } from '../lib/programme-data';
 import { isSteward, useSession, type Me } from '../lib/session';
+import { templateStepKey } from '../../../domain/step-row-key';
 
 export function ProgrammePage({ me }: { me: Me }) {
   const { t } = useTranslation();
@@ -32,7 +33,7 @@ export function ProgrammePage({ me }: { me: Me }) {
   const p = programme.data;
   // Coordinator actions for those on the programme's team (admins always); other coordinators read.
   const steward = isSteward(me.role) && p.onTeam;
-  const stepNames = new Map(p.phases.flatMap((ph) => ph.steps.map((s) => [s.key.split('@')[0]!, localName(s)] as const)));
+  const stepNames = new Map(p.phases.flatMap((ph) => ph.steps.map((s) => [templateStepKey(s.key), localName(s)] as const)));
   return (
     <article className="programme-page">
       <header className="page-header">
