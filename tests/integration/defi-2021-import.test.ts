@@ -39,6 +39,7 @@ describe('DEFI imported as it stood at the end of 2021', () => {
     const res = await fetch(`${h.apiUrl}${url}`, { headers: { Authorization: `Bearer ${coordinator.token}` } });
     return { status: res.status, type: res.headers.get('content-type'), body: Buffer.from(await res.arrayBuffer()) };
   };
+  const day = (iso: string | null | undefined) => (iso ? toParisDate(new Date(iso)) : undefined);
   const send = (id: string, content: Buffer, confirm: boolean) => api.post(`/api/v1/programmes/${id}/import`, { fileName: 'defi-2021.csv', content: content.toString('base64'), confirm }, coordinator.token);
 
   it('gives past steps done on their dates, today’s open steps with reminders, and the 2021 report', async () => {
@@ -175,4 +176,52 @@ describe('DEFI imported as it stood at the end of 2021', () => {
     expect([pdf.status, pdf.type, pdf.body.subarray(0, 5).toString('latin1')]).toEqual([200, 'application/pdf', '%PDF-']);
     expect(pdf.body.length).toBeGreaterThan(10_000);
   }, 180_000);
+
+  it('starts a programme in the past from the API: history refused with its problems in French (nothing started), or taken at its dates', async () => {
+    const count = () => h.prisma.programme.count({ where: { title: 'DEFI — démarré dans le passé' } });
+    const bad = await api.post('/api/v1/programmes', {
+      templateKey: 'defi',
+      title: 'DEFI — démarré dans le passé',
+      startDate: '2021-01-04',
+      history: {
+        facts: [
+          { type: 'step', date: '2021-07-15', stepKey: 'partner-allocation' },
+          { type: 'enrolment', date: '2021-07-15', phaseKey: 'test', organisationId: 'org_nobody' },
+          { type: 'step', date: '2099-01-01', stepKey: 'partner-mobilisation' },
+        ],
+      },
+    }, coordinator.token);
+    expect([bad.status, bad.body.code, bad.body.params]).toEqual([422, 'history_invalid', { count: 3, first: 'history_unknown_organisation' }]);
+    expect(bad.body.errors).toEqual([
+      { path: 'body.history.facts.1', message: 'Organisation « org_nobody » inconnue.' },
+      { path: 'body.history.facts.2', message: 'Date 01/01/2099 dans le futur : seul ce qui a déjà eu lieu se saisit a posteriori.' },
+      { path: 'body.history.facts.0', message: 'Étape « Répartition des organismes de formation par phase » réalisée le 15/07/2021 avant l’étape « Mobilisation des partenaires » dont elle dépend.' },
+    ]);
+    expect(await count()).toBe(0);
+
+    // A sub-programme's facts go to it: the evaluation tender awarded with three providers and their scores.
+    const [a, b, c] = [org.DIDACTION!, org['In concreto']!, org.CinqAvril!];
+    const started = await ok(api.post('/api/v1/programmes', {
+      templateKey: 'defi',
+      title: 'DEFI — démarré dans le passé',
+      startDate: '2021-01-04',
+      history: {
+        facts: [
+          { type: 'step', date: '2021-06-30', stepKey: 'partner-mobilisation' },
+          { type: 'award', date: '2021-11-12', childKey: 'tender-evaluation', winner: a, providers: [b, c], scores: { [a]: { price: 16, technical: 17 }, [b]: { price: 12, technical: 11 }, [c]: { price: 14, technical: 10 } } },
+          { type: 'step', date: '2021-11-16', stepKey: 'notify', childKey: 'tender-evaluation' },
+        ],
+      },
+    }, coordinator.token), 201);
+    expect(started.phases[0].steps[0]).toMatchObject({ key: 'partner-mobilisation', status: 'completed' });
+    const tender = await waitForReadModelInSync(h, `${started.id}.tender-evaluation`);
+    expect([(tender.moduleState.tender as { winner: string }).winner, day(tender.steps.find((s) => s.key === 'notify')!.completedAt)]).toEqual([a, '2021-11-16']);
+    const report = await ok(api.get(`/api/v1/programmes/${started.id}/report?from=2021-01-01&to=2021-12-31`, coordinator.token));
+    const evaluation = report.tenders.find((t: { title: string }) => t.title === 'Consultation évaluation continue');
+    expect(evaluation).toMatchObject({ providers: ['In concreto', 'CinqAvril', 'DIDACTION'], winner: 'DIDACTION', scores: [expect.objectContaining({ organisation: 'DIDACTION', rank: 1 }), expect.objectContaining({ rank: 2 }), expect.objectContaining({ rank: 3 })] });
+    expect([day(evaluation.awardedAt), day(evaluation.notifiedAt)]).toEqual(['2021-11-12', '2021-11-16']);
+    expect(evaluation.compliance).toContain('3 prestataires consultés (minimum 3)');
+    expect(evaluation.compliance).toContain('titulaire classé premier');
+    expect(evaluation.compliance).toContain('candidats notifiés');
+  }, 120_000);
 });

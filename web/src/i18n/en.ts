@@ -513,6 +513,7 @@ export const en: Catalogue = {
       invalid_assessment: 'The bid assessment is incomplete.',
       invalid_award: 'The award is not valid.',
       not_allowed: 'Not allowed at this stage.',
+      history_invalid: 'The history entered does not follow the programme’s course: see each fact reported.',
     },
   },
   editor: editorEn,

@@ -524,6 +524,7 @@ export const fr = {
       invalid_assessment: 'L’analyse des offres est incomplète.',
       invalid_award: 'L’attribution n’est pas valable.',
       not_allowed: 'Action non autorisée à ce stade.',
+      history_invalid: 'L’historique saisi ne suit pas le déroulé du programme : voir chaque fait signalé.',
     },
   },
   editor: editorFr,
