@@ -11,6 +11,7 @@ import { toParisDate } from '../../domain/calendar';
 import { IMPORT_MODEL_ORGANISATIONS } from '../../domain/import-sheet';
 import type { ProgrammeState } from '../../domain/programme-state';
 import { apiClient, createOrganisation, createUser, startHarness, waitFor, type Harness, type TestUser } from '../support/harness';
+import { recordHistory } from '../support/histories';
 import { waitForReadModelInSync } from '../support/read-model';
 
 describe('DEFI imported as it stood at the end of 2021', () => {
@@ -135,6 +136,8 @@ describe('DEFI imported as it stood at the end of 2021', () => {
     // A rerun changes nothing.
     const again = await ok(send(defi.id, model, true));
     expect([again.written, again.plan.counts]).toEqual([false, { create: 0, unchanged: 29, error: 0 }]);
+    // Guards the history-after-start path (recordHistoryUpdate) in the replay test.
+    await recordHistory(h, defi.id, 'backfill-import-record-history');
 
     // The 2021 report: indicators against targets, the three tenders' record, the year's actions at their dates.
     const report = await ok(api.get(`/api/v1/programmes/${defi.id}/report?from=2021-01-01&to=2021-12-31`, coordinator.token));
@@ -223,5 +226,7 @@ describe('DEFI imported as it stood at the end of 2021', () => {
     expect(evaluation.compliance).toContain('3 prestataires consultés (minimum 3)');
     expect(evaluation.compliance).toContain('titulaire classé premier');
     expect(evaluation.compliance).toContain('candidats notifiés');
+    // Guards the patched('backfill-at-start') path in the replay test.
+    await recordHistory(h, started.id, 'backfill-at-start');
   }, 120_000);
 });
