@@ -249,7 +249,8 @@ export function buildTenderRecord(source: ReportProgramme, names: ReportNames): 
     }
     if (scores.length) compliance.push(scores.every((s) => Object.values(s.byCriterion).every((v) => v !== null)) ? c.scored : c.notScored);
     else if (answers.length) compliance.push(c.notScored);
-    if (tender.winner) compliance.push(tender.ranking?.[0]?.organisationId === tender.winner ? c.bestWins : c.notBest);
+    // A winner entered as history without the scores (issue 20) says nothing about its rank.
+    if (tender.winner && tender.ranking?.length) compliance.push(tender.ranking[0]?.organisationId === tender.winner ? c.bestWins : c.notBest);
   }
   if (tender.winner) compliance.push(notifiedAt ? c.notified : c.notNotified);
 
