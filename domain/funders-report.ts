@@ -140,6 +140,8 @@ export interface TenderRecord {
 
 export interface FundersReport {
   agencyName: string;
+  /** The agency's logo as a data: URI (PNG or JPEG), when configured (AGENCY_LOGO). */
+  agencyLogo?: string | null;
   generatedAt: string;
   period: ReportPeriod;
   programme: { id: string; title: string; templateName: string; status: ProgrammeStatus; statusLabel: string; startDate: string };

@@ -6,6 +6,9 @@
  * JSON, XLSX and PDF with the indicators against their targets and the three tenders' record.
  * Real API, Temporal, PostgreSQL.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { toParisDate } from '../../domain/calendar';
 import { IMPORT_MODEL_ORGANISATIONS } from '../../domain/import-sheet';
@@ -20,7 +23,14 @@ describe('DEFI imported as it stood at the end of 2021', () => {
   let coordinator: TestUser;
   const org: Record<string, string> = {};
 
+  // The agency's logo (AGENCY_LOGO): a 1×1 PNG, read by the in-process API's config.
+  const LOGO = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+  const previousLogo = process.env.AGENCY_LOGO;
+
   beforeAll(async () => {
+    const logoPath = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'jalons-logo-')), 'logo.png');
+    fs.writeFileSync(logoPath, LOGO);
+    process.env.AGENCY_LOGO = logoPath;
     h = await startHarness({ notifier: false });
     api = apiClient(h.apiUrl);
     coordinator = await createUser(h, 'coordinator');
@@ -28,6 +38,8 @@ describe('DEFI imported as it stood at the end of 2021', () => {
     for (const name of IMPORT_MODEL_ORGANISATIONS) org[name] = (await h.prisma.organisation.findUnique({ where: { name } }))?.id ?? (await createOrganisation(h, name));
   });
   afterAll(async () => {
+    if (previousLogo === undefined) delete process.env.AGENCY_LOGO;
+    else process.env.AGENCY_LOGO = previousLogo;
     await h?.stop();
   });
 
@@ -142,6 +154,7 @@ describe('DEFI imported as it stood at the end of 2021', () => {
     // The 2021 report: indicators against targets, the three tenders' record, the year's actions at their dates.
     const report = await ok(api.get(`/api/v1/programmes/${defi.id}/report?from=2021-01-01&to=2021-12-31`, coordinator.token));
     expect(report.period).toEqual({ from: '2021-01-01', to: '2021-12-31' });
+    expect([report.agencyName, report.agencyLogo]).toEqual(["Creativ'", `data:image/png;base64,${LOGO.toString('base64')}`]);
     expect(report.indicators.map((i: { key: string; target: number; valueAtEnd: number; rate: number }) => [i.key, i.target, i.valueAtEnd, i.rate])).toEqual([
       ['partners-contacted', 40, 40, 100],
       ['partners-met', 14, 14, 100],
@@ -163,6 +176,8 @@ describe('DEFI imported as it stood at the end of 2021', () => {
     expect(xlsx.status).toBe(200);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(xlsx.body as unknown as ArrayBuffer);
+    // The logo heads the summary sheet.
+    expect(workbook.getWorksheet('Synthèse')!.getImages()).toHaveLength(1);
     const rows = (name: string) => (workbook.getWorksheet(name)!.getSheetValues() as unknown[][]).filter(Boolean).map((r) => r.slice(1));
     expect(rows('Indicateurs').slice(1).map((r) => r.slice(0, 4))).toEqual([
       ['Réseaux et organismes de formation contactés', undefined, 40, 40],

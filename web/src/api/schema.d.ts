@@ -4616,6 +4616,7 @@ export interface paths {
                                 phase: string;
                                 step: string;
                             }[];
+                            agencyLogo: string | null;
                             agencyName: string;
                             deliverables: {
                                 acceptedAt: string;
