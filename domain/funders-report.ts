@@ -143,6 +143,8 @@ export interface TenderRecord {
 
 export interface FundersReport {
   agencyName: string;
+  /** The agency's logo as a data: URI (PNG or JPEG), when configured (AGENCY_LOGO). */
+  agencyLogo?: string | null;
   generatedAt: string;
   period: ReportPeriod;
   programme: { id: string; title: string; templateName: string; status: ProgrammeStatus; statusLabel: string; startDate: string };
@@ -252,7 +254,8 @@ export function buildTenderRecord(source: ReportProgramme, names: ReportNames): 
     }
     if (scores.length) compliance.push(scores.every((s) => Object.values(s.byCriterion).every((v) => v !== null)) ? c.scored : c.notScored);
     else if (answers.length) compliance.push(c.notScored);
-    if (tender.winner) compliance.push(tender.ranking?.[0]?.organisationId === tender.winner ? c.bestWins : c.notBest);
+    // A winner entered as history without the scores (issue 20) says nothing about its rank.
+    if (tender.winner && tender.ranking?.length) compliance.push(tender.ranking[0]?.organisationId === tender.winner ? c.bestWins : c.notBest);
   }
   if (tender.winner) compliance.push(notifiedAt ? c.notified : c.notNotified);
 

@@ -63,6 +63,8 @@ export const ZConfig = z.object({
     .default(DEFAULT_DUE_TIME),
   /** The agency's name, printed at the head of the funders' reports. */
   AGENCY_NAME: z.string().trim().min(1).max(200).default('Creativ\''),
+  /** A PNG or JPEG file (200 kB at most): the agency's logo at the head of the funders' reports (page, PDF, XLSX). */
+  AGENCY_LOGO: z.string().trim().min(1).optional(),
   /** Debian's Chromium, which prints the funders' report as PDF (absent: the PDF export answers 503). */
   CHROMIUM_PATH: z.string().default('/usr/bin/chromium'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

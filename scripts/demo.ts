@@ -1,8 +1,14 @@
 /**
- * The 2021 situation from the seed (the agency's activity report), loaded through the public
- * API like any integrator would: DEFI with AFPA in Test and the Expérimentation training
- * organisations enrolled, TI action 23 with the CHU sector in Diagnostic and the farming sector
- * just opened, the health-industries hub's escape-game tender awarded to Arcanium and notified.
+ * The 2021 situation from the seed (the agency's activity report) at its true dates, loaded
+ * through the public API like any integrator would: each programme starts on its real start
+ * date with what happened in 2021 as history (issue 20, docs/engine.md "Starting in the past"),
+ * so that today's status is the seed's plus the time elapsed since. DEFI (started 4 January
+ * 2021: its three framing tenders awarded on 1 June, 7 June and 12 November 2021, AFPA through
+ * the Test phase, Expérimentation open with its five organisations, seven organisations lined up
+ * for Déploiement), TI action 23 (started 1 January 2021, launched on 27 April; the CHU sector
+ * with its 46 interviews over 31 jobs, farming from mid-2021 with 22 + 11 interviews), the
+ * health-industries hub's escape-game tender (awarded to Arcanium, kick-off on 26 August 2021).
+ * Dates the seed does not give are marked "assumed" below.
  *
  * `npm run demo` against a running `npm start`, or `npm start -- --demo`. Idempotent: a second
  * run finds the demo programmes and changes nothing.
@@ -22,8 +28,18 @@ const ORGANISATIONS = {
   mfr: { name: 'Réseau MFR Bourgogne-Franche-Comté', kind: 'training-organisation' },
   cci21: { name: 'CCI Formation 21', kind: 'training-organisation' },
   promHote: { name: 'Prom’Hôte IFITEL – Groupe Stelo formation', kind: 'training-organisation' },
+  gretaFc: { name: 'Réseau GRETA Franche-Comté', kind: 'training-organisation' },
+  cci89: { name: 'CCI Formation 89', kind: 'training-organisation' },
+  cifa: { name: 'CIFA Yonne', kind: 'training-organisation' },
+  ifpa: { name: 'IFPA', kind: 'training-organisation' },
+  saintBenigne: { name: 'Lycée Saint Bénigne', kind: 'training-organisation' },
+  mandela: { name: 'Lycée Nelson Mandela', kind: 'training-organisation' },
+  castel: { name: 'Lycée Castel', kind: 'training-organisation' },
   manzalab: { name: 'Manzalab', kind: 'contractor' },
   laab: { name: 'LAAB', kind: 'contractor' },
+  inConcreto: { name: 'In concreto', kind: 'contractor' },
+  cinqAvril: { name: 'CinqAvril', kind: 'contractor' },
+  didaction: { name: 'DIDACTION', kind: 'contractor' },
   chu: { name: 'CHU Dijon Bourgogne', kind: 'public-body' },
   arcanium: { name: 'Arcanium', kind: 'contractor' },
   // The seed says the escape-game specification went to three providers but names only the winner.
@@ -97,51 +113,124 @@ export async function loadDemo(apiUrl: string, databaseUrl: string, say: (line: 
     }
     const coordinator = await login(api, DEMO_COORDINATOR);
     const post = (path: string, body: unknown = {}) => api.call('POST', path, body, coordinator);
+    const step = (date: string, stepKey: string, extra: Record<string, unknown> = {}) => ({ type: 'step', date, stepKey, ...extra });
+    const enrol = (date: string, phaseKey: string, org: OrgKey) => ({ type: 'enrolment', date, phaseKey, organisationId: orgs[org] });
+    const indicator = (date: string, key: string, value: number) => ({ type: 'indicator', date, key, value });
 
-    // DEFI, started January 2021 with its two contractors.
-    const defi = await post('/api/v1/programmes', { templateKey: 'defi', title: DEMO_TITLES.defi, startDate: '2021-01-04', params: { slots: { 'digital-contractor': orgs.manzalab, 'theatre-contractor': orgs.laab } } });
-    await post(`/api/v1/programmes/${defi.id}/indicators/partners-contacted`, { value: 40 });
-    await post(`/api/v1/programmes/${defi.id}/indicators/partners-met`, { value: 14 });
-    await post(`/api/v1/programmes/${defi.id}/steps/partner-mobilisation/complete`, { note: '40 réseaux et OF contactés, 14 rencontrés' });
-    await post(`/api/v1/programmes/${defi.id}/steps/partner-allocation/complete`, { note: 'Répartition des OF par phase' });
-    await post(`/api/v1/programmes/${defi.id}/steps/framing-intellectual-property/deliverables`, { title: 'Cadre de propriété intellectuelle (prestation attribuée le 1er juin 2021)', url: 'https://example.org/defi/propriete-intellectuelle.pdf' });
-    await post(`/api/v1/programmes/${defi.id}/steps/framing-intellectual-property/complete`);
-    await post(`/api/v1/programmes/${defi.id}/steps/framing-communication/deliverables`, { title: 'Identité visuelle DEFI (prestation attribuée le 7 juin 2021)', url: 'https://example.org/defi/identite-visuelle.pdf' });
-    await post(`/api/v1/programmes/${defi.id}/steps/framing-communication/complete`);
-    await post(`/api/v1/programmes/${defi.id}/steps/framing-evaluation/complete`, { note: 'Prestataire d’évaluation continue retenu le 12 novembre 2021' });
-    await post(`/api/v1/programmes/${defi.id}/partners`, { organisationId: orgs.afpa, phaseKey: 'test' });
-    for (const key of ['gretaBourgogne', 'mfr', 'cci21', 'promHote'] as const) {
-      await post(`/api/v1/programmes/${defi.id}/partners`, { organisationId: orgs[key], phaseKey: 'experimentation' });
-    }
-    await post(`/api/v1/programmes/${defi.id}/phases/test/approve`);
-    say(`  DEFI: ${defi.id} (AFPA in Test, 4 training organisations enrolled in Expérimentation)`);
+    // DEFI, started on 4 January 2021 with its two contractors; its 2021 as history.
+    /** A framing tender carried out in 2021: notified, signed, kicked off, delivered (dates assumed). */
+    const tenderDone = (childKey: string, notified: string, signed: string, kickOff: string, delivered: string) => [
+      step(notified, 'notify', { childKey }),
+      step(signed, 'contract-signed', { childKey }),
+      step(kickOff, 'kick-off', { childKey }),
+      step(delivered, 'deliverables', { childKey }),
+    ];
+    const defi = await post('/api/v1/programmes', {
+      templateKey: 'defi',
+      title: DEMO_TITLES.defi,
+      startDate: '2021-01-04',
+      params: { slots: { 'digital-contractor': orgs.manzalab, 'theatre-contractor': orgs.laab } },
+      history: {
+        facts: [
+          step('2021-06-30', 'partner-mobilisation', { note: '40 réseaux et organismes de formation contactés, 14 rencontrés' }), // assumed date
+          indicator('2021-06-30', 'partners-contacted', 40),
+          indicator('2021-06-30', 'partners-met', 14),
+          // The three framing tenders, awarded on their seed dates; the first two carried out in 2021 (dates assumed).
+          { type: 'award', date: '2021-06-01', childKey: 'tender-intellectual-property', winner: orgs.inConcreto, note: 'Cabinet In concreto retenu le 1er juin 2021' },
+          ...tenderDone('tender-intellectual-property', '2021-06-03', '2021-06-10', '2021-06-15', '2021-09-15'),
+          { type: 'award', date: '2021-06-07', childKey: 'tender-communication', winner: orgs.cinqAvril, note: 'Agence CinqAvril retenue le 7 juin 2021' },
+          ...tenderDone('tender-communication', '2021-06-09', '2021-06-16', '2021-06-22', '2021-09-30'),
+          { type: 'award', date: '2021-11-12', childKey: 'tender-evaluation', winner: orgs.didaction, note: 'Cabinet DIDACTION retenu le 12 novembre 2021 : évaluation sur 2022' },
+          step('2021-11-16', 'notify', { childKey: 'tender-evaluation' }), // assumed
+          step('2021-11-30', 'contract-signed', { childKey: 'tender-evaluation' }), // assumed
+          step('2021-07-15', 'partner-allocation', { note: 'AFPA en Test, cinq organismes en Expérimentation' }), // assumed
+          enrol('2021-07-15', 'test', 'afpa'),
+          ...(['afpa', 'gretaBourgogne', 'mfr', 'cci21', 'promHote'] as const).map((o) => enrol('2021-07-15', 'experimentation', o)),
+          step('2021-08-31', 'framing-evaluation', { note: 'Cahier des charges de l’évaluation produit sur l’été' }),
+          step('2021-09-15', 'framing-intellectual-property', { note: 'Cadre contractuel d’exploitation des droits, avec In concreto' }),
+          step('2021-09-30', 'framing-communication', { note: 'Logo et charte graphique, avec CinqAvril' }),
+          // The Test phase with AFPA, autumn 2021 (dates assumed).
+          { type: 'gate', date: '2021-10-04', phaseKey: 'test' },
+          step('2021-10-29', 'trainers-training-test'),
+          step('2021-11-30', 'bricks-co-construction-test', { note: 'Scénarios des serious games et structure de l’application co-construits' }),
+          step('2021-12-10', 'bricks-run-test', { organisationId: orgs.afpa }),
+          step('2021-12-17', 'test-review'),
+          { type: 'gate', date: '2021-12-20', phaseKey: 'experimentation' },
+          ...(['gretaFc', 'cci89', 'cifa', 'ifpa', 'saintBenigne', 'mandela', 'castel'] as const).map((o) => enrol('2021-12-31', 'deployment', o)),
+        ],
+      },
+    });
+    say(`  DEFI: ${defi.id} (started 4 January 2021; tenders awarded 1 June, 7 June, 12 November 2021; Test done with AFPA; Expérimentation open with five organisations)`);
 
-    // TI action 23: the CHU sector in Diagnostic, farming just opened.
-    const ti = await post('/api/v1/programmes', { templateKey: 'ti-action-23', title: DEMO_TITLES.ti, startDate: '2021-01-04' });
-    const chu = await post(`/api/v1/programmes/${ti.id}/children`, { childKey: 'sector', title: 'Restauration hospitalière (CHU Dijon Bourgogne)' });
-    await post(`/api/v1/programmes/${chu.id}/indicators/interviews`, { value: 46 });
-    await post(`/api/v1/programmes/${chu.id}/indicators/jobs-covered`, { value: 31 });
-    await post(`/api/v1/programmes/${chu.id}/steps/ecosystem-map/deliverables`, { title: 'Cartographie des acteurs de la restauration hospitalière', url: 'https://example.org/ti23/chu-cartographie.pdf' });
-    for (const step of ['literature-watch', 'ecosystem-map', 'exploratory-interviews']) await post(`/api/v1/programmes/${chu.id}/steps/${step}/complete`);
-    const farming = await post(`/api/v1/programmes/${ti.id}/children`, { childKey: 'sector', title: 'Agriculture' });
-    say(`  TI action 23: ${ti.id} (CHU sector ${chu.id} in Diagnostic, farming ${farming.id} opened)`);
+    // TI action 23: started on 1 January 2021, launched on 27 April; its sectors opened in 2021.
+    const ti = await post('/api/v1/programmes', {
+      templateKey: 'ti-action-23',
+      title: DEMO_TITLES.ti,
+      startDate: '2021-01-01',
+      history: {
+        facts: [
+          step('2021-01-01', 'funding-secured', { note: 'Banque des territoires, Dijon Métropole, Conseil Régional' }),
+          step('2021-01-15', 'project-team', { note: 'Directrice opérationnelle du campus (35 %) et deux chargées de projet à mi-temps' }), // assumed date
+          step('2021-03-31', 'working-tools', { note: 'Arbre des objectifs, cartographie des acteurs, revue des indicateurs, plan d’actions' }), // assumed date
+          step('2021-04-27', 'steering-committee-year-1', { note: 'Lancement officiel de l’action' }),
+          step('2021-06-17', 'operational-committee-report-year-1', { note: 'Présentation au comité opérationnel du Territoire d’Innovation' }),
+        ],
+      },
+    });
+    const chu = await post(`/api/v1/programmes/${ti.id}/children`, {
+      childKey: 'sector',
+      title: 'Restauration hospitalière (CHU Dijon Bourgogne)',
+      startDate: '2021-02-01', // "au cours du 1er semestre 2021": assumed
+      history: {
+        facts: [
+          step('2021-06-30', 'literature-watch'), // assumed date
+          step('2021-09-30', 'ecosystem-map'), // assumed date
+          indicator('2021-12-31', 'interviews', 46),
+          indicator('2021-12-31', 'jobs-covered', 31),
+          step('2021-12-31', 'exploratory-interviews', { note: '46 rendez-vous exploratoires auprès de 31 métiers et fonctions' }),
+        ],
+      },
+    });
+    const farming = await post(`/api/v1/programmes/${ti.id}/children`, {
+      childKey: 'sector',
+      title: 'Agriculture',
+      startDate: '2021-07-01', // "en milieu de l'année civile 2021"
+      history: {
+        facts: [
+          step('2021-10-31', 'literature-watch'), // assumed date
+          indicator('2021-10-31', 'interviews', 22),
+          indicator('2021-10-31', 'jobs-covered', 17),
+          step('2021-10-31', 'ecosystem-map', { note: '22 entretiens sur l’écosystème agricole auprès de 17 métiers et fonctions' }),
+          // Exploratory interviews since September 2021: 11 more over 11 jobs by 31 December (still going on).
+          indicator('2021-12-31', 'interviews', 33),
+          indicator('2021-12-31', 'jobs-covered', 28),
+        ],
+      },
+    });
+    say(`  TI action 23: ${ti.id} (CHU sector ${chu.id} in Diagnostic, farming ${farming.id} in Diagnostic)`);
 
-    // The health-industries hub's escape-game tender: three providers, Arcanium chosen, notified.
-    const deadline = new Date(Date.now() + 24 * 3600_000).toISOString();
-    const escape = await post('/api/v1/programmes', { templateKey: 'tender', title: DEMO_TITLES.escape, startDate: '2021-07-01', params: { dates: { 'answers-deadline': deadline } } });
-    await post(`/api/v1/programmes/${escape.id}/steps/write-specification/deliverables`, { title: 'Cahier des charges escape game mobile', url: 'https://example.org/hub-sante/cdc-escape-game.pdf' });
-    await post(`/api/v1/programmes/${escape.id}/steps/write-specification/complete`);
-    for (const key of ['arcanium', 'escapeB', 'escapeC'] as const) await post(`/api/v1/programmes/${escape.id}/partners`, { organisationId: orgs[key], phaseKey: 'consultation' });
-    await post(`/api/v1/programmes/${escape.id}/steps/send/complete`, { note: 'Envoyé à trois prestataires' });
-    for (const key of ['arcanium', 'escapeB', 'escapeC'] as const) {
-      const token = await login(api, `${key.toLowerCase()}@demo.jalons.local`);
-      await api.call('POST', `/api/v1/programmes/${escape.id}/steps/answers/deliverables`, { title: `Offre ${ORGANISATIONS[key].name}`, url: `https://example.org/hub-sante/offre-${key}.pdf` }, token);
-      await api.call('POST', `/api/v1/programmes/${escape.id}/steps/answers/complete`, {}, token);
-    }
-    await post(`/api/v1/programmes/${escape.id}/steps/assessment/complete`, { data: { scores: { [orgs.arcanium]: { price: 15, technical: 17 }, [orgs.escapeB]: { price: 14, technical: 12 }, [orgs.escapeC]: { price: 16, technical: 10 } } } });
-    await post(`/api/v1/programmes/${escape.id}/steps/award/complete`, { data: { winner: orgs.arcanium } });
-    await post(`/api/v1/programmes/${escape.id}/steps/notify/complete`, { note: 'Arcanium notifié ; les deux autres prestataires informés' });
-    say(`  escape-game tender: ${escape.id} (awarded to Arcanium, notified)`);
+    // The health-industries hub's escape-game tender, July 2021: three providers, Arcanium chosen, kick-off on 26 August.
+    const escapeProviders = ['arcanium', 'escapeB', 'escapeC'] as const;
+    const escape = await post('/api/v1/programmes', {
+      templateKey: 'tender',
+      title: DEMO_TITLES.escape,
+      startDate: '2021-07-01',
+      params: { dates: { 'answers-deadline': '2021-07-20' } }, // assumed
+      history: {
+        facts: [
+          step('2021-07-05', 'write-specification', { note: 'Cahier des charges escape game mobile' }),
+          ...escapeProviders.map((o) => enrol('2021-07-06', 'consultation', o)),
+          step('2021-07-06', 'send', { note: 'Envoyé à trois prestataires' }),
+          ...escapeProviders.map((o) => step('2021-07-19', 'answers', { organisationId: orgs[o] })),
+          step('2021-07-23', 'assessment', { data: { scores: { [orgs.arcanium]: { price: 15, technical: 17 }, [orgs.escapeB]: { price: 14, technical: 12 }, [orgs.escapeC]: { price: 16, technical: 10 } } } }),
+          step('2021-07-26', 'award', { data: { winner: orgs.arcanium } }),
+          step('2021-07-27', 'notify', { note: 'Arcanium notifié ; les deux autres prestataires informés' }),
+          step('2021-08-02', 'contract-signed'),
+          step('2021-08-26', 'kick-off', { note: 'Réunion de lancement avec 8 industries de santé, le pôle BFCare et Creativ’' }),
+        ],
+      },
+    });
+    say(`  escape-game tender: ${escape.id} (awarded to Arcanium in July 2021, kick-off on 26 August; 9 boxes due March 2022)`);
     say(`  demo sign-in: ${DEMO_COORDINATOR} (coordinator), ${DEMO_MANAGER} (manager), afpa@demo.jalons.local (partner) / ${DEMO_PASSWORD}`);
     return { created: true, programmes: { [DEMO_TITLES.defi]: defi.id, [DEMO_TITLES.ti]: ti.id, [DEMO_TITLES.escape]: escape.id } };
   } finally {

@@ -72,9 +72,9 @@ export function renderReportHtml(report: FundersReport): string {
   dl { display: grid; grid-template-columns: 45mm 1fr; gap: 2px 8px; margin: 0 0 6px; } dt { font-weight: bold; } dd { margin: 0; }
   .indicator { margin: 4px 0 8px; } .bar { position: relative; height: 10px; background: #e5e7eb; border-radius: 2px; }
   .bar .actual { position: absolute; left: 0; top: 0; bottom: 0; background: #1d4ed8; } .bar .target { position: absolute; top: -3px; bottom: -3px; width: 2px; background: #b91c1c; }
-  .tender { break-inside: avoid; }
+  .tender { break-inside: avoid; } .logo { float: right; max-height: 18mm; max-width: 50mm; }
 </style></head><body>
-<header><div class="agency">${escapeHtml(report.agencyName)}</div><h1>${escapeHtml(L.title)} — ${escapeHtml(report.programme.title)}</h1>
+<header>${report.agencyLogo ? `<img class="logo" src="${escapeHtml(report.agencyLogo)}" alt="">` : ''}<div class="agency">${escapeHtml(report.agencyName)}</div><h1>${escapeHtml(L.title)} — ${escapeHtml(report.programme.title)}</h1>
 <p>${escapeHtml(L.period)} ${escapeHtml(L.from)} ${date(report.period.from)} ${escapeHtml(L.to)} ${date(report.period.to)} · ${escapeHtml(L.template)} : ${escapeHtml(report.programme.templateName)} · ${escapeHtml(L.status)} : ${escapeHtml(report.programme.statusLabel)} · ${escapeHtml(L.startDate)} : ${date(report.programme.startDate)} · ${escapeHtml(L.generatedAt)} ${escapeHtml(formatFrenchDateTime(report.generatedAt))}</p></header>
 <h2>${escapeHtml(L.indicators)}</h2>
 ${report.indicators.length ? indicatorBars(report) : ''}

@@ -32,6 +32,8 @@ export async function renderReportXlsx(report: FundersReport): Promise<Buffer> {
   const summary = workbook.addWorksheet(L.summary);
   summary.columns = [{ width: 34 }, { width: 70 }];
   summary.addRow([report.agencyName]).font = { bold: true, size: 14 };
+  const logo = /^data:image\/(png|jpeg);base64,(.+)$/.exec(report.agencyLogo ?? '');
+  if (logo) summary.addImage(workbook.addImage({ base64: logo[2]!, extension: logo[1] as 'png' | 'jpeg' }), { tl: { col: 2, row: 0 }, ext: { width: 160, height: 60 } });
   summary.addRow([L.title]).font = { bold: true, size: 12 };
   const info: [string, Cell][] = [
     [L.programme, report.programme.title],

@@ -7,6 +7,7 @@ import { programmeOrganisations } from '../../domain/visibility';
 import type { SessionUser } from '../auth';
 import type { AppContext } from '../context';
 import { AppError } from '../errors';
+import { agencyLogoDataUri } from '../agency-logo';
 import { defineRoute } from '../http';
 import { isOnTeam } from '../programme-team';
 import { viewerOf } from '../programme-views';
@@ -25,6 +26,8 @@ const REPORT_EVENT_TYPES = ['indicator.recorded', 'deliverable.accepted'];
 const ZDateTime = z.string();
 export const ZFundersReport = z.object({
   agencyName: z.string(),
+  /** The agency's logo (AGENCY_LOGO) as a data: URI, or null. */
+  agencyLogo: z.string().nullable(),
   generatedAt: ZDateTime,
   period: z.object({ from: z.string(), to: z.string() }),
   programme: z.object({ id: z.string(), title: z.string(), templateName: z.string(), status: z.enum(['active', 'paused', 'completed', 'cancelled']), statusLabel: z.string(), startDate: z.string() }),
@@ -134,7 +137,7 @@ export function reportRoutes(ctx: AppContext) {
       ctx.prisma.organisation.findMany({ where: { id: { in: [...organisationIds] } }, select: { id: true, name: true } }),
       ctx.prisma.user.findMany({ where: { id: { in: [...userIds] } }, select: { id: true, name: true } }),
     ]);
-    return buildFundersReport({
+    const report = buildFundersReport({
       agencyName: ctx.config.AGENCY_NAME,
       period,
       now,
@@ -142,6 +145,7 @@ export function reportRoutes(ctx: AppContext) {
       children: present,
       names: { organisations: new Map(organisations.map((o) => [o.id, o.name])), users: new Map(users.map((u) => [u.id, u.name])) },
     });
+    return { ...report, agencyLogo: agencyLogoDataUri(ctx.config.AGENCY_LOGO) };
   }
 
   const common = { tags: ['reports'], auth: ['coordinator', 'manager', 'admin'] as const, params: ZParams, query: ZPeriodQuery };

@@ -6,11 +6,15 @@
  * JSON, XLSX and PDF with the indicators against their targets and the three tenders' record.
  * Real API, Temporal, PostgreSQL.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { toParisDate } from '../../domain/calendar';
 import { IMPORT_MODEL_ORGANISATIONS } from '../../domain/import-sheet';
 import type { ProgrammeState } from '../../domain/programme-state';
 import { apiClient, createOrganisation, createUser, startHarness, waitFor, type Harness, type TestUser } from '../support/harness';
+import { recordHistory } from '../support/histories';
 import { waitForReadModelInSync } from '../support/read-model';
 
 describe('DEFI imported as it stood at the end of 2021', () => {
@@ -19,7 +23,14 @@ describe('DEFI imported as it stood at the end of 2021', () => {
   let coordinator: TestUser;
   const org: Record<string, string> = {};
 
+  // The agency's logo (AGENCY_LOGO): a 1×1 PNG, read by the in-process API's config.
+  const LOGO = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+  const previousLogo = process.env.AGENCY_LOGO;
+
   beforeAll(async () => {
+    const logoPath = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'jalons-logo-')), 'logo.png');
+    fs.writeFileSync(logoPath, LOGO);
+    process.env.AGENCY_LOGO = logoPath;
     h = await startHarness({ notifier: false });
     api = apiClient(h.apiUrl);
     coordinator = await createUser(h, 'coordinator');
@@ -27,6 +38,8 @@ describe('DEFI imported as it stood at the end of 2021', () => {
     for (const name of IMPORT_MODEL_ORGANISATIONS) org[name] = (await h.prisma.organisation.findUnique({ where: { name } }))?.id ?? (await createOrganisation(h, name));
   });
   afterAll(async () => {
+    if (previousLogo === undefined) delete process.env.AGENCY_LOGO;
+    else process.env.AGENCY_LOGO = previousLogo;
     await h?.stop();
   });
 
@@ -39,6 +52,7 @@ describe('DEFI imported as it stood at the end of 2021', () => {
     const res = await fetch(`${h.apiUrl}${url}`, { headers: { Authorization: `Bearer ${coordinator.token}` } });
     return { status: res.status, type: res.headers.get('content-type'), body: Buffer.from(await res.arrayBuffer()) };
   };
+  const day = (iso: string | null | undefined) => (iso ? toParisDate(new Date(iso)) : undefined);
   const send = (id: string, content: Buffer, confirm: boolean) => api.post(`/api/v1/programmes/${id}/import`, { fileName: 'defi-2021.csv', content: content.toString('base64'), confirm }, coordinator.token);
 
   it('gives past steps done on their dates, today’s open steps with reminders, and the 2021 report', async () => {
@@ -134,10 +148,13 @@ describe('DEFI imported as it stood at the end of 2021', () => {
     // A rerun changes nothing.
     const again = await ok(send(defi.id, model, true));
     expect([again.written, again.plan.counts]).toEqual([false, { create: 0, unchanged: 29, error: 0 }]);
+    // Guards the history-after-start path (recordHistoryUpdate) in the replay test.
+    await recordHistory(h, defi.id, 'backfill-import-record-history');
 
     // The 2021 report: indicators against targets, the three tenders' record, the year's actions at their dates.
     const report = await ok(api.get(`/api/v1/programmes/${defi.id}/report?from=2021-01-01&to=2021-12-31`, coordinator.token));
     expect(report.period).toEqual({ from: '2021-01-01', to: '2021-12-31' });
+    expect([report.agencyName, report.agencyLogo]).toEqual(["Creativ'", `data:image/png;base64,${LOGO.toString('base64')}`]);
     expect(report.indicators.map((i: { key: string; target: number; valueAtEnd: number; rate: number }) => [i.key, i.target, i.valueAtEnd, i.rate])).toEqual([
       ['partners-contacted', 40, 40, 100],
       ['partners-met', 14, 14, 100],
@@ -148,6 +165,8 @@ describe('DEFI imported as it stood at the end of 2021', () => {
       ['Consultation communication et identité visuelle', 'CinqAvril', '2021-06-07', ['CinqAvril'], true],
       ['Consultation évaluation continue', 'DIDACTION', '2021-11-12', ['DIDACTION'], true],
     ]);
+    // Awards entered without their scores: the record says who won and when, nothing about a rank it does not know.
+    expect(report.tenders.map((t: { compliance: string[] }) => t.compliance.filter((c) => /class/.test(c)))).toEqual([[], [], []]);
     expect(report.actions.find((a: { step: string }) => a.step === 'Mobilisation des partenaires')).toMatchObject({ completedAt: '2021-06-30T10:00:00.000Z' });
     expect(report.actions.map((a: { step: string }) => a.step)).not.toContain('Temps de formation aux professionnels (Expérimentation)');
     expect(report.milestones).toContainEqual(expect.objectContaining({ name: 'Marché attribué — Consultation communication et identité visuelle', state: 'reached' }));
@@ -157,6 +176,8 @@ describe('DEFI imported as it stood at the end of 2021', () => {
     expect(xlsx.status).toBe(200);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(xlsx.body as unknown as ArrayBuffer);
+    // The logo heads the summary sheet.
+    expect(workbook.getWorksheet('Synthèse')!.getImages()).toHaveLength(1);
     const rows = (name: string) => (workbook.getWorksheet(name)!.getSheetValues() as unknown[][]).filter(Boolean).map((r) => r.slice(1));
     expect(rows('Indicateurs').slice(1).map((r) => r.slice(0, 4))).toEqual([
       ['Réseaux et organismes de formation contactés', undefined, 40, 40],
@@ -175,4 +196,54 @@ describe('DEFI imported as it stood at the end of 2021', () => {
     expect([pdf.status, pdf.type, pdf.body.subarray(0, 5).toString('latin1')]).toEqual([200, 'application/pdf', '%PDF-']);
     expect(pdf.body.length).toBeGreaterThan(10_000);
   }, 180_000);
+
+  it('starts a programme in the past from the API: history refused with its problems in French (nothing started), or taken at its dates', async () => {
+    const count = () => h.prisma.programme.count({ where: { title: 'DEFI — démarré dans le passé' } });
+    const bad = await api.post('/api/v1/programmes', {
+      templateKey: 'defi',
+      title: 'DEFI — démarré dans le passé',
+      startDate: '2021-01-04',
+      history: {
+        facts: [
+          { type: 'step', date: '2021-07-15', stepKey: 'partner-allocation' },
+          { type: 'enrolment', date: '2021-07-15', phaseKey: 'test', organisationId: 'org_nobody' },
+          { type: 'step', date: '2099-01-01', stepKey: 'partner-mobilisation' },
+        ],
+      },
+    }, coordinator.token);
+    expect([bad.status, bad.body.code, bad.body.params]).toEqual([422, 'history_invalid', { count: 3, first: 'history_unknown_organisation' }]);
+    expect(bad.body.errors).toEqual([
+      { path: 'body.history.facts.1', message: 'Organisation « org_nobody » inconnue.' },
+      { path: 'body.history.facts.2', message: 'Date 01/01/2099 dans le futur : seul ce qui a déjà eu lieu se saisit a posteriori.' },
+      { path: 'body.history.facts.0', message: 'Étape « Répartition des organismes de formation par phase » réalisée le 15/07/2021 avant l’étape « Mobilisation des partenaires » dont elle dépend.' },
+    ]);
+    expect(await count()).toBe(0);
+
+    // A sub-programme's facts go to it: the evaluation tender awarded with three providers and their scores.
+    const [a, b, c] = [org.DIDACTION!, org['In concreto']!, org.CinqAvril!];
+    const started = await ok(api.post('/api/v1/programmes', {
+      templateKey: 'defi',
+      title: 'DEFI — démarré dans le passé',
+      startDate: '2021-01-04',
+      history: {
+        facts: [
+          { type: 'step', date: '2021-06-30', stepKey: 'partner-mobilisation' },
+          { type: 'award', date: '2021-11-12', childKey: 'tender-evaluation', winner: a, providers: [b, c], scores: { [a]: { price: 16, technical: 17 }, [b]: { price: 12, technical: 11 }, [c]: { price: 14, technical: 10 } } },
+          { type: 'step', date: '2021-11-16', stepKey: 'notify', childKey: 'tender-evaluation' },
+        ],
+      },
+    }, coordinator.token), 201);
+    expect(started.phases[0].steps[0]).toMatchObject({ key: 'partner-mobilisation', status: 'completed' });
+    const tender = await waitForReadModelInSync(h, `${started.id}.tender-evaluation`);
+    expect([(tender.moduleState.tender as { winner: string }).winner, day(tender.steps.find((s) => s.key === 'notify')!.completedAt)]).toEqual([a, '2021-11-16']);
+    const report = await ok(api.get(`/api/v1/programmes/${started.id}/report?from=2021-01-01&to=2021-12-31`, coordinator.token));
+    const evaluation = report.tenders.find((t: { title: string }) => t.title === 'Consultation évaluation continue');
+    expect(evaluation).toMatchObject({ providers: ['In concreto', 'CinqAvril', 'DIDACTION'], winner: 'DIDACTION', scores: [expect.objectContaining({ organisation: 'DIDACTION', rank: 1 }), expect.objectContaining({ rank: 2 }), expect.objectContaining({ rank: 3 })] });
+    expect([day(evaluation.awardedAt), day(evaluation.notifiedAt)]).toEqual(['2021-11-12', '2021-11-16']);
+    expect(evaluation.compliance).toContain('3 prestataires consultés (minimum 3)');
+    expect(evaluation.compliance).toContain('titulaire classé premier');
+    expect(evaluation.compliance).toContain('candidats notifiés');
+    // Guards the patched('backfill-at-start') path in the replay test.
+    await recordHistory(h, started.id, 'backfill-at-start');
+  }, 120_000);
 });

@@ -2361,6 +2361,57 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        history?: {
+                            facts: ({
+                                childKey?: string;
+                                /** Format: date */
+                                date: string;
+                                organisationId: string;
+                                phaseKey: string;
+                                slot?: string;
+                                /** @constant */
+                                type: "enrolment";
+                            } | {
+                                childKey?: string;
+                                /** Format: date */
+                                date: string;
+                                phaseKey: string;
+                                /** @constant */
+                                type: "gate";
+                            } | {
+                                childKey?: string;
+                                data?: unknown;
+                                /** Format: date */
+                                date: string;
+                                note?: string;
+                                organisationId?: string;
+                                stepKey: string;
+                                /** @constant */
+                                type: "step";
+                            } | {
+                                childKey?: string;
+                                /** Format: date */
+                                date: string;
+                                key: string;
+                                /** @constant */
+                                type: "indicator";
+                                value: number;
+                            } | {
+                                childKey: string;
+                                /** Format: date */
+                                date: string;
+                                note?: string;
+                                providers?: string[];
+                                scores?: {
+                                    [key: string]: {
+                                        [key: string]: number;
+                                    };
+                                };
+                                /** @constant */
+                                type: "award";
+                                winner: string;
+                            })[];
+                        };
                         /**
                          * @default {
                          *       "dates": {},
@@ -3115,6 +3166,59 @@ export interface paths {
                 content: {
                     "application/json": {
                         childKey: string;
+                        history?: {
+                            facts: ({
+                                childKey?: string;
+                                /** Format: date */
+                                date: string;
+                                organisationId: string;
+                                phaseKey: string;
+                                slot?: string;
+                                /** @constant */
+                                type: "enrolment";
+                            } | {
+                                childKey?: string;
+                                /** Format: date */
+                                date: string;
+                                phaseKey: string;
+                                /** @constant */
+                                type: "gate";
+                            } | {
+                                childKey?: string;
+                                data?: unknown;
+                                /** Format: date */
+                                date: string;
+                                note?: string;
+                                organisationId?: string;
+                                stepKey: string;
+                                /** @constant */
+                                type: "step";
+                            } | {
+                                childKey?: string;
+                                /** Format: date */
+                                date: string;
+                                key: string;
+                                /** @constant */
+                                type: "indicator";
+                                value: number;
+                            } | {
+                                childKey: string;
+                                /** Format: date */
+                                date: string;
+                                note?: string;
+                                providers?: string[];
+                                scores?: {
+                                    [key: string]: {
+                                        [key: string]: number;
+                                    };
+                                };
+                                /** @constant */
+                                type: "award";
+                                winner: string;
+                            })[];
+                        };
+                        /** Format: date */
+                        startDate?: string;
                         title: string;
                     };
                 };
@@ -4680,6 +4784,7 @@ export interface paths {
                                 phase: string;
                                 step: string;
                             }[];
+                            agencyLogo: string | null;
                             agencyName: string;
                             deliverables: {
                                 acceptedAt: string;

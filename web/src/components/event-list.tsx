@@ -17,10 +17,13 @@ export function EventList({ events, empty }: { events: AuditEvent[]; empty: stri
       {events.map((e) => {
         const label = i18n.exists(`events.${e.type}`) ? t(`events.${e.type}` as 'events.step.completed') : t('events.other'); // never the internal type
         const note = typeof e.data.note === 'string' ? e.data.note : undefined;
+        // Issue 20: a fact of the programme's past, shown at its real date, entered afterwards by the actor named.
+        const backfill = e.data.backfill as { enteredAt?: string } | undefined;
         return (
           <li key={e.seq}>
             <time dateTime={e.at}>{formatDateTime(e.at)}</time> — <strong>{label}</strong>
             {e.actorName && <span className="muted"> · {e.actorName}</span>}
+            {backfill?.enteredAt && <span className="muted"> · {t('events.backfillNote', { date: formatDateTime(backfill.enteredAt) })}</span>}
             {note && <div className="small">« {note} »</div>}
           </li>
         );

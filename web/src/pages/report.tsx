@@ -39,6 +39,7 @@ export function ReportPage() {
     <article className="report-page">
       <header className="page-header">
         <div>
+          {r.agencyLogo && <img className="agency-logo" src={r.agencyLogo} alt="" />}
           <p className="muted">{r.agencyName}</p>
           <PageTitle title={`${t('report.title')} — ${r.programme.title}`}>
             {t('report.title')} — {r.programme.title}
