@@ -19,14 +19,19 @@ interface LabelledTemplate extends CodedTemplate {
   labels?: Partial<TemplateLabels>;
 }
 
-/** The template's labels, each missing one taken from `builtIn` (the built-in template of the same key), then the neutral word. */
-export function resolveTemplateLabels(template: LabelledTemplate, builtIn?: { labels?: Partial<TemplateLabels> }): TemplateLabels {
+/**
+ * The template's labels, each missing one taken from `builtIn` (the built-in template of the same
+ * key), then the neutral word — unless `neutral` is false (a template sent to the editor, whose
+ * author must name what is still unnamed).
+ */
+export function resolveTemplateLabels(template: LabelledTemplate, builtIn?: { labels?: Partial<TemplateLabels> }, neutral = true): TemplateLabels {
   const own = { ...EMPTY, ...template.labels };
   const borrowed = { ...EMPTY, ...builtIn?.labels };
   const out: TemplateLabels = { roles: { ...own.roles }, milestones: { ...own.milestones }, dateParams: { ...own.dateParams } };
   for (const { kind, key } of listLabelledCodes(template)) {
     if (out[kind][key]?.fr) continue;
-    out[kind][key] = borrowed[kind][key]?.fr ? borrowed[kind][key] : FALLBACK_LABELS[kind];
+    if (borrowed[kind][key]?.fr) out[kind][key] = borrowed[kind][key];
+    else if (neutral) out[kind][key] = FALLBACK_LABELS[kind];
   }
   return out;
 }

@@ -110,9 +110,10 @@ export function templateRoutes(ctx: AppContext) {
       async handler({ params, query }) {
         const row = await ctx.prisma.template.findFirst({ where: { key: params.key, ...(query.version ? { version: query.version } : {}) }, orderBy: { version: 'desc' } });
         if (!row) throw new AppError('not_found', `No template "${params.key}".`);
-        // A version stored before templates carried labels borrows the built-in template's.
+        // A version stored before templates carried labels borrows the built-in template's; what
+        // stays unnamed stays out (screens say a neutral word, the editor asks for a name).
         const template = ZTemplate.parse(row.definition);
-        return { ...template, labels: labelsOf(template) };
+        return { ...template, labels: labelsOf(template, { neutral: false }) };
       },
     }),
     defineRoute({

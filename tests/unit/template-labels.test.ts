@@ -86,3 +86,13 @@ describe('template labels: every role, module milestone and date parameter is na
     expect(labelText(labels, 'roles', 'never-declared')).toBe('Rôle à pourvoir');
   });
 });
+
+describe('labels sent to the template editor', () => {
+  it('borrows the built-in names but leaves a code nobody named unnamed, so its author must name it', () => {
+    const custom = ZTemplate.parse({ ...unlabelled(tenderTemplate), key: 'my-own-tender' });
+    expect(labelsOf(custom, { neutral: false })).toEqual({ roles: {}, milestones: {}, dateParams: {} });
+    expect(checkTemplateDraft({ ...custom, labels: labelsOf(custom, { neutral: false }) }).problems.map((p) => p.code)).toContain('label_missing_roles');
+    const old = ZTemplate.parse(unlabelled(tenderTemplate));
+    expect(labelsOf(old, { neutral: false }).roles.winner).toEqual({ fr: 'Prestataire retenu', en: 'Chosen provider' });
+  });
+});

@@ -144,18 +144,18 @@ export function ProgrammePage({ me }: { me: Me }) {
 
       <section aria-labelledby="audit">
         <h2 id="audit">{t('programme.audit')}</h2>
-        {events.isPending ? <Skeleton lines={3} /> : events.error ? <ProblemMessage error={events.error} /> : <AuditTrail events={events} />}
+        {events.isPending ? <Skeleton lines={3} /> : events.error ? <ProblemMessage error={events.error} /> : <AuditTrail events={events} labels={p.labels} />}
       </section>
     </article>
   );
 }
 
 /** The whole journal, newest first, one page at a time. */
-function AuditTrail({ events }: { events: ReturnType<typeof useProgrammeEvents> }) {
+function AuditTrail({ events, labels }: { events: ReturnType<typeof useProgrammeEvents>; labels: ProgrammeView['labels'] }) {
   const { t } = useTranslation();
   return (
     <>
-      <EventList events={events.items} empty={t('programme.noAudit')} />
+      <EventList events={events.items} empty={t('programme.noAudit')} labels={labels} />
       {events.hasNextPage && (
         <button type="button" data-testid="older-events" disabled={events.isFetchingNextPage} onClick={() => void events.fetchNextPage()}>
           {t('programme.olderEvents')}

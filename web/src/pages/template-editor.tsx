@@ -326,6 +326,11 @@ function describePath(path: string, t: (key: 'editor.phase' | 'editor.step', opt
       const say = t as unknown as (key: string, values: Record<string, unknown>) => string;
       out.push(say(part === 'phases' ? 'editor.phase' : 'editor.step', { n: Number(parts[i + 1]) + 1 }));
       i += 2;
+    } else if (part === 'labels' && parts[i + 1] && parts[i + 2]) {
+      // 'labels.roles.winner.fr' → 'Noms affichés… › Rôle « winner »'.
+      const say = t as unknown as (key: string, values?: Record<string, unknown>) => string;
+      out.push(say('editor.labels'), say(`editor.labelKind.${parts[i + 1]}`, { key: parts[i + 2] }));
+      break;
     } else {
       out.push(parts.slice(i).join('.'));
       break;
