@@ -212,7 +212,9 @@ export async function runPeerCamunda(opts: { quick: boolean; say: (line: string)
   opts.say(`Peer: Camunda 7 harness (${path.relative(process.cwd(), harness) || harness}), ${opts.quick ? 'quick' : 'full'} run, PostgreSQL 18.4${pgBin ? ' (the application\'s binaries)' : ''}` +
     (cached ? '' : '; first build: Maven downloads its dependencies'));
   const lines: string[] = [];
-  const timeoutMs = opts.timeoutMs ?? (opts.quick ? 10 : 20) * 60_000 + (cached ? 0 : 10 * 60_000);
+  // A safety net, not a budget: ≈ 1 / 2 minutes on a quiet machine, but a quick run at a load of 30
+  // on 2 CPUs was still seeding after 10 minutes (its engine took 224 s to come up).
+  const timeoutMs = opts.timeoutMs ?? (opts.quick ? 30 : 60) * 60_000 + (cached ? 0 : 10 * 60_000);
   const t0 = Date.now();
   try {
     const { code, timedOut } = await new Promise<{ code: number | null; timedOut: boolean }>((resolve) => {
