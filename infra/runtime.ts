@@ -22,6 +22,7 @@ import path from 'node:path';
 import { ZTemplate, type TemplateInput } from '../domain/template-schema';
 import type { Config } from './config';
 import { createPrisma, type PrismaClient } from './prisma';
+import { temporalConnectionOptions } from './temporal-connection';
 import type { ServiceEndpoints } from './services';
 
 /**
@@ -70,7 +71,7 @@ export async function startApiRole(config: Config, endpoints: ServiceEndpoints, 
   const redis = new Redis(endpoints.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
   const queue = createNotificationQueue(endpoints.REDIS_URL);
-  const connection = await Connection.connect({ address: endpoints.TEMPORAL_ADDRESS });
+  const connection = await Connection.connect(temporalConnectionOptions(config, endpoints.TEMPORAL_ADDRESS));
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const app = createApp({
     config,
@@ -120,12 +121,14 @@ export async function startTemporalWorkerRole(
 ): Promise<WorkerRole> {
   const prisma = createPrisma(endpoints.DATABASE_URL);
   const queue = createNotificationQueue(endpoints.REDIS_URL);
-  const connection = await NativeConnection.connect({ address: endpoints.TEMPORAL_ADDRESS });
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config, endpoints.TEMPORAL_ADDRESS));
   const worker = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: extra.taskQueue ?? config.TEMPORAL_TASK_QUEUE,
     ...(extra.workflowBundle ? { workflowBundle: extra.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
+    // The topology drill's "new build" (a patched behaviour) for its rolling deploy; nothing otherwise.
+    ...(config.WORKFLOW_DRILL_PATCH === 'rolling-deploy' ? { interceptors: { workflowModules: [require.resolve('../workflows/drill-rolling-deploy')] } } : {}),
     activities: createProgrammeActivities({ prisma, queue, reminderHour: config.REMINDER_HOUR, dueTime: config.DUE_TIME }),
     workflowThreadPoolSize: config.TEMPORAL_WORKFLOW_THREADS,
     // Bounded shutdown: running activities get 10 s to finish, then the worker stops regardless.
