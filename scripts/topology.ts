@@ -32,6 +32,7 @@ import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import type { ProgrammeState } from '../domain/programme-state';
 import { loadConfig } from '../infra/config';
 import { createPrisma, type PrismaClient } from '../infra/prisma';
+import { WORKFLOW_INTERCEPTOR_MODULES } from '../infra/runtime';
 import { describeTopology, startTopology, type Role, type Topology } from '../infra/topology';
 import { DRILL_MEMO_KEY, DRILL_PATCH_ID } from '../workflows/drill-rolling-deploy';
 import { programmeStateQuery } from '../workflows/programme';
@@ -206,7 +207,7 @@ async function runDrill(t: Topology, kind: 'short' | 'long', outFile: string): P
         yield h;
       }
     }
-    const options = { workflowsPath: require.resolve('../workflows'), ...(deployed ? { interceptors: { workflowModules: [require.resolve('../workflows/drill-rolling-deploy')] } } : {}) };
+    const options = { workflowsPath: require.resolve('../workflows'), interceptors: { workflowModules: [...WORKFLOW_INTERCEPTOR_MODULES, ...(deployed ? [require.resolve('../workflows/drill-rolling-deploy')] : [])] } };
     for await (const r of Worker.runReplayHistories(options, histories())) {
       replay.programmes++;
       if (r.error) replay.failures.push(`${r.workflowId}: ${r.error.message}`);

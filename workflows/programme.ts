@@ -31,6 +31,7 @@ import type { NotificationRequest } from './modules';
 import * as engine from './programme-engine';
 import { templateStep } from './programme-engine';
 import { readProjectionPosition } from './projection-position';
+import { registerReadModelSource } from './read-model-repair';
 import type { Refusal } from './refusal';
 import { markLateSteps, nextWakeAt, pendingReminders, policyFor } from './reminders';
 import { CoordinatorAttribute, NextDueAtAttribute, ProgrammeStatusAttribute, TemplateKeyAttribute } from './search-attributes';
@@ -135,6 +136,8 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
    * closed parent is dropped with an event. Decided once per run, first thing, so that runs
    * recorded before replay unchanged and keep the old rules until they continue-as-new.
    */
+  // What the read-model repair projects when this run is rebuilt from history (workflows/read-model-repair.ts).
+  registerReadModelSource(() => ({ template: { key: template.key, version: template.version }, state }));
   const calendar = patched('working-day-calendar');
   const planOptions = { calendar };
 
