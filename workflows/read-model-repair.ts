@@ -17,6 +17,11 @@
  * replay unchanged and no patch is needed. Its write carries the retry's position, later than
  * the abandoned task's. The price: one projection write per programme rebuilt from history (a
  * worker restart, an eviction from the worker's cache), on its next workflow task.
+ *
+ * Its limit, seen in the second long drill (78 of 200 programmes still ahead): when the retried
+ * task has nothing new for the workflow (the abandoned task's Update was not delivered again), the
+ * SDK replays it without any live activation, so this never runs and the abandoned write stays
+ * until the programme next changes. Not solved here (docs/reliability.md).
  */
 import { proxySinks, workflowInfo, type Sinks, type WorkflowInterceptorsFactory } from '@temporalio/workflow';
 import type { ProjectProgrammeInput } from '../activities/projection';
