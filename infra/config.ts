@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -11,6 +12,9 @@ const optionalUrl = z
   .transform((v) => (v === '' ? undefined : v))
   .pipe(z.string().url().optional())
   .optional();
+
+const optionalText = z.string().trim().optional().transform((v) => (v ? v : undefined));
+const optionalFile = optionalText.refine((v) => v === undefined || fs.existsSync(v), { message: 'no such file' });
 
 /** Used only as the default of DUE_TIME and by code that runs without a loaded config (tests, bench). */
 export const DEFAULT_DUE_TIME = '18:00';
@@ -29,6 +33,22 @@ export const ZConfig = z.object({
    * bundle (tens of MiB); a second one halved the timer lag of 1,000 programmes firing together
    * on 2 CPUs (docs/performance.md), because workflow code is what a worker spends its time in.
    */
+  /**
+   * An existing Temporal cluster or Temporal Cloud (docs/operations.md): TLS on (implied by a CA, a
+   * client certificate or an API key), the server name to expect when it differs from the address,
+   * the CA that signed the server's certificate when it is a private one, the client certificate
+   * and key for mTLS (both or neither), or a Temporal Cloud API key. Read by every connection to
+   * Temporal (infra/temporal-connection.ts); unused by the embedded servers.
+   */
+  TEMPORAL_TLS: z
+    .enum(['true', 'false', '1', '0', ''])
+    .default('')
+    .transform((v) => v === 'true' || v === '1'),
+  TEMPORAL_TLS_SERVER_NAME: optionalText,
+  TEMPORAL_TLS_CA_PATH: optionalFile,
+  TEMPORAL_TLS_CERT_PATH: optionalFile,
+  TEMPORAL_TLS_KEY_PATH: optionalFile,
+  TEMPORAL_API_KEY: optionalText,
   TEMPORAL_WORKFLOW_THREADS: z.coerce.number().int().min(1).max(16).default(2),
   TEMPORAL_UI_URL: optionalUrl,
   TEMPORAL_CLI_PATH: z.string().optional(),
@@ -67,6 +87,11 @@ export const ZConfig = z.object({
   AGENCY_LOGO: z.string().trim().min(1).optional(),
   /** Debian's Chromium, which prints the funders' report as PDF (absent: the PDF export answers 503). */
   CHROMIUM_PATH: z.string().default('/usr/bin/chromium'),
+  /**
+   * Set only by the topology drill (`npm run topology -- --drill=long`) on the workers of its rolling
+   * deploy: they load the patched workflow build of workflows/drill-rolling-deploy.ts. Never in production.
+   */
+  WORKFLOW_DRILL_PATCH: z.enum(['none', 'rolling-deploy']).default('none'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** `auto`: one readable line per event on a terminal, JSON lines otherwise (files, log collectors). */
   LOG_FORMAT: z.enum(['auto', 'pretty', 'json']).default('auto'),
@@ -74,8 +99,15 @@ export const ZConfig = z.object({
 
 export type Config = z.infer<typeof ZConfig> & { dataDir: string };
 
+/** Settings that only make sense together. */
+const ZConfigChecked = ZConfig.superRefine((c, ctx) => {
+  if (Boolean(c.TEMPORAL_TLS_CERT_PATH) !== Boolean(c.TEMPORAL_TLS_KEY_PATH)) {
+    ctx.addIssue({ code: 'custom', path: [c.TEMPORAL_TLS_CERT_PATH ? 'TEMPORAL_TLS_KEY_PATH' : 'TEMPORAL_TLS_CERT_PATH'], message: 'mTLS needs both TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH' });
+  }
+});
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = ZConfig.safeParse(env);
+  const parsed = ZConfigChecked.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
     throw new Error(`Invalid configuration:\n${problems}`);

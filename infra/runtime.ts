@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Worker, type InjectedSinks, type WorkerOptions } from '@temporalio/worker';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
@@ -20,8 +20,10 @@ import { createTemporalGateway } from '../server/temporal-gateway';
 import { createLocalStorage } from '../server/storage';
 import path from 'node:path';
 import { ZPublishableTemplate, type TemplateInput } from '../domain/template-schema';
+import type { ReadModelSinks } from '../workflows/read-model-repair';
 import type { Config } from './config';
 import { createPrisma, type PrismaClient } from './prisma';
+import { temporalConnectionOptions } from './temporal-connection';
 import type { ServiceEndpoints } from './services';
 
 /**
@@ -70,7 +72,7 @@ export async function startApiRole(config: Config, endpoints: ServiceEndpoints, 
   const redis = new Redis(endpoints.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
   const queue = createNotificationQueue(endpoints.REDIS_URL);
-  const connection = await Connection.connect({ address: endpoints.TEMPORAL_ADDRESS });
+  const connection = await Connection.connect(temporalConnectionOptions(config, endpoints.TEMPORAL_ADDRESS));
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const app = createApp({
     config,
@@ -112,6 +114,12 @@ export interface WorkerRole {
   stop(): Promise<void>;
 }
 
+/**
+ * Workflow interceptor modules every worker loads, and every bundle built for tests or replays:
+ * the read-model repair after an abandoned workflow task (workflows/read-model-repair.ts).
+ */
+export const WORKFLOW_INTERCEPTOR_MODULES = [require.resolve('../workflows/read-model-repair')];
+
 export async function startTemporalWorkerRole(
   config: Config,
   endpoints: ServiceEndpoints,
@@ -120,13 +128,24 @@ export async function startTemporalWorkerRole(
 ): Promise<WorkerRole> {
   const prisma = createPrisma(endpoints.DATABASE_URL);
   const queue = createNotificationQueue(endpoints.REDIS_URL);
-  const connection = await NativeConnection.connect({ address: endpoints.TEMPORAL_ADDRESS });
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config, endpoints.TEMPORAL_ADDRESS));
+  const activities = createProgrammeActivities({ prisma, queue, reminderHour: config.REMINDER_HOUR, dueTime: config.DUE_TIME });
+  const sinks: InjectedSinks<ReadModelSinks> = {
+    // Not during replay: a repair is for the live retry of an abandoned task only. Errors are logged by the SDK.
+    readModel: { repair: { fn: (_info, input) => activities.projectProgramme(input), callDuringReplay: false } },
+  };
   const worker = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: extra.taskQueue ?? config.TEMPORAL_TASK_QUEUE,
     ...(extra.workflowBundle ? { workflowBundle: extra.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
-    activities: createProgrammeActivities({ prisma, queue, reminderHour: config.REMINDER_HOUR, dueTime: config.DUE_TIME }),
+    // (A prebuilt bundle carries its own interceptor modules.) The topology drill's "new build" (a
+    // patched behaviour) for its rolling deploy adds its module.
+    interceptors: {
+      workflowModules: [...WORKFLOW_INTERCEPTOR_MODULES, ...(config.WORKFLOW_DRILL_PATCH === 'rolling-deploy' ? [require.resolve('../workflows/drill-rolling-deploy')] : [])],
+    },
+    activities,
+    sinks,
     workflowThreadPoolSize: config.TEMPORAL_WORKFLOW_THREADS,
     // Bounded shutdown: running activities get 10 s to finish, then the worker stops regardless.
     shutdownGraceTime: '10 seconds',

@@ -88,6 +88,13 @@ export function toAppError(err: unknown): unknown {
       // Too slow is not the same as refused: the action may still be applied.
       return new AppError('dependency_unavailable', 'The workflow service did not answer in time; the action may still be applied. Retry with the same Idempotency-Key to learn its outcome.', undefined, 5);
     }
+    // The server refuses Updates while the programme's workflow task is being retried (its previous
+    // attempt timed out or failed: a worker lost, the server restarted under load): the Update was
+    // not admitted, and the retried task will take the next one. Seen by the hundred in the long
+    // topology drill right after the Temporal server restart.
+    if (grpcCode === 9 && /workflow task in failed state/i.test(message)) {
+      return new AppError('dependency_unavailable', 'The programme is resuming after an interruption; nothing was changed. Retry shortly.', undefined, 2);
+    }
     if (grpcCode === 14 || /UNAVAILABLE|ECONNREFUSED|Failed to connect/i.test(message)) {
       return new AppError('dependency_unavailable', 'The workflow service is unavailable; nothing was changed. Retry shortly.', undefined, 5);
     }

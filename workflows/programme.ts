@@ -79,6 +79,7 @@ import type { Actor, ChildState, DeliverableState, ProgrammeState } from '../dom
 import type { Template } from '../domain/template-schema';
 import { refuse } from '../domain/programme/refusal';
 import { readProjectionPosition } from './projection-position';
+import { registerReadModelSource } from './read-model-repair';
 import { CoordinatorAttribute, NextDueAtAttribute, ProgrammeStatusAttribute, TemplateKeyAttribute } from './search-attributes';
 
 export interface ProgrammeWorkflowInput extends ProgrammeStartInput {
@@ -183,6 +184,8 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
    * closed parent is dropped with an event. Decided once per run, first thing, so that runs
    * recorded before replay unchanged and keep the old rules until they continue-as-new.
    */
+  // What the read-model repair projects when this run is rebuilt from history (workflows/read-model-repair.ts).
+  registerReadModelSource(() => ({ template: { key: template.key, version: template.version }, state }));
   const calendar = patched('working-day-calendar');
   const planOptions = { calendar };
 

@@ -7,7 +7,7 @@ import path from 'node:path';
  * server v1.29.1 on its own PostgreSQL, two API processes behind the balancer, two workers, two
  * notifiers; the load script drives partners through the balancer while one process of each role
  * is killed with SIGKILL (and restarted by the topology's supervisor). About a minute of traffic.
- * The 5-minute, 200-partner drill with a Temporal restart and a rolling worker restart is
+ * The 5-minute, 200-partner drill with a Temporal restart and a rolling deploy of a patched workflow is
  * `--drill=long` (figures in docs/reliability.md).
  */
 const root = path.resolve(__dirname, '..', '..');
@@ -46,6 +46,10 @@ describe('fault drill: production topology, one kill -9 of each role under load'
     expect(report.load.checks.duplicated).toEqual([]);
     expect(report.load.checks.unexplained).toEqual([]);
     expect(report.load.checks.readModelBehind).toEqual([]);
+    // The topology's own check over every programme workflow: stored state and audit journal equal the workflow's.
+    expect(report.readModel.programmes).toBeGreaterThanOrEqual(report.plan.partners);
+    expect(report.readModel.different).toEqual([]);
+    expect(report.readModel.journalDifferent).toEqual([]);
     expect(report.load.checks.acknowledgedCompletions).toBeGreaterThan(20);
     // 503s, where any, are the documented ones: the balancer's own and the API's dependency_unavailable.
     for (const l of report.load.latencyMs) expect(Object.keys(l.statuses).filter((s) => Number(s) >= 500 && s !== '503')).toEqual([]);

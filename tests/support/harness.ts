@@ -5,7 +5,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { TemplateInput } from '../../domain/template-schema';
 import { loadConfig, type Config } from '../../infra/config';
 import { createPrisma, type PrismaClient } from '../../infra/prisma';
-import { createLogger, seedTemplates, startApiRole, startNotifierRole, startTemporalWorkerRole, type WorkerRole } from '../../infra/runtime';
+import { createLogger, seedTemplates, startApiRole, startNotifierRole, startTemporalWorkerRole, WORKFLOW_INTERCEPTOR_MODULES, type WorkerRole } from '../../infra/runtime';
 import type { ServiceEndpoints } from '../../infra/services';
 import { hashPassword } from '../../server/auth';
 
@@ -19,7 +19,7 @@ try {
 let bundle: Promise<WorkflowBundle> | undefined;
 /** Bundling takes seconds: once per test file. */
 export function workflowBundle(): Promise<WorkflowBundle> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: path.resolve(__dirname, '../../workflows/index.ts'), logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } as never });
+  bundle ??= bundleWorkflowCode({ workflowsPath: path.resolve(__dirname, '../../workflows/index.ts'), workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } as never });
   return bundle;
 }
 

@@ -12,6 +12,18 @@ describe('toAppError', () => {
     expect((mapped as AppError).retryAfterSeconds).toBe(5);
   });
 
+  it('answers 503 (nothing changed) when the server refuses an Update while the workflow task is being retried', () => {
+    // As the client raises it: a ServiceError whose cause is the gRPC FAILED_PRECONDITION.
+    const refused = Object.assign(new Error('9 FAILED_PRECONDITION: Unable to perform workflow execution update due to Workflow Task in failed state.'), { code: 9 });
+    const mapped = toAppError(Object.assign(new Error('Workflow Update failed'), { name: 'ServiceError', cause: refused }));
+    expect(mapped).toBeInstanceOf(AppError);
+    expect((mapped as AppError).code).toBe('dependency_unavailable');
+    expect((mapped as AppError).retryAfterSeconds).toBe(2);
+    // Any other failed precondition is not a transient refusal.
+    const other = Object.assign(new Error('9 FAILED_PRECONDITION: something else'), { code: 9 });
+    expect(toAppError(other)).toBe(other);
+  });
+
   it('keeps the other mappings: deadline exceeded and unavailable are 503, an unknown programme 404', () => {
     expect((toAppError(Object.assign(new Error('4 DEADLINE_EXCEEDED: Deadline exceeded'), { code: 4 })) as AppError).code).toBe('dependency_unavailable');
     expect((toAppError(Object.assign(new Error('14 UNAVAILABLE: No connection established'), { code: 14 })) as AppError).code).toBe('dependency_unavailable');
