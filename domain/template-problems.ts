@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { KEY_PATTERN, ZPublishableTemplate, type Template } from './template-schema';
+import { IN_RANGE_YEAR, KEY_PATTERN, ZPublishableTemplate, type Template } from './template-schema';
 
 /**
  * A template problem a screen can show next to its field in any language: the field's path
@@ -88,6 +88,8 @@ export function describeIssue(issue: z.core.$ZodIssue): TemplateFieldProblem {
       return { ...base, code: 'invalid_type', values: {} };
     case 'invalid_format': {
       // The only pattern in the template schema is the key's; the API's other patterns are told apart.
+      // The date range's pattern (years 1990–2100) is the same problem as the range's refinement.
+      if (issue.format === 'regex' && String(issue.pattern) === String(IN_RANGE_YEAR)) return { ...base, code: 'date_out_of_range', values: {} };
       if (issue.format === 'regex') return { ...base, code: String(issue.pattern) === String(KEY_PATTERN) || !('pattern' in issue) ? 'key_format' : 'text_format', values: {} };
       if (issue.format === 'email') return { ...base, code: 'email_format', values: {} };
       if (issue.format === 'date' || issue.format === 'datetime') return { ...base, code: 'date_format', values: {} };

@@ -156,6 +156,9 @@ const reminderLocal = proxyLocalActivities<ProgrammeActivities>({
 /** Histories stay well under Temporal's 51,200-event cap (warning at 10,240). */
 const CONTINUE_AS_NEW_AFTER_EVENTS = 8_000;
 
+/** Patches asked after the run's start in runs recorded before `patches-decided-at-start`. */
+const LATER_PATCHES = ['projection-local-activity', 'reminders-queued-first', 'wait-for-child-first-report', 'start-children-together', 'backfill-at-start'] as const;
+
 function throwIfRefused(refusal: Refusal | undefined): void {
   // `details` carries the refusal's params (reason and values) to the API, which sends them to screens.
   if (refusal) throw ApplicationFailure.create({ type: refusal.code, message: refusal.message, nonRetryable: true, ...(refusal.params ? { details: [refusal.params] } : {}) });
@@ -188,6 +191,16 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
   registerReadModelSource(() => ({ template: { key: template.key, version: template.version }, state }));
   const calendar = patched('working-day-calendar');
   const planOptions = { calendar };
+  /**
+   * Every other patch decided here, before the first await, in runs started from now on. Asked
+   * later, a patch could be asked in another workflow task on replay than when it was recorded
+   * (a local activity's result delivered in the first task on replay, in a second one live), and
+   * the run would fail to replay (TMPRL1100; history kept in
+   * tests/fixtures/nondeterminism-patch-after-local-activity.json). Runs recorded before keep
+   * asking each patch where they did.
+   */
+  const decided = patched('patches-decided-at-start') ? new Map(LATER_PATCHES.map((id) => [id, patched(id)])) : undefined;
+  const isPatched = (id: (typeof LATER_PATCHES)[number]): boolean => decided?.get(id) ?? patched(id);
 
   // Settling (advance, due dates, notifications, projection) runs one at a time so that
   // concurrent Updates and timers never interleave half-way through an activity call.
@@ -254,7 +267,7 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
     const version = state.version;
     const projection = { template: { key: template.key, version: template.version }, state, position: readProjectionPosition() };
     // Patched so that runs recorded with the projection as a regular activity still replay.
-    if (patched('projection-local-activity')) {
+    if (isPatched('projection-local-activity')) {
       try {
         await boundedLocal.projectProgramme(projection);
       } catch (err) {
@@ -301,7 +314,7 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
    * queue one twice. Patched so that runs recorded with reminders behind the projection replay.
    */
   async function queueReminders(reminders: NotificationRequest[]): Promise<void> {
-    if (!patched('reminders-queued-first')) {
+    if (!isPatched('reminders-queued-first')) {
       outbox.push(...reminders);
       return;
     }
@@ -347,7 +360,7 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
     });
     // Read-your-writes: answer once the child has projected itself (its first progress signal).
     // Patched so that histories recorded before this wait still replay.
-    if (patched('wait-for-child-first-report')) await condition(() => reportedChildren.has(childId), '30 seconds');
+    if (isPatched('wait-for-child-first-report')) await condition(() => reportedChildren.has(childId), '30 seconds');
     return child;
   }
 
@@ -454,10 +467,10 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
       const startWithParent = template.children.filter((c) => c.start === 'withParent');
       // Started together (DEFI's three tenders took three round-trips one after another);
       // patched so that runs recorded with sequential starts still replay.
-      if (patched('start-children-together')) await Promise.all(startWithParent.map((child) => startChildProgramme(child.key, child.title.fr)));
+      if (isPatched('start-children-together')) await Promise.all(startWithParent.map((child) => startChildProgramme(child.key, child.title.fr)));
       else for (const child of startWithParent) await startChildProgramme(child.key, child.title.fr);
       // Issue 20: a programme started in the past takes its history before its first projection.
-      if (input.history && patched('backfill-at-start')) {
+      if (input.history && isPatched('backfill-at-start')) {
         const actor: Actor = { userId: state.coordinatorId ?? 'system', role: 'coordinator' };
         const problems = checkHistory(template, state, input.history, historyContext(actor));
         if (problems.length) recordEvent(state, now(), 'programme.history_refused', actor, { problems: problems.map(({ index, code, params }) => ({ index, code, params })) });

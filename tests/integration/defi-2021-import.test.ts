@@ -213,9 +213,9 @@ describe('DEFI imported as it stood at the end of 2021', () => {
     }, coordinator.token);
     expect([bad.status, bad.body.code, bad.body.params]).toEqual([422, 'history_invalid', { count: 3, first: 'history_unknown_organisation' }]);
     expect(bad.body.errors).toEqual([
-      { path: 'body.history.facts.1', message: 'Organisation « org_nobody » inconnue.' },
-      { path: 'body.history.facts.2', message: 'Date 01/01/2099 dans le futur : seul ce qui a déjà eu lieu se saisit a posteriori.' },
-      { path: 'body.history.facts.0', message: 'Étape « Répartition des organismes de formation par phase » réalisée le 15/07/2021 avant l’étape « Mobilisation des partenaires » dont elle dépend.' },
+      { path: 'body.history.facts.1', message: 'Organisation « org_nobody » inconnue.', code: 'history_fact', params: { text: 'Organisation « org_nobody » inconnue.' } },
+      { path: 'body.history.facts.2', message: 'Date 01/01/2099 dans le futur : seul ce qui a déjà eu lieu se saisit a posteriori.', code: 'history_fact', params: { text: 'Date 01/01/2099 dans le futur : seul ce qui a déjà eu lieu se saisit a posteriori.' } },
+      { path: 'body.history.facts.0', message: 'Étape « Répartition des organismes de formation par phase » réalisée le 15/07/2021 avant l’étape « Mobilisation des partenaires » dont elle dépend.', code: 'history_fact', params: { text: 'Étape « Répartition des organismes de formation par phase » réalisée le 15/07/2021 avant l’étape « Mobilisation des partenaires » dont elle dépend.' } },
     ]);
     expect(await count()).toBe(0);
 

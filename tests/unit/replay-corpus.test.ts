@@ -12,7 +12,7 @@ import { HISTORIES_DIR, summariseHistory } from '../support/histories';
  */
 
 /** Patches every run calls (first thing, and at every projection): a history without them ran older code. */
-const CURRENT_PATH_PATCHES = ['working-day-calendar', 'projection-local-activity'];
+const CURRENT_PATH_PATCHES = ['working-day-calendar', 'projection-local-activity', 'patches-decided-at-start'];
 
 const files = fs.readdirSync(HISTORIES_DIR).filter((f) => f.endsWith('.json')).sort();
 const summaries = files.map(summariseHistory);
@@ -28,7 +28,7 @@ const updateNames = (Object.values(programme) as unknown[])
 function patchIdsInSource(): string[] {
   const dir = path.resolve(__dirname, '..', '..', 'workflows');
   const sources = fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
-  const ids = sources.flatMap((f) => [...fs.readFileSync(path.join(dir, f), 'utf8').matchAll(/\bpatched\(\s*'([^']+)'\s*\)/g)].map((m) => m[1]!));
+  const ids = sources.flatMap((f) => [...fs.readFileSync(path.join(dir, f), 'utf8').matchAll(/\b(?:patched|isPatched)\(\s*'([^']+)'\s*\)/g)].map((m) => m[1]!));
   return [...new Set(ids)].sort();
 }
 
