@@ -43,9 +43,8 @@ import {
   markLateSteps,
   nextWakeAt,
   pauseProgramme,
-  pendingReminders,
   policyFor,
-  recipientsOf,
+  takeDueReminders,
   recordChildStart,
   recordEvent,
   recordIndicator,
@@ -489,18 +488,11 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
     if (wakeAt === undefined) await condition(() => wake);
     else await condition(() => wake, Math.max(wakeAt - Date.now(), 1));
     await exclusive(async () => {
-      const due = pendingReminders(template, state, planOptions).filter((r) => r.at <= Date.now());
-      const reminders: NotificationRequest[] = [];
-      for (const r of due) {
-        const step = stepState(state, r.stepKey)!;
-        step.remindersSent.push(r.key);
-        markChanged(state);
-        reminders.push({ kind: r.kind, stepKey: r.stepKey, to: r.kind === 'escalation' ? { coordinator: true } : recipientsOf(step), data: { reminderKey: r.key, dueAt: r.dueAt } });
-      }
+      const reminders = takeDueReminders(template, state, Date.now(), planOptions);
       if (reminders.length) await queueReminders(reminders);
       const late = markLateSteps(state, Date.now(), calendar);
       for (const stepKey of late) recordEvent(state, now(), 'step.overdue', undefined, { stepKey });
-      if (due.length || late.length || state.version !== projectedVersion) await settle();
+      if (reminders.length || late.length || state.version !== projectedVersion) await settle();
     });
     const info = workflowInfo();
     if (info.continueAsNewSuggested || info.historyLength > (input.continueAsNewAfterEvents ?? CONTINUE_AS_NEW_AFTER_EVENTS)) {

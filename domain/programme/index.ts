@@ -19,6 +19,6 @@ export type * from './inputs';
 export { phaseState, stepState, templatePhase, templateStep } from './lookups';
 export { recipientsOf, type NotificationRequest } from './notifications';
 export type { Refusal } from './refusal';
-export { markLateSteps, nextWakeAt, pendingReminders, policyFor } from './reminders';
+export { markLateSteps, nextWakeAt, pendingReminders, policyFor, takeDueReminders } from './reminders';
 export { createInitialState, markChanged, recordEvent } from './state';
 export { changeStep } from './step-changes';

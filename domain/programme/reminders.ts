@@ -8,7 +8,8 @@ import { isPastDue } from '../lateness';
 import type { ProgrammeState, StepState } from '../programme-state';
 import { MAX_OVERDUE_REMINDERS } from '../reminder-limits';
 import type { ReminderPolicy, Template } from '../template-schema';
-import { templateStep } from './lookups';
+import { stepState, templateStep } from './lookups';
+import { recipientsOf, type NotificationRequest } from './notifications';
 import { markChanged } from './state';
 
 /**
@@ -58,6 +59,18 @@ export function pendingReminders(t: Template, state: ProgrammeState, options: Pl
   return state.steps
     .flatMap((s) => planReminders(state.programmeId, s, policyFor(t, s.key), options))
     .sort((a, b) => a.at - b.at);
+}
+
+/** Marks the reminders due by `now` as sent and returns them as notifications (escalations go to the coordinator). */
+export function takeDueReminders(t: Template, state: ProgrammeState, now: number, options: PlanOptions = {}): NotificationRequest[] {
+  const reminders: NotificationRequest[] = [];
+  for (const r of pendingReminders(t, state, options).filter((p) => p.at <= now)) {
+    const step = stepState(state, r.stepKey)!;
+    step.remindersSent.push(r.key);
+    markChanged(state);
+    reminders.push({ kind: r.kind, stepKey: r.stepKey, to: r.kind === 'escalation' ? { coordinator: true } : recipientsOf(step), data: { reminderKey: r.key, dueAt: r.dueAt } });
+  }
+  return reminders;
 }
 
 /** The next moment the workflow must wake up: a reminder or a step falling overdue. */
