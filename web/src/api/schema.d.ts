@@ -631,6 +631,89 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dashboard/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The same rows as the CSV export as an XLSX workbook: Paris dates as spreadsheet dates (dd/mm/yyyy hh:mm), names not codes, formula-looking text kept as text, no row cap */
+        get: {
+            parameters: {
+                query?: {
+                    lang?: "fr" | "en";
+                    status?: "active" | "paused" | "completed" | "cancelled";
+                    templateKey?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Malformed or invalid input (field problems in `errors`); NUL characters and unpaired surrogates are refused */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Role not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A dependency is unavailable; retry (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/events/stream": {
         parameters: {
             query?: never;
@@ -1894,13 +1977,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List organisations */
+        /** List organisations by name (accents and case ignored), optionally those whose name contains `q` */
         get: {
             parameters: {
                 query?: {
                     archived?: "true" | "false";
                     cursor?: string;
                     limit?: number;
+                    q?: string;
                 };
                 header?: never;
                 path?: never;

@@ -312,7 +312,8 @@ function ProblemSummary({ problems }: { problems: DraftProblem[] }) {
 }
 
 /** 'phases.0.steps.1.name.fr' → 'Phase 1 › Étape 2 › name.fr'. */
-function describePath(path: string, t: ReturnType<typeof useTranslation>['t']): string {
+/** Only the two words the path needs: the full typed t() over the whole catalogue is too deep for TypeScript here. */
+function describePath(path: string, t: (key: 'editor.phase' | 'editor.step', options: { n: number }) => string): string {
   const parts = path.split('.');
   const out: string[] = [];
   let i = 0;
