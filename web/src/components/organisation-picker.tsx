@@ -1,4 +1,4 @@
-import { useInfiniteQuery } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../api/client';
@@ -42,7 +42,11 @@ export function OrganisationPicker({ label, hint, value, onChange, required = fa
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     enabled: open,
     staleTime: 30_000,
+    // The previous results stay while the next search runs: no flicker at each key.
+    placeholderData: keepPreviousData,
   });
+  // The list answers what is in the field (not a search still waiting for the pause or the server): only then may Enter choose.
+  const settled = (draft === null || draft.trim() === query) && !results.isPlaceholderData;
   const items = results.data?.pages.flatMap((p) => p.items) ?? [];
   const more = Boolean(results.hasNextPage);
   const optionCount = items.length + (more ? 1 : 0);
@@ -78,7 +82,8 @@ export function OrganisationPicker({ label, hint, value, onChange, required = fa
       // Enter in an open list chooses; it never submits the form by surprise.
       if (open && active >= 0) {
         e.preventDefault();
-        choose(active);
+        // A blind key never takes a result of an earlier search; a click takes what it points at.
+        if (settled) choose(active);
       } else if (open) {
         e.preventDefault();
       }
@@ -99,7 +104,7 @@ export function OrganisationPicker({ label, hint, value, onChange, required = fa
 
   const status = !open
     ? ''
-    : results.isPending || (results.isFetching && !items.length)
+    : results.isPending || !settled
       ? t('organisationPicker.searching')
       : results.isError
         ? t('organisationPicker.failed')
