@@ -64,7 +64,7 @@ function useDebounced<T>(value: T, ms: number): T {
 }
 
 function TemplateEditor({ mode, initial, sourceName }: { mode: Mode; initial: TemplateDraft; sourceName: string }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const [draft, setDraft] = useState<TemplateDraft>(initial);
@@ -105,6 +105,8 @@ function TemplateEditor({ mode, initial, sourceName }: { mode: Mode; initial: Te
 
   const title = mode === 'new' ? t('editor.titleNew') : mode === 'copy' ? t('editor.titleCopy', { name: sourceName }) : t('editor.titleEdit', { name: sourceName });
   const stepKeys = listStepKeys(draft);
+  // Steps are shown by their names (in the reader's language) wherever another step points at them.
+  const stepNames = new Map(draft.phases.flatMap((p) => p.steps.map((st) => [st.key, (i18n.language === 'en' ? st.name?.en : st.name?.fr) || st.name?.fr || st.key] as const)));
 
   return (
     <ProblemsContext.Provider value={problems}>
@@ -203,6 +205,7 @@ function TemplateEditor({ mode, initial, sourceName }: { mode: Mode; initial: Te
                   index={s}
                   count={phase.steps.length}
                   stepKeys={stepKeys}
+                  stepName={(k) => stepNames.get(k) ?? k}
                   dateParams={draft.dateParams ?? []}
                   update={update}
                   onMove={(to) => update(['phases', p, 'steps'], moveItem(phase.steps, s, to))}
@@ -303,7 +306,7 @@ function ProblemSummary({ problems }: { problems: DraftProblem[] }) {
       <ul>
         {problems.map((p) => (
           <li key={`${p.path}:${p.code}`}>
-            <a href={`#${fieldId(p.path)}`}>{describePath(p.path, t)}</a> : {text(p)}
+            <a href={`#${fieldId(p.path)}`}>{describePath(p.path, t, (k) => t(k))}</a> : {text(p)}
           </li>
         ))}
       </ul>
@@ -311,9 +314,11 @@ function ProblemSummary({ problems }: { problems: DraftProblem[] }) {
   );
 }
 
-/** 'phases.0.steps.1.name.fr' → 'Phase 1 › Étape 2 › name.fr'. */
+/** 'phases.0.steps.1.name.fr' → 'Phase 1 › Étape 2 › Nom (français)'. */
 /** Only the two words the path needs: the full typed t() over the whole catalogue is too deep for TypeScript here. */
-function describePath(path: string, t: (key: 'editor.phase' | 'editor.step', options: { n: number }) => string): string {
+const FIELD_WORDS: Record<string, FieldWord> = { key: 'editor.key', 'name.fr': 'editor.nameFr', 'name.en': 'editor.nameEn', 'description.fr': 'editor.descriptionFr', 'description.en': 'editor.descriptionEn', name: 'editor.field.name', description: 'editor.field.description', assignee: 'editor.field.assignee', due: 'editor.field.due', dependsOn: 'editor.field.dependsOn', deliverables: 'editor.field.deliverables', capacity: 'editor.field.capacity', gate: 'editor.field.gate', reminders: 'editor.field.reminders', indicator: 'editor.field.indicator', title: 'editor.field.title', templateKey: 'editor.field.templateKey' };
+type FieldWord = 'editor.general' | 'editor.key' | 'editor.nameFr' | 'editor.nameEn' | 'editor.descriptionFr' | 'editor.descriptionEn' | `editor.field.${'name' | 'description' | 'assignee' | 'due' | 'dependsOn' | 'deliverables' | 'capacity' | 'gate' | 'reminders' | 'indicator' | 'title' | 'templateKey'}`;
+function describePath(path: string, t: (key: 'editor.phase' | 'editor.step', options: { n: number }) => string, word: (key: FieldWord) => string): string {
   const parts = path.split('.');
   const out: string[] = [];
   let i = 0;
@@ -323,11 +328,14 @@ function describePath(path: string, t: (key: 'editor.phase' | 'editor.step', opt
       out.push(t(part === 'phases' ? 'editor.phase' : 'editor.step', { n: Number(parts[i + 1]) + 1 }));
       i += 2;
     } else {
-      out.push(parts.slice(i).join('.'));
+      // The field by its name in the reader's language (name.fr → « Nom (français) »), never its path.
+      const rest = parts.slice(i).join('.');
+      const known = FIELD_WORDS[rest] ?? FIELD_WORDS[parts[i]!];
+      if (known) out.push(word(known));
       break;
     }
   }
-  return out.join(' › ') || path;
+  return out.join(' › ') || word('editor.general');
 }
 
 function Bilingual({ path, value, labels, update }: { path: Path; value: { fr: string; en: string } | undefined; labels: [string, string]; update(path: Path, value: unknown): void }) {
@@ -350,13 +358,14 @@ interface StepEditorProps {
   index: number;
   count: number;
   stepKeys: string[];
+  stepName(key: string): string;
   dateParams: string[];
   update(path: Path, value: unknown): void;
   onMove(to: number): void;
   onRemove(): void;
 }
 
-function StepEditor({ at, step, index, count, stepKeys, dateParams, update, onMove, onRemove }: StepEditorProps) {
+function StepEditor({ at, step, index, count, stepKeys, stepName, dateParams, update, onMove, onRemove }: StepEditorProps) {
   const { t } = useTranslation();
   const path = at.join('.');
   const set = (rest: Path, value: unknown) => update([...at, ...rest], value);
@@ -409,7 +418,7 @@ function StepEditor({ at, step, index, count, stepKeys, dateParams, update, onMo
         />
         {due?.from === 'date' && <TextField label={t('editor.dueDate')} path={`${path}.due.date`} value={due.date} onChange={(v) => set(['due', 'date'], v)} />}
         {due?.from === 'stepCompleted' && (
-          <SelectField label={t('editor.dueStep')} path={`${path}.due.stepKey`} value={due.stepKey} options={stepKeys.filter((k) => k !== step.key).map((k) => ({ value: k, label: k }))} onChange={(v) => set(['due', 'stepKey'], v)} />
+          <SelectField label={t('editor.dueStep')} path={`${path}.due.stepKey`} value={due.stepKey} options={stepKeys.filter((k) => k !== step.key).map((k) => ({ value: k, label: stepName(k) }))} onChange={(v) => set(['due', 'stepKey'], v)} />
         )}
         {due?.from === 'param' && <TextField label={t('editor.dueParam')} path={`${path}.due.param`} value={due.param} onChange={(v) => set(['due', 'param'], v)} />}
         {offsetFields}
@@ -425,7 +434,7 @@ function StepEditor({ at, step, index, count, stepKeys, dateParams, update, onMo
                 checked={(step.dependsOn ?? []).includes(k)}
                 onChange={(e) => set(['dependsOn'], e.target.checked ? [...(step.dependsOn ?? []), k] : (step.dependsOn ?? []).filter((d) => d !== k))}
               />
-              <span>{k}</span>
+              <span>{stepName(k)}</span>
             </label>
           ))}
         <FieldProblems path={`${path}.dependsOn`} nested />
