@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { formatDate, formatDateTime } from '../lib/format';
+import { dateParamLabel } from '../lib/labels';
 import type { TemplateDraft } from '../lib/template-draft';
 
 export interface PreviewTimeline {
@@ -35,7 +36,8 @@ export function TemplatePreviewPanel(props: {
         </label>
         {(template.dateParams ?? []).filter(Boolean).map((key) => (
           <label key={key} className="field">
-            <span>{t('editor.previewParam', { key })}</span>
+            {/* A known date by its name; a date the author is still inventing, by the identifier they typed. */}
+            <span>{i18n.exists(`labels.dateParams.${key}`) ? dateParamLabel(key) : t('editor.previewParam', { key })}</span>
             <input type="date" value={props.dates[key] ?? ''} onChange={(e) => props.onDates({ ...props.dates, [key]: e.target.value })} />
           </label>
         ))}
