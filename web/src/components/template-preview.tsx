@@ -73,7 +73,7 @@ export function TemplatePreviewPanel(props: {
                                 {s.movedFrom && <span className="muted small"> ({t('editor.previewMoved', { date: formatDate(s.movedFrom) })})</span>}
                               </>
                             ) : s.problem === 'missing_date_param' ? (
-                              t('editor.previewMissingParam', { param: s.param ?? '' })
+                              t('editor.previewMissingParam', { param: s.param && i18n.exists(`labels.dateParams.${s.param}`) ? dateParamLabel(s.param) : (s.param ?? '') })
                             ) : s.problem === 'date_out_of_range' ? (
                               t('editor.previewOutOfRange')
                             ) : (
