@@ -57,7 +57,8 @@ async function main(): Promise<void> {
     await shoot(partner.page, '02-partenaire-mes-taches');
     await partner.page.getByTestId('task').first().getByRole('link').click();
     await partner.page.getByRole('heading', { level: 1 }).waitFor();
-    await partner.page.getByLabel('Déposer un livrable').setInputFiles({ name: 'compte-rendu-test-afpa.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n% compte rendu\n%%EOF\n') });
+    // A French file name with accents, kept as sent.
+    await partner.page.getByLabel('Déposer un livrable').setInputFiles({ name: 'Compte-rendu_réunion_n°3_équipe_pédagogique.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n% compte rendu\n%%EOF\n') });
     await partner.page.getByLabel('Titre du livrable').fill('Compte rendu des briques en phase Test');
     await partner.page.getByRole('button', { name: 'Envoyer' }).click();
     await partner.page.getByRole('status').waitFor();
@@ -80,6 +81,29 @@ async function main(): Promise<void> {
     await shoot(steward.page, '08-programme-ti-action-23');
     await steward.page.goto('/programmes/nouveau?modele=tender');
     await shoot(steward.page, '09-demarrer-programme');
+    // The role picker: DEFI's contractors chosen by typing part of a name (server search).
+    await steward.page.goto('/programmes/nouveau?modele=defi');
+    await steward.page.getByLabel('Intitulé du programme').fill('DEFI — promotion 2022');
+    const digital = steward.page.getByRole('combobox', { name: 'Prestataire numérique (facultatif)' });
+    await digital.fill('manza');
+    await steward.page.getByRole('option', { name: 'Manzalab' }).click();
+    const theatre = steward.page.getByRole('combobox', { name: 'Compagnie de théâtre (facultatif)' });
+    await theatre.fill('a');
+    await steward.page.getByRole('status').filter({ hasText: /organisations? (trouvée|affichée)/ }).waitFor();
+    await shoot(steward.page, '12-demarrer-programme-roles');
+    // The enrol form's picker on the programme page.
+    await steward.page.goto(`/programmes/${defiId}`);
+    await steward.page.getByText('Inscrire un partenaire').click();
+    await steward.page.locator('details.enrol').getByRole('combobox', { name: 'Organisation' }).fill('greta');
+    await steward.page.locator('details.enrol').getByRole('option').first().waitFor();
+    await steward.page.locator('details.enrol').scrollIntoViewIfNeeded();
+    await steward.page.screenshot({ path: path.join(outDir, '13-inscrire-partenaire.png') });
+    process.stdout.write('  docs/screenshots/13-inscrire-partenaire.png\n');
+    // The awarded escape-game tender: ranking and award.
+    const escapeId = demo.programmes[DEMO_TITLES.escape]!;
+    await steward.page.goto(`/programmes/${escapeId}/etapes/award`);
+    await steward.page.getByRole('heading', { level: 1 }).waitFor();
+    await shoot(steward.page, '14-marche-attribution');
 
     const manager = await openPage(browser, base);
     await signIn(manager.page, DEMO_MANAGER, DEMO_PASSWORD);

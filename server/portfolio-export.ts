@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { rateProgramme } from '../domain/portfolio-health';
 
@@ -7,6 +8,10 @@ import { rateProgramme } from '../domain/portfolio-health';
  * names and French states rather than codes, and every cell that a spreadsheet would run as
  * a formula (=, +, -, @, tab, carriage return first) neutralised with a leading apostrophe
  * (OWASP "CSV injection"). Every row is written: no cap.
+ *
+ * The same rows as an XLSX workbook: dates are real spreadsheet dates (Paris wall-clock time,
+ * shown as 30/11/2026 18:00), numbers are numbers, and a text that looks like a formula is a text
+ * cell in the Text format: shown as typed, never run, even once edited.
  */
 export type ExportLocale = 'fr' | 'en';
 
@@ -54,23 +59,99 @@ export function formatCalendarDate(date: string): string {
 
 /** A cell a spreadsheet would evaluate is made text (a leading apostrophe, shown by none). */
 export function neutraliseFormula(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return looksLikeFormula(value) ? `'${value}` : value;
+}
+
+/** The export's table, once for both formats: names and words, dates still as values. */
+interface PortfolioLine {
+  title: string;
+  parentTitle: string;
+  templateName: string;
+  status: string;
+  health: string;
+  startDate: string;
+  nextDueAt: Date | null;
+  lateSteps: number;
+}
+
+function buildPortfolioLines(rows: PortfolioRow[], templateNames: Map<string, string>, now: Date, locale: ExportLocale): PortfolioLine[] {
+  const words = WORDS[locale];
+  const rag = (r: PortfolioRow) => (r.status !== 'active' ? 'none' : rateProgramme(r.lateSteps, r.nextDueAt, now).rag);
+  return rows.map((r) => ({
+    title: r.title,
+    parentTitle: r.parentTitle ?? '',
+    templateName: templateNames.get(`${r.templateKey}@${r.templateVersion}`) ?? templateNames.get(r.templateKey) ?? r.templateKey,
+    status: words.status[r.status],
+    health: words.rag[rag(r)],
+    startDate: r.startDate,
+    nextDueAt: r.nextDueAt,
+    lateSteps: r.lateSteps,
+  }));
 }
 
 export function buildPortfolioCsv(rows: PortfolioRow[], templateNames: Map<string, string>, now: Date, locale: ExportLocale = 'fr'): string {
-  const words = WORDS[locale];
-  const rag = (r: PortfolioRow) => (r.status !== 'active' ? 'none' : rateProgramme(r.lateSteps, r.nextDueAt, now).rag);
-  const data = rows.map((r) => [
+  const data = buildPortfolioLines(rows, templateNames, now, locale).map((r) => [
     r.title,
-    r.parentTitle ?? '',
-    templateNames.get(`${r.templateKey}@${r.templateVersion}`) ?? templateNames.get(r.templateKey) ?? r.templateKey,
-    words.status[r.status],
-    words.rag[rag(r)],
+    r.parentTitle,
+    r.templateName,
+    r.status,
+    r.health,
     formatCalendarDate(r.startDate),
     r.nextDueAt ? formatParisDateTime(r.nextDueAt, locale) : '',
     r.lateSteps,
   ]);
-  const cells = [words.headers, ...data].map((row) => row.map((c) => (typeof c === 'string' ? neutraliseFormula(c) : c)));
+  const cells = [WORDS[locale].headers, ...data].map((row) => row.map((c) => (typeof c === 'string' ? neutraliseFormula(c) : c)));
   // The BOM makes Excel read UTF-8; CRLF is what RFC 4180 and Excel expect.
   return `\uFEFF${Papa.unparse(cells, { delimiter: ';', newline: '\r\n', quotes: false })}\r\n`;
+}
+
+/** A text a spreadsheet would take for a formula if typed (or edited) in its cell. */
+export function looksLikeFormula(value: string): boolean {
+  return /^[=+\-@\t\r]/.test(value);
+}
+
+/**
+ * The Paris wall-clock time of an instant, as the date a spreadsheet stores: spreadsheet dates
+ * have no time zone, and exceljs writes a Date by its UTC fields.
+ */
+export function parisSpreadsheetDate(at: Date): Date {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
+      .formatToParts(at)
+      .map((p) => [p.type, Number(p.value)]),
+  ) as Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', number>;
+  return new Date(Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second));
+}
+
+/** "2026-11-28" as a spreadsheet date (midnight, no time zone). */
+function calendarSpreadsheetDate(date: string): Date {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d));
+}
+
+/** Excel's "Text" number format: what is typed in the cell stays text. */
+export const TEXT_FORMAT = '@';
+export const PORTFOLIO_DATE_FORMAT = 'dd/mm/yyyy';
+export const PORTFOLIO_DATE_TIME_FORMAT = 'dd/mm/yyyy hh:mm';
+const SHEET_NAME: Record<ExportLocale, string> = { fr: 'Portefeuille', en: 'Portfolio' };
+
+export async function buildPortfolioXlsx(rows: PortfolioRow[], templateNames: Map<string, string>, now: Date, locale: ExportLocale = 'fr'): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = 'Jalons';
+  workbook.created = now;
+  const sheet = workbook.addWorksheet(SHEET_NAME[locale], { views: [{ state: 'frozen', ySplit: 1 }] });
+  const widths = [50, 40, 40, 14, 16, 18, 20, 16];
+  sheet.columns = WORDS[locale].headers.map((header, i) => ({ header, width: widths[i] }));
+  sheet.getRow(1).font = { bold: true };
+  sheet.getColumn(6).numFmt = PORTFOLIO_DATE_FORMAT;
+  sheet.getColumn(7).numFmt = PORTFOLIO_DATE_TIME_FORMAT;
+  for (const r of buildPortfolioLines(rows, templateNames, now, locale)) {
+    const row = sheet.addRow([r.title, r.parentTitle || null, r.templateName, r.status, r.health || null, calendarSpreadsheetDate(r.startDate), r.nextDueAt ? parisSpreadsheetDate(r.nextDueAt) : null, r.lateSteps]);
+    row.eachCell((cell) => {
+      // A string value is never a formula in the file; the Text format keeps it one when the cell is edited too.
+      if (typeof cell.value === 'string' && looksLikeFormula(cell.value)) cell.numFmt = TEXT_FORMAT;
+    });
+  }
+  sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: widths.length } };
+  return Buffer.from(await workbook.xlsx.writeBuffer());
 }

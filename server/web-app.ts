@@ -14,6 +14,15 @@ const NOT_BUILT_PAGE = `<!doctype html><html lang="fr"><head><meta charset="utf-
  * every other GET that asks for HTML outside /api, so deep links (/programmes/…, /invitations/…)
  * from e-mails open the right screen.
  */
+/**
+ * A request for a file (a missing asset, a favicon) rather than a UI path: a sub-programme's id
+ * holds a dot (prg_….sector-1, prg_….tender-evaluation), and its page must still load on a reload.
+ */
+const FILE_EXTENSIONS = /\.(?:js|mjs|css|map|json|txt|xml|html?|ico|png|jpe?g|gif|svg|webp|avif|woff2?|ttf|otf|webmanifest|pdf|zip|csv|xlsx|php|aspx?|env)$/i;
+function looksLikeFile(urlPath: string): boolean {
+  return FILE_EXTENSIONS.test(urlPath);
+}
+
 export function mountWebApp(app: Express, distDir = WEB_DIST_DIR): void {
   const indexPath = path.join(distDir, 'index.html');
   app.use('/assets', express.static(path.join(distDir, 'assets'), { immutable: true, maxAge: '365d', index: false, fallthrough: false }));
@@ -34,7 +43,7 @@ export function mountWebApp(app: Express, distDir = WEB_DIST_DIR): void {
     // accepts anything (curl, link checkers) gets it at the root only; elsewhere an unknown path
     // is still a 404 problem for API clients.
     const accept = req.get('Accept') ?? '*/*';
-    const wantsPage = accept.includes('text/html') ? path.extname(req.path) === '' : accept.includes('*/*') && req.path === '/';
+    const wantsPage = accept.includes('text/html') ? !looksLikeFile(req.path) : accept.includes('*/*') && req.path === '/';
     if (!wantsPage) return next();
     res.setHeader('Cache-Control', 'no-cache');
     res.type('html').send(currentIndex());

@@ -5,6 +5,7 @@ import { hashPassword, toSessionUser } from '../auth';
 import type { AppContext } from '../context';
 import { AppError } from '../errors';
 import { defineRoute, trimmedText } from '../http';
+import { searchOrganisationIds } from '../organisation-search';
 
 export const ZUser = z.object({
   id: z.string(),
@@ -42,6 +43,9 @@ export const ZUserInput = z.discriminatedUnion('role', [
   z.strictObject({ ...ZUserFields, role: z.literal('partner'), organisationId: z.string().min(1) }),
   z.strictObject({ ...ZUserFields, role: z.enum(['admin', 'coordinator', 'manager']), organisationId: z.string().min(1).optional() }),
 ]);
+
+/** A name search: trimmed, not blank, no control character (NUL, line breaks) in a query string. */
+export const ZOrganisationQuery = trimmedText(100).refine((q) => !/\p{Cc}/u.test(q), 'no control characters');
 
 export const ZPage = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -88,17 +92,17 @@ export function accountRoutes(ctx: AppContext) {
       },
     }),
     defineRoute({
-      method: 'get', path: '/api/v1/organisations', summary: 'List organisations', tags: ['organisations'], auth: ['admin', 'coordinator', 'manager'],
-      query: ZPage.extend({ archived: z.enum(['true', 'false']).optional().meta({ description: 'true: archived organisations only; default: active ones' }) }),
+      method: 'get', path: '/api/v1/organisations', summary: 'List organisations by name (accents and case ignored), optionally those whose name contains `q`', tags: ['organisations'], auth: ['admin', 'coordinator', 'manager'],
+      query: ZPage.extend({
+        archived: z.enum(['true', 'false']).optional().meta({ description: 'true: archived organisations only; default: active ones' }),
+        q: ZOrganisationQuery.optional().meta({ description: 'part of the name, accents and case ignored ("eclat" finds "Compagnie Éclat"); 1 to 100 characters besides surrounding spaces' }),
+      }),
       response: z.object({ items: z.array(ZOrganisation), nextCursor: z.string().nullable() }),
       async handler({ query }) {
-        const rows = await ctx.prisma.organisation.findMany({
-          where: { archivedAt: query.archived === 'true' ? { not: null } : null, ...(query.cursor ? { id: { gt: query.cursor } } : {}) },
-          orderBy: { id: 'asc' },
-          take: query.limit + 1,
-        });
-        const items = rows.slice(0, query.limit).map(toOrganisationView);
-        return { items, nextCursor: rows.length > query.limit ? items[items.length - 1]!.id : null };
+        const page = await searchOrganisationIds(ctx.prisma, { archived: query.archived === 'true', q: query.q, cursor: query.cursor, limit: query.limit });
+        const rows = await ctx.prisma.organisation.findMany({ where: { id: { in: page.ids } } });
+        const byId = new Map(rows.map((o) => [o.id, o]));
+        return { items: page.ids.flatMap((id) => (byId.has(id) ? [toOrganisationView(byId.get(id)!)] : [])), nextCursor: page.nextCursor };
       },
     }),
     defineRoute({

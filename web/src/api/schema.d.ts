@@ -634,6 +634,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dashboard/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The same rows as the CSV export as an XLSX workbook: Paris dates as spreadsheet dates (dd/mm/yyyy hh:mm), names not codes, formula-looking text kept as text, no row cap */
+        get: {
+            parameters: {
+                query?: {
+                    lang?: "fr" | "en";
+                    status?: "active" | "paused" | "completed" | "cancelled";
+                    templateKey?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The document */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    };
+                };
+                /** @description Malformed or invalid input (field problems in `errors`); NUL characters and unpaired surrogates are refused */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Role not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A dependency is unavailable; retry (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/events/stream": {
         parameters: {
             query?: never;
@@ -1899,13 +1984,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List organisations */
+        /** List organisations by name (accents and case ignored), optionally those whose name contains `q` */
         get: {
             parameters: {
                 query?: {
                     archived?: "true" | "false";
                     cursor?: string;
                     limit?: number;
+                    q?: string;
                 };
                 header?: never;
                 path?: never;
@@ -2364,8 +2450,7 @@ export interface paths {
                         history?: {
                             facts: ({
                                 childKey?: string;
-                                /** Format: date */
-                                date: string;
+                                date: string & (unknown & unknown);
                                 organisationId: string;
                                 phaseKey: string;
                                 slot?: string;
@@ -2373,16 +2458,14 @@ export interface paths {
                                 type: "enrolment";
                             } | {
                                 childKey?: string;
-                                /** Format: date */
-                                date: string;
+                                date: string & (unknown & unknown);
                                 phaseKey: string;
                                 /** @constant */
                                 type: "gate";
                             } | {
                                 childKey?: string;
                                 data?: unknown;
-                                /** Format: date */
-                                date: string;
+                                date: string & (unknown & unknown);
                                 note?: string;
                                 organisationId?: string;
                                 stepKey: string;
@@ -2390,16 +2473,14 @@ export interface paths {
                                 type: "step";
                             } | {
                                 childKey?: string;
-                                /** Format: date */
-                                date: string;
+                                date: string & (unknown & unknown);
                                 key: string;
                                 /** @constant */
                                 type: "indicator";
                                 value: number;
                             } | {
                                 childKey: string;
-                                /** Format: date */
-                                date: string;
+                                date: string & (unknown & unknown);
                                 note?: string;
                                 providers?: string[];
                                 scores?: {
@@ -3169,8 +3250,7 @@ export interface paths {
                         history?: {
                             facts: ({
                                 childKey?: string;
-                                /** Format: date */
-                                date: string;
+                                date: string & (unknown & unknown);
                                 organisationId: string;
                                 phaseKey: string;
                                 slot?: string;
@@ -3178,16 +3258,14 @@ export interface paths {
                                 type: "enrolment";
                             } | {
                                 childKey?: string;
-                                /** Format: date */
-                                date: string;
+                                date: string & (unknown & unknown);
                                 phaseKey: string;
                                 /** @constant */
                                 type: "gate";
                             } | {
                                 childKey?: string;
                                 data?: unknown;
-                                /** Format: date */
-                                date: string;
+                                date: string & (unknown & unknown);
                                 note?: string;
                                 organisationId?: string;
                                 stepKey: string;
@@ -3195,16 +3273,14 @@ export interface paths {
                                 type: "step";
                             } | {
                                 childKey?: string;
-                                /** Format: date */
-                                date: string;
+                                date: string & (unknown & unknown);
                                 key: string;
                                 /** @constant */
                                 type: "indicator";
                                 value: number;
                             } | {
                                 childKey: string;
-                                /** Format: date */
-                                date: string;
+                                date: string & (unknown & unknown);
                                 note?: string;
                                 providers?: string[];
                                 scores?: {
@@ -3217,8 +3293,7 @@ export interface paths {
                                 winner: string;
                             })[];
                         };
-                        /** Format: date */
-                        startDate?: string;
+                        startDate?: string & (unknown & unknown);
                         title: string;
                     };
                 };
@@ -8586,11 +8661,11 @@ export interface components {
              * @description What went wrong; clients say it from their own catalogue (`detail` is English for developers).
              * @enum {string}
              */
-            code?: "bad_request" | "validation_failed" | "unauthenticated" | "forbidden" | "not_programme_member" | "not_found" | "conflict" | "payload_too_large" | "request_header_too_large" | "unsupported_media_type" | "rate_limited" | "dependency_unavailable" | "template_archived" | "internal" | "idempotency_key_reused" | "idempotency_request_in_progress" | "sign_in_locked" | "method_not_allowed" | "calendar_token_only" | "programme_not_active" | "unknown_step" | "unknown_phase" | "unknown_deliverable" | "unknown_child" | "unknown_indicator" | "step_not_active" | "part_already_completed" | "not_assignee" | "deliverable_missing" | "deliverable_not_accepted" | "deliverable_already_reviewed" | "indicator_below_target" | "phase_full" | "phase_closed" | "already_enrolled" | "gate_not_pending" | "gate_children_pending" | "gate_capacity_below_minimum" | "invalid_due_date" | "due_date_in_past" | "not_paused" | "already_paused" | "too_few_providers" | "bid_after_deadline" | "invalid_assessment" | "invalid_award" | "not_allowed";
+            code?: "bad_request" | "validation_failed" | "unauthenticated" | "forbidden" | "not_programme_member" | "not_found" | "conflict" | "payload_too_large" | "request_header_too_large" | "unsupported_media_type" | "rate_limited" | "dependency_unavailable" | "template_archived" | "internal" | "idempotency_key_reused" | "idempotency_request_in_progress" | "sign_in_locked" | "method_not_allowed" | "calendar_token_only" | "unknown_reference" | "invalid_template" | "quiet_hours_empty" | "programme_not_active" | "unknown_step" | "unknown_phase" | "unknown_deliverable" | "unknown_child" | "unknown_indicator" | "step_not_active" | "part_already_completed" | "not_assignee" | "deliverable_missing" | "deliverable_not_accepted" | "deliverable_already_reviewed" | "indicator_below_target" | "phase_full" | "phase_closed" | "already_enrolled" | "gate_not_pending" | "gate_children_pending" | "gate_capacity_below_minimum" | "invalid_due_date" | "due_date_in_past" | "not_paused" | "already_paused" | "too_few_providers" | "bid_after_deadline" | "invalid_assessment" | "invalid_award" | "not_allowed" | "history_invalid";
             detail: string;
             errors?: {
                 /** @enum {string} */
-                code: "required" | "too_short" | "too_long" | "too_few" | "too_many" | "too_small" | "too_big" | "not_integer" | "invalid_type" | "invalid_choice" | "key_format" | "date_format" | "date_out_of_range" | "unknown_field" | "duplicate_phase_key" | "duplicate_step_key" | "capacity_min_above_max" | "each_partner_needs_capacity" | "unknown_child" | "unknown_step" | "self_dependency" | "dependency_in_later_phase" | "undeclared_date_param" | "unknown_indicator" | "dependency_cycle" | "label_missing_roles" | "label_missing_milestones" | "label_missing_dateParams" | "text_format" | "email_format" | "invalid" | "unsafe_text" | "unknown_organisation" | "unknown_template" | "unknown_user" | "not_a_coordinator" | "required_date" | "unreadable_xlsx" | "period_reversed" | "import_line" | "length_between";
+                code: "required" | "too_short" | "too_long" | "too_few" | "too_many" | "too_small" | "too_big" | "not_integer" | "invalid_type" | "invalid_choice" | "key_format" | "date_format" | "date_out_of_range" | "unknown_field" | "duplicate_phase_key" | "duplicate_step_key" | "capacity_min_above_max" | "each_partner_needs_capacity" | "unknown_child" | "unknown_step" | "self_dependency" | "dependency_in_later_phase" | "undeclared_date_param" | "unknown_indicator" | "dependency_cycle" | "label_missing_roles" | "label_missing_milestones" | "label_missing_dateParams" | "text_format" | "email_format" | "invalid" | "unsafe_text" | "unknown_organisation" | "unknown_template" | "unknown_user" | "not_a_coordinator" | "required_date" | "unreadable_xlsx" | "period_reversed" | "import_line" | "history_fact" | "length_between";
                 message: string;
                 /** @description The limit or keys the field problem names (minimum, maximum, keys…) */
                 params?: {

@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { formatDate, formatDateTime } from '../lib/format';
+import { dateParamLabel } from '../lib/labels';
 import type { TemplateDraft } from '../lib/template-draft';
 
 export interface PreviewTimeline {
@@ -35,7 +36,8 @@ export function TemplatePreviewPanel(props: {
         </label>
         {(template.dateParams ?? []).filter(Boolean).map((key) => (
           <label key={key} className="field">
-            <span>{t('editor.previewParam', { key })}</span>
+            {/* A known date by its name; a date the author is still inventing, by the identifier they typed. */}
+            <span>{template.labels?.dateParams?.[key]?.fr ? dateParamLabel(key, template.labels) : t('editor.previewParam', { key })}</span>
             <input type="date" value={props.dates[key] ?? ''} onChange={(e) => props.onDates({ ...props.dates, [key]: e.target.value })} />
           </label>
         ))}
@@ -71,7 +73,7 @@ export function TemplatePreviewPanel(props: {
                                 {s.movedFrom && <span className="muted small"> ({t('editor.previewMoved', { date: formatDate(s.movedFrom) })})</span>}
                               </>
                             ) : s.problem === 'missing_date_param' ? (
-                              t('editor.previewMissingParam', { param: s.param ?? '' })
+                              t('editor.previewMissingParam', { param: s.param && template.labels?.dateParams?.[s.param]?.fr ? dateParamLabel(s.param, template.labels) : (s.param ?? '') })
                             ) : s.problem === 'date_out_of_range' ? (
                               t('editor.previewOutOfRange')
                             ) : (

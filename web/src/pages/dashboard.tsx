@@ -38,7 +38,8 @@ export function DashboardPage() {
         ? t('dashboard.ruleAmber', { date: formatDate(row.nextDueAt), days: AT_RISK_DAYS })
         : t('dashboard.ruleGreen', { days: AT_RISK_DAYS });
   // Every programme, built by the server (Paris dates, names, formulas neutralised): the table here shows the first 200.
-  const exportUrl = `/api/v1/dashboard/export.csv?${new URLSearchParams({ ...(templateKey ? { templateKey } : {}), ...(status ? { status } : {}), lang: i18n.language === 'en' ? 'en' : 'fr' }).toString()}`;
+  const exportQuery = new URLSearchParams({ ...(templateKey ? { templateKey } : {}), ...(status ? { status } : {}), lang: i18n.language === 'en' ? 'en' : 'fr' }).toString();
+  const exportUrl = (format: 'csv' | 'xlsx') => `/api/v1/dashboard/export.${format}?${exportQuery}`;
   const data = dashboard.data;
   return (
     <section className="dashboard">
@@ -49,8 +50,11 @@ export function DashboardPage() {
           <p className="print-only">{t('dashboard.reportTitle', { date: formatDate(new Date().toISOString()) })}</p>
         </div>
         <div className="row no-print">
-          <a className="button" href={exportUrl} download>
+          <a className="button" href={exportUrl('csv')} download>
             {t('dashboard.exportCsv')}
+          </a>
+          <a className="button" href={exportUrl('xlsx')} download>
+            {t('dashboard.exportXlsx')}
           </a>
           <button type="button" onClick={() => window.print()} disabled={!data}>
             {t('dashboard.print')}

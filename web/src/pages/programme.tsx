@@ -1,19 +1,21 @@
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useParams } from 'react-router-dom';
 import { api, unwrap } from '../api/client';
 import { AssigneeLabel } from '../components/assignee';
 import { DeliverableList } from '../components/deliverables';
+import { OrganisationPicker, type PickedOrganisation } from '../components/organisation-picker';
 import { EventList } from '../components/event-list';
 import { ProgrammeTeam } from '../components/programme-team';
 import { ProgrammeTimeline } from '../components/programme-timeline';
 import { Notice, PageTitle, ProblemMessage, Skeleton, StatusBadge } from '../components/ui';
 import { formatDate, formatDateTime, formatNumber, formatTime, localName, todayInParis } from '../lib/format';
 import { milestoneLabel, slotLabel } from '../lib/labels';
-import { useOrganisationNames, useProgramme, useProgrammeAction, useProgrammeEvents, useTemplateNames, type PhaseView, type ProgrammeView, type StepView } from '../lib/programme-data';
+import { refreshAfterChange, useOrganisationNames, useProgramme, useProgrammeAction, useProgrammeEvents, useTemplateNames, type PhaseView, type ProgrammeView, type StepView } from '../lib/programme-data';
 import { isSteward, useSession, type Me } from '../lib/session';
 import { templateStepKey } from '../../../domain/step-row-key';
+import { useSubmission } from '../lib/submission';
 
 export function ProgrammePage({ me }: { me: Me }) {
   const { t } = useTranslation();
@@ -22,7 +24,7 @@ export function ProgrammePage({ me }: { me: Me }) {
   const programme = useProgramme(id);
   const events = useProgrammeEvents(id);
   const templateName = useTemplateNames();
-  const { names, organisations } = useOrganisationNames(me.role !== 'partner');
+  const { names } = useOrganisationNames(me.role !== 'partner');
   if (me.organisation) names.set(me.organisation.id, me.organisation.name);
   // Links from e-mails and tasks point at #step-… / #phase-…: scroll there once the data is in.
   useEffect(() => {
@@ -90,7 +92,7 @@ export function ProgrammePage({ me }: { me: Me }) {
               ))}
             </ul>
           )}
-          {steward && p.status === 'active' && <EnrolForm programme={p} organisations={organisations} />}
+          {steward && p.status === 'active' && <EnrolForm programme={p} />}
         </section>
 
         <section aria-labelledby="indicators">
@@ -316,17 +318,22 @@ function ExtendDueForm({ programmeId, step }: { programmeId: string; step: StepV
   );
 }
 
-function EnrolForm({ programme, organisations }: { programme: ProgrammeView; organisations: { id: string; name: string }[] }) {
+function EnrolForm({ programme }: { programme: ProgrammeView }) {
   const { t } = useTranslation();
   const openPhases = programme.phases.filter((p) => p.status !== 'completed' && p.status !== 'cancelled');
-  const [organisationId, setOrganisationId] = useState('');
+  const [organisation, setOrganisation] = useState<PickedOrganisation | null>(null);
   const [phaseKey, setPhaseKey] = useState(openPhases.find((p) => p.capacity)?.key ?? openPhases[0]?.key ?? '');
   const [slot, setSlot] = useState('');
   // The roles this programme's steps are given to: chosen by their name, never typed as a code.
   const slots = [...new Set(programme.phases.flatMap((p) => p.steps).flatMap((st) => (st.assignee.kind === 'slot' && st.assignee.slot ? [st.assignee.slot] : [])))];
-  const enrol = useProgrammeAction(programme.id, (body: { organisationId: string; phaseKey: string; slot?: string }, headers) =>
-    unwrap(api.POST('/api/v1/programmes/{id}/partners', { params: { path: { id: programme.id } }, body, headers })),
-  );
+  const queryClient = useQueryClient();
+  const enrol = useSubmission((body: { organisationId: string; phaseKey: string; slot?: string }, headers) => unwrap(api.POST('/api/v1/programmes/{id}/partners', { params: { path: { id: programme.id } }, body, headers })), {
+    onSuccess: async () => {
+      // Ready for the next partner: the field empties, the phase and role stay.
+      setOrganisation(null);
+      await refreshAfterChange(queryClient, programme.id);
+    },
+  });
   return (
     <details className="enrol">
       <summary>{t('programme.enrol')}</summary>
@@ -334,20 +341,10 @@ function EnrolForm({ programme, organisations }: { programme: ProgrammeView; org
         className="stack"
         onSubmit={(e) => {
           e.preventDefault();
-          enrol.mutate({ organisationId, phaseKey, ...(slot.trim() ? { slot: slot.trim() } : {}) });
+          if (organisation) enrol.mutate({ organisationId: organisation.id, phaseKey, ...(slot ? { slot } : {}) });
         }}
       >
-        <label>
-          {t('programme.organisation')}
-          <select required value={organisationId} onChange={(e) => setOrganisationId(e.target.value)}>
-            <option value="">{t('programme.chooseOrganisation')}</option>
-            {organisations.map((o) => (
-              <option key={o.id} value={o.id}>
-                {o.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <OrganisationPicker label={t('programme.organisation')} required value={organisation} onChange={setOrganisation} />
         <label>
           {t('programme.phase')}
           <select required value={phaseKey} onChange={(e) => setPhaseKey(e.target.value)}>
@@ -372,7 +369,7 @@ function EnrolForm({ programme, organisations }: { programme: ProgrammeView; org
         </label>
         <ProblemMessage error={enrol.error} />
         {enrol.isSuccess && <Notice>{t('programme.done')}</Notice>}
-        <button type="submit" disabled={!organisationId || !phaseKey || enrol.isPending}>
+        <button type="submit" disabled={!organisation || !phaseKey || enrol.isPending}>
           {t('programme.enrolSubmit')}
         </button>
       </form>

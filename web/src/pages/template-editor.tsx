@@ -65,7 +65,7 @@ function useDebounced<T>(value: T, ms: number): T {
 }
 
 function TemplateEditor({ mode, initial, sourceName }: { mode: Mode; initial: TemplateDraft; sourceName: string }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const [draft, setDraft] = useState<TemplateDraft>(initial);
@@ -106,6 +106,8 @@ function TemplateEditor({ mode, initial, sourceName }: { mode: Mode; initial: Te
 
   const title = mode === 'new' ? t('editor.titleNew') : mode === 'copy' ? t('editor.titleCopy', { name: sourceName }) : t('editor.titleEdit', { name: sourceName });
   const stepKeys = listStepKeys(draft);
+  // Steps are shown by their names (in the reader's language) wherever another step points at them.
+  const stepNames = new Map(draft.phases.flatMap((p) => p.steps.map((st) => [st.key, (i18n.language === 'en' ? st.name?.en : st.name?.fr) || st.name?.fr || st.key] as const)));
 
   return (
     <ProblemsContext.Provider value={problems}>
@@ -205,6 +207,7 @@ function TemplateEditor({ mode, initial, sourceName }: { mode: Mode; initial: Te
                   index={s}
                   count={phase.steps.length}
                   stepKeys={stepKeys}
+                  stepName={(k) => stepNames.get(k) ?? k}
                   dateParams={draft.dateParams ?? []}
                   update={update}
                   onMove={(to) => update(['phases', p, 'steps'], moveItem(phase.steps, s, to))}
@@ -305,7 +308,7 @@ function ProblemSummary({ problems }: { problems: DraftProblem[] }) {
       <ul>
         {problems.map((p) => (
           <li key={`${p.path}:${p.code}`}>
-            <a href={`#${fieldId(p.path)}`}>{describePath(p.path, t)}</a> : {text(p)}
+            <a href={`#${fieldId(p.path)}`}>{describePath(p.path, t, (k) => t(k))}</a> : {text(p)}
           </li>
         ))}
       </ul>
@@ -313,9 +316,11 @@ function ProblemSummary({ problems }: { problems: DraftProblem[] }) {
   );
 }
 
-/** 'phases.0.steps.1.name.fr' → 'Phase 1 › Étape 2 › name.fr'. */
-// `t` as a plain function of its key: the catalogue's full types are too deep for tsc at this call.
-function describePath(path: string, t: (key: 'editor.phase' | 'editor.step', options: { n: number }) => string): string {
+/** 'phases.0.steps.1.name.fr' → 'Phase 1 › Étape 2 › Nom (français)'. */
+/** Only the two words the path needs: the full typed t() over the whole catalogue is too deep for TypeScript here. */
+const FIELD_WORDS: Record<string, FieldWord> = { key: 'editor.key', 'name.fr': 'editor.nameFr', 'name.en': 'editor.nameEn', 'description.fr': 'editor.descriptionFr', 'description.en': 'editor.descriptionEn', name: 'editor.field.name', description: 'editor.field.description', assignee: 'editor.field.assignee', due: 'editor.field.due', dependsOn: 'editor.field.dependsOn', deliverables: 'editor.field.deliverables', capacity: 'editor.field.capacity', gate: 'editor.field.gate', reminders: 'editor.field.reminders', indicator: 'editor.field.indicator', title: 'editor.field.title', templateKey: 'editor.field.templateKey' };
+type FieldWord = 'editor.general' | 'editor.key' | 'editor.nameFr' | 'editor.nameEn' | 'editor.descriptionFr' | 'editor.descriptionEn' | `editor.field.${'name' | 'description' | 'assignee' | 'due' | 'dependsOn' | 'deliverables' | 'capacity' | 'gate' | 'reminders' | 'indicator' | 'title' | 'templateKey'}`;
+function describePath(path: string, t: (key: 'editor.phase' | 'editor.step', options: { n: number }) => string, word: (key: FieldWord) => string): string {
   const parts = path.split('.');
   const out: string[] = [];
   let i = 0;
@@ -332,11 +337,14 @@ function describePath(path: string, t: (key: 'editor.phase' | 'editor.step', opt
       out.push(say('editor.labels'), say(`editor.labelKind.${parts[i + 1]}`, { key: parts[i + 2] }));
       break;
     } else {
-      out.push(parts.slice(i).join('.'));
+      // The field by its name in the reader's language (name.fr → « Nom (français) »), never its path.
+      const rest = parts.slice(i).join('.');
+      const known = FIELD_WORDS[rest] ?? FIELD_WORDS[parts[i]!];
+      if (known) out.push(word(known));
       break;
     }
   }
-  return out.join(' › ') || path;
+  return out.join(' › ') || word('editor.general');
 }
 
 function Bilingual({ path, value, labels, update }: { path: Path; value: { fr: string; en: string } | undefined; labels: [string, string]; update(path: Path, value: unknown): void }) {
@@ -359,13 +367,14 @@ interface StepEditorProps {
   index: number;
   count: number;
   stepKeys: string[];
+  stepName(key: string): string;
   dateParams: string[];
   update(path: Path, value: unknown): void;
   onMove(to: number): void;
   onRemove(): void;
 }
 
-function StepEditor({ at, step, index, count, stepKeys, dateParams, update, onMove, onRemove }: StepEditorProps) {
+function StepEditor({ at, step, index, count, stepKeys, stepName, dateParams, update, onMove, onRemove }: StepEditorProps) {
   const { t } = useTranslation();
   const path = at.join('.');
   const set = (rest: Path, value: unknown) => update([...at, ...rest], value);
@@ -418,7 +427,7 @@ function StepEditor({ at, step, index, count, stepKeys, dateParams, update, onMo
         />
         {due?.from === 'date' && <TextField label={t('editor.dueDate')} path={`${path}.due.date`} value={due.date} onChange={(v) => set(['due', 'date'], v)} />}
         {due?.from === 'stepCompleted' && (
-          <SelectField label={t('editor.dueStep')} path={`${path}.due.stepKey`} value={due.stepKey} options={stepKeys.filter((k) => k !== step.key).map((k) => ({ value: k, label: k }))} onChange={(v) => set(['due', 'stepKey'], v)} />
+          <SelectField label={t('editor.dueStep')} path={`${path}.due.stepKey`} value={due.stepKey} options={stepKeys.filter((k) => k !== step.key).map((k) => ({ value: k, label: stepName(k) }))} onChange={(v) => set(['due', 'stepKey'], v)} />
         )}
         {due?.from === 'param' && <TextField label={t('editor.dueParam')} path={`${path}.due.param`} value={due.param} onChange={(v) => set(['due', 'param'], v)} />}
         {offsetFields}
@@ -434,7 +443,7 @@ function StepEditor({ at, step, index, count, stepKeys, dateParams, update, onMo
                 checked={(step.dependsOn ?? []).includes(k)}
                 onChange={(e) => set(['dependsOn'], e.target.checked ? [...(step.dependsOn ?? []), k] : (step.dependsOn ?? []).filter((d) => d !== k))}
               />
-              <span>{k}</span>
+              <span>{stepName(k)}</span>
             </label>
           ))}
         <FieldProblems path={`${path}.dependsOn`} nested />

@@ -7,6 +7,7 @@ import type { Template } from '../../../domain/template-schema';
 import { api, unwrap } from '../api/client';
 import { PageTitle, ProblemMessage, Skeleton } from '../components/ui';
 import { formatDate } from '../lib/format';
+import { useTemplateNames } from '../lib/programme-data';
 
 function fetchVersion(key: string, version: number) {
   return unwrap(api.GET('/api/v1/templates/{key}', { params: { path: { key }, query: { version } } })) as Promise<unknown> as Promise<Template>;
@@ -16,6 +17,7 @@ function fetchVersion(key: string, version: number) {
 export function TemplateVersionsPage() {
   const { t } = useTranslation();
   const { key = '' } = useParams();
+  const templateName = useTemplateNames();
   const versions = useQuery({ queryKey: ['template-versions', key], queryFn: () => unwrap(api.GET('/api/v1/templates/{key}/versions', { params: { path: { key } } })) });
   const [picked, setPicked] = useState<{ from?: number; to?: number }>({});
   const items = versions.data?.items ?? [];
@@ -41,7 +43,7 @@ export function TemplateVersionsPage() {
   return (
     <article>
       <p>
-        <Link to={`/modeles/${key}`}>← {key}</Link>
+        <Link to={`/modeles/${key}`}>← {templateName(key)}</Link>
       </p>
       <PageTitle title={t('editor.diffTitle')}>{t('editor.diffTitle')}</PageTitle>
       <div className="field-row">

@@ -5,7 +5,8 @@ import { api, unwrap } from '../api/client';
 import { TemplateActions } from '../components/template-actions';
 import { Notice, PageTitle, ProblemMessage, Skeleton } from '../components/ui';
 import { formatDate } from '../lib/format';
-import { dateParamLabel } from '../lib/labels';
+import { dateParamLabel, milestoneLabel } from '../lib/labels';
+import { useTemplateNames } from '../lib/programme-data';
 import { isSteward, type Me } from '../lib/session';
 
 type Template = Awaited<ReturnType<typeof fetchTemplate>>;
@@ -20,6 +21,7 @@ export function TemplatePage({ me }: { me: Me }) {
   const { t, i18n } = useTranslation();
   const { key = '' } = useParams();
   const [search] = useSearchParams();
+  const templateName = useTemplateNames();
   const template = useQuery({ queryKey: ['template', key], queryFn: () => fetchTemplate(key), staleTime: 300_000 });
   const pick = (b: Bilingual) => (i18n.language === 'en' ? b.en : b.fr);
   if (template.isPending) return <Skeleton lines={10} height="30rem" />;
@@ -58,7 +60,12 @@ export function TemplatePage({ me }: { me: Me }) {
             {phase.gate && (
               <p className="gate-rule">
                 {t('templates.gate')}
-                {phase.gate.requiresChildren.length > 0 && <> — {t('templates.gateChildren', { list: phase.gate.requiresChildren.map((c) => (c.milestone ? `${c.child} (${c.milestone})` : c.child)).join(', ') })}</>}
+                {phase.gate.requiresChildren.length > 0 && <> — {t('templates.gateChildren', { list: phase.gate.requiresChildren.map((c) => {
+                        // The sub-programme by its title, the milestone by its name: never their keys.
+                        const child = tpl.children.find((ch) => ch.key === c.child);
+                        const title = child ? pick(child.title) : t('labels.fallbackMilestone');
+                        return c.milestone ? `${title} (${milestoneLabel(c.milestone, tpl.labels)})` : title;
+                      }).join(', ') })}</>}
               </p>
             )}
             {phase.capacity && <p>{t('templates.capacity', { min: phase.capacity.min, max: phase.capacity.max })}</p>}
@@ -84,7 +91,7 @@ export function TemplatePage({ me }: { me: Me }) {
           <ul>
             {tpl.children.map((c) => (
               <li key={c.key}>
-                {pick(c.title)} — <Link to={`/modeles/${c.templateKey}`}>{c.templateKey}</Link>
+                {pick(c.title)} — <Link to={`/modeles/${c.templateKey}`}>{templateName(c.templateKey)}</Link>
               </li>
             ))}
           </ul>
