@@ -2,19 +2,13 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../api/client';
+import { fetchAllPages } from '../lib/programme-data';
 import { useSubmission } from '../lib/submission';
 import { Notice, ProblemMessage, Skeleton } from './ui';
 
 /** Every active coordinator, page after page (GET /users answers coordinators only to a coordinator). */
 async function fetchCoordinators() {
-  const page = (cursor?: string) => unwrap(api.GET('/api/v1/users', { params: { query: { role: 'coordinator', limit: 200, ...(cursor ? { cursor } : {}) } } }));
-  const first = await page();
-  const items = [...first.items];
-  for (let cursor = first.nextCursor; cursor; ) {
-    const next = await page(cursor);
-    items.push(...next.items);
-    cursor = next.nextCursor;
-  }
+  const items = await fetchAllPages((cursor) => unwrap(api.GET('/api/v1/users', { params: { query: { role: 'coordinator', limit: 200, ...(cursor ? { cursor } : {}) } } })));
   return items.filter((u) => u.deactivatedAt === null);
 }
 

@@ -37,9 +37,8 @@ export function useOrganisationNames(enabled: boolean) {
   return { names, organisations: query.data?.items ?? [] };
 }
 
-/** Every organisation, page after page: names and the enrolment choice need all of them, not the first 200. */
-async function fetchAllOrganisations() {
-  const page = (cursor?: string) => unwrap(api.GET('/api/v1/organisations', { params: { query: { limit: 200, ...(cursor ? { cursor } : {}) } } }));
+/** Every item of a cursor-paged list of the API, page after page (lists are never cut at their first page). */
+export async function fetchAllPages<T>(page: (cursor?: string) => Promise<{ items: T[]; nextCursor?: string | null }>): Promise<T[]> {
   const first = await page();
   const items = [...first.items];
   for (let cursor = first.nextCursor; cursor; ) {
@@ -47,7 +46,12 @@ async function fetchAllOrganisations() {
     items.push(...next.items);
     cursor = next.nextCursor;
   }
-  return { items };
+  return items;
+}
+
+/** Every organisation, page after page: names and the enrolment choice need all of them, not the first 200. */
+async function fetchAllOrganisations() {
+  return { items: await fetchAllPages((cursor) => unwrap(api.GET('/api/v1/organisations', { params: { query: { limit: 200, ...(cursor ? { cursor } : {}) } } }))) };
 }
 
 export function findStep(programme: ProgrammeView, stepKey: string): { phase: PhaseView; step: StepView } | undefined {

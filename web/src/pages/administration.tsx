@@ -4,22 +4,12 @@ import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../api/client';
 import { Notice, PageTitle, ProblemMessage, Skeleton } from '../components/ui';
 import { formatDate } from '../lib/format';
+import { fetchAllPages } from '../lib/programme-data';
 import type { Me } from '../lib/session';
 import { useSubmission } from '../lib/submission';
 
 const PAGE = 200;
 
-/** Every item of a cursor-paged list: an admin manages all of them, not the first page. */
-async function fetchAll<T>(page: (cursor?: string) => Promise<{ items: T[]; nextCursor: string | null }>): Promise<T[]> {
-  const first = await page();
-  const items = [...first.items];
-  for (let cursor = first.nextCursor; cursor; ) {
-    const next = await page(cursor);
-    items.push(...next.items);
-    cursor = next.nextCursor;
-  }
-  return items;
-}
 
 /** Offboarding for admins: deactivate or reactivate a user; rename, archive or restore an organisation. */
 export function AdministrationPage({ me }: { me: Me }) {
@@ -37,7 +27,7 @@ function UsersSection({ me }: { me: Me }) {
   const { t } = useTranslation();
   const users = useQuery({
     queryKey: ['users', 'all'],
-    queryFn: () => fetchAll((cursor) => unwrap(api.GET('/api/v1/users', { params: { query: { limit: PAGE, ...(cursor ? { cursor } : {}) } } }))),
+    queryFn: () => fetchAllPages((cursor) => unwrap(api.GET('/api/v1/users', { params: { query: { limit: PAGE, ...(cursor ? { cursor } : {}) } } }))),
   });
   // Active people first, then by name.
   const items = [...(users.data ?? [])].sort((a, b) => Number(a.deactivatedAt !== null) - Number(b.deactivatedAt !== null) || a.name.localeCompare(b.name, 'fr'));
@@ -114,7 +104,7 @@ function OrganisationsSection() {
   const organisations = useQuery({
     queryKey: ['organisations', 'admin', archived],
     queryFn: () =>
-      fetchAll((cursor) => unwrap(api.GET('/api/v1/organisations', { params: { query: { limit: PAGE, ...(archived ? { archived: 'true' as const } : {}), ...(cursor ? { cursor } : {}) } } }))),
+      fetchAllPages((cursor) => unwrap(api.GET('/api/v1/organisations', { params: { query: { limit: PAGE, ...(archived ? { archived: 'true' as const } : {}), ...(cursor ? { cursor } : {}) } } }))),
   });
   const items = [...(organisations.data ?? [])].sort((a, b) => a.name.localeCompare(b.name, 'fr'));
   return (
