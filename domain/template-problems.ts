@@ -54,7 +54,18 @@ const KNOWN = new Set<string>(TEMPLATE_PROBLEM_CODES);
 export function checkTemplateDraft(input: unknown): { template?: Template; problems: TemplateFieldProblem[] } {
   const parsed = ZPublishableTemplate.safeParse(input);
   if (parsed.success) return { template: parsed.data, problems: [] };
-  return { problems: parsed.error.issues.map(describeIssue) };
+  return { problems: describeIssues(parsed.error.issues) };
+}
+
+/** One problem per issue, once per field: the date range's pattern and its refinement say the same thing. */
+export function describeIssues(issues: readonly z.core.$ZodIssue[]): TemplateFieldProblem[] {
+  const seen = new Set<string>();
+  return issues.map(describeIssue).filter((p) => {
+    const key = `${p.path}|${p.code}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** One zod issue as a coded field problem. */

@@ -75,9 +75,14 @@ export const INT4_MAX = 2_147_483_647;
 
 /** One coded problem per zod issue (the same codes as the template editor's), with its limit or unknown keys. */
 export function zodProblems(error: z.ZodError, prefix: string): FieldProblem[] {
-  return error.issues.map((i) => {
+  const seen = new Set<string>();
+  return error.issues.flatMap((i) => {
     const described = describeIssue(i);
-    return { path: [prefix, ...i.path.map(String)].join('.'), message: i.message, code: described.code, ...(Object.keys(described.values).length ? { params: described.values } : {}) };
+    const path = [prefix, ...i.path.map(String)].join('.');
+    // The date range's pattern and its refinement say the same thing: one problem per field and code.
+    if (seen.has(`${path}|${described.code}`)) return [];
+    seen.add(`${path}|${described.code}`);
+    return [{ path, message: i.message, code: described.code, ...(Object.keys(described.values).length ? { params: described.values } : {}) }];
   });
 }
 
