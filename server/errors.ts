@@ -25,6 +25,7 @@ export type ErrorCode =
   | 'unknown_reference'
   | 'invalid_template'
   | 'quiet_hours_empty'
+  | 'unreadable_file'
   | RefusalCode;
 
 export const STATUS_BY_CODE: Record<ErrorCode, number> = {
@@ -56,6 +57,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   invalid_template: 422,
   // Quiet hours whose start equals their end (an empty window): JSON Schema cannot compare two fields.
   quiet_hours_empty: 422,
+  unreadable_file: 422,
   // Lifecycle refusals (decided by the workflow's Update validators).
   programme_not_active: 409,
   unknown_step: 404,

@@ -38,7 +38,7 @@ async function readXlsx(buffer: Buffer): Promise<SheetRows> {
   try {
     await workbook.xlsx.load(buffer as unknown as ArrayBuffer);
   } catch {
-    throw new AppError('validation_failed', 'Unreadable XLSX file.', [{ path: 'body.content', message: 'not a readable XLSX workbook', code: 'unreadable_xlsx' }]);
+    throw new AppError('unreadable_file', 'Unreadable XLSX file.', [{ path: 'body.content', message: 'not a readable XLSX workbook', code: 'unreadable_xlsx' }]);
   }
   const sheet = workbook.worksheets[0];
   if (!sheet) return { headers: [], rows: [] };

@@ -44,8 +44,8 @@ export const ZUserInput = z.discriminatedUnion('role', [
   z.strictObject({ ...ZUserFields, role: z.enum(['admin', 'coordinator', 'manager']), organisationId: z.string().min(1).optional() }),
 ]);
 
-/** A name search: trimmed, not blank, no control character (NUL, line breaks) in a query string. */
-export const ZOrganisationQuery = trimmedText(100).refine((q) => !/\p{Cc}/u.test(q), 'no control characters');
+/** A name search: trimmed, not blank; control characters (NUL, line breaks) are dropped, as no name holds them. */
+export const ZOrganisationQuery = trimmedText(100).transform((q) => q.replace(/\p{Cc}/gu, ''));
 
 export const ZPage = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),

@@ -104,7 +104,7 @@ describe('web UI journeys (Chromium)', () => {
 
     // Completing before uploading: the workflow refuses, the page says why in French.
     await w.page.getByRole('button', { name: 'Terminer l’étape' }).click();
-    await w.page.getByRole('alert').filter({ hasText: 'Il manque un ou plusieurs livrables attendus.' }).waitFor();
+    await w.page.getByRole('alert').filter({ hasText: 'Livrable « Rapport » : 1 attendu(s), 0 déposé(s).' }).waitFor();
 
     await w.page.getByLabel('Déposer un livrable').setInputFiles({ name: 'rapport-test.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n') });
     await w.page.getByText('Fichier : rapport-test.pdf').waitFor();

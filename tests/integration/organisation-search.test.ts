@@ -59,14 +59,16 @@ describe('organisation search (q) and roles at start', () => {
     expect(seen).toEqual([names[3], names[1], names[0], names[4], names[2], names[5]]);
   });
 
-  it('leaves archived organisations out unless asked, and refuses a blank, too long or control-character query', async () => {
+  it('leaves archived organisations out unless asked, refuses a blank or too long query, and drops control characters (no name holds them)', async () => {
     await h.prisma.organisation.update({ where: { id: ids.get(names[5])! }, data: { archivedAt: new Date() } });
     expect(namesOf(await search({ q: `zebre ${stamp}` }))).toEqual([]);
     expect(namesOf(await search({ q: `zebre ${stamp}`, archived: 'true' }))).toEqual([names[5]]);
-    for (const q of ['   ', 'x'.repeat(101), 'a\u0001b', 'ligne\nsuivante']) {
+    for (const q of ['   ', 'x'.repeat(101)]) {
       const res = await search({ q });
       expect({ q, status: res.status, path: res.body.errors?.[0]?.path }).toEqual({ q, status: 400, path: 'query.q' });
     }
+    // Schemathesis sends them where the document allows any text: searched without them, never a 400.
+    expect(namesOf(await search({ q: `zeb\u0001re\n ${stamp}`, archived: 'true' }))).toEqual([names[5]]);
     const partner = await createUser(h, 'partner', ids.get(names[0])!);
     expect((await search({ q: stamp }, partner.token)).status).toBe(403);
   });
