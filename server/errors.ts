@@ -26,6 +26,8 @@ export type ErrorCode =
   | 'invalid_template'
   | 'quiet_hours_empty'
   | 'unreadable_file'
+  | 'import_rejected'
+  | 'unsafe_text'
   | RefusalCode;
 
 export const STATUS_BY_CODE: Record<ErrorCode, number> = {
@@ -58,6 +60,8 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   // Quiet hours whose start equals their end (an empty window): JSON Schema cannot compare two fields.
   quiet_hours_empty: 422,
   unreadable_file: 422,
+  import_rejected: 422,
+  unsafe_text: 422,
   // Lifecycle refusals (decided by the workflow's Update validators).
   programme_not_active: 409,
   unknown_step: 404,

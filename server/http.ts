@@ -104,7 +104,7 @@ export function findUnsafeText(value: unknown, path: string, depth = 0): string 
 
 export function refuseUnsafeText(value: unknown, path: string): void {
   const where = findUnsafeText(value, path);
-  if (where) throw new AppError('validation_failed', `Invalid text at ${where}: NUL characters and unpaired surrogates are not accepted.`, [{ path: where, message: 'contains a NUL character or an unpaired surrogate', code: 'unsafe_text' }]);
+  if (where) throw new AppError('unsafe_text', `Invalid text at ${where}: NUL characters and unpaired surrogates are not accepted.`, [{ path: where, message: 'contains a NUL character or an unpaired surrogate', code: 'unsafe_text' }]);
 }
 
 function parseOrThrow<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {

@@ -118,7 +118,7 @@ export function importRoutes(ctx: AppContext) {
             ...plan.problems.map((p) => ({ path: 'body.content', message: p.message, code: 'import_line' as const, params: { text: p.message } })),
             ...plan.lines.flatMap((l) => l.problems.map((p) => ({ path: `ligne ${l.line}`, message: p.message, code: 'import_line' as const, params: { line: l.line, text: p.message } }))),
           ];
-          throw new AppError('validation_failed', 'The file has problems: nothing was written. Correct the lines listed and send it again.', errors);
+          throw new AppError('import_rejected', 'The file has problems: nothing was written. Correct the lines listed and send it again.', errors);
         }
 
         // Apply in date order (enrolments, then gates, steps, indicators on the same day).

@@ -401,7 +401,7 @@ export function programmeRoutes(ctx: AppContext) {
     }),
     defineRoute({
       method: 'get', path: '/api/v1/programmes/:id/events', summary: 'The audit trail: who did what, when (`order=desc`: newest first; `nextCursor` pages on in the same order)', tags: ['programmes'], auth: 'signedIn',
-      params: ZProgrammeParams, query: ZPage.extend({ cursor: z.coerce.number().int().min(0).max(INT4_MAX).optional(), order: z.enum(['asc', 'desc']).default('asc') }),
+      params: ZProgrammeParams, query: ZPage.extend({ cursor: z.string().regex(/^\d{1,10}$/, 'a whole number').transform(Number).pipe(z.number().int().min(0).max(INT4_MAX)).optional(), order: z.enum(['asc', 'desc']).default('asc') }),
       response: z.object({ items: z.array(z.object({ seq: z.number(), type: z.string(), at: z.string(), actorId: z.string().nullable(), actorName: z.string().nullable(), onBehalfOf: z.string().nullable(), data: z.record(z.string(), z.unknown()) })), nextCursor: z.string().nullable() }),
       async handler({ params, query, user }) {
         const { state, template, viewer } = await loadVisible(params.id, user);

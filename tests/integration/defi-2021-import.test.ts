@@ -72,7 +72,7 @@ describe('DEFI imported as it stood at the end of 2021', () => {
       [32, [['unknown_organisation', 'Organisation « Lycée Inconnu » inconnue : créez-la d’abord ou corrigez son nom.']]],
     ]);
     const refused = await send(defi.id, bad, true);
-    expect([refused.status, refused.body.code]).toEqual([400, 'validation_failed']);
+    expect([refused.status, refused.body.code]).toEqual([422, 'import_rejected']);
     expect(refused.body.errors.map((e: { path: string }) => e.path)).toEqual(['ligne 31', 'ligne 32']);
     expect((await waitForReadModelInSync(h, defi.id)).version).toBe(before.version);
     expect(await h.prisma.importRow.count({ where: { programmeId: defi.id } })).toBe(0);

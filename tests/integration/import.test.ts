@@ -94,7 +94,7 @@ describe('bulk import of a programme’s history', () => {
     expect(dry.plan.lines[0].description).toBe('Étape « Mobilisation des partenaires » réalisée le 30/06/2021');
 
     const refused = await send(id, 'historique.csv', file, true);
-    expect([refused.status, refused.body.code]).toEqual([400, 'validation_failed']);
+    expect([refused.status, refused.body.code]).toEqual([422, 'import_rejected']);
     expect(refused.body.errors).toContainEqual(expect.objectContaining({ path: 'ligne 3', message: 'Organisation « Organisme Fantôme » inconnue : créez-la d’abord ou corrigez son nom.' }));
     const after = await waitForReadModelInSync(h, id);
     expect([after.version, after.steps.find((s) => s.key === 'partner-mobilisation')!.status]).toEqual([before.version, before.steps.find((s) => s.key === 'partner-mobilisation')!.status]);

@@ -3423,7 +3423,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    cursor?: number;
+                    cursor?: string;
                     limit?: number;
                     order?: "asc" | "desc";
                 };
@@ -8661,7 +8661,7 @@ export interface components {
              * @description What went wrong; clients say it from their own catalogue (`detail` is English for developers).
              * @enum {string}
              */
-            code?: "bad_request" | "validation_failed" | "unauthenticated" | "forbidden" | "not_programme_member" | "not_found" | "conflict" | "payload_too_large" | "request_header_too_large" | "unsupported_media_type" | "rate_limited" | "dependency_unavailable" | "template_archived" | "internal" | "idempotency_key_reused" | "idempotency_request_in_progress" | "sign_in_locked" | "method_not_allowed" | "calendar_token_only" | "unknown_reference" | "invalid_template" | "quiet_hours_empty" | "programme_not_active" | "unknown_step" | "unknown_phase" | "unknown_deliverable" | "unknown_child" | "unknown_indicator" | "step_not_active" | "part_already_completed" | "not_assignee" | "deliverable_missing" | "deliverable_not_accepted" | "deliverable_already_reviewed" | "indicator_below_target" | "phase_full" | "phase_closed" | "already_enrolled" | "gate_not_pending" | "gate_children_pending" | "gate_capacity_below_minimum" | "invalid_due_date" | "due_date_in_past" | "not_paused" | "already_paused" | "too_few_providers" | "bid_after_deadline" | "invalid_assessment" | "invalid_award" | "not_allowed" | "history_invalid";
+            code?: "bad_request" | "validation_failed" | "unauthenticated" | "forbidden" | "not_programme_member" | "not_found" | "conflict" | "payload_too_large" | "request_header_too_large" | "unsupported_media_type" | "rate_limited" | "dependency_unavailable" | "template_archived" | "internal" | "idempotency_key_reused" | "idempotency_request_in_progress" | "sign_in_locked" | "method_not_allowed" | "calendar_token_only" | "unknown_reference" | "invalid_template" | "quiet_hours_empty" | "unreadable_file" | "import_rejected" | "unsafe_text" | "programme_not_active" | "unknown_step" | "unknown_phase" | "unknown_deliverable" | "unknown_child" | "unknown_indicator" | "step_not_active" | "part_already_completed" | "not_assignee" | "deliverable_missing" | "deliverable_not_accepted" | "deliverable_already_reviewed" | "indicator_below_target" | "phase_full" | "phase_closed" | "already_enrolled" | "gate_not_pending" | "gate_children_pending" | "gate_capacity_below_minimum" | "invalid_due_date" | "due_date_in_past" | "not_paused" | "already_paused" | "too_few_providers" | "bid_after_deadline" | "invalid_assessment" | "invalid_award" | "not_allowed" | "history_invalid";
             detail: string;
             errors?: {
                 /** @enum {string} */

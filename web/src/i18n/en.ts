@@ -603,6 +603,8 @@ export const en: Catalogue = {
       calendar_token_only: 'This link is for calendar subscriptions only: sign in.',
       invalid_template: 'The template does not hold together (a date, indicator or step named but not declared, a circular dependency…): correct the fields shown.',
       quiet_hours_empty: 'Quiet hours must start and end at different times.',
+      import_rejected: 'The file has errors: nothing was saved. Correct the lines listed and send it again.',
+      unsafe_text: 'A text contains an invalid character: type it again.',
       unreadable_file: 'This file cannot be read: save it again from the spreadsheet (XLSX or CSV) and retry.',
       unknown_reference: 'Something you chose does not exist or is no longer available (template, organisation or person): reload the page and choose another.',
       programme_not_active: 'The programme is not active (paused, completed or stopped).',

@@ -615,6 +615,8 @@ export const fr = {
       calendar_token_only: 'Ce lien ne sert qu’à l’abonnement au calendrier : connectez-vous.',
       invalid_template: 'Le modèle n’est pas cohérent (une date, un indicateur ou une étape cités sans être déclarés, une dépendance circulaire…) : corrigez les champs signalés.',
       quiet_hours_empty: 'Les heures calmes doivent commencer et finir à des heures différentes.',
+      import_rejected: 'Le fichier comporte des erreurs : rien n’a été enregistré. Corrigez les lignes signalées et renvoyez-le.',
+      unsafe_text: 'Un texte contient un caractère invalide : retapez-le.',
       unreadable_file: 'Ce fichier est illisible : enregistrez-le de nouveau depuis le tableur (XLSX ou CSV) et réessayez.',
       unknown_reference: 'Un élément choisi n’existe pas ou n’est plus disponible (modèle, organisation ou personne) : rechargez la page et choisissez-en un autre.',
       programme_not_active: 'Le programme n’est pas en cours (en pause, terminé ou arrêté).',
