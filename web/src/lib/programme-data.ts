@@ -22,7 +22,7 @@ export function useProgrammeEvents(id: string) {
   const query = useInfiniteQuery({
     queryKey: ['programme', id, 'events'],
     initialPageParam: undefined as number | undefined,
-    queryFn: ({ pageParam }) => unwrap(api.GET('/api/v1/programmes/{id}/events', { params: { path: { id }, query: { limit: EVENTS_PAGE, order: 'desc', ...(pageParam !== undefined ? { cursor: pageParam } : {}) } } })),
+    queryFn: ({ pageParam }) => unwrap(api.GET('/api/v1/programmes/{id}/events', { params: { path: { id }, query: { limit: EVENTS_PAGE, order: 'desc', ...(pageParam !== undefined ? { cursor: String(pageParam) } : {}) } } })),
     getNextPageParam: (last) => (last.nextCursor ? Number(last.nextCursor) : undefined),
   });
   return { ...query, items: query.data?.pages.flatMap((p) => p.items) ?? [] };
