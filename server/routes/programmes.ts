@@ -25,7 +25,7 @@ import {
 import type { SessionUser } from '../auth';
 import type { AppContext } from '../context';
 import { AppError } from '../errors';
-import { defineRoute, findUnsafeText, INT4_MAX, trimmedText, zodProblems } from '../http';
+import { defineRoute, findUnsafeText, trimmedText, zodProblems } from '../http';
 import { labelText } from '../../domain/template-labels';
 import { labelsOf } from '../../templates/labels';
 import { buildProgrammeView, buildStepView, toDeliverableView, viewerOf, ZDeliverableView, ZProgrammeView, ZStepView } from '../programme-views';
@@ -401,7 +401,7 @@ export function programmeRoutes(ctx: AppContext) {
     }),
     defineRoute({
       method: 'get', path: '/api/v1/programmes/:id/events', summary: 'The audit trail: who did what, when (`order=desc`: newest first; `nextCursor` pages on in the same order)', tags: ['programmes'], auth: 'signedIn',
-      params: ZProgrammeParams, query: ZPage.extend({ cursor: z.string().regex(/^\d{1,10}$/, 'a whole number').transform(Number).pipe(z.number().int().min(0).max(INT4_MAX)).optional(), order: z.enum(['asc', 'desc']).default('asc') }),
+      params: ZProgrammeParams, query: ZPage.extend({ cursor: z.string().regex(/^\d{1,9}$/, 'a whole number below a billion').transform(Number).optional(), order: z.enum(['asc', 'desc']).default('asc') }),
       response: z.object({ items: z.array(z.object({ seq: z.number(), type: z.string(), at: z.string(), actorId: z.string().nullable(), actorName: z.string().nullable(), onBehalfOf: z.string().nullable(), data: z.record(z.string(), z.unknown()) })), nextCursor: z.string().nullable() }),
       async handler({ params, query, user }) {
         const { state, template, viewer } = await loadVisible(params.id, user);

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Redis from 'ioredis';
 import { apiClient, createOrganisation, createUser, startHarness, type Harness, type TestUser } from '../support/harness';
 import { fetchOpenApi, type OpenApiDocument } from '../support/route-catalogue';
 
@@ -147,6 +148,13 @@ describe('Schemathesis: the OpenAPI document tells the truth, for every role', (
     await Promise.allSettled(runs.values());
     // The fuzzer archives templates (built-ins included) in the shared database: later files start programmes from them.
     await h?.prisma.templateArchive.deleteMany({});
+    // Its sign-in attempts lock the loopback address (failed sign-ins count per address): later files sign in from it.
+    if (h) {
+      const redis = new Redis(h.endpoints.REDIS_URL);
+      const locks = await redis.keys('jalons:login-failures:*');
+      if (locks.length) await redis.del(...locks);
+      await redis.quit();
+    }
     await h?.stop();
     for (const dir of reportDirs) fs.rmSync(dir, { recursive: true, force: true });
   });
