@@ -504,9 +504,11 @@ function LabelsGroup({ draft, update }: { draft: TemplateDraft; update: (path: P
   return (
     <Group title={t('editor.labels')}>
       <p className="muted small">{t('editor.labelsIntro')}</p>
-      {codes.map(({ kind, key }) => {
+      {codes.map(({ kind, key }, index) => {
         const label = draft.labels?.[kind]?.[key];
-        const name = t(`editor.labelKind.${kind}`, { key });
+        // Named by its French name once it has one, by its rank among its kind before: never by its code.
+        const n = codes.slice(0, index + 1).filter((c) => c.kind === kind).length;
+        const name = label?.fr ? t(`editor.labelKind.${kind}`, { key: label.fr }) : t(`editor.labelKindUnnamed.${kind}`, { n });
         // An emptied English name is removed: the label stays French-only.
         return (
           <div className="field-row" key={`${kind}:${key}`} data-testid="label-row">
