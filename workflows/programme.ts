@@ -76,6 +76,7 @@ import * as backfill from '../domain/backfill';
 import { nextDueAt } from '../domain/lateness';
 import type { Actor, ChildState, DeliverableState, ProgrammeState } from '../domain/programme-state';
 import type { Template } from '../domain/template-schema';
+import { checkCoordinator } from '../domain/programme/guards';
 import { refuse } from '../domain/programme/refusal';
 import { readProjectionPosition } from './projection-position';
 import { registerReadModelSource } from './read-model-repair';
@@ -432,7 +433,8 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
     return { actor, enteredAt: now(), today: parisToday(now()) };
   }
   function checkRecordHistory(i: RecordHistoryInput): Refusal | undefined {
-    if (i.actor.role !== 'coordinator' && i.actor.role !== 'admin') return refuse('not_allowed', 'Only a coordinator may enter a programme\'s history.');
+    const denied = checkCoordinator(i.actor, "enter a programme's history");
+    if (denied) return denied;
     const problems = checkHistory(template, state, i.history, historyContext(i.actor));
     return problems.length ? refuse('history_invalid', problems.map((p) => p.message).join(' ')) : undefined;
   }
