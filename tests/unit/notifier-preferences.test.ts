@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { signPreferenceToken, verifyPreferenceToken } from '../../notifier/preference-links';
-import { DEFAULT_PREFERENCES, quietHoursEnd, routeNotification, ZNotificationPreferencesPatch, type NotificationPreferences } from '../../notifier/preferences';
+import { DEFAULT_PREFERENCES, isEmptyQuietWindow, quietHoursEnd, routeNotification, ZNotificationPreferencesPatch, type NotificationPreferences } from '../../notifier/preferences';
 
 const evening: NotificationPreferences = { delivery: 'immediate', quietHours: { start: '20:00', end: '08:00' }, timeZone: 'Europe/Paris' };
 
@@ -59,7 +59,11 @@ describe('preference inputs and links', () => {
   it('validates times of day', () => {
     expect(ZNotificationPreferencesPatch.safeParse({ quietHours: { start: '20:00', end: '08:00' } }).success).toBe(true);
     expect(ZNotificationPreferencesPatch.safeParse({ quietHours: { start: '24:00', end: '08:00' } }).success).toBe(false);
-    expect(ZNotificationPreferencesPatch.safeParse({ quietHours: { start: '08:00', end: '08:00' } }).success).toBe(false);
+    // An empty window is schema-valid (JSON Schema cannot compare fields) and refused as a business rule (422).
+    expect(ZNotificationPreferencesPatch.safeParse({ quietHours: { start: '08:00', end: '08:00' } }).success).toBe(true);
+    expect(isEmptyQuietWindow({ start: '08:00', end: '08:00' })).toBe(true);
+    expect(isEmptyQuietWindow({ start: '20:00', end: '08:00' })).toBe(false);
+    expect(isEmptyQuietWindow(null)).toBe(false);
     expect(ZNotificationPreferencesPatch.safeParse({ delivery: 'weekly' }).success).toBe(false);
     expect(ZNotificationPreferencesPatch.safeParse({ quietHours: null }).success).toBe(true);
   });
