@@ -85,9 +85,10 @@ function aptInstall(pkg, why, { recommends = false } = {}) {
   if (!(isRoot && has('apt-get'))) fail(`${pkg} is missing (${why}). Install it (Debian/Ubuntu: sudo apt-get install ${pkg}; macOS: brew install ${pkg === 'redis-server' ? 'redis' : pkg}).`);
   log(`installing Debian's ${pkg}…`);
   const quiet = { env: { ...env, DEBIAN_FRONTEND: 'noninteractive' } };
-  const args = ['install', '-y', ...(recommends ? [] : ['--no-install-recommends']), pkg];
+  // Another apt (unattended upgrades, a second checkout's bootstrap) may hold dpkg's lock: wait for it.
+  const args = ['-o', 'DPkg::Lock::Timeout=600', 'install', '-y', ...(recommends ? [] : ['--no-install-recommends']), pkg];
   if (!run('apt-get', args, quiet)) {
-    run('apt-get', ['update'], quiet);
+    run('apt-get', ['-o', 'DPkg::Lock::Timeout=600', 'update'], quiet);
     if (!run('apt-get', args, quiet)) fail(`apt-get install ${pkg} failed.`);
   }
 }
@@ -115,7 +116,7 @@ if (process.argv.includes('--with-browser') && !has('docker-compose')) {
   if (isRoot && has('apt-get')) {
     log("installing Debian's docker-compose (validates docker-compose.yml in npm test)…");
     const quiet = { env: { ...env, DEBIAN_FRONTEND: 'noninteractive' } };
-    if (!run('apt-get', ['install', '-y', '--no-install-recommends', 'docker-compose'], quiet)) log('note: docker-compose could not be installed; the compose test falls back to parsing the file.');
+    if (!run('apt-get', ['-o', 'DPkg::Lock::Timeout=600', 'install', '-y', '--no-install-recommends', 'docker-compose'], quiet)) log('note: docker-compose could not be installed; the compose test falls back to parsing the file.');
   } else {
     log('note: docker-compose is not installed; the compose test parses docker-compose.yml instead of running `docker-compose config` (Debian/Ubuntu: sudo apt-get install docker-compose).');
   }
