@@ -56,6 +56,10 @@ export const ZConfig = z.object({
   REDIS_URL: optionalUrl,
   SMTP_URL: optionalUrl,
   MAIL_FROM: z.string().default('Jalons <jalons@localhost>'),
+  /** Seconds between the worker's read-model checks against the workflows (infra/read-model-reconciler.ts); 0 = off. */
+  READ_MODEL_CHECK_SECONDS: z.coerce.number().min(0).max(3600).default(5),
+  /** A projection this many seconds old is compared with its workflow (longer than a workflow task's 10 s timeout). */
+  READ_MODEL_SETTLE_SECONDS: z.coerce.number().min(0).max(3600).default(15),
   /** Notification jobs a notifier process works on at once; their row reads and writes are batched together. */
   NOTIFIER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   /** SMTP connections the notifier keeps open and reuses (at most NOTIFIER_CONCURRENCY). */

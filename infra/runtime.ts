@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { NativeConnection, Worker, type InjectedSinks, type WorkerOptions } from '@temporalio/worker';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -21,6 +21,8 @@ import { createLocalStorage } from '../server/storage';
 import path from 'node:path';
 import { ZPublishableTemplate, type TemplateInput } from '../domain/template-schema';
 import type { ReadModelSinks } from '../workflows/read-model-repair';
+import { programmeStateQuery } from '../workflows/programme';
+import { startReadModelReconciler } from './read-model-reconciler';
 import type { Config } from './config';
 import { createPrisma, type PrismaClient } from './prisma';
 import { temporalConnectionOptions } from './temporal-connection';
@@ -154,13 +156,36 @@ export async function startTemporalWorkerRole(
   });
   const run = worker.run();
   run.catch((err) => logger.error({ err }, 'temporal worker stopped'));
+  // Every worker checks settled projections against their workflows (abandoned workflow tasks).
+  const clientConnection = config.READ_MODEL_CHECK_SECONDS > 0 ? await Connection.connect(temporalConnectionOptions(config, endpoints.TEMPORAL_ADDRESS)) : undefined;
+  const client = clientConnection && new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
+  const reconciler = client
+    ? startReadModelReconciler(
+        {
+          prisma,
+          describeHistoryLength: async (programmeId) => {
+            try {
+              return (await clientConnection!.withDeadline(Date.now() + 5000, () => client.workflow.getHandle(programmeId).describe())).historyLength;
+            } catch (err) {
+              if (err instanceof WorkflowNotFoundError) return undefined;
+              throw err;
+            }
+          },
+          queryState: (programmeId) => clientConnection!.withDeadline(Date.now() + 5000, () => client.workflow.getHandle(programmeId).query(programmeStateQuery)),
+          project: (input) => activities.projectProgramme(input),
+          logger,
+        },
+        { intervalMs: config.READ_MODEL_CHECK_SECONDS * 1000, settleMs: config.READ_MODEL_SETTLE_SECONDS * 1000, batch: 200 },
+      )
+    : undefined;
   return {
     worker,
     run,
     async stop() {
+      await reconciler?.stop();
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await run.catch(() => undefined);
-      await Promise.allSettled([queue.close(), prisma.$disconnect(), connection.close()]);
+      await Promise.allSettled([queue.close(), prisma.$disconnect(), connection.close(), ...(clientConnection ? [clientConnection.close()] : [])]);
     },
   };
 }

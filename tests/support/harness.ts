@@ -38,9 +38,18 @@ export interface Harness {
 }
 
 /** API + Temporal worker + notifier in this process, on a task queue of their own, against the real services. */
-export async function startHarness(opts: { notifier?: boolean; worker?: boolean; endpoints?: Partial<ServiceEndpoints> } = {}): Promise<Harness> {
+export async function startHarness(
+  opts: { notifier?: boolean; worker?: boolean; endpoints?: Partial<ServiceEndpoints>; readModelCheck?: { everySeconds: number; settleSeconds: number } } = {},
+): Promise<Harness> {
   const taskQueue = `test-${randomUUID()}`;
-  const config = { ...loadConfig(), TEMPORAL_TASK_QUEUE: taskQueue };
+  // The read-model reconciler is off unless a test asks for it: test files share one database, and
+  // the programmes of earlier files have no worker left on their task queues to answer its Queries.
+  const config: Config = {
+    ...loadConfig(),
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    READ_MODEL_CHECK_SECONDS: opts.readModelCheck?.everySeconds ?? 0,
+    READ_MODEL_SETTLE_SECONDS: opts.readModelCheck?.settleSeconds ?? 15,
+  };
   // Fault drills give a harness services of its own to break without disturbing other tests.
   const endpoints: ServiceEndpoints = {
     TEMPORAL_ADDRESS: config.TEMPORAL_ADDRESS!,
