@@ -4,9 +4,11 @@ import type { Template } from '../domain/template-schema';
 import type { ProgrammeChangePublisher } from './notifications';
 import { stepRowKey } from '../domain/step-row-key';
 import { nextDueAt } from '../domain/lateness';
+import { programmeOrganisations } from '../domain/visibility';
 
 interface StepRow {
   key: string;
+  step_key: string;
   phase_key: string;
   name: string;
   status: string;
@@ -16,6 +18,7 @@ interface StepRow {
   organisation_id: string | null;
   milestone: boolean;
   completed_at: string | null;
+  late: boolean;
 }
 
 const iso = (at: string | null | undefined) => (at ? new Date(at).toISOString() : null);
@@ -70,6 +73,7 @@ export function createProjectionActivities({ prisma, loadTemplateVersion, publis
       const { pendingEvents, ...stored } = state;
       const steps = state.steps.flatMap((s): StepRow[] => {
         const base = {
+          step_key: s.key,
           phase_key: s.phaseKey,
           name: stepNames.get(s.key) ?? s.key,
           status: s.status,
@@ -77,16 +81,23 @@ export function createProjectionActivities({ prisma, loadTemplateVersion, publis
           due_at: iso(s.dueAt),
           milestone: milestoneSteps.has(s.key),
           completed_at: iso(s.completedAt),
+          late: s.late && s.status !== 'completed',
         };
         // One row per assignee organisation keeps "my tasks" a plain indexed lookup.
         const a = s.assignee;
         if (a.kind === 'eachPartner' && a.organisationIds.length > 0) {
-          return a.organisationIds.map((org) => ({ ...base, key: stepRowKey(s.key, org), status: s.parts[org] ? 'completed' : base.status, assignee_kind: 'eachPartner', organisation_id: org }));
+          return a.organisationIds.map((org) => ({ ...base, key: stepRowKey(s.key, org), status: s.parts[org] ? 'completed' : base.status, late: base.late && !s.parts[org], assignee_kind: 'eachPartner', organisation_id: org }));
         }
         return [{ ...base, key: s.key, assignee_kind: a.kind, organisation_id: a.kind === 'organisation' ? a.organisationId : null }];
       });
       // The first of duplicate enrolments wins.
       const enrolments = state.phases.flatMap((p) => p.enrolled.map((e) => ({ organisation_id: e.organisationId, phase_key: p.key, enrolled_at: iso(e.at) }))).map((e, n) => ({ ...e, n }));
+      // Each taking-part organisation (domain/visibility.ts) with the figures of its own rows: an
+      // "each partner" step whose part it did is neither late nor open for it.
+      const organisations = programmeOrganisations(state).map((org) => {
+        const mine = steps.filter((r) => r.organisation_id === org);
+        return { organisation_id: org, late_steps: mine.filter((r) => r.late).length, next_due_at: nextDueAt(mine.map((r) => ({ status: r.status, dueAt: r.due_at })))?.toISOString() ?? null };
+      });
       const events = pendingEvents.map((e) => ({ seq: e.seq, type: e.type, actor_id: e.actorId ?? null, on_behalf_of: e.onBehalfOf ?? null, data: e.data ?? {}, at: iso(e.at) }));
       const id = state.programmeId;
       // One statement, one round-trip (it was an interactive transaction of eight). Audit events are
@@ -130,21 +141,32 @@ export function createProjectionActivities({ prisma, loadTemplateVersion, publis
           DELETE FROM programme_events e WHERE e.programme_id = ${id} AND e.seq > ${state.eventSeq}::int AND EXISTS (SELECT 1 FROM prog)
         ), desired_steps AS (
           SELECT d.* FROM jsonb_to_recordset(${JSON.stringify(steps)}::jsonb)
-            AS d(key text, phase_key text, name text, status text, position int, due_at timestamptz, assignee_kind text, organisation_id text, milestone boolean, completed_at timestamptz)
+            AS d(key text, step_key text, phase_key text, name text, status text, position int, due_at timestamptz, assignee_kind text, organisation_id text, milestone boolean, completed_at timestamptz, late boolean)
           WHERE EXISTS (SELECT 1 FROM prog)
         ), gone_steps AS (
           DELETE FROM steps s WHERE s.programme_id = ${id} AND EXISTS (SELECT 1 FROM prog) AND NOT EXISTS (SELECT 1 FROM desired_steps d WHERE d.key = s.key)
         ), written_steps AS (
-          INSERT INTO steps (programme_id, key, phase_key, name, status, position, due_at, assignee_kind, organisation_id, milestone, completed_at)
-          SELECT ${id}, d.key, d.phase_key, d.name, d.status, d.position, d.due_at, d.assignee_kind, d.organisation_id, d.milestone, d.completed_at FROM desired_steps d
+          INSERT INTO steps (programme_id, key, step_key, phase_key, name, status, position, due_at, assignee_kind, organisation_id, milestone, completed_at, late)
+          SELECT ${id}, d.key, d.step_key, d.phase_key, d.name, d.status, d.position, d.due_at, d.assignee_kind, d.organisation_id, d.milestone, d.completed_at, d.late FROM desired_steps d
           ON CONFLICT (programme_id, key) DO UPDATE SET
-            phase_key = EXCLUDED.phase_key, name = EXCLUDED.name, status = EXCLUDED.status, position = EXCLUDED.position, due_at = EXCLUDED.due_at,
+            step_key = EXCLUDED.step_key, late = EXCLUDED.late, phase_key = EXCLUDED.phase_key, name = EXCLUDED.name, status = EXCLUDED.status, position = EXCLUDED.position, due_at = EXCLUDED.due_at,
             assignee_kind = EXCLUDED.assignee_kind, organisation_id = EXCLUDED.organisation_id, milestone = EXCLUDED.milestone, completed_at = EXCLUDED.completed_at,
             -- A new due date (extension, resume) is a new version of the step's calendar event.
             due_revision = steps.due_revision + CASE WHEN steps.due_at IS NOT NULL AND steps.due_at IS DISTINCT FROM EXCLUDED.due_at THEN 1 ELSE 0 END,
             due_changed_at = CASE WHEN steps.due_at IS DISTINCT FROM EXCLUDED.due_at THEN now() ELSE steps.due_changed_at END
-          WHERE (steps.phase_key, steps.name, steps.status, steps.position, steps.due_at, steps.assignee_kind, steps.organisation_id, steps.milestone, steps.completed_at)
-            IS DISTINCT FROM (EXCLUDED.phase_key, EXCLUDED.name, EXCLUDED.status, EXCLUDED.position, EXCLUDED.due_at, EXCLUDED.assignee_kind, EXCLUDED.organisation_id, EXCLUDED.milestone, EXCLUDED.completed_at)
+          WHERE (steps.step_key, steps.late, steps.phase_key, steps.name, steps.status, steps.position, steps.due_at, steps.assignee_kind, steps.organisation_id, steps.milestone, steps.completed_at)
+            IS DISTINCT FROM (EXCLUDED.step_key, EXCLUDED.late, EXCLUDED.phase_key, EXCLUDED.name, EXCLUDED.status, EXCLUDED.position, EXCLUDED.due_at, EXCLUDED.assignee_kind, EXCLUDED.organisation_id, EXCLUDED.milestone, EXCLUDED.completed_at)
+        ), desired_organisations AS (
+          SELECT d.* FROM jsonb_to_recordset(${JSON.stringify(organisations)}::jsonb) AS d(organisation_id text, late_steps int, next_due_at timestamptz)
+          WHERE EXISTS (SELECT 1 FROM prog)
+        ), gone_organisations AS (
+          DELETE FROM programme_organisations o WHERE o.programme_id = ${id} AND EXISTS (SELECT 1 FROM prog)
+            AND NOT EXISTS (SELECT 1 FROM desired_organisations d WHERE d.organisation_id = o.organisation_id)
+        ), written_organisations AS (
+          INSERT INTO programme_organisations (programme_id, organisation_id, late_steps, next_due_at)
+          SELECT ${id}, d.organisation_id, d.late_steps, d.next_due_at FROM desired_organisations d
+          ON CONFLICT (programme_id, organisation_id) DO UPDATE SET late_steps = EXCLUDED.late_steps, next_due_at = EXCLUDED.next_due_at
+          WHERE (programme_organisations.late_steps, programme_organisations.next_due_at) IS DISTINCT FROM (EXCLUDED.late_steps, EXCLUDED.next_due_at)
         ), desired_enrolments AS (
           SELECT DISTINCT ON (d.organisation_id, d.phase_key) d.organisation_id, d.phase_key, d.enrolled_at
           FROM jsonb_to_recordset(${JSON.stringify(enrolments)}::jsonb) AS d(organisation_id text, phase_key text, enrolled_at timestamptz, n int)

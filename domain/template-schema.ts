@@ -15,7 +15,11 @@ const OUT_OF_RANGE = `expected a date between ${DATE_RANGE.min} and ${DATE_RANGE
 /** The range's years as a pattern, so the OpenAPI document says it too (a refinement is invisible there). */
 export const IN_RANGE_YEAR = /^(199\d|20\d\d|2100)-/;
 /** A calendar date in the product's one range (1990-01-01 to 2100-12-31). */
-export const ZIsoDate = z.iso.date({ message: 'expected a date as YYYY-MM-DD' }).regex(IN_RANGE_YEAR, OUT_OF_RANGE).refine(isDateInRange, { message: OUT_OF_RANGE, params: { code: 'date_out_of_range' } });
+// The range check first, stopping there when it fails: the pattern says the same and would report it twice.
+export const ZIsoDate = z.iso
+  .date({ message: 'expected a date as YYYY-MM-DD' })
+  .refine(isDateInRange, { message: OUT_OF_RANGE, params: { code: 'date_out_of_range' }, abort: true })
+  .regex(IN_RANGE_YEAR, OUT_OF_RANGE);
 /** An ISO instant with an offset, in the same range. */
 export const ZIsoInstant = z.iso.datetime({ offset: true }).regex(IN_RANGE_YEAR, OUT_OF_RANGE).refine(isInstantInRange, { message: OUT_OF_RANGE, params: { code: 'date_out_of_range' } });
 

@@ -31,8 +31,8 @@ async function seed(env: BenchEnv, programmes: number): Promise<void> {
   );
   // 20 steps each: completed up to a programme-specific point, then two active, then pending; due dates from 40 days ago to 110 days ahead.
   await q(
-    `INSERT INTO steps (programme_id, key, phase_key, name, status, position, due_at, assignee_kind, organisation_id, milestone, completed_at)
-     SELECT 'prg_syn_' || p, 'step-' || s, 'phase-' || (s / 5), 'Étape ' || s,
+    `INSERT INTO steps (programme_id, key, step_key, phase_key, name, status, position, due_at, assignee_kind, organisation_id, milestone, completed_at)
+     SELECT 'prg_syn_' || p, 'step-' || s, 'step-' || s, 'phase-' || (s / 5), 'Étape ' || s,
             CASE WHEN p % 20 IN (16, 17) OR s < k.c THEN 'completed' WHEN s < k.c + 2 THEN 'active' ELSE 'pending' END,
             s,
             CASE WHEN s % 7 = 6 THEN NULL ELSE now() + (((p * 31 + s * 17) % 150) - 40) * interval '1 day' + (p % 24) * interval '1 hour' END,
@@ -49,7 +49,18 @@ async function seed(env: BenchEnv, programmes: number): Promise<void> {
      FROM generate_series(1, $1::int) p CROSS JOIN generate_series(0, 2) e ON CONFLICT DO NOTHING`,
     [programmes, ORGANISATIONS],
   );
-  // late_steps and next_due_at as the projection computes them.
+  // The workflow's lateness mark, then late_steps and next_due_at as the projection computes them,
+  // per programme and per taking-part organisation.
+  await q(`UPDATE steps SET late = true WHERE programme_id LIKE 'prg_syn_%' AND status = 'active' AND due_at <= now()`);
+  await q(
+    `INSERT INTO programme_organisations (programme_id, organisation_id, late_steps, next_due_at)
+     SELECT m.programme_id, m.organisation_id,
+            (SELECT COUNT(*) FROM steps s WHERE s.programme_id = m.programme_id AND s.organisation_id = m.organisation_id AND s.late)::int,
+            (SELECT MIN(s.due_at) FROM steps s WHERE s.programme_id = m.programme_id AND s.organisation_id = m.organisation_id AND s.status = 'active')
+     FROM (SELECT programme_id, organisation_id FROM enrolments WHERE programme_id LIKE 'prg_syn_%'
+           UNION SELECT programme_id, organisation_id FROM steps WHERE programme_id LIKE 'prg_syn_%' AND organisation_id IS NOT NULL) m
+     ON CONFLICT DO NOTHING`,
+  );
   await q(
     `UPDATE programmes p SET late_steps = x.late, next_due_at = x.next
      FROM (SELECT programme_id, (COUNT(*) FILTER (WHERE status = 'active' AND due_at < now()))::int AS late, MIN(due_at) FILTER (WHERE status = 'active') AS next
@@ -69,13 +80,13 @@ SELECT json_build_object(
                                    'green', COUNT(*) FILTER (WHERE late_steps = 0 AND (next_due_at IS NULL OR next_due_at >= $2))) FROM active),
   'health', (SELECT json_agg(h) FROM (SELECT * FROM active ORDER BY CASE WHEN late_steps > 0 THEN 0 WHEN next_due_at < $2 THEN 1 ELSE 2 END, late_steps DESC, next_due_at ASC NULLS LAST, id LIMIT 200) h),
   'late', (SELECT json_agg(x) FROM (SELECT s.programme_id, a.title, s.key, s.name, s.due_at, s.organisation_id FROM steps s JOIN active a ON a.id = s.programme_id
-                                    WHERE s.status = 'active' AND s.due_at < $1 ORDER BY s.due_at, s.programme_id, s.key LIMIT 100) x),
+                                    WHERE s.status = 'active' AND s.late ORDER BY s.due_at, s.programme_id, s.key LIMIT 100) x),
   'atRisk', (SELECT json_agg(x) FROM (SELECT s.programme_id, a.title, s.key, s.name, s.due_at, s.organisation_id FROM steps s JOIN active a ON a.id = s.programme_id
-                                      WHERE s.status = 'active' AND s.due_at >= $1 AND s.due_at < $2 ORDER BY s.due_at, s.programme_id, s.key LIMIT 100) x),
-  'milestones', (SELECT json_agg(m) FROM (SELECT * FROM (SELECT DISTINCT ON (s.programme_id, split_part(s.key, '@', 1)) s.programme_id, a.title, split_part(s.key, '@', 1) AS key, s.name, s.due_at
+                                      WHERE s.status = 'active' AND NOT s.late AND s.due_at > $1 AND s.due_at < $2 ORDER BY s.due_at, s.programme_id, s.key LIMIT 100) x),
+  'milestones', (SELECT json_agg(m) FROM (SELECT * FROM (SELECT DISTINCT ON (s.programme_id, s.step_key) s.programme_id, a.title, s.step_key AS key, s.name, s.due_at
                                           FROM steps s JOIN active a ON a.id = s.programme_id
                                           WHERE s.milestone AND s.status IN ('pending', 'active') AND s.due_at >= $1 AND s.due_at < $3
-                                          ORDER BY s.programme_id, split_part(s.key, '@', 1), s.due_at) d ORDER BY due_at, programme_id, key LIMIT 100) m),
+                                          ORDER BY s.programme_id, s.step_key, s.due_at) d ORDER BY due_at, programme_id, key LIMIT 100) m),
   'indicators', (SELECT json_agg(i) FROM (SELECT p.id, p.title, p.template_key, t.definition->'indicators' AS defs, p.state->'indicators' AS actual
                                           FROM programmes p JOIN templates t ON t.key = p.template_key AND t.version = p.template_version
                                           WHERE p.status <> 'cancelled' AND jsonb_array_length(t.definition->'indicators') > 0

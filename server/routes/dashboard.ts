@@ -7,7 +7,6 @@ import type { SessionUser } from '../auth';
 import { onTeamSql } from '../programme-team';
 import { viewerOf } from '../programme-views';
 import { canNameStepOrganisation, confidentialScope } from '../../domain/visibility';
-import { templateStepKey } from '../../domain/step-row-key';
 import { atRiskBefore, RAG_RULES, rateProgramme } from '../../domain/portfolio-health';
 
 const DAY_MS = 86_400_000;
@@ -60,7 +59,10 @@ export type Dashboard = z.infer<typeof ZDashboard>;
 interface StepRow {
   programme_id: string;
   programme_title: string;
+  /** The row's key (step@organisation for an "each partner" row). */
   key: string;
+  /** The template's step key (projected: activities/projection.ts). */
+  step_key: string;
   name: string;
   due_at: Date;
   organisation_id: string | null;
@@ -99,7 +101,7 @@ export function dashboardRoutes(ctx: AppContext) {
 
         const stepAlerts = (window: Prisma.Sql) =>
           ctx.prisma.$queryRaw<StepRow[]>`
-            SELECT s.programme_id, p.title AS programme_title, s.key, s.name, s.due_at, s.organisation_id,
+            SELECT s.programme_id, p.title AS programme_title, s.key, s.step_key, s.name, s.due_at, s.organisation_id,
                    p.template_key, p.template_version, CASE WHEN s.organisation_id IS NULL THEN NULL ELSE p.state->'moduleState' END AS module_state
             FROM steps s JOIN programmes p ON p.id = s.programme_id
             WHERE s.status = 'active' AND ${window} AND p.status = 'active' ${byTemplateKey}
@@ -124,19 +126,19 @@ export function dashboardRoutes(ctx: AppContext) {
                          p.late_steps DESC, p.next_due_at ASC NULLS LAST, p.id
                 LIMIT ${HEALTH_LIMIT}`
             : [],
-          // Late from the due instant on (domain/lateness.ts: due <= now).
-          activeInScope ? stepAlerts(Prisma.sql`s.due_at <= ${now}`) : [],
-          activeInScope ? stepAlerts(Prisma.sql`s.due_at > ${now} AND s.due_at < ${soon}`) : [],
+          // Late as the workflow marked it (projected `late`, domain/lateness.ts); at risk: due before `soon` and not late yet.
+          activeInScope ? stepAlerts(Prisma.sql`s.late`) : [],
+          activeInScope ? stepAlerts(Prisma.sql`NOT s.late AND s.due_at > ${now} AND s.due_at < ${soon}`) : [],
           activeInScope
             ? // An "each partner" milestone has one row per organisation: one entry per step.
               ctx.prisma.$queryRaw<StepRow[]>`
                 SELECT * FROM (
-                  SELECT DISTINCT ON (s.programme_id, split_part(s.key, '@', 1))
-                         s.programme_id, p.title AS programme_title, split_part(s.key, '@', 1) AS key, s.name, s.due_at, NULL AS organisation_id
+                  SELECT DISTINCT ON (s.programme_id, s.step_key)
+                         s.programme_id, p.title AS programme_title, s.step_key AS key, s.step_key, s.name, s.due_at, NULL AS organisation_id
                   FROM steps s JOIN programmes p ON p.id = s.programme_id
                   WHERE s.milestone AND s.status IN ('pending', 'active') AND s.due_at >= ${now} AND s.due_at < ${horizon}
                     AND p.status = 'active' ${byTemplateKey}
-                  ORDER BY s.programme_id, split_part(s.key, '@', 1), s.due_at
+                  ORDER BY s.programme_id, s.step_key, s.due_at
                 ) m
                 ORDER BY m.due_at, m.programme_id, m.key
                 LIMIT ${STEP_LIST_LIMIT}`
@@ -146,7 +148,7 @@ export function dashboardRoutes(ctx: AppContext) {
 
         const statusCounts = { active: 0, paused: 0, completed: 0, cancelled: 0 };
         for (const row of byStatus) if (row.status in statusCounts) statusCounts[row.status as keyof typeof statusCounts] = row._count._all;
-        const toAlert = (r: StepRow) => ({ programmeId: r.programme_id, programmeTitle: r.programme_title, stepKey: templateStepKey(r.key), stepName: r.name, dueAt: r.due_at.toISOString(), organisationId: r.organisation_id });
+        const toAlert = (r: StepRow) => ({ programmeId: r.programme_id, programmeTitle: r.programme_title, stepKey: r.step_key, stepName: r.name, dueAt: r.due_at.toISOString(), organisationId: r.organisation_id });
         const [lateVisible = [], atRiskVisible = []] = await withoutSealedOrganisations(user, [late, atRisk]);
 
         return {
@@ -193,14 +195,14 @@ export function dashboardRoutes(ctx: AppContext) {
       const template = await ctx.templates.loadTemplateVersion(r.template_key, r.template_version).catch(() => undefined);
       if (!template) return false;
       const scope = confidentialScope(template, { phases: [], steps: [], moduleState: r.module_state ?? {} });
-      return canNameStepOrganisation(scope, templateStepKey(r.key), r.organisation_id, viewerOf(user, team.has(r.programme_id)));
+      return canNameStepOrganisation(scope, r.step_key, r.organisation_id, viewerOf(user, team.has(r.programme_id)));
     };
     return Promise.all(
       lists.map(async (rows) => {
         const seen = new Set<string>();
         const out: StepRow[] = [];
         for (const r of rows) {
-          const row = (await nameable(r)) ? r : { ...r, key: templateStepKey(r.key), organisation_id: null };
+          const row = (await nameable(r)) ? r : { ...r, key: r.step_key, organisation_id: null };
           const id = `${row.programme_id}/${row.key}/${row.organisation_id ?? ''}`;
           if (seen.has(id)) continue;
           seen.add(id);

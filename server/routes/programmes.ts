@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
-import type { Prisma } from '../../generated/prisma/client';
+import { Prisma } from '../../generated/prisma/client';
 import type { Actor, ProgrammeState } from '../../domain/programme-state';
 import { parisDateToInstant } from '../../domain/calendar';
 import { ZIsoDate, ZIsoInstant, type Template } from '../../domain/template-schema';
@@ -30,12 +30,11 @@ import { labelText } from '../../domain/template-labels';
 import { labelsOf } from '../../templates/labels';
 import { buildProgrammeView, buildStepView, toDeliverableView, viewerOf, ZDeliverableView, ZProgrammeView, ZStepView } from '../programme-views';
 import { isOnTeam } from '../programme-team';
-import { canSeeDeliverable, canSeeNotification, canSeeProgramme, canSeeStep, confidentialScope, visibleEvent, visibleSteps, type Viewer } from '../../domain/visibility';
+import { canSeeDeliverable, canSeeNotification, canSeeProgramme, canSeeStep, confidentialScope, visibleEvent, type Viewer } from '../../domain/visibility';
 import { ZPage } from './accounts';
 import { contentDisposition } from '../storage';
 import { MAX_UPLOAD_BYTES, receiveUpload, type ReceivedUpload } from '../uploads';
 import { ALLOWED_TYPES } from '../storage';
-import { nextDueAt } from '../../domain/lateness';
 
 const ZId = z.string().min(1).max(200);
 const ZKeyParam = z.string().min(1).max(200).regex(/^[a-z0-9][a-z0-9-]*$/, 'unknown key');
@@ -170,37 +169,34 @@ export function programmeRoutes(ctx: AppContext) {
         const where: Prisma.ProgrammeWhereInput = {
           ...(query.status ? { status: query.status } : {}),
           ...(query.templateKey ? { templateKey: query.templateKey } : {}),
-          // A partner's lateness is its own steps' (filtered below), not the programme's.
-          ...(user.role === 'partner' ? {} : query.late === 'true' ? { lateSteps: { gt: 0 } } : query.late === 'false' ? { lateSteps: 0 } : {}),
           ...(query.parentId ? { parentId: query.parentId } : {}),
           ...(query.cursor ? { id: { gt: query.cursor } } : {}),
         };
+        const late = query.late === 'true' ? { gt: 0 } : query.late === 'false' ? 0 : undefined;
+        const select = { id: true, title: true, templateKey: true, templateVersion: true, status: true, parentId: true, startDate: true, nextDueAt: true, lateSteps: true } as const;
+        let rows: Prisma.ProgrammeGetPayload<{ select: typeof select }>[];
         if (user.role === 'partner') {
-          // Candidates by index (enrolled, assigned a step, or in a slot); the domain rule decides each one.
-          const org = user.organisationId ?? '-';
-          const [enrolled, assigned, slotted] = await Promise.all([
-            ctx.prisma.enrolment.findMany({ where: { organisationId: org }, select: { programmeId: true } }),
-            ctx.prisma.step.findMany({ where: { organisationId: org }, select: { programmeId: true }, distinct: ['programmeId'] }),
-            ctx.prisma.$queryRaw<{ programmeId: string }[]>`SELECT p.id AS "programmeId" FROM programmes p WHERE EXISTS (SELECT 1 FROM jsonb_each_text(p.state->'slots') s WHERE s.value = ${org})`,
-          ]);
-          where.AND = [{ id: { in: [...new Set([...enrolled, ...assigned, ...slotted].map((r) => r.programmeId))] } }];
+          // Only programmes its organisation takes part in, with its own steps' lateness and next due
+          // date (projected per organisation: programme_organisations, domain/visibility.ts).
+          const taking = await ctx.prisma.$queryRaw<{ id: string; late_steps: number; next_due_at: Date | null }[]>`
+            SELECT o.programme_id AS id, o.late_steps, o.next_due_at FROM programme_organisations o JOIN programmes p ON p.id = o.programme_id
+            WHERE o.organisation_id = ${user.organisationId ?? '-'}
+              ${query.status ? Prisma.sql`AND p.status = ${query.status}` : Prisma.empty}
+              ${query.templateKey ? Prisma.sql`AND p.template_key = ${query.templateKey}` : Prisma.empty}
+              ${query.parentId ? Prisma.sql`AND p.parent_id = ${query.parentId}` : Prisma.empty}
+              ${query.cursor ? Prisma.sql`AND o.programme_id > ${query.cursor}` : Prisma.empty}
+              ${query.late === 'true' ? Prisma.sql`AND o.late_steps > 0` : query.late === 'false' ? Prisma.sql`AND o.late_steps = 0` : Prisma.empty}
+            ORDER BY o.programme_id
+            LIMIT ${query.limit + 1}`;
+          const byId = new Map((await ctx.prisma.programme.findMany({ where: { id: { in: taking.map((t) => t.id) } }, select })).map((p) => [p.id, p]));
+          rows = taking.flatMap((t) => {
+            const p = byId.get(t.id);
+            return p ? [{ ...p, lateSteps: t.late_steps, nextDueAt: t.next_due_at }] : [];
+          });
+        } else {
+          rows = await ctx.prisma.programme.findMany({ where: { ...where, ...(late !== undefined ? { lateSteps: late } : {}) }, orderBy: { id: 'asc' }, take: query.limit + 1, select });
         }
-        const rows = await ctx.prisma.programme.findMany({
-          where,
-          orderBy: { id: 'asc' },
-          take: query.limit + 1,
-          select: { id: true, title: true, templateKey: true, templateVersion: true, status: true, parentId: true, startDate: true, nextDueAt: true, lateSteps: true, ...(user.role === 'partner' ? { state: true } : {}) },
-        });
-        const items = rows.slice(0, query.limit).flatMap(({ state: raw, ...r }) => {
-          if (user.role !== 'partner') return [{ ...r, nextDueAt: r.nextDueAt?.toISOString() ?? null }];
-          const state = raw as unknown as ProgrammeState;
-          if (!canSeeProgramme(state, user)) return [];
-          // A partner's counts are about its own steps: another organisation's lateness is not its business.
-          const mine = visibleSteps(state, viewerOf(user, false));
-          const lateSteps = mine.filter((s) => s.late).length;
-          if ((query.late === 'true' && lateSteps === 0) || (query.late === 'false' && lateSteps > 0)) return [];
-          return [{ ...r, lateSteps, nextDueAt: nextDueAt(mine)?.toISOString() ?? null }];
-        });
+        const items = rows.slice(0, query.limit).map((r) => ({ ...r, nextDueAt: r.nextDueAt?.toISOString() ?? null }));
         const last = rows[Math.min(rows.length, query.limit) - 1];
         return { items, nextCursor: rows.length > query.limit && last ? last.id : null };
       },

@@ -4,8 +4,6 @@ import { toParisDate } from '../../domain/calendar';
 import type { AppContext } from '../context';
 import { defineRoute } from '../http';
 import { onTeamSql } from '../programme-team';
-import { templateStepKey } from '../../domain/step-row-key';
-import { isPastDue } from '../../domain/lateness';
 import { isCoordinatorRole } from '../../domain/roles';
 
 const ZTask = z.object({
@@ -33,7 +31,6 @@ export function taskRoutes(ctx: AppContext) {
         // The cursor is an offset into a total order (due date, position, programme, key): open steps change
         // slowly and a person pages through their own list, so an offset is enough.
         const offset = query.cursor ? Number(query.cursor) : 0;
-        const now = Date.now();
         // One statement (steps joined to their programme's title) instead of two Prisma queries, plus a
         // third for a coordinator's programmes (those of their team: server/programme-team.ts): the SQL itself takes well under a millisecond, the
         // per-query cost of the client was most of the route's own time (docs/performance.md).
@@ -46,8 +43,8 @@ export function taskRoutes(ctx: AppContext) {
         const steps =
           user.role === 'manager'
             ? []
-            : await ctx.prisma.$queryRaw<{ programme_id: string; title: string | null; programme_status: string | null; phase_key: string; key: string; name: string; status: string; due_at: Date | null }[]>`
-                SELECT s.programme_id, p.title, p.status AS programme_status, s.phase_key, s.key, s.name, s.status, s.due_at
+            : await ctx.prisma.$queryRaw<{ programme_id: string; title: string | null; programme_status: string | null; phase_key: string; step_key: string; name: string; status: string; due_at: Date | null; late: boolean }[]>`
+                SELECT s.programme_id, p.title, p.status AS programme_status, s.phase_key, s.step_key, s.name, s.status, s.due_at, s.late
                 FROM steps s LEFT JOIN programmes p ON p.id = s.programme_id
                 WHERE ${filter}
                 ORDER BY s.due_at ASC NULLS LAST, s.position ASC, s.programme_id ASC, s.key ASC
@@ -59,13 +56,14 @@ export function taskRoutes(ctx: AppContext) {
             programmeId: s.programme_id,
             programmeTitle: s.title ?? '',
             phaseKey: s.phase_key,
-            stepKey: templateStepKey(s.key),
+            stepKey: s.step_key,
             stepName: s.name,
             status: paused ? 'paused' : s.status,
             kind: 'step',
             dueDate: s.due_at ? toParisDate(s.due_at) : null,
             dueAt: s.due_at ? s.due_at.toISOString() : null,
-            late: !paused && s.due_at !== null && isPastDue(s.due_at, now),
+            // As the workflow marked it (projected); a paused programme's steps are not late.
+            late: !paused && s.late,
           };
         });
         if (offset === 0 && isCoordinatorRole(user.role)) items.push(...(await gatesAwaiting(user.role === 'coordinator' ? user.id : undefined)));

@@ -69,8 +69,10 @@ describe('fault drill: PostgreSQL stops for a while', () => {
           /* not JSON */
         }
         return { status: res.status, body: parsed, contentType: res.headers.get('content-type'), ms: Date.now() - started };
-      } catch {
-        return { status: 0, body: undefined, contentType: null, ms: Date.now() - started };
+      } catch (err) {
+        // No answer: keep why (timeout, reset, refused) in the report.
+        const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+        return { status: 0, body: { code: cause?.code ?? (err as Error).name, message: cause?.message ?? (err as Error).message }, contentType: null, ms: Date.now() - started };
       }
     }
 

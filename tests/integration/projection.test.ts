@@ -45,6 +45,65 @@ describe('projection to the read model', () => {
     events: await h.prisma.programmeEvent.findMany({ where: { programmeId: id }, orderBy: { seq: 'asc' } }),
   });
 
+  it('writes what readers need: the template step key and lateness on each row, and each taking-part organisation with its own figures', async () => {
+    const id = `prg_projection_${randomUUID()}`;
+    const orgs = ['org_q_1', 'org_q_2'];
+    const late = (extra: Partial<StepState>) => ({ late: true, dueAt: '2026-11-20T17:00:00.000Z', ...extra });
+    await project({
+      template: { key: template.key, version: 1 },
+      state: state(id, 1, {
+        slots: { lead: 'org_q_3' },
+        steps: [
+          step('a', 1, late({})),
+          // org_q_1 did its part (not late for it), org_q_2 did not.
+          step('b', 2, late({ assignee: { kind: 'eachPartner', organisationIds: orgs }, parts: { org_q_1: { at: '2026-11-21T09:00:00.000Z', by: 'u' } } })),
+          step('c', 3, { assignee: { kind: 'organisation', organisationId: 'org_q_1' }, dueAt: '2026-12-10T17:00:00.000Z' }),
+        ],
+        phases: [{ key: 'p1', status: 'active', enrolled: [{ organisationId: 'org_q_4', at: '2026-11-28T08:00:00.000Z' }] }],
+      }),
+    });
+    const steps = await h.prisma.step.findMany({ where: { programmeId: id }, orderBy: { key: 'asc' } });
+    expect(steps.map((s) => [s.key, s.stepKey, s.late])).toEqual([
+      ['a', 'a', true],
+      ['b@org_q_1', 'b', false],
+      ['b@org_q_2', 'b', true],
+      ['c', 'c', false],
+    ]);
+    const taking = async () =>
+      (await h.prisma.programmeOrganisation.findMany({ where: { programmeId: id }, orderBy: { organisationId: 'asc' } })).map((o) => [o.organisationId, o.lateSteps, o.nextDueAt?.toISOString() ?? null]);
+    // Enrolled, in a slot or assigned a step; lateness and next due date over its own rows only
+    // (org_q_1's part of b is done: c is its next due date).
+    expect(await taking()).toEqual([
+      ['org_q_1', 0, '2026-12-10T17:00:00.000Z'],
+      ['org_q_2', 1, '2026-11-20T17:00:00.000Z'],
+      ['org_q_3', 0, null],
+      ['org_q_4', 0, null],
+    ]);
+    // The slot emptied, the late step done: the organisation leaves, the figures follow.
+    await project({
+      template: { key: template.key, version: 1 },
+      state: state(id, 2, {
+        steps: [
+          step('a', 1, { status: 'completed', completedAt: '2026-11-29T10:00:00.000Z', dueAt: '2026-11-20T17:00:00.000Z' }),
+          step('b', 2, { status: 'completed', dueAt: '2026-11-20T17:00:00.000Z', assignee: { kind: 'eachPartner', organisationIds: orgs }, parts: { org_q_1: { at: '2026-11-21T09:00:00.000Z', by: 'u' }, org_q_2: { at: '2026-11-29T09:00:00.000Z', by: 'u' } } }),
+          step('c', 3, { assignee: { kind: 'organisation', organisationId: 'org_q_1' }, dueAt: '2026-12-10T17:00:00.000Z' }),
+        ],
+        phases: [{ key: 'p1', status: 'active', enrolled: [{ organisationId: 'org_q_4', at: '2026-11-28T08:00:00.000Z' }] }],
+      }),
+    });
+    expect((await h.prisma.step.findMany({ where: { programmeId: id }, orderBy: { key: 'asc' } })).map((s) => [s.key, s.late])).toEqual([
+      ['a', false],
+      ['b@org_q_1', false],
+      ['b@org_q_2', false],
+      ['c', false],
+    ]);
+    expect(await taking()).toEqual([
+      ['org_q_1', 0, '2026-12-10T17:00:00.000Z'],
+      ['org_q_2', 0, null],
+      ['org_q_4', 0, null],
+    ]);
+  });
+
   it('writes newer states, ignores older ones (events still added once) and removes what left the state', async () => {
     const id = `prg_projection_${randomUUID()}`;
     const orgs = ['org_p_1', 'org_p_2'];
