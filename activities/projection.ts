@@ -2,7 +2,7 @@ import type { PrismaClient } from '../generated/prisma/client';
 import type { ProgrammeState } from '../domain/programme-state';
 import type { Template } from '../domain/template-schema';
 import type { ProgrammeChangePublisher } from './notifications';
-import { stepRowKey } from '../domain/step-row-key';
+import { definitionKey, stepRowKey } from '../domain/step-row-key';
 import { nextDueAt } from '../domain/lateness';
 
 interface StepRow {
@@ -71,11 +71,11 @@ export function createProjectionActivities({ prisma, loadTemplateVersion, publis
       const steps = state.steps.flatMap((s): StepRow[] => {
         const base = {
           phase_key: s.phaseKey,
-          name: stepNames.get(s.key) ?? s.key,
+          name: stepNames.get(definitionKey(s.key)) ?? s.key,
           status: s.status,
           position: s.position,
           due_at: iso(s.dueAt),
-          milestone: milestoneSteps.has(s.key),
+          milestone: milestoneSteps.has(definitionKey(s.key)),
           completed_at: iso(s.completedAt),
         };
         // One row per assignee organisation keeps "my tasks" a plain indexed lookup.

@@ -1,5 +1,5 @@
 import i18next from 'i18next';
-import { templateStepKey } from '../../../domain/step-row-key';
+import { definitionKey, templateStepKey } from '../../../domain/step-row-key';
 
 /** A name the template gives one of its codes: French, English optional (domain/template-schema.ts `ZLabel`). */
 export interface Label {
@@ -32,7 +32,7 @@ export function slotLabel(slot: string, labels: TemplateLabels | undefined): str
 
 /** A milestone is a module's (awarded…) or a milestone step's key: then the step's name. */
 export function milestoneLabel(key: string, labels: TemplateLabels | undefined, stepNames?: Map<string, string>): string {
-  const step = stepNames?.get(templateStepKey(key));
+  const step = stepNames?.get(templateStepKey(key)) ?? stepNames?.get(definitionKey(key));
   if (step) return step;
   return lookup(labels, 'milestones', key);
 }
