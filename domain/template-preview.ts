@@ -123,7 +123,6 @@ export function previewTemplateTimeline(template: Template, startDate: string, d
     if (finishAt(next.key) > horizon) {
       // A series for the programme's life: the preview stops at its horizon.
       endless = true;
-      planned.delete(next.key);
       break;
     }
     now = new Date(finishAt(next.key));
@@ -147,7 +146,7 @@ export function previewTemplateTimeline(template: Template, startDate: string, d
     startDate,
     phases: template.phases.map((p) => phases.get(p.key)).filter((p): p is PreviewPhase => Boolean(p)),
     // (A stable sort: occurrences stay in the order they open.)
-    steps: [...planned.values()].sort((a, b) => order.get(a.stepKey)! - order.get(b.stepKey)!),
+    steps: [...planned.values()].filter((s) => !(s.occurrence && s.dueAt && Date.parse(s.dueAt) > horizon)).sort((a, b) => order.get(a.stepKey)! - order.get(b.stepKey)!),
     endsAt: now.toISOString(),
     ...(endless ? { endless } : {}),
   };
