@@ -11,9 +11,11 @@ export interface TemplateLabels {
   roles?: Record<string, Label>;
   milestones?: Record<string, Label>;
   dateParams?: Record<string, Label>;
+  /** Issue 19: outcomes steps record (retained, not retained…). */
+  outcomes?: Record<string, Label>;
 }
 
-const FALLBACK = { roles: 'labels.fallbackSlot', milestones: 'labels.fallbackMilestone', dateParams: 'labels.fallbackDateParam' } as const;
+const FALLBACK = { roles: 'labels.fallbackSlot', milestones: 'labels.fallbackMilestone', dateParams: 'labels.fallbackDateParam', outcomes: 'labels.fallbackOutcome' } as const;
 
 /**
  * Names for the codes templates and workflows use come from the template itself (the API fills
@@ -39,6 +41,11 @@ export function milestoneLabel(key: string, labels: TemplateLabels | undefined, 
 
 export function dateParamLabel(key: string, labels: TemplateLabels | undefined): string {
   return lookup(labels, 'dateParams', key);
+}
+
+/** An outcome a step records (issue 19), by its French (or English) name. */
+export function outcomeLabel(key: string, labels: TemplateLabels | undefined): string {
+  return lookup(labels, 'outcomes', key);
 }
 
 const escapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
