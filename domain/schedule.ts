@@ -5,7 +5,10 @@
  * installation's DUE_TIME and moved by the template's non-working-day rule like any dated due
  * rule); second-scale schedules (test templates) give instants.
  */
-import { WEEKDAYS, type Recurrence } from './template-schema';
+import type { Recurrence } from './template-schema';
+
+/** Weekdays a weekly schedule may fall on (no zod here: the workflow bundle imports this file). */
+export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
 
 const DAY_MS = 86_400_000;
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DATE_RANGE, isDateInRange, isInstantInRange } from './calendar';
+import { WEEKDAYS } from './schedule';
 import { listLabelledCodes } from './template-codes';
 
 /**
@@ -102,7 +103,6 @@ export type ModuleRef = z.infer<typeof ZModuleRef>;
 export const ZBranchCondition = z.object({ step: ZKey, outcome: ZKey });
 export type BranchCondition = z.infer<typeof ZBranchCondition>;
 
-export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
 
 /**
  * Issue 19, recurring steps: the step is repeated on a schedule; each occurrence is its own step
