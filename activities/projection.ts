@@ -2,7 +2,7 @@ import type { PrismaClient } from '../generated/prisma/client';
 import type { ProgrammeState } from '../domain/programme-state';
 import type { Template } from '../domain/template-schema';
 import type { ProgrammeChangePublisher } from './notifications';
-import { stepRowKey } from '../domain/step-row-key';
+import { definitionKey, stepRowKey } from '../domain/step-row-key';
 import { nextDueAt } from '../domain/lateness';
 import { programmeOrganisations } from '../domain/visibility';
 
@@ -75,11 +75,11 @@ export function createProjectionActivities({ prisma, loadTemplateVersion, publis
         const base = {
           step_key: s.key,
           phase_key: s.phaseKey,
-          name: stepNames.get(s.key) ?? s.key,
+          name: stepNames.get(definitionKey(s.key)) ?? s.key,
           status: s.status,
           position: s.position,
           due_at: iso(s.dueAt),
-          milestone: milestoneSteps.has(s.key),
+          milestone: milestoneSteps.has(definitionKey(s.key)),
           completed_at: iso(s.completedAt),
           late: s.late && s.status !== 'completed',
         };

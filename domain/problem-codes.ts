@@ -46,6 +46,8 @@ export const PROBLEM_REASONS = [
   'managers_read_only',
   'each_partner_not_reassigned',
   'child_already_started',
+  'outcome_required',
+  'outcome_not_listed',
   // Other refusals of the API.
   'organisation_name_taken',
   'email_taken',

@@ -4,8 +4,9 @@ import type { PlannedReminder } from './deadlines';
 /** The programme state a workflow holds, projects to PostgreSQL and answers queries with. */
 
 export type ProgrammeStatus = 'active' | 'paused' | 'completed' | 'cancelled';
-export type PhaseStatus = 'pending' | 'awaiting_gate' | 'active' | 'completed' | 'cancelled';
-export type StepStatus = 'pending' | 'active' | 'completed' | 'cancelled';
+/** `skipped` (issue 19): on an outcome branch not taken, "sans objet": never late, never reminded. */
+export type PhaseStatus = 'pending' | 'awaiting_gate' | 'active' | 'completed' | 'cancelled' | 'skipped';
+export type StepStatus = 'pending' | 'active' | 'completed' | 'cancelled' | 'skipped';
 
 export const ZActor = z.object({
   userId: z.string().min(1),
@@ -54,6 +55,10 @@ export interface StepState {
   /** Day-based reminder moments on working days, planned by an activity for the current due date. */
   reminderPlan?: { dueAt: string; reminders: PlannedReminder[] };
   data?: unknown;
+  /** The outcome recorded on completion, one of the template step's `outcomes` (issue 19). */
+  outcome?: string;
+  /** One occurrence of a recurring step (issue 19): its number from 1 and its scheduled date (YYYY-MM-DD, or an instant for second-scale test schedules). */
+  occurrence?: { n: number; on: string };
 }
 
 export interface PhaseState {

@@ -1,13 +1,13 @@
 /**
  * Which codes of a template a user reads and that need a label in `labels` (domain/template-schema.ts):
- * roles, milestones recorded by lifecycle modules, date parameters. No zod here: the web editor
+ * roles, milestones recorded by lifecycle modules, date parameters, step outcomes. No zod here: the web editor
  * imports it to list the label fields of a draft.
  */
-export type LabelKind = 'roles' | 'milestones' | 'dateParams';
+export type LabelKind = 'roles' | 'milestones' | 'dateParams' | 'outcomes';
 
 /** The parts of a template (or of an editor's draft) that name codes. */
 export interface CodedTemplate {
-  phases?: { steps?: { assignee?: { kind: string; slot?: string }; module?: { name: string; config?: Record<string, unknown> } }[] }[];
+  phases?: { steps?: { assignee?: { kind: string; slot?: string }; module?: { name: string; config?: Record<string, unknown> }; outcomes?: string[] }[] }[];
   children?: { fillsSlot?: string }[];
   dateParams?: string[];
 }
@@ -36,6 +36,7 @@ export function listLabelledCodes(t: CodedTemplate): { kind: LabelKind; key: str
       if (step.assignee?.kind === 'slot') add('roles', step.assignee.slot);
       add('roles', moduleRole(step.module));
       for (const m of (step.module && MODULE_MILESTONES[step.module.name]) ?? []) add('milestones', m);
+      for (const o of step.outcomes ?? []) add('outcomes', o);
     }
   }
   for (const child of t.children ?? []) add('roles', child.fillsSlot);

@@ -10,9 +10,10 @@ export const FALLBACK_LABELS: Record<LabelKind, Required<Label>> = {
   roles: { fr: 'Rôle à pourvoir', en: 'Role to fill' },
   milestones: { fr: 'Jalon atteint', en: 'Milestone reached' },
   dateParams: { fr: 'Date à fournir', en: 'Date to supply' },
+  outcomes: { fr: 'Issue', en: 'Outcome' },
 };
 
-const EMPTY: TemplateLabels = { roles: {}, milestones: {}, dateParams: {} };
+const EMPTY: Required<TemplateLabels> = { roles: {}, milestones: {}, dateParams: {}, outcomes: {} };
 
 interface LabelledTemplate extends CodedTemplate {
   key: string;
@@ -27,13 +28,15 @@ interface LabelledTemplate extends CodedTemplate {
 export function resolveTemplateLabels(template: LabelledTemplate, builtIn?: { labels?: Partial<TemplateLabels> }, neutral = true): TemplateLabels {
   const own = { ...EMPTY, ...template.labels };
   const borrowed = { ...EMPTY, ...builtIn?.labels };
-  const out: TemplateLabels = { roles: { ...own.roles }, milestones: { ...own.milestones }, dateParams: { ...own.dateParams } };
+  const out: Required<TemplateLabels> = { roles: { ...own.roles }, milestones: { ...own.milestones }, dateParams: { ...own.dateParams }, outcomes: { ...own.outcomes } };
   for (const { kind, key } of listLabelledCodes(template)) {
     if (out[kind][key]?.fr) continue;
     if (borrowed[kind][key]?.fr) out[kind][key] = borrowed[kind][key];
     else if (neutral) out[kind][key] = FALLBACK_LABELS[kind];
   }
-  return out;
+  // Outcomes (issue 19) only where a step lists some: labels keep their shape elsewhere.
+  const { outcomes, ...rest } = out;
+  return Object.keys(outcomes).length ? out : rest;
 }
 
 /** One label in a language: English when asked and given, else French; the neutral word for an unknown code. */

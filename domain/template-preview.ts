@@ -5,12 +5,18 @@
  * working calendar and the template's non-working-day rule. The preview assumes every step is
  * completed on its due date (at once when it has none) and every gate approved as soon as it
  * is reached: the plan a coordinator reads before starting.
+ *
+ * Issue 19: a step listing outcomes is assumed to record the one chosen in `options.outcomes`
+ * (its first outcome by default); phases and steps on the other branches are listed as skipped,
+ * with the condition that would open them. Recurring steps list their occurrences up to a horizon
+ * (`options.horizonMonths`, 24 by default), `endless` saying a series goes on after it.
  */
 import type { ProgrammeState } from './programme-state';
 import { advance, createInitialState, dueBase, stepState } from './programme';
 import { DueDateOutOfRange, resolveDueInstant } from './deadlines';
 import { parisDateToInstant, toParisDate } from './calendar';
-import type { Template } from './template-schema';
+import { definitionKey } from './step-row-key';
+import type { BranchCondition, Template } from './template-schema';
 
 export interface PreviewStep {
   phaseKey: string;
@@ -26,6 +32,14 @@ export interface PreviewStep {
   /** The date parameter a 'param' rule is waiting for. */
   param?: string;
   milestone: boolean;
+  /** Issue 19: opens only on this outcome of an earlier step. */
+  when?: BranchCondition;
+  /** Issue 19: skipped on the outcomes assumed ("sans objet"). */
+  skipped?: boolean;
+  /** Issue 19: the outcome assumed when the step is completed (a step listing outcomes). */
+  outcome?: string;
+  /** Issue 19: the occurrence's number, for a recurring step (`stepKey` is the template step's). */
+  occurrence?: number;
 }
 
 export interface PreviewPhase {
@@ -33,6 +47,10 @@ export interface PreviewPhase {
   opensAt: string;
   closesAt: string;
   gate: boolean;
+  /** Issue 19: opens only on this outcome of an earlier step. */
+  when?: BranchCondition;
+  /** Issue 19: skipped on the outcomes assumed. */
+  skipped?: boolean;
 }
 
 export interface TemplatePreview {
@@ -40,6 +58,15 @@ export interface TemplatePreview {
   phases: PreviewPhase[];
   steps: PreviewStep[];
   endsAt: string;
+  /** Issue 19: a recurring step goes on past the preview's horizon (for the programme's life). */
+  endless?: boolean;
+}
+
+export interface PreviewOptions {
+  /** Issue 19: the outcome assumed for a step listing outcomes, by step key (default: its first outcome). */
+  outcomes?: Record<string, string>;
+  /** Issue 19: how far recurring steps are listed, in months after the start date (default 24). */
+  horizonMonths?: number;
 }
 
 /** Programmes start in the morning: the preview's clock starts at 09:00 Paris on the start date. */
@@ -48,13 +75,18 @@ const START_TIME = '09:00';
 /**
  * @param dueTime the installation's closing hour of a date-only deadline (Paris, HH:mm; DUE_TIME in infra/config.ts)
  */
-export function previewTemplateTimeline(template: Template, startDate: string, dates: Record<string, string>, dueTime: string): TemplatePreview {
+export function previewTemplateTimeline(template: Template, startDate: string, dates: Record<string, string>, dueTime: string, options: PreviewOptions = {}): TemplatePreview {
   let now = parisDateToInstant(startDate, START_TIME);
   const state = createInitialState({ programmeId: 'preview', title: template.key, template, startDate, dates }, now);
 
   const planned = new Map<string, PreviewStep>();
   const phases = new Map<string, PreviewPhase>();
+  const defs = new Map(template.phases.flatMap((p) => p.steps.map((s) => [s.key, s] as const)));
   const milestoneOf = new Map(template.phases.flatMap((p) => p.steps.map((s) => [s.key, s.milestone] as const)));
+  const phaseDefs = new Map(template.phases.map((p) => [p.key, p]));
+  const recurring = template.phases.some((p) => p.steps.some((s) => s.repeat));
+  const horizon = recurring ? addMonths(parisDateToInstant(startDate, START_TIME), options.horizonMonths ?? 24).getTime() : Infinity;
+  let endless = false;
 
   for (let guard = 0; guard < 10_000 && state.status === 'active'; guard++) {
     const result = advance(template, state, now);
@@ -64,14 +96,20 @@ export function previewTemplateTimeline(template: Template, startDate: string, d
         phase.status = 'active';
         phase.openedAt = now.toISOString();
       }
-      if (phase.openedAt && !phases.has(phase.key)) {
-        phases.set(phase.key, { phaseKey: phase.key, opensAt: phase.openedAt, closesAt: phase.openedAt, gate: Boolean(template.phases.find((p) => p.key === phase.key)?.gate) });
+      const when = phaseDefs.get(phase.key)?.when;
+      if ((phase.openedAt || phase.status === 'skipped') && !phases.has(phase.key)) {
+        const at = phase.openedAt ?? phase.completedAt ?? now.toISOString();
+        phases.set(phase.key, { phaseKey: phase.key, opensAt: at, closesAt: at, gate: Boolean(phaseDefs.get(phase.key)?.gate), ...(when ? { when } : {}), ...(phase.status === 'skipped' ? { skipped: true } : {}) });
       }
     }
     for (const step of state.steps) {
-      if (step.status !== 'active' || planned.has(step.key)) continue;
-      const entry: PreviewStep = { phaseKey: step.phaseKey, stepKey: step.key, opensAt: step.activatedAt ?? now.toISOString(), milestone: milestoneOf.get(step.key) ?? false };
-      if (templateHasDue(template, step.key)) planDue(template, state, step.key, entry, dueTime);
+      if ((step.status !== 'active' && step.status !== 'skipped') || planned.has(step.key)) continue;
+      const def = defs.get(definitionKey(step.key))!;
+      const entry: PreviewStep = { phaseKey: step.phaseKey, stepKey: def.key, opensAt: step.activatedAt ?? now.toISOString(), milestone: milestoneOf.get(def.key) ?? false };
+      if (def.when) entry.when = def.when;
+      if (step.occurrence) entry.occurrence = step.occurrence.n;
+      if (step.status === 'skipped') entry.skipped = true;
+      else if (templateHasDue(template, step.key) || step.occurrence) planDue(template, state, step.key, entry, dueTime);
       planned.set(step.key, entry);
     }
     // Complete the active step that finishes first (its due date, or at once without one).
@@ -82,10 +120,21 @@ export function previewTemplateTimeline(template: Template, startDate: string, d
     }
     const finishAt = (key: string) => Math.max(now.getTime(), planned.get(key)?.dueAt ? Date.parse(planned.get(key)!.dueAt!) : now.getTime());
     const next = active.reduce((a, b) => (finishAt(b.key) < finishAt(a.key) ? b : a));
+    if (finishAt(next.key) > horizon) {
+      // A series for the programme's life: the preview stops at its horizon.
+      endless = true;
+      break;
+    }
     now = new Date(finishAt(next.key));
     const step = stepState(state, next.key)!;
     step.status = 'completed';
     step.completedAt = now.toISOString();
+    const outcomes = defs.get(definitionKey(step.key))?.outcomes;
+    if (outcomes?.length) {
+      const chosen = options.outcomes?.[step.key];
+      step.outcome = chosen && outcomes.includes(chosen) ? chosen : outcomes[0];
+      planned.get(step.key)!.outcome = step.outcome;
+    }
   }
   for (const phase of state.phases) {
     const entry = phases.get(phase.key);
@@ -96,9 +145,18 @@ export function previewTemplateTimeline(template: Template, startDate: string, d
   return {
     startDate,
     phases: template.phases.map((p) => phases.get(p.key)).filter((p): p is PreviewPhase => Boolean(p)),
-    steps: [...planned.values()].sort((a, b) => order.get(a.stepKey)! - order.get(b.stepKey)!),
+    // (A stable sort: occurrences stay in the order they open.)
+    steps: [...planned.values()].filter((s) => !(s.occurrence && s.dueAt && Date.parse(s.dueAt) > horizon)).sort((a, b) => order.get(a.stepKey)! - order.get(b.stepKey)!),
     endsAt: now.toISOString(),
+    ...(endless ? { endless } : {}),
   };
+}
+
+/** The same wall time `months` later (UTC arithmetic is enough for a horizon). */
+function addMonths(instant: Date, months: number): Date {
+  const out = new Date(instant);
+  out.setUTCMonth(out.getUTCMonth() + months);
+  return out;
 }
 
 function templateHasDue(template: Template, stepKey: string): boolean {
@@ -106,7 +164,7 @@ function templateHasDue(template: Template, stepKey: string): boolean {
 }
 
 function planDue(template: Template, state: ProgrammeState, stepKey: string, entry: PreviewStep, dueTime: string): void {
-  const rule = template.phases.flatMap((p) => p.steps).find((s) => s.key === stepKey)?.due;
+  const rule = template.phases.flatMap((p) => p.steps).find((s) => s.key === definitionKey(stepKey))?.due;
   const base = dueBase(template, state, stepKey);
   if (!base) {
     if (rule?.from === 'param') {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DATE_RANGE, isDateInRange, isInstantInRange } from './calendar';
+import { WEEKDAYS } from './schedule';
 import { listLabelledCodes } from './template-codes';
 
 /**
@@ -42,6 +43,8 @@ export const ZTemplateLabels = z.object({
   roles: z.record(z.string(), ZLabel).default({}),
   milestones: z.record(z.string(), ZLabel).default({}),
   dateParams: z.record(z.string(), ZLabel).default({}),
+  /** Outcomes a step records (retained, not retained…): named once, shared by every step listing the code. */
+  outcomes: z.record(z.string(), ZLabel).optional(),
 });
 export type TemplateLabels = z.infer<typeof ZTemplateLabels>;
 export type { LabelKind } from './template-codes';
@@ -97,6 +100,32 @@ export const ZModuleRef = z.object({
 });
 export type ModuleRef = z.infer<typeof ZModuleRef>;
 
+/**
+ * Issue 19, outcome branches: a phase or step opens only when an earlier step recorded this
+ * outcome; on any other outcome it is skipped ("sans objet": never late, never reminded).
+ */
+export const ZBranchCondition = z.object({ step: ZKey, outcome: ZKey });
+export type BranchCondition = z.infer<typeof ZBranchCondition>;
+
+
+/**
+ * Issue 19, recurring steps: the step is repeated on a schedule; each occurrence is its own step
+ * (own due date, reminders, deliverables). The first occurrence falls `startAfter` weeks or months
+ * after the programme's start date (on `weekday`, or on `dayOfMonth`: the month's last day when
+ * shorter), then every `every` weeks or months, until `until` (inclusive) or for the programme's
+ * life (domain/schedule.ts). `seconds` exists for test templates only (occurrences `startAfter`,
+ * then `every`, seconds after the run's start).
+ */
+export const ZRecurrence = z.object({
+  every: z.number().int().min(1).max(520),
+  unit: z.enum(['weeks', 'months', 'seconds']),
+  weekday: z.enum(WEEKDAYS).optional(),
+  dayOfMonth: z.number().int().min(1).max(31).optional(),
+  startAfter: z.number().int().min(0).max(1200).default(0),
+  until: ZIsoDate.optional(),
+});
+export type Recurrence = z.infer<typeof ZRecurrence>;
+
 export const ZStep = z.object({
   key: ZKey,
   name: ZLocalisedText,
@@ -111,6 +140,12 @@ export const ZStep = z.object({
   indicator: z.object({ key: ZKey, atLeast: z.number().min(0).default(0) }).optional(),
   /** Lifecycle-specific rules (see domain/programme/modules); the generic engine knows none of them. */
   module: ZModuleRef.optional(),
+  /** Codes of the outcomes completing this step records, one of them required (names in labels.outcomes). */
+  outcomes: z.array(ZKey).min(2).max(10).optional(),
+  /** Opens only when an earlier step recorded this outcome; skipped otherwise. */
+  when: ZBranchCondition.optional(),
+  /** Repeated on a schedule; the due date of each occurrence is its scheduled date. */
+  repeat: ZRecurrence.optional(),
 });
 export type Step = z.infer<typeof ZStep>;
 
@@ -128,6 +163,8 @@ export const ZPhase = z.object({
   capacity: z
     .object({ min: z.number().int().min(0).default(0), max: z.number().int().min(1, 'capacity must be at least 1') })
     .optional(),
+  /** Opens only when an earlier step recorded this outcome; skipped with all its steps otherwise. */
+  when: ZBranchCondition.optional(),
   steps: z.array(ZStep).min(1, 'a phase needs at least one step'),
 });
 export type Phase = z.infer<typeof ZPhase>;
@@ -216,6 +253,7 @@ export const ZTemplate = ZTemplateBase.superRefine((t, ctx) => {
       }
     });
   });
+  checkBranchesAndSchedules(t, steps, problem);
   const cycle = findDependencyCycle(t.phases.flatMap((ph) => ph.steps));
   if (cycle) problem(['phases'], `dependency cycle: ${cycle.join(' → ')}`, 'dependency_cycle', { cycle: cycle.join(' → ') });
 });
@@ -230,11 +268,55 @@ export type TemplateInput = z.input<typeof ZTemplate>;
 export const ZPublishableTemplate = ZTemplate.superRefine((t, ctx) => {
   for (const { kind, key } of listLabelledCodes(t)) {
     // A blank French label is reported by ZLabel itself, at the same path.
-    if (!t.labels[kind][key]) {
+    if (!t.labels[kind]?.[key]) {
       ctx.addIssue({ code: 'custom', path: ['labels', kind, key, 'fr'], message: `"${key}" needs a French label in labels.${kind}`, params: { code: `label_missing_${kind}`, key } });
     }
   }
 });
+
+type ProblemSink = (path: (string | number)[], message: string, code: string, values?: Record<string, string>) => void;
+
+/**
+ * Issue 19: outcome lists, branch conditions (`when`) and schedules (`repeat`). A condition names
+ * a step of an earlier phase (or, for a step, an earlier step of its own phase) that lists the
+ * outcome; nothing depends on a recurring step, whose series may never end.
+ */
+function checkBranchesAndSchedules(t: z.output<typeof ZTemplateBase>, steps: Map<string, { phase: number; step: number }>, problem: ProblemSink): void {
+  const stepDef = (key: string) => {
+    const at = steps.get(key);
+    return at && t.phases[at.phase]!.steps[at.step]!;
+  };
+  const checkWhen = (when: BranchCondition, at: (string | number)[], phase: number, step?: number) => {
+    const target = steps.get(when.step);
+    const def = stepDef(when.step);
+    if (!target || !def) return problem([...at, 'when', 'step'], `unknown step "${when.step}"`, 'unknown_step', { key: when.step });
+    const earlier = target.phase < phase || (step !== undefined && target.phase === phase && target.step < step);
+    if (!earlier) return problem([...at, 'when', 'step'], `step "${when.step}" must come before`, 'branch_step_not_earlier', { key: when.step });
+    if (!def.outcomes?.length) return problem([...at, 'when', 'step'], `step "${when.step}" records no outcome`, 'step_without_outcomes', { key: when.step });
+    if (!def.outcomes.includes(when.outcome)) problem([...at, 'when', 'outcome'], `step "${when.step}" has no outcome "${when.outcome}"`, 'unknown_outcome', { key: when.outcome });
+  };
+  t.phases.forEach((phase, p) => {
+    if (phase.when) checkWhen(phase.when, ['phases', p], p);
+    phase.steps.forEach((step, s) => {
+      const at = ['phases', p, 'steps', s];
+      if (step.when) checkWhen(step.when, at, p, s);
+      step.outcomes?.forEach((o, i) => {
+        if (step.outcomes!.indexOf(o) !== i) problem([...at, 'outcomes', i], `duplicate outcome "${o}"`, 'duplicate_outcome', { key: o });
+      });
+      const refs = [...step.dependsOn.map((d, i) => ({ key: d, path: ['dependsOn', i] as (string | number)[] })), ...(step.due?.from === 'stepCompleted' ? [{ key: step.due.stepKey, path: ['due', 'stepKey'] }] : [])];
+      for (const ref of refs) if (stepDef(ref.key)?.repeat) problem([...at, ...ref.path], `step "${ref.key}" repeats: nothing can wait for it`, 'depends_on_recurring_step', { key: ref.key });
+      const r = step.repeat;
+      if (!r) return;
+      if (step.due) problem([...at, 'due'], 'a recurring step is due on each scheduled date', 'recurring_step_due_rule');
+      if (step.outcomes) problem([...at, 'outcomes'], 'a recurring step records no outcome', 'recurring_step_outcomes');
+      if (r.weekday && r.unit !== 'weeks') problem([...at, 'repeat', 'weekday'], 'a weekday goes with a weekly schedule', 'repeat_day_mismatch');
+      if (r.dayOfMonth && r.unit !== 'months') problem([...at, 'repeat', 'dayOfMonth'], 'a day of the month goes with a monthly schedule', 'repeat_day_mismatch');
+    });
+  });
+  t.phases.forEach((phase, p) => {
+    if (phase.when && stepDef(phase.when.step)?.repeat) problem(['phases', p, 'when', 'step'], `step "${phase.when.step}" repeats`, 'depends_on_recurring_step', { key: phase.when.step });
+  });
+}
 
 /** Depth-first search; returns the first cycle found as a list of step keys, closed on itself. */
 export function findDependencyCycle(steps: { key: string; dependsOn: string[] }[]): string[] | undefined {

@@ -2,7 +2,7 @@ import type { StepState } from '../domain/programme-state';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { TemplateStore } from '../activities/templates';
 import type { Locale } from './catalogue';
-import { templateStepKey } from '../domain/step-row-key';
+import { definitionKey, templateStepKey } from '../domain/step-row-key';
 
 export interface StepContext {
   /** The programme is in the read model. */
@@ -37,7 +37,8 @@ export async function describeStep(
   const step = stepKey && row.step ? { phaseKey: row.step.phaseKey, dueAt: row.step.dueAt ?? undefined, status: row.step.status } : undefined;
   const phaseKey = ref.phaseKey ?? step?.phaseKey;
   const phase = template?.phases.find((p) => p.key === phaseKey);
-  const stepDefinition = stepKey ? phase?.steps.find((s) => s.key === stepKey) ?? template?.phases.flatMap((p) => p.steps).find((s) => s.key === stepKey) : undefined;
+  const defKey = stepKey && definitionKey(stepKey);
+  const stepDefinition = defKey ? phase?.steps.find((s) => s.key === defKey) ?? template?.phases.flatMap((p) => p.steps).find((s) => s.key === defKey) : undefined;
   return {
     found: true,
     stepName: stepDefinition?.name[locale],

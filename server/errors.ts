@@ -93,6 +93,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   not_allowed: 403,
   // A programme's history (issue 20) the lifecycle could not have lived: a fact dated in the future, out of order...
   history_invalid: 422,
+  invalid_outcome: 422,
 };
 
 /** One field's problem: where, a code (domain/problem-codes.ts) and the values its sentence needs; `message` is English for developers. */

@@ -3,6 +3,7 @@ import type { DeliverableState, ProgrammeState, StepState } from '../domain/prog
 import { ZTemplateLabels, type Template } from '../domain/template-schema';
 import { labelsOf } from '../templates/labels';
 import { toParisDate } from '../domain/calendar';
+import { definitionKey } from '../domain/step-row-key';
 import type { SessionUser } from './auth';
 import {
   canSeeCapacity,
@@ -35,7 +36,7 @@ export const ZStepView = z.object({
   key: z.string(),
   name: z.string(),
   nameEn: z.string(),
-  status: z.enum(['pending', 'active', 'completed', 'cancelled']),
+  status: z.enum(['pending', 'active', 'completed', 'cancelled', 'skipped']),
   dueDate: z.string().nullable(),
   dueAt: z.string().nullable(),
   late: z.boolean(),
@@ -47,6 +48,13 @@ export const ZStepView = z.object({
   completedBy: z.string().nullable(),
   onBehalfOf: z.string().nullable(),
   parts: z.record(z.string(), z.object({ at: z.string(), by: z.string() })),
+  /** Issue 19: the outcomes completing the step records (codes named in the programme's labels.outcomes), and the one recorded. */
+  outcomes: z.array(z.string()).optional(),
+  outcome: z.string().optional(),
+  /** Issue 19: the step opens only on this outcome of an earlier step. */
+  when: z.object({ step: z.string(), outcome: z.string() }).optional(),
+  /** Issue 19: one occurrence of a recurring step: its number and scheduled date (YYYY-MM-DD). */
+  occurrence: z.object({ n: z.number(), on: z.string() }).optional(),
 });
 
 export const ZProgrammeView = z.object({
@@ -66,8 +74,10 @@ export const ZProgrammeView = z.object({
       key: z.string(),
       name: z.string(),
       nameEn: z.string(),
-      status: z.enum(['pending', 'awaiting_gate', 'active', 'completed', 'cancelled']),
+      status: z.enum(['pending', 'awaiting_gate', 'active', 'completed', 'cancelled', 'skipped']),
       gate: z.boolean(),
+      /** Issue 19: the phase opens only on this outcome of an earlier step. */
+      when: z.object({ step: z.string(), outcome: z.string() }).optional(),
       capacity: z.object({ min: z.number(), max: z.number(), enrolled: z.number() }).nullable(),
       openedAt: z.string().nullable(),
       steps: z.array(ZStepView),
@@ -95,7 +105,7 @@ export function viewerOf(user: SessionUser, onTeam: boolean): Viewer {
 }
 
 export function buildStepView(template: Template, state: ProgrammeState, step: StepState, viewer: Viewer, scope = confidentialScope(template, state)): StepView {
-  const def = template.phases.flatMap((p) => p.steps).find((s) => s.key === step.key)!;
+  const def = template.phases.flatMap((p) => p.steps).find((s) => s.key === definitionKey(step.key))!;
   const deliverables = step.deliverables.filter((d) => canSeeDeliverable(scope, step, d, viewer));
   const parts = visibleParts(scope, step, step.parts, viewer);
   return {
@@ -113,6 +123,10 @@ export function buildStepView(template: Template, state: ProgrammeState, step: S
     completedAt: step.completedAt ?? null,
     ...visibleCompletion(scope, step, viewer),
     parts: Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, { at: v.at, by: v.by }])),
+    ...(def.outcomes ? { outcomes: def.outcomes } : {}),
+    ...(step.outcome ? { outcome: step.outcome } : {}),
+    ...(def.when ? { when: def.when } : {}),
+    ...(step.occurrence ? { occurrence: step.occurrence } : {}),
   };
 }
 
@@ -140,6 +154,7 @@ export function buildProgrammeView(template: Template, state: ProgrammeState, vi
         nameEn: def.name.en,
         status: phase.status,
         gate: Boolean(def.gate),
+        ...(def.when ? { when: def.when } : {}),
         capacity: def.capacity && canSeeCapacity(scope, phase, viewer) ? { min: def.capacity.min, max: def.capacity.max, enrolled: phase.enrolled.filter((e) => !e.slot).length } : null,
         openedAt: phase.openedAt ?? null,
         steps: steps.map((s) => buildStepView(template, state, s, viewer, scope)),

@@ -1,83 +1,64 @@
 /**
- * One year of governance of the health-industries hub (Hub emplois et compétences des
- * industries de santé): two steering committees (COPIL), each preceded by a newsletter,
- * and four technical committees with the operational members and funders. The seed's
- * 2021 year: first COPIL in March, a technical committee on 2 December; the same cadence
- * is renewed for the next year (start a new programme from this template each year).
+ * The governance of the health-industries hub (Hub emplois et compétences des industries de
+ * santé), for the programme's life: two steering committees (COPIL) a year, each preceded by a
+ * newsletter, and four technical committees a year with the operational members and funders. The
+ * seed's 2021 year: first COPIL in March, a technical committee on 2 December. Version 3 (issue 19):
+ * recurring steps, one programme for every year (versions 1–2 held one year and asked for a new
+ * programme each year).
  */
 import type { TemplateInput } from '../domain/template-schema';
-import { afterProgrammeStart } from './due';
 
-const technicalCommittee = (n: number, day: number, dependsOn: string[]) => ({
-  key: `technical-committee-${n}`,
-  name: { fr: `Comité technique n° ${n}`, en: `Technical committee no. ${n}` },
-  description: {
-    fr: 'Réunion des membres opérationnels et des financeurs du Hub : avancée du plan d’action, validations intermédiaires.',
-    en: 'Meeting of the hub’s operational members and funders: action plan progress, interim approvals.',
-  },
-  assignee: { kind: 'coordinator' as const },
-  dependsOn,
-  due: afterProgrammeStart(day),
-});
-
-const newsletter = (n: number, day: number) => ({
-  key: `newsletter-${n}`,
-  name: { fr: `Newsletter avant le comité de pilotage n° ${n}`, en: `Newsletter before steering committee no. ${n}` },
-  assignee: { kind: 'coordinator' as const },
-  due: afterProgrammeStart(day),
-  deliverables: [{ kind: 'newsletter', label: { fr: 'Newsletter', en: 'Newsletter' } }],
-});
-
-const steeringCommittee = (n: number, day: number) => ({
-  key: `steering-committee-${n}`,
-  name: { fr: `Comité de pilotage n° ${n}`, en: `Steering committee no. ${n}` },
-  description: {
-    fr: 'Membres fondateurs du Hub (Dijon Métropole, pôle BFCare, Creativ’, UFR Sciences de Santé, France Chimie BFC, UIMM, OPCO2I) : feuille de route de la filière, décisions.',
-    en: 'The hub’s founding members (Dijon Métropole, BFCare cluster, Creativ’, health sciences faculty, France Chimie BFC, UIMM, OPCO2I): the sector’s roadmap, decisions.',
-  },
-  assignee: { kind: 'coordinator' as const },
-  dependsOn: [`newsletter-${n}`],
-  due: afterProgrammeStart(day),
-  deliverables: [{ kind: 'steering-minutes', label: { fr: 'Compte rendu du comité de pilotage', en: 'Steering committee minutes' } }],
-  milestone: true,
-});
+/** The first of each series falls two months after the start (the seed's first COPIL in March). */
+const FIRST_AFTER_MONTHS = 2;
 
 export const governanceCadenceTemplate: TemplateInput = {
   key: 'governance-cadence',
   // Version 2: due dates on a weekend or a French public holiday move to the next working day.
-  version: 2,
+  // Version 3: recurring committees for the programme's life.
+  version: 3,
   nonWorkingDays: 'nextWorkingDay',
-  name: { fr: 'Calendrier annuel des instances du Hub industries de santé', en: 'Health-industries hub: yearly governance cadence' },
+  name: { fr: 'Calendrier des instances du Hub industries de santé', en: 'Health-industries hub: governance cadence' },
   description: {
-    fr: 'Deux comités de pilotage par an, chacun précédé d’une newsletter, et quatre comités techniques par an.',
-    en: 'Two steering committees a year, each preceded by a newsletter, and four technical committees a year.',
+    fr: 'Deux comités de pilotage par an, chacun précédé d’une newsletter, et quatre comités techniques par an, chaque année, pour toute la durée du Hub.',
+    en: 'Two steering committees a year, each preceded by a newsletter, and four technical committees a year, every year, for the hub’s life.',
   },
   phases: [
     {
-      key: 'first-half',
-      name: { fr: 'Premier semestre', en: 'First half-year' },
+      key: 'governance',
+      name: { fr: 'Instances de gouvernance', en: 'Governance bodies' },
       steps: [
-        newsletter(1, 60),
-        steeringCommittee(1, 75),
-        technicalCommittee(1, 90, []),
-        technicalCommittee(2, 181, ['technical-committee-1']),
-      ],
-    },
-    {
-      key: 'second-half',
-      name: { fr: 'Second semestre', en: 'Second half-year' },
-      steps: [
-        newsletter(2, 245),
-        steeringCommittee(2, 260),
-        technicalCommittee(3, 273, ['technical-committee-2']),
-        technicalCommittee(4, 340, ['technical-committee-3']),
         {
-          key: 'cadence-renewal',
-          name: { fr: 'Reconduction du calendrier des instances pour l’année suivante', en: 'Governance calendar renewed for the next year' },
+          key: 'newsletter',
+          name: { fr: 'Newsletter avant le comité de pilotage', en: 'Newsletter before the steering committee' },
+          description: {
+            fr: 'Lettre d’information aux membres et partenaires du Hub, envoyée avant chaque comité de pilotage.',
+            en: 'Newsletter to the hub’s members and partners, sent before each steering committee.',
+          },
           assignee: { kind: 'coordinator' },
-          dependsOn: ['steering-committee-2', 'technical-committee-4'],
-          due: afterProgrammeStart(365),
+          repeat: { every: 6, unit: 'months', dayOfMonth: 1, startAfter: FIRST_AFTER_MONTHS },
+          deliverables: [{ kind: 'newsletter', label: { fr: 'Newsletter', en: 'Newsletter' } }],
+        },
+        {
+          key: 'steering-committee',
+          name: { fr: 'Comité de pilotage', en: 'Steering committee' },
+          description: {
+            fr: 'Membres fondateurs du Hub (Dijon Métropole, pôle BFCare, Creativ’, UFR Sciences de Santé, France Chimie BFC, UIMM, OPCO2I) : feuille de route de la filière, décisions.',
+            en: 'The hub’s founding members (Dijon Métropole, BFCare cluster, Creativ’, health sciences faculty, France Chimie BFC, UIMM, OPCO2I): the sector’s roadmap, decisions.',
+          },
+          assignee: { kind: 'coordinator' },
+          repeat: { every: 6, unit: 'months', dayOfMonth: 15, startAfter: FIRST_AFTER_MONTHS },
+          deliverables: [{ kind: 'steering-minutes', label: { fr: 'Compte rendu du comité de pilotage', en: 'Steering committee minutes' } }],
           milestone: true,
+        },
+        {
+          key: 'technical-committee',
+          name: { fr: 'Comité technique', en: 'Technical committee' },
+          description: {
+            fr: 'Réunion des membres opérationnels et des financeurs du Hub : avancée du plan d’action, validations intermédiaires.',
+            en: 'Meeting of the hub’s operational members and funders: action plan progress, interim approvals.',
+          },
+          assignee: { kind: 'coordinator' },
+          repeat: { every: 3, unit: 'months', dayOfMonth: 2, startAfter: FIRST_AFTER_MONTHS },
         },
       ],
     },

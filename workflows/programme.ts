@@ -415,8 +415,10 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
     // A moved day-based due date obeys the template's non-working-day rule again.
     for (const stepKey of moved) {
       const unit = templateStep(template, stepKey)?.due;
-      if (!unit || ('offset' in unit && unit.offset?.unit === 'seconds') || (template.nonWorkingDays ?? 'none') === 'none') continue;
       const step = stepState(state, stepKey)!;
+      // An occurrence of a recurring step (issue 19) is dated like a day-based rule, unless its schedule counts seconds.
+      const dayBased = step.occurrence ? step.occurrence.on.length === 10 : unit && !('offset' in unit && unit.offset?.unit === 'seconds');
+      if (!dayBased || (template.nonWorkingDays ?? 'none') === 'none') continue;
       await resolveAndSetDueDate(stepKey, { base: step.dueAt!, kind: 'instant' });
     }
     return state;

@@ -5,6 +5,8 @@
 import type { Actor, PhaseState, ProgrammeState } from '../programme-state';
 import type { Template } from '../template-schema';
 import { resolveAssignee } from './assignment';
+import { branchDecision, isDone, skipPhase, skipStep } from './branches';
+import { isNextOccurrenceDue, isSeriesRunning, nextOccurrenceDate, openOccurrence } from './recurrence';
 import { stepState, templatePhase, templateStep } from './lookups';
 import { recipientsOf, type NotificationRequest } from './notifications';
 import { markChanged, recordEvent } from './state';
@@ -32,8 +34,8 @@ function advanceOnce(t: Template, state: ProgrammeState, now: Date, result: Adva
   // change on every turn until its guard: 999 `programme.completed` events for one completion).
   if (state.status !== 'active') return false;
   const at = now.toISOString();
-  // The first phase not completed is the current one: phases run in order.
-  const current = state.phases.find((p) => p.status !== 'completed');
+  // The first phase not completed (nor skipped on a branch not taken) is the current one: phases run in order.
+  const current = state.phases.find((p) => !isDone(p.status));
   if (!current) {
     state.status = 'completed';
     recordEvent(state, now, 'programme.completed', undefined);
@@ -41,6 +43,13 @@ function advanceOnce(t: Template, state: ProgrammeState, now: Date, result: Adva
   }
   const def = templatePhase(t, current.key)!;
   if (current.status === 'pending') {
+    // Issue 19: a phase on an outcome branch opens on its outcome, and is skipped on any other.
+    const decision = def.when ? branchDecision(state, def.when) : 'open';
+    if (decision === 'skip') {
+      skipPhase(state, current, now, def.when!);
+      return true;
+    }
+    if (decision === 'undecided') return false;
     if (def.gate) {
       current.status = 'awaiting_gate';
       recordEvent(state, now, 'phase.awaiting_gate', undefined, { phaseKey: current.key });
@@ -54,8 +63,18 @@ function advanceOnce(t: Template, state: ProgrammeState, now: Date, result: Adva
   for (const step of state.steps) {
     if (step.phaseKey !== current.key || step.status !== 'pending') continue;
     const sdef = templateStep(t, step.key)!;
-    const ready = sdef.dependsOn.every((d) => stepState(state, d)?.status === 'completed');
+    // A dependency skipped on a branch not taken counts as done (no such status before issue 19).
+    const ready = sdef.dependsOn.every((d) => isDone(stepState(state, d)?.status ?? 'pending'));
     if (!ready) continue;
+    if (sdef.when) {
+      const decision = branchDecision(state, sdef.when);
+      if (decision === 'undecided') continue;
+      if (decision === 'skip') {
+        skipStep(state, step, now, sdef.when);
+        changed = true;
+        continue;
+      }
+    }
     step.status = 'active';
     step.activatedAt = at;
     step.assignee = resolveAssignee(t, state, step);
@@ -64,8 +83,24 @@ function advanceOnce(t: Template, state: ProgrammeState, now: Date, result: Adva
     result.notifications.push({ kind: 'assignment', stepKey: step.key, to: recipientsOf(step) });
     changed = true;
   }
+  // Issue 19: recurring steps open their occurrences one after the other.
+  let seriesRunning = false;
+  for (const sdef of def.steps) {
+    if (!sdef.repeat) continue;
+    // A series on an outcome branch not taken never starts.
+    const decision = sdef.when ? branchDecision(state, sdef.when) : 'open';
+    if (decision === 'skip') continue;
+    const ready = decision === 'open' && sdef.dependsOn.every((d) => isDone(stepState(state, d)?.status ?? 'pending'));
+    const next = ready ? nextOccurrenceDate(sdef, state) : undefined;
+    if (!ready || isSeriesRunning(sdef, state)) seriesRunning = true;
+    if (!next || !isNextOccurrenceDue(sdef, state, now)) continue;
+    const step = openOccurrence(t, state, sdef, current.key, next, now);
+    result.needDueDate.push(step.key);
+    result.notifications.push({ kind: 'assignment', stepKey: step.key, to: recipientsOf(step) });
+    changed = true;
+  }
   const phaseSteps = state.steps.filter((s) => s.phaseKey === current.key);
-  if (phaseSteps.every((s) => s.status === 'completed')) {
+  if (!seriesRunning && phaseSteps.every((s) => isDone(s.status))) {
     current.status = 'completed';
     current.completedAt = at;
     recordEvent(state, now, 'phase.completed', undefined, { phaseKey: current.key });

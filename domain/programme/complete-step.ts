@@ -6,6 +6,7 @@ import type { ProgrammeState, StepState } from '../programme-state';
 import { isCoordinatorRole } from '../roles';
 import type { Action } from './action';
 import { isAssignedTo } from './assignment';
+import { checkOutcome } from './branches';
 import { checkActive, findStepOrRefuse } from './guards';
 import type { CompleteStepInput } from './inputs';
 import { stepState, templateStep } from './lookups';
@@ -52,6 +53,8 @@ export const completeStep: Action<CompleteStepInput, ProgrammeState> = {
       const indicator = t.indicators.find((i) => i.key === sdef.indicator!.key);
       return refuse('indicator_below_target', `Step "${step.key}" needs indicator "${sdef.indicator.key}" at ${sdef.indicator.atLeast} or more (now ${state.indicators[sdef.indicator.key] ?? 0}).`, { reason: 'indicator_threshold', ...(indicator ? { indicator: indicator.name } : {}), minimum: sdef.indicator.atLeast, actual: state.indicators[sdef.indicator.key] ?? 0 });
     }
+    const outcome = checkOutcome(t, step, input.outcome);
+    if (outcome) return outcome;
     const module = sdef.module && findModule(sdef.module.name);
     return module?.checkCompletion?.({ template: t, state, step, config: sdef.module!.config }, input, now);
   },
@@ -78,8 +81,9 @@ export const completeStep: Action<CompleteStepInput, ProgrammeState> = {
     step.note = input.note;
     step.late = false;
     if (input.data !== undefined) step.data = input.data;
+    if (input.outcome !== undefined) step.outcome = input.outcome;
     if (sdef.milestone) state.milestones.push({ key: step.key, at });
-    recordEvent(state, now, 'step.completed', input.actor, { stepKey: step.key, note: input.note, deliverableIds: input.deliverableIds }, onBehalfOf);
+    recordEvent(state, now, 'step.completed', input.actor, { stepKey: step.key, note: input.note, deliverableIds: input.deliverableIds, ...(input.outcome !== undefined ? { outcome: input.outcome } : {}) }, onBehalfOf);
     return { result: state, notifications };
   },
 };

@@ -17,9 +17,12 @@ export interface DueBase {
 
 /** Where a step's due rule counts from; the offset itself is resolved by an activity (holidays). */
 export function dueBase(t: Template, state: ProgrammeState, stepKey: string): DueBase | undefined {
+  const step = stepState(state, stepKey);
+  // An occurrence of a recurring step (issue 19) is due on its scheduled date, closed like any dated
+  // due rule (DUE_TIME, non-working-day rule); a second-scale test schedule's instant is never moved.
+  if (step?.occurrence) return step.occurrence.on.length === 10 ? { base: step.occurrence.on, kind: 'date' } : { base: step.occurrence.on, kind: 'instant', offset: { amount: 0, unit: 'seconds' } };
   const rule = templateStep(t, stepKey)?.due;
-  if (!rule) return undefined;
-  const step = stepState(state, stepKey)!;
+  if (!rule || !step) return undefined;
   switch (rule.from) {
     case 'date':
       return { base: rule.date, kind: 'date' };

@@ -25,6 +25,8 @@ export interface CompleteStepInput {
   organisationId?: string;
   /** Module-specific payload (tender providers, scores, award…). */
   data?: unknown;
+  /** The outcome recorded, required on a step that lists outcomes (issue 19). */
+  outcome?: string;
 }
 
 export interface AddDeliverableInput {

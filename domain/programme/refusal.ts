@@ -34,6 +34,7 @@ export const REFUSAL_CODES = [
   'invalid_award',
   'not_allowed',
   'history_invalid',
+  'invalid_outcome',
 ] as const;
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
 

@@ -29,8 +29,9 @@ function buildInitialState(input: ProgrammeStartInput, now: Date): ProgrammeStat
     dates: { ...(input.dates ?? {}) },
     slots: { ...(input.slots ?? {}) },
     phases: t.phases.map((p) => ({ key: p.key, status: 'pending', enrolled: [] })),
+    // A recurring step has no row of its own: its occurrences are added as they open (recurrence.ts).
     steps: t.phases.flatMap((p) =>
-      p.steps.map((s) => ({
+      p.steps.filter((s) => !s.repeat).map((s) => ({
         key: s.key,
         phaseKey: p.key,
         position: position++,

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { Prisma } from '../../generated/prisma/client';
 import type { Actor, ProgrammeState } from '../../domain/programme-state';
 import { parisDateToInstant } from '../../domain/calendar';
+import { definitionKey } from '../../domain/step-row-key';
 import { ZIsoDate, ZIsoInstant, type Template } from '../../domain/template-schema';
 import { ZHistory } from '../../domain/backfill-schema';
 import { createInitialState } from '../../domain/programme';
@@ -37,7 +38,8 @@ import { MAX_UPLOAD_BYTES, receiveUpload, type ReceivedUpload } from '../uploads
 import { ALLOWED_TYPES } from '../storage';
 
 const ZId = z.string().min(1).max(200);
-const ZKeyParam = z.string().min(1).max(200).regex(/^[a-z0-9][a-z0-9-]*$/, 'unknown key');
+// A step's key, or an occurrence of a recurring step (`step~n`, domain/step-row-key.ts).
+const ZKeyParam = z.string().min(1).max(200).regex(/^[a-z0-9][a-z0-9-]*(~[1-9][0-9]{0,5})?$/, 'unknown key');
 // Dates are checked against the product's one range (1990-01-01 to 2100-12-31) here, before any workflow sees them.
 const ZDateOrInstant = z.union([ZIsoDate, ZIsoInstant]);
 
@@ -231,7 +233,7 @@ export function programmeRoutes(ctx: AppContext) {
       successStatus: 201, response: ZDeliverableView,
       async handler({ req, params, body, user, idempotencyKey, claimIdempotency }) {
         const { state, template } = await loadActionable(params.id, user);
-        const def = template.phases.flatMap((p) => p.steps).find((s) => s.key === params.stepKey);
+        const def = template.phases.flatMap((p) => p.steps).find((s) => s.key === definitionKey(params.stepKey));
         if (!def || !state.steps.some((s) => s.key === params.stepKey)) throw new AppError('unknown_step', `This programme has no step "${params.stepKey}".`);
         let input: z.infer<typeof ZLinkDeliverable> | z.infer<typeof ZFileFields>;
         let file: ReceivedUpload['file'] | undefined;
@@ -306,7 +308,7 @@ export function programmeRoutes(ctx: AppContext) {
     defineRoute({
       method: 'post', path: '/api/v1/programmes/:id/steps/:stepKey/complete', summary: "Complete a step (the workflow decides: 200 with the step's new state, or 409/422 with its reason)", tags: ['steps'], auth: ['partner', 'coordinator', 'admin'],
       params: ZStepParams,
-      body: z.strictObject({ note: z.string().max(5000).optional(), deliverableIds: z.array(ZId).max(100).optional(), organisationId: ZId.optional(), data: z.record(z.string(), z.unknown()).optional() }),
+      body: z.strictObject({ note: z.string().max(5000).optional(), deliverableIds: z.array(ZId).max(100).optional(), organisationId: ZId.optional(), data: z.record(z.string(), z.unknown()).optional(), outcome: z.string().min(1).max(64).optional().describe('the outcome recorded, one of the step’s outcomes (required on a step that lists outcomes)') }),
       response: ZStepView,
       async handler({ params, body, user, idempotencyKey }) {
         const { viewer } = await loadActionable(params.id, user);

@@ -17,7 +17,11 @@ const ZPreviewBody = z.object({
   template: z.record(z.string(), z.unknown()),
   startDate: ZIsoDate,
   dates: z.record(z.string().max(64), ZIsoDate).default({}),
+  /** Issue 19: the outcome to assume for a step listing outcomes, by step key (default: its first). */
+  outcomes: z.record(z.string().max(64), z.string().max(64)).default({}),
 });
+
+const ZBranch = z.object({ step: z.string(), outcome: z.string() });
 
 const ZPreviewResponse = z.object({
   /** Coded problems (the editor words them); empty when the draft is valid. */
@@ -26,7 +30,9 @@ const ZPreviewResponse = z.object({
     .object({
       startDate: z.string(),
       endsAt: z.string(),
-      phases: z.array(z.object({ phaseKey: z.string(), opensAt: z.string(), closesAt: z.string(), gate: z.boolean() })),
+      /** Issue 19: a recurring step goes on past the preview's horizon. */
+      endless: z.boolean().optional(),
+      phases: z.array(z.object({ phaseKey: z.string(), opensAt: z.string(), closesAt: z.string(), gate: z.boolean(), when: ZBranch.optional(), skipped: z.boolean().optional() })),
       steps: z.array(
         z.object({
           phaseKey: z.string(),
@@ -37,6 +43,10 @@ const ZPreviewResponse = z.object({
           problem: z.enum(['missing_date_param', 'date_out_of_range']).optional(),
           param: z.string().optional(),
           milestone: z.boolean(),
+          when: ZBranch.optional(),
+          skipped: z.boolean().optional(),
+          outcome: z.string().optional(),
+          occurrence: z.number().optional(),
         }),
       ),
     })
@@ -69,7 +79,7 @@ export function templateRoutes(ctx: AppContext) {
         // The draft's version is decided at publication; any positive number lets it parse here.
         const checked = checkTemplateDraft({ ...body.template, version: 1 });
         if (!checked.template) return { problems: checked.problems };
-        return { problems: [], timeline: previewTemplateTimeline(checked.template, body.startDate, body.dates, ctx.config.DUE_TIME) };
+        return { problems: [], timeline: previewTemplateTimeline(checked.template, body.startDate, body.dates, ctx.config.DUE_TIME, { outcomes: body.outcomes }) };
       },
     }),
     defineRoute({

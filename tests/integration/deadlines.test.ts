@@ -134,24 +134,25 @@ describe('deadlines a French office can trust', () => {
     expect({ version: after.version, eventSeq: after.eventSeq, dueAt: after.steps[0]!.dueAt }).toEqual({ version: before.version, eventSeq: before.eventSeq, dueAt: before.steps[0]!.dueAt });
   });
 
-  it('puts the governance cadence started Monday 2027-01-04 on working days: "Comité technique n° 1" on Monday 2027-04-05', async () => {
-    const res = await api.post('/api/v1/programmes', { templateKey: 'governance-cadence', title: 'Instances 2027', startDate: '2027-01-04' }, coordinator.token);
+  it('puts the governance cadence started 2027-08-04 on working days: the first technical committee, due Saturday 2 October, on Monday 2027-10-04', async () => {
+    // (Version 3 of the template, issue 19: the committees recur; each occurrence is a step of its own, `step~n`.)
+    const res = await api.post('/api/v1/programmes', { templateKey: 'governance-cadence', title: 'Instances 2027', startDate: '2027-08-04' }, coordinator.token);
     expect(res.status).toBe(201);
     const steps = res.body.phases.flatMap((p: { steps: unknown[] }) => p.steps) as { key: string; dueAt?: string; status: string }[];
-    const committee = steps.find((s) => s.key === 'technical-committee-1')!;
-    expect(committee.dueAt).toBe('2027-04-05T16:00:00.000Z');
+    const committee = steps.find((s) => s.key === 'technical-committee~1')!;
+    expect(committee.dueAt).toBe('2027-10-04T16:00:00.000Z');
     for (const s of steps.filter((x) => x.dueAt)) expect({ key: s.key, working: isFrenchWorkingDay(new Date(s.dueAt!)) }).toEqual({ key: s.key, working: true });
     // Their reminders: on working days at 09:00 Paris, before-due and due-today before the deadline, overdue after it.
     const state = await h.client.workflow.getHandle(res.body.id).query(programmeStateQuery);
     const planned = state.steps.flatMap((s) => s.reminderPlan?.reminders ?? []);
-    expect(planned.length).toBeGreaterThan(10);
+    expect(planned.length).toBeGreaterThan(9);
     for (const r of planned) {
       const at = new Date(r.at);
       const beforeDeadline = r.kind === 'reminder_before_due' || r.kind === 'due_today';
       expect({ key: r.key, working: isFrenchWorkingDay(at), hour: toParisTime(at), inOrder: beforeDeadline ? r.at < Date.parse(r.dueAt) : r.at > Date.parse(r.dueAt) }).toEqual({ key: r.key, working: true, hour: '09:00', inOrder: true });
     }
-    const dueToday = planned.find((r) => r.key.includes(':technical-committee-1:due:'))!;
-    expect(`${toParisDate(new Date(dueToday.at))} ${toParisTime(new Date(dueToday.at))}`).toBe('2027-04-05 09:00');
+    const dueToday = planned.find((r) => r.key.includes(':technical-committee~1:due:'))!;
+    expect(`${toParisDate(new Date(dueToday.at))} ${toParisTime(new Date(dueToday.at))}`).toBe('2027-10-04 09:00');
     await api.post(`/api/v1/programmes/${res.body.id}/cancel`, { reason: 'Fin du test' }, coordinator.token);
     await recordHistory(h, res.body.id, 'calendar-working-days');
   });

@@ -85,3 +85,53 @@ export function reminderTestTemplate(key: string, dueInSeconds: number): Templat
     ],
   };
 }
+
+/**
+ * Issue 19, outcome branches: a call for projects whose decision (retained / not retained) opens
+ * the execution phase or a debrief, the other branch skipped.
+ */
+export function callForProjectsTestTemplate(key: string): TemplateInput {
+  return {
+    key,
+    version: 1,
+    name: { fr: 'Réponse à un appel à projets', en: 'Call for projects response' },
+    nonWorkingDays: 'nextWorkingDay',
+    phases: [
+      {
+        key: 'application',
+        name: { fr: 'Candidature', en: 'Application' },
+        steps: [
+          { key: 'submit', name: { fr: 'Dépôt du dossier', en: 'Submission' }, assignee: { kind: 'coordinator' }, due: { from: 'programmeStart', offset: { amount: 30, unit: 'calendarDays' } } },
+          { key: 'decision', name: { fr: 'Décision du financeur', en: 'Funder’s decision' }, assignee: { kind: 'coordinator' }, dependsOn: ['submit'], outcomes: ['retained', 'not-retained'] },
+          { key: 'debrief', name: { fr: 'Retour d’expérience', en: 'Debrief' }, assignee: { kind: 'coordinator' }, dependsOn: ['decision'], when: { step: 'decision', outcome: 'not-retained' } },
+        ],
+      },
+      {
+        key: 'execution',
+        name: { fr: 'Mise en œuvre', en: 'Execution' },
+        when: { step: 'decision', outcome: 'retained' },
+        steps: [
+          { key: 'kickoff', name: { fr: 'Réunion de lancement', en: 'Kick-off' }, assignee: { kind: 'coordinator' }, due: { from: 'phaseStart', offset: { amount: 10, unit: 'calendarDays' } } },
+          { key: 'final-report', name: { fr: 'Bilan final', en: 'Final report' }, assignee: { kind: 'coordinator' }, dependsOn: ['kickoff'] },
+        ],
+      },
+    ],
+    labels: { roles: {}, milestones: {}, dateParams: {}, outcomes: { retained: { fr: 'Retenu', en: 'Retained' }, 'not-retained': { fr: 'Non retenu', en: 'Not retained' } } },
+  };
+}
+
+/**
+ * Issue 19, recurring steps: a built-in template whose schedules count seconds instead of months
+ * (one month = one second, so three years pass in 36 s), the test unit of due dates.
+ */
+export function inSeconds(template: TemplateInput, key: string): TemplateInput {
+  return {
+    ...template,
+    key,
+    version: 1,
+    phases: template.phases.map((phase) => ({
+      ...phase,
+      steps: phase.steps.map((step) => (step.repeat ? { ...step, repeat: { every: step.repeat.every, unit: 'seconds' as const, startAfter: step.repeat.startAfter } } : step)),
+    })),
+  };
+}

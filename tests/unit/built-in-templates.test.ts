@@ -79,13 +79,14 @@ function localisedTexts(value: unknown, path: string, out: { path: string; text:
 }
 
 describe('built-in templates', () => {
-  it('are the six expected templates, each valid, version 2 (working-day due dates), with a unique key', () => {
+  it('are the six expected templates, each valid, version 2 or later (working-day due dates), with a unique key', () => {
     const keys = BUILT_IN_TEMPLATES.map((t) => t.key);
     expect(keys).toEqual(['tender', 'defi', 'ti-action-23', 'ti-sector', 'cite-apprentie', 'governance-cadence']);
     expect(new Set(keys).size).toBe(keys.length);
     for (const input of BUILT_IN_TEMPLATES) {
       expect(validateTemplate(input)).toMatchObject({ ok: true });
-      expect(input.version).toBe(2);
+      // governance-cadence is at version 3 (issue 19: recurring committees).
+      expect(input.version).toBe(input.key === 'governance-cadence' ? 3 : 2);
     }
   });
 
@@ -103,7 +104,8 @@ describe('built-in templates', () => {
   it('have lower-case kebab step keys and a reasonable number of steps', () => {
     for (const t of templates.values()) {
       const steps = t.phases.flatMap((p) => p.steps);
-      expect(steps.length).toBeGreaterThanOrEqual(8);
+      // A recurring step (issue 19) stands for one occurrence a period: three of them make a year of governance.
+      expect(steps.length).toBeGreaterThanOrEqual(steps.some((s) => s.repeat) ? 3 : 8);
       expect(steps.length).toBeLessThanOrEqual(25);
       for (const s of steps) expect(s.key).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
       expect(steps.some((s) => s.milestone)).toBe(true);
@@ -348,18 +350,17 @@ describe('cite-apprentie', () => {
 describe('governance-cadence', () => {
   const t = template('governance-cadence');
 
-  it('holds two steering committees, each after its newsletter, and four technical committees', () => {
+  it('repeats for the programme’s life: a newsletter then a steering committee twice a year, four technical committees a year', () => {
     const steps = t.phases.flatMap((p) => p.steps);
-    const steering = steps.filter((s) => s.key.startsWith('steering-committee'));
-    const technical = steps.filter((s) => s.key.startsWith('technical-committee'));
-    expect(steering).toHaveLength(2);
-    expect(technical).toHaveLength(4);
-    for (const s of steering) {
-      const newsletter = steps.find((n) => s.dependsOn.includes(n.key) && n.key.startsWith('newsletter'));
-      expect(newsletter).toBeDefined();
-      expect(newsletter!.due).toMatchObject({ from: 'programmeStart' });
-      expect(s.due!.from === 'programmeStart' && newsletter!.due!.from === 'programmeStart' && newsletter!.due!.offset.amount < s.due!.offset.amount).toBe(true);
-    }
-    for (const s of [...steering, ...technical]) expect(s.due).toMatchObject({ from: 'programmeStart' });
+    expect(steps.map((s) => [s.key, s.repeat && { every: s.repeat.every, unit: s.repeat.unit, until: s.repeat.until }])).toEqual([
+      ['newsletter', { every: 6, unit: 'months', until: undefined }],
+      ['steering-committee', { every: 6, unit: 'months', until: undefined }],
+      ['technical-committee', { every: 3, unit: 'months', until: undefined }],
+    ]);
+    // Each newsletter comes before its steering committee, in the same month.
+    const newsletter = steps[0]!.repeat!;
+    const steering = steps[1]!.repeat!;
+    expect(newsletter.startAfter).toBe(steering.startAfter);
+    expect(newsletter.dayOfMonth!).toBeLessThan(steering.dayOfMonth!);
   });
 });

@@ -126,8 +126,9 @@ describe('timeline preview (engine + working calendar)', () => {
       const dates = Object.fromEntries(template.dateParams.map((p) => [p, '2027-03-15']));
       const preview = previewTemplateTimeline(template, '2027-01-04', dates, DEFAULT_DUE_TIME);
       const all = template.phases.flatMap((p) => p.steps);
-      expect(preview.steps.map((s) => s.stepKey)).toEqual(all.map((s) => s.key));
-      for (const s of all) if (s.due) expect(preview.steps.find((p) => p.stepKey === s.key)!.dueAt).toEqual(expect.any(String));
+      // A recurring step (issue 19) is listed once per occurrence, each with its due date.
+      expect([...new Set(preview.steps.map((s) => s.stepKey))]).toEqual(all.map((s) => s.key));
+      for (const s of all) if (s.due || s.repeat) for (const p of preview.steps.filter((x) => x.stepKey === s.key)) expect(p.dueAt).toEqual(expect.any(String));
       expect(preview.phases).toHaveLength(template.phases.length);
     }
   });

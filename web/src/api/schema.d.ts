@@ -2555,6 +2555,12 @@ export interface paths {
                                         fr: string;
                                     };
                                 };
+                                outcomes?: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
                                 /** @default {} */
                                 roles: {
                                     [key: string]: {
@@ -2590,7 +2596,7 @@ export interface paths {
                                 nameEn: string;
                                 openedAt: string | null;
                                 /** @enum {string} */
-                                status: "pending" | "awaiting_gate" | "active" | "completed" | "cancelled";
+                                status: "pending" | "awaiting_gate" | "active" | "completed" | "cancelled" | "skipped";
                                 steps: {
                                     assignee: {
                                         kind: string;
@@ -2631,7 +2637,13 @@ export interface paths {
                                     milestone: boolean;
                                     name: string;
                                     nameEn: string;
+                                    occurrence?: {
+                                        n: number;
+                                        on: string;
+                                    };
                                     onBehalfOf: string | null;
+                                    outcome?: string;
+                                    outcomes?: string[];
                                     parts: {
                                         [key: string]: {
                                             at: string;
@@ -2639,8 +2651,16 @@ export interface paths {
                                         };
                                     };
                                     /** @enum {string} */
-                                    status: "pending" | "active" | "completed" | "cancelled";
+                                    status: "pending" | "active" | "completed" | "cancelled" | "skipped";
+                                    when?: {
+                                        outcome: string;
+                                        step: string;
+                                    };
                                 }[];
+                                when?: {
+                                    outcome: string;
+                                    step: string;
+                                };
                             }[];
                             startDate: string;
                             /** @enum {string} */
@@ -2798,6 +2818,12 @@ export interface paths {
                                         fr: string;
                                     };
                                 };
+                                outcomes?: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
                                 /** @default {} */
                                 roles: {
                                     [key: string]: {
@@ -2833,7 +2859,7 @@ export interface paths {
                                 nameEn: string;
                                 openedAt: string | null;
                                 /** @enum {string} */
-                                status: "pending" | "awaiting_gate" | "active" | "completed" | "cancelled";
+                                status: "pending" | "awaiting_gate" | "active" | "completed" | "cancelled" | "skipped";
                                 steps: {
                                     assignee: {
                                         kind: string;
@@ -2874,7 +2900,13 @@ export interface paths {
                                     milestone: boolean;
                                     name: string;
                                     nameEn: string;
+                                    occurrence?: {
+                                        n: number;
+                                        on: string;
+                                    };
                                     onBehalfOf: string | null;
+                                    outcome?: string;
+                                    outcomes?: string[];
                                     parts: {
                                         [key: string]: {
                                             at: string;
@@ -2882,8 +2914,16 @@ export interface paths {
                                         };
                                     };
                                     /** @enum {string} */
-                                    status: "pending" | "active" | "completed" | "cancelled";
+                                    status: "pending" | "active" | "completed" | "cancelled" | "skipped";
+                                    when?: {
+                                        outcome: string;
+                                        step: string;
+                                    };
                                 }[];
+                                when?: {
+                                    outcome: string;
+                                    step: string;
+                                };
                             }[];
                             startDate: string;
                             /** @enum {string} */
@@ -3027,6 +3067,12 @@ export interface paths {
                                         fr: string;
                                     };
                                 };
+                                outcomes?: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
                                 /** @default {} */
                                 roles: {
                                     [key: string]: {
@@ -3062,7 +3108,7 @@ export interface paths {
                                 nameEn: string;
                                 openedAt: string | null;
                                 /** @enum {string} */
-                                status: "pending" | "awaiting_gate" | "active" | "completed" | "cancelled";
+                                status: "pending" | "awaiting_gate" | "active" | "completed" | "cancelled" | "skipped";
                                 steps: {
                                     assignee: {
                                         kind: string;
@@ -3103,7 +3149,13 @@ export interface paths {
                                     milestone: boolean;
                                     name: string;
                                     nameEn: string;
+                                    occurrence?: {
+                                        n: number;
+                                        on: string;
+                                    };
                                     onBehalfOf: string | null;
+                                    outcome?: string;
+                                    outcomes?: string[];
                                     parts: {
                                         [key: string]: {
                                             at: string;
@@ -3111,8 +3163,16 @@ export interface paths {
                                         };
                                     };
                                     /** @enum {string} */
-                                    status: "pending" | "active" | "completed" | "cancelled";
+                                    status: "pending" | "active" | "completed" | "cancelled" | "skipped";
+                                    when?: {
+                                        outcome: string;
+                                        step: string;
+                                    };
                                 }[];
+                                when?: {
+                                    outcome: string;
+                                    step: string;
+                                };
                             }[];
                             startDate: string;
                             /** @enum {string} */
@@ -3777,6 +3837,12 @@ export interface paths {
                                         fr: string;
                                     };
                                 };
+                                outcomes?: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
                                 /** @default {} */
                                 roles: {
                                     [key: string]: {
@@ -3812,7 +3878,7 @@ export interface paths {
                                 nameEn: string;
                                 openedAt: string | null;
                                 /** @enum {string} */
-                                status: "pending" | "awaiting_gate" | "active" | "completed" | "cancelled";
+                                status: "pending" | "awaiting_gate" | "active" | "completed" | "cancelled" | "skipped";
                                 steps: {
                                     assignee: {
                                         kind: string;
@@ -3853,7 +3919,13 @@ export interface paths {
                                     milestone: boolean;
                                     name: string;
                                     nameEn: string;
+                                    occurrence?: {
+                                        n: number;
+                                        on: string;
+                                    };
                                     onBehalfOf: string | null;
+                                    outcome?: string;
+                                    outcomes?: string[];
                                     parts: {
                                         [key: string]: {
                                             at: string;
@@ -3861,8 +3933,16 @@ export interface paths {
                                         };
                                     };
                                     /** @enum {string} */
-                                    status: "pending" | "active" | "completed" | "cancelled";
+                                    status: "pending" | "active" | "completed" | "cancelled" | "skipped";
+                                    when?: {
+                                        outcome: string;
+                                        step: string;
+                                    };
                                 }[];
+                                when?: {
+                                    outcome: string;
+                                    step: string;
+                                };
                             }[];
                             startDate: string;
                             /** @enum {string} */
@@ -4150,6 +4230,12 @@ export interface paths {
                                         fr: string;
                                     };
                                 };
+                                outcomes?: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
                                 /** @default {} */
                                 roles: {
                                     [key: string]: {
@@ -4185,7 +4271,7 @@ export interface paths {
                                 nameEn: string;
                                 openedAt: string | null;
                                 /** @enum {string} */
-                                status: "pending" | "awaiting_gate" | "active" | "completed" | "cancelled";
+                                status: "pending" | "awaiting_gate" | "active" | "completed" | "cancelled" | "skipped";
                                 steps: {
                                     assignee: {
                                         kind: string;
@@ -4226,7 +4312,13 @@ export interface paths {
                                     milestone: boolean;
                                     name: string;
                                     nameEn: string;
+                                    occurrence?: {
+                                        n: number;
+                                        on: string;
+                                    };
                                     onBehalfOf: string | null;
+                                    outcome?: string;
+                                    outcomes?: string[];
                                     parts: {
                                         [key: string]: {
                                             at: string;
@@ -4234,8 +4326,16 @@ export interface paths {
                                         };
                                     };
                                     /** @enum {string} */
-                                    status: "pending" | "active" | "completed" | "cancelled";
+                                    status: "pending" | "active" | "completed" | "cancelled" | "skipped";
+                                    when?: {
+                                        outcome: string;
+                                        step: string;
+                                    };
                                 }[];
+                                when?: {
+                                    outcome: string;
+                                    step: string;
+                                };
                             }[];
                             startDate: string;
                             /** @enum {string} */
@@ -4407,6 +4507,12 @@ export interface paths {
                                         fr: string;
                                     };
                                 };
+                                outcomes?: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
                                 /** @default {} */
                                 roles: {
                                     [key: string]: {
@@ -4442,7 +4548,7 @@ export interface paths {
                                 nameEn: string;
                                 openedAt: string | null;
                                 /** @enum {string} */
-                                status: "pending" | "awaiting_gate" | "active" | "completed" | "cancelled";
+                                status: "pending" | "awaiting_gate" | "active" | "completed" | "cancelled" | "skipped";
                                 steps: {
                                     assignee: {
                                         kind: string;
@@ -4483,7 +4589,13 @@ export interface paths {
                                     milestone: boolean;
                                     name: string;
                                     nameEn: string;
+                                    occurrence?: {
+                                        n: number;
+                                        on: string;
+                                    };
                                     onBehalfOf: string | null;
+                                    outcome?: string;
+                                    outcomes?: string[];
                                     parts: {
                                         [key: string]: {
                                             at: string;
@@ -4491,8 +4603,16 @@ export interface paths {
                                         };
                                     };
                                     /** @enum {string} */
-                                    status: "pending" | "active" | "completed" | "cancelled";
+                                    status: "pending" | "active" | "completed" | "cancelled" | "skipped";
+                                    when?: {
+                                        outcome: string;
+                                        step: string;
+                                    };
                                 }[];
+                                when?: {
+                                    outcome: string;
+                                    step: string;
+                                };
                             }[];
                             startDate: string;
                             /** @enum {string} */
@@ -4647,6 +4767,12 @@ export interface paths {
                                         fr: string;
                                     };
                                 };
+                                outcomes?: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
                                 /** @default {} */
                                 roles: {
                                     [key: string]: {
@@ -4682,7 +4808,7 @@ export interface paths {
                                 nameEn: string;
                                 openedAt: string | null;
                                 /** @enum {string} */
-                                status: "pending" | "awaiting_gate" | "active" | "completed" | "cancelled";
+                                status: "pending" | "awaiting_gate" | "active" | "completed" | "cancelled" | "skipped";
                                 steps: {
                                     assignee: {
                                         kind: string;
@@ -4723,7 +4849,13 @@ export interface paths {
                                     milestone: boolean;
                                     name: string;
                                     nameEn: string;
+                                    occurrence?: {
+                                        n: number;
+                                        on: string;
+                                    };
                                     onBehalfOf: string | null;
+                                    outcome?: string;
+                                    outcomes?: string[];
                                     parts: {
                                         [key: string]: {
                                             at: string;
@@ -4731,8 +4863,16 @@ export interface paths {
                                         };
                                     };
                                     /** @enum {string} */
-                                    status: "pending" | "active" | "completed" | "cancelled";
+                                    status: "pending" | "active" | "completed" | "cancelled" | "skipped";
+                                    when?: {
+                                        outcome: string;
+                                        step: string;
+                                    };
                                 }[];
+                                when?: {
+                                    outcome: string;
+                                    step: string;
+                                };
                             }[];
                             startDate: string;
                             /** @enum {string} */
@@ -5289,6 +5429,12 @@ export interface paths {
                                         fr: string;
                                     };
                                 };
+                                outcomes?: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
                                 /** @default {} */
                                 roles: {
                                     [key: string]: {
@@ -5324,7 +5470,7 @@ export interface paths {
                                 nameEn: string;
                                 openedAt: string | null;
                                 /** @enum {string} */
-                                status: "pending" | "awaiting_gate" | "active" | "completed" | "cancelled";
+                                status: "pending" | "awaiting_gate" | "active" | "completed" | "cancelled" | "skipped";
                                 steps: {
                                     assignee: {
                                         kind: string;
@@ -5365,7 +5511,13 @@ export interface paths {
                                     milestone: boolean;
                                     name: string;
                                     nameEn: string;
+                                    occurrence?: {
+                                        n: number;
+                                        on: string;
+                                    };
                                     onBehalfOf: string | null;
+                                    outcome?: string;
+                                    outcomes?: string[];
                                     parts: {
                                         [key: string]: {
                                             at: string;
@@ -5373,8 +5525,16 @@ export interface paths {
                                         };
                                     };
                                     /** @enum {string} */
-                                    status: "pending" | "active" | "completed" | "cancelled";
+                                    status: "pending" | "active" | "completed" | "cancelled" | "skipped";
+                                    when?: {
+                                        outcome: string;
+                                        step: string;
+                                    };
                                 }[];
+                                when?: {
+                                    outcome: string;
+                                    step: string;
+                                };
                             }[];
                             startDate: string;
                             /** @enum {string} */
@@ -5555,7 +5715,13 @@ export interface paths {
                             milestone: boolean;
                             name: string;
                             nameEn: string;
+                            occurrence?: {
+                                n: number;
+                                on: string;
+                            };
                             onBehalfOf: string | null;
+                            outcome?: string;
+                            outcomes?: string[];
                             parts: {
                                 [key: string]: {
                                     at: string;
@@ -5563,7 +5729,11 @@ export interface paths {
                                 };
                             };
                             /** @enum {string} */
-                            status: "pending" | "active" | "completed" | "cancelled";
+                            status: "pending" | "active" | "completed" | "cancelled" | "skipped";
+                            when?: {
+                                outcome: string;
+                                step: string;
+                            };
                         };
                     };
                 };
@@ -5693,6 +5863,8 @@ export interface paths {
                         deliverableIds?: string[];
                         note?: string;
                         organisationId?: string;
+                        /** @description the outcome recorded, one of the step’s outcomes (required on a step that lists outcomes) */
+                        outcome?: string;
                     };
                 };
             };
@@ -5743,7 +5915,13 @@ export interface paths {
                             milestone: boolean;
                             name: string;
                             nameEn: string;
+                            occurrence?: {
+                                n: number;
+                                on: string;
+                            };
                             onBehalfOf: string | null;
+                            outcome?: string;
+                            outcomes?: string[];
                             parts: {
                                 [key: string]: {
                                     at: string;
@@ -5751,7 +5929,11 @@ export interface paths {
                                 };
                             };
                             /** @enum {string} */
-                            status: "pending" | "active" | "completed" | "cancelled";
+                            status: "pending" | "active" | "completed" | "cancelled" | "skipped";
+                            when?: {
+                                outcome: string;
+                                step: string;
+                            };
                         };
                     };
                 };
@@ -6204,7 +6386,13 @@ export interface paths {
                             milestone: boolean;
                             name: string;
                             nameEn: string;
+                            occurrence?: {
+                                n: number;
+                                on: string;
+                            };
                             onBehalfOf: string | null;
+                            outcome?: string;
+                            outcomes?: string[];
                             parts: {
                                 [key: string]: {
                                     at: string;
@@ -6212,7 +6400,11 @@ export interface paths {
                                 };
                             };
                             /** @enum {string} */
-                            status: "pending" | "active" | "completed" | "cancelled";
+                            status: "pending" | "active" | "completed" | "cancelled" | "skipped";
+                            when?: {
+                                outcome: string;
+                                step: string;
+                            };
                         };
                     };
                 };
@@ -6788,6 +6980,12 @@ export interface paths {
                                     fr: string;
                                 };
                             };
+                            outcomes?: {
+                                [key: string]: {
+                                    en?: string;
+                                    fr: string;
+                                };
+                            };
                             /** @default {} */
                             roles?: {
                                 [key: string]: {
@@ -6911,6 +7109,7 @@ export interface paths {
                                     en: string;
                                     fr: string;
                                 };
+                                outcomes?: string[];
                                 reminders?: {
                                     /**
                                      * @default [
@@ -6931,7 +7130,26 @@ export interface paths {
                                      */
                                     unit?: "days" | "seconds";
                                 };
+                                repeat?: {
+                                    dayOfMonth?: number;
+                                    every: number;
+                                    /** @default 0 */
+                                    startAfter?: number;
+                                    /** @enum {string} */
+                                    unit: "weeks" | "months" | "seconds";
+                                    until?: string & (unknown & unknown);
+                                    /** @enum {string} */
+                                    weekday?: "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday";
+                                };
+                                when?: {
+                                    outcome: string;
+                                    step: string;
+                                };
                             }[];
+                            when?: {
+                                outcome: string;
+                                step: string;
+                            };
                         }[];
                         /**
                          * @default {
@@ -7025,6 +7243,12 @@ export interface paths {
                                 };
                                 /** @default {} */
                                 milestones: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                                outcomes?: {
                                     [key: string]: {
                                         en?: string;
                                         fr: string;
@@ -7153,6 +7377,7 @@ export interface paths {
                                         en: string;
                                         fr: string;
                                     };
+                                    outcomes?: string[];
                                     reminders?: {
                                         /**
                                          * @default [
@@ -7173,7 +7398,26 @@ export interface paths {
                                          */
                                         unit: "days" | "seconds";
                                     };
+                                    repeat?: {
+                                        dayOfMonth?: number;
+                                        every: number;
+                                        /** @default 0 */
+                                        startAfter: number;
+                                        /** @enum {string} */
+                                        unit: "weeks" | "months" | "seconds";
+                                        until?: string & (unknown & unknown);
+                                        /** @enum {string} */
+                                        weekday?: "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday";
+                                    };
+                                    when?: {
+                                        outcome: string;
+                                        step: string;
+                                    };
                                 }[];
+                                when?: {
+                                    outcome: string;
+                                    step: string;
+                                };
                             }[];
                             /**
                              * @default {
@@ -7381,6 +7625,12 @@ export interface paths {
                                         fr: string;
                                     };
                                 };
+                                outcomes?: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
                                 /** @default {} */
                                 roles: {
                                     [key: string]: {
@@ -7504,6 +7754,7 @@ export interface paths {
                                         en: string;
                                         fr: string;
                                     };
+                                    outcomes?: string[];
                                     reminders?: {
                                         /**
                                          * @default [
@@ -7524,7 +7775,26 @@ export interface paths {
                                          */
                                         unit: "days" | "seconds";
                                     };
+                                    repeat?: {
+                                        dayOfMonth?: number;
+                                        every: number;
+                                        /** @default 0 */
+                                        startAfter: number;
+                                        /** @enum {string} */
+                                        unit: "weeks" | "months" | "seconds";
+                                        until?: string & (unknown & unknown);
+                                        /** @enum {string} */
+                                        weekday?: "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday";
+                                    };
+                                    when?: {
+                                        outcome: string;
+                                        step: string;
+                                    };
                                 }[];
+                                when?: {
+                                    outcome: string;
+                                    step: string;
+                                };
                             }[];
                             /**
                              * @default {
@@ -7967,6 +8237,10 @@ export interface paths {
                         dates?: {
                             [key: string]: string & (unknown & unknown);
                         };
+                        /** @default {} */
+                        outcomes?: {
+                            [key: string]: string;
+                        };
                         startDate: string & (unknown & unknown);
                         template: {
                             [key: string]: unknown;
@@ -7984,7 +8258,7 @@ export interface paths {
                         "application/json": {
                             problems: {
                                 /** @enum {string} */
-                                code: "required" | "too_short" | "too_long" | "too_few" | "too_many" | "too_small" | "too_big" | "not_integer" | "invalid_type" | "invalid_choice" | "key_format" | "date_format" | "date_out_of_range" | "unknown_field" | "duplicate_phase_key" | "duplicate_step_key" | "capacity_min_above_max" | "each_partner_needs_capacity" | "unknown_child" | "unknown_step" | "self_dependency" | "dependency_in_later_phase" | "undeclared_date_param" | "unknown_indicator" | "dependency_cycle" | "label_missing_roles" | "label_missing_milestones" | "label_missing_dateParams" | "text_format" | "email_format" | "invalid";
+                                code: "required" | "too_short" | "too_long" | "too_few" | "too_many" | "too_small" | "too_big" | "not_integer" | "invalid_type" | "invalid_choice" | "key_format" | "date_format" | "date_out_of_range" | "unknown_field" | "duplicate_phase_key" | "duplicate_step_key" | "capacity_min_above_max" | "each_partner_needs_capacity" | "unknown_child" | "unknown_step" | "self_dependency" | "dependency_in_later_phase" | "undeclared_date_param" | "unknown_indicator" | "dependency_cycle" | "label_missing_roles" | "label_missing_milestones" | "label_missing_dateParams" | "label_missing_outcomes" | "branch_step_not_earlier" | "step_without_outcomes" | "unknown_outcome" | "duplicate_outcome" | "depends_on_recurring_step" | "recurring_step_due_rule" | "recurring_step_outcomes" | "repeat_day_mismatch" | "text_format" | "email_format" | "invalid";
                                 message: string;
                                 path: string;
                                 values: {
@@ -7992,24 +8266,37 @@ export interface paths {
                                 };
                             }[];
                             timeline?: {
+                                endless?: boolean;
                                 endsAt: string;
                                 phases: {
                                     closesAt: string;
                                     gate: boolean;
                                     opensAt: string;
                                     phaseKey: string;
+                                    skipped?: boolean;
+                                    when?: {
+                                        outcome: string;
+                                        step: string;
+                                    };
                                 }[];
                                 startDate: string;
                                 steps: {
                                     dueAt?: string;
                                     milestone: boolean;
                                     movedFrom?: string;
+                                    occurrence?: number;
                                     opensAt: string;
+                                    outcome?: string;
                                     param?: string;
                                     phaseKey: string;
                                     /** @enum {string} */
                                     problem?: "missing_date_param" | "date_out_of_range";
+                                    skipped?: boolean;
                                     stepKey: string;
+                                    when?: {
+                                        outcome: string;
+                                        step: string;
+                                    };
                                 }[];
                             };
                         };
@@ -8661,11 +8948,11 @@ export interface components {
              * @description What went wrong; clients say it from their own catalogue (`detail` is English for developers).
              * @enum {string}
              */
-            code?: "bad_request" | "validation_failed" | "unauthenticated" | "forbidden" | "not_programme_member" | "not_found" | "conflict" | "payload_too_large" | "request_header_too_large" | "unsupported_media_type" | "rate_limited" | "dependency_unavailable" | "template_archived" | "internal" | "idempotency_key_reused" | "idempotency_request_in_progress" | "sign_in_locked" | "method_not_allowed" | "calendar_token_only" | "unknown_reference" | "invalid_template" | "quiet_hours_empty" | "unreadable_file" | "import_rejected" | "unsafe_text" | "programme_not_active" | "unknown_step" | "unknown_phase" | "unknown_deliverable" | "unknown_child" | "unknown_indicator" | "step_not_active" | "part_already_completed" | "not_assignee" | "deliverable_missing" | "deliverable_not_accepted" | "deliverable_already_reviewed" | "indicator_below_target" | "phase_full" | "phase_closed" | "already_enrolled" | "gate_not_pending" | "gate_children_pending" | "gate_capacity_below_minimum" | "invalid_due_date" | "due_date_in_past" | "not_paused" | "already_paused" | "too_few_providers" | "bid_after_deadline" | "invalid_assessment" | "invalid_award" | "not_allowed" | "history_invalid";
+            code?: "bad_request" | "validation_failed" | "unauthenticated" | "forbidden" | "not_programme_member" | "not_found" | "conflict" | "payload_too_large" | "request_header_too_large" | "unsupported_media_type" | "rate_limited" | "dependency_unavailable" | "template_archived" | "internal" | "idempotency_key_reused" | "idempotency_request_in_progress" | "sign_in_locked" | "method_not_allowed" | "calendar_token_only" | "unknown_reference" | "invalid_template" | "quiet_hours_empty" | "unreadable_file" | "import_rejected" | "unsafe_text" | "programme_not_active" | "unknown_step" | "unknown_phase" | "unknown_deliverable" | "unknown_child" | "unknown_indicator" | "step_not_active" | "part_already_completed" | "not_assignee" | "deliverable_missing" | "deliverable_not_accepted" | "deliverable_already_reviewed" | "indicator_below_target" | "phase_full" | "phase_closed" | "already_enrolled" | "gate_not_pending" | "gate_children_pending" | "gate_capacity_below_minimum" | "invalid_due_date" | "due_date_in_past" | "not_paused" | "already_paused" | "too_few_providers" | "bid_after_deadline" | "invalid_assessment" | "invalid_award" | "not_allowed" | "history_invalid" | "invalid_outcome";
             detail: string;
             errors?: {
                 /** @enum {string} */
-                code: "required" | "too_short" | "too_long" | "too_few" | "too_many" | "too_small" | "too_big" | "not_integer" | "invalid_type" | "invalid_choice" | "key_format" | "date_format" | "date_out_of_range" | "unknown_field" | "duplicate_phase_key" | "duplicate_step_key" | "capacity_min_above_max" | "each_partner_needs_capacity" | "unknown_child" | "unknown_step" | "self_dependency" | "dependency_in_later_phase" | "undeclared_date_param" | "unknown_indicator" | "dependency_cycle" | "label_missing_roles" | "label_missing_milestones" | "label_missing_dateParams" | "text_format" | "email_format" | "invalid" | "unsafe_text" | "unknown_organisation" | "unknown_template" | "unknown_user" | "not_a_coordinator" | "required_date" | "unreadable_xlsx" | "period_reversed" | "import_line" | "history_fact" | "length_between";
+                code: "required" | "too_short" | "too_long" | "too_few" | "too_many" | "too_small" | "too_big" | "not_integer" | "invalid_type" | "invalid_choice" | "key_format" | "date_format" | "date_out_of_range" | "unknown_field" | "duplicate_phase_key" | "duplicate_step_key" | "capacity_min_above_max" | "each_partner_needs_capacity" | "unknown_child" | "unknown_step" | "self_dependency" | "dependency_in_later_phase" | "undeclared_date_param" | "unknown_indicator" | "dependency_cycle" | "label_missing_roles" | "label_missing_milestones" | "label_missing_dateParams" | "label_missing_outcomes" | "branch_step_not_earlier" | "step_without_outcomes" | "unknown_outcome" | "duplicate_outcome" | "depends_on_recurring_step" | "recurring_step_due_rule" | "recurring_step_outcomes" | "repeat_day_mismatch" | "text_format" | "email_format" | "invalid" | "unsafe_text" | "unknown_organisation" | "unknown_template" | "unknown_user" | "not_a_coordinator" | "required_date" | "unreadable_xlsx" | "period_reversed" | "import_line" | "history_fact" | "length_between";
                 message: string;
                 /** @description The limit or keys the field problem names (minimum, maximum, keys…) */
                 params?: {
@@ -8676,7 +8963,7 @@ export interface components {
             /** @description Values for the client's sentence of this code: `reason` names the exact sentence; values are numbers, text, ISO instants (names ending in `At`, shown in Europe/Paris time) or names from the template ({ fr, en? }). */
             params?: {
                 /** @enum {string} */
-                reason?: "file_too_large" | "file_empty" | "file_missing" | "extension_not_accepted" | "extension_missing" | "declared_type_mismatch" | "content_mismatch" | "programme_status" | "step_status" | "phase_full_capacity" | "phase_takes_no_enrolment" | "phase_status" | "already_enrolled_phase" | "gate_capacity_minimum" | "gate_child_pending" | "deliverable_count" | "deliverable_acceptance" | "indicator_threshold" | "due_date_past" | "providers_minimum" | "answers_due" | "answers_collected_until" | "assessment_scores_missing" | "assessment_no_answer" | "assessment_bidder_unscored" | "assessment_score_range" | "assessment_not_bidders" | "award_winner_missing" | "award_winner_not_ranked" | "coordinator_only" | "managers_read_only" | "each_partner_not_reassigned" | "child_already_started" | "organisation_name_taken" | "email_taken" | "own_account" | "notification_not_failed" | "notification_not_rebuildable" | "template_published_meanwhile" | "programme_closed" | "import_too_large" | "json_body_too_large" | "json_body_malformed" | "json_required" | "import_file_type";
+                reason?: "file_too_large" | "file_empty" | "file_missing" | "extension_not_accepted" | "extension_missing" | "declared_type_mismatch" | "content_mismatch" | "programme_status" | "step_status" | "phase_full_capacity" | "phase_takes_no_enrolment" | "phase_status" | "already_enrolled_phase" | "gate_capacity_minimum" | "gate_child_pending" | "deliverable_count" | "deliverable_acceptance" | "indicator_threshold" | "due_date_past" | "providers_minimum" | "answers_due" | "answers_collected_until" | "assessment_scores_missing" | "assessment_no_answer" | "assessment_bidder_unscored" | "assessment_score_range" | "assessment_not_bidders" | "award_winner_missing" | "award_winner_not_ranked" | "coordinator_only" | "managers_read_only" | "each_partner_not_reassigned" | "child_already_started" | "outcome_required" | "outcome_not_listed" | "organisation_name_taken" | "email_taken" | "own_account" | "notification_not_failed" | "notification_not_rebuildable" | "template_published_meanwhile" | "programme_closed" | "import_too_large" | "json_body_too_large" | "json_body_malformed" | "json_required" | "import_file_type";
             } & {
                 [key: string]: string | number | {
                     en?: string;

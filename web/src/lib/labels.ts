@@ -1,5 +1,5 @@
 import i18next from 'i18next';
-import { templateStepKey } from '../../../domain/step-row-key';
+import { definitionKey, templateStepKey } from '../../../domain/step-row-key';
 
 /** A name the template gives one of its codes: French, English optional (domain/template-schema.ts `ZLabel`). */
 export interface Label {
@@ -11,9 +11,11 @@ export interface TemplateLabels {
   roles?: Record<string, Label>;
   milestones?: Record<string, Label>;
   dateParams?: Record<string, Label>;
+  /** Issue 19: outcomes steps record (retained, not retained…). */
+  outcomes?: Record<string, Label>;
 }
 
-const FALLBACK = { roles: 'labels.fallbackSlot', milestones: 'labels.fallbackMilestone', dateParams: 'labels.fallbackDateParam' } as const;
+const FALLBACK = { roles: 'labels.fallbackSlot', milestones: 'labels.fallbackMilestone', dateParams: 'labels.fallbackDateParam', outcomes: 'labels.fallbackOutcome' } as const;
 
 /**
  * Names for the codes templates and workflows use come from the template itself (the API fills
@@ -32,13 +34,18 @@ export function slotLabel(slot: string, labels: TemplateLabels | undefined): str
 
 /** A milestone is a module's (awarded…) or a milestone step's key: then the step's name. */
 export function milestoneLabel(key: string, labels: TemplateLabels | undefined, stepNames?: Map<string, string>): string {
-  const step = stepNames?.get(templateStepKey(key));
+  const step = stepNames?.get(templateStepKey(key)) ?? stepNames?.get(definitionKey(key));
   if (step) return step;
   return lookup(labels, 'milestones', key);
 }
 
 export function dateParamLabel(key: string, labels: TemplateLabels | undefined): string {
   return lookup(labels, 'dateParams', key);
+}
+
+/** An outcome a step records (issue 19), by its French (or English) name. */
+export function outcomeLabel(key: string, labels: TemplateLabels | undefined): string {
+  return lookup(labels, 'outcomes', key);
 }
 
 const escapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };

@@ -56,7 +56,7 @@ export interface TemplateDraft {
   indicators?: { key: string; name: Bilingual; target?: number; unit?: string }[];
   dateParams?: string[];
   /** Names of roles, module milestones and date parameters (required to publish). */
-  labels?: Partial<Record<'roles' | 'milestones' | 'dateParams', Record<string, { fr: string; en?: string }>>>;
+  labels?: Partial<Record<'roles' | 'milestones' | 'dateParams' | 'outcomes', Record<string, { fr: string; en?: string }>>>;
   version?: number;
 }
 

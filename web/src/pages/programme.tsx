@@ -11,7 +11,7 @@ import { ProgrammeTeam } from '../components/programme-team';
 import { ProgrammeTimeline } from '../components/programme-timeline';
 import { Notice, PageTitle, ProblemMessage, Skeleton, StatusBadge } from '../components/ui';
 import { formatDate, formatDateTime, formatNumber, formatTime, localName, todayInParis } from '../lib/format';
-import { milestoneLabel, slotLabel } from '../lib/labels';
+import { milestoneLabel, outcomeLabel, slotLabel } from '../lib/labels';
 import { refreshAfterChange, useOrganisationNames, useProgramme, useProgrammeAction, useProgrammeEvents, useTemplateNames, type PhaseView, type ProgrammeView, type StepView } from '../lib/programme-data';
 import { isSteward, useSession, type Me } from '../lib/session';
 import { templateStepKey } from '../../../domain/step-row-key';
@@ -259,6 +259,8 @@ function StepRow({ programme, step, steward, names }: { programme: ProgrammeView
     <tr id={`step-${step.key}`} className={step.late ? 'row-late' : undefined} data-testid="step-row">
       <th scope="row">
         <Link to={`/programmes/${programme.id}/etapes/${encodeURIComponent(step.key)}`}>{localName(step)}</Link>
+        {step.occurrence && <span className="muted small"> ({t('editor.previewOccurrence', { n: step.occurrence.n })})</span>}
+        {step.outcome && <span className="muted small"> — {outcomeLabel(step.outcome, programme.labels)}</span>}
         {step.milestone && <span className="badge badge-neutral">{t('templates.milestone')}</span>}
       </th>
       <td>{step.late ? <StatusBadge status="late" /> : <StatusBadge status={step.status} />}</td>

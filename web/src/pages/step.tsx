@@ -7,7 +7,8 @@ import { DeliverableList, DeliverableUpload } from '../components/deliverables';
 import { EventList } from '../components/event-list';
 import { AssessmentForm, AwardForm, RankingTable, rankingOf, tenderBlocksCompletion, tenderBlocksUpload, TenderRules, useNow, useStepModule } from '../components/tender';
 import { Notice, PageTitle, ProblemMessage, Skeleton, StatusBadge } from '../components/ui';
-import { formatDateTime, localName } from '../lib/format';
+import { formatDate, formatDateTime, localName } from '../lib/format';
+import { outcomeLabel, type TemplateLabels } from '../lib/labels';
 import { findStep, useOrganisationNames, useProgramme, useProgrammeAction, useProgrammeEvents } from '../lib/programme-data';
 import { isSteward, type Me } from '../lib/session';
 
@@ -34,8 +35,9 @@ export function StepPage({ me }: { me: Me }) {
   const completeForm = () => {
     if (module?.name === 'tender-assessment' && steward) return <AssessmentForm programme={programme.data} step={step} module={module} names={names} />;
     if (module?.name === 'tender-award' && steward) return <AwardForm programme={programme.data} step={step} names={names} />;
-    return <CompleteStepForm programmeId={id} stepKey={step.key} blocked={tenderBlocksCompletion(module, programme.data, step, steward, now)} />;
+    return <CompleteStepForm programmeId={id} stepKey={step.key} outcomes={step.outcomes} labels={programme.data.labels} blocked={tenderBlocksCompletion(module, programme.data, step, steward, now)} />;
   };
+  const branchStep = step.when && findStep(programme.data, step.when.step)?.step;
   return (
     <article className="step-page">
       <p>
@@ -60,6 +62,18 @@ export function StepPage({ me }: { me: Me }) {
             <StatusBadge status={step.status} />
           </dd>
         </div>
+        {step.occurrence && (
+          <div>
+            <dt>{t('step.occurrence')}</dt>
+            <dd data-testid="step-occurrence">{t('step.occurrenceText', { n: step.occurrence.n, date: formatDate(step.occurrence.on) })}</dd>
+          </div>
+        )}
+        {step.outcome && (
+          <div>
+            <dt>{t('step.outcome')}</dt>
+            <dd data-testid="step-outcome">{outcomeLabel(step.outcome, programme.data.labels)}</dd>
+          </div>
+        )}
         <div>
           <dt>{t('step.assignee')}</dt>
           <dd>
@@ -67,6 +81,11 @@ export function StepPage({ me }: { me: Me }) {
           </dd>
         </div>
       </dl>
+      {step.when && (
+        <p className="muted" data-testid="step-when">
+          {t('step.when', { step: branchStep ? localName(branchStep) : t('step.outcome'), outcome: outcomeLabel(step.when.outcome, programme.data.labels) })}
+        </p>
+      )}
 
       <section aria-labelledby="expected">
         <h2 id="expected">{t('step.expected')}</h2>
@@ -143,10 +162,11 @@ export function StepPage({ me }: { me: Me }) {
   );
 }
 
-function CompleteStepForm({ programmeId, stepKey, blocked = false }: { programmeId: string; stepKey: string; blocked?: boolean }) {
+function CompleteStepForm({ programmeId, stepKey, outcomes, labels, blocked = false }: { programmeId: string; stepKey: string; outcomes?: string[]; labels?: TemplateLabels; blocked?: boolean }) {
   const { t } = useTranslation();
   const [note, setNote] = useState('');
-  const complete = useProgrammeAction(programmeId, (body: { note?: string }, headers) =>
+  const [outcome, setOutcome] = useState('');
+  const complete = useProgrammeAction(programmeId, (body: { note?: string; outcome?: string }, headers) =>
     unwrap(
       api.POST('/api/v1/programmes/{id}/steps/{stepKey}/complete', {
         params: { path: { id: programmeId, stepKey } },
@@ -160,9 +180,21 @@ function CompleteStepForm({ programmeId, stepKey, blocked = false }: { programme
       className="stack"
       onSubmit={(e) => {
         e.preventDefault();
-        complete.mutate(note.trim() ? { note: note.trim() } : {});
+        complete.mutate({ ...(note.trim() ? { note: note.trim() } : {}), ...(outcome ? { outcome } : {}) });
       }}
     >
+      {outcomes?.length ? (
+        // Issue 19: the outcome opens or skips the phases and steps that hang on it; the workflow refuses a completion without one.
+        <fieldset data-testid="outcome-choice">
+          <legend>{t('step.outcomeChoice')}</legend>
+          {outcomes.map((code) => (
+            <label key={code} className="radio">
+              <input type="radio" name="outcome" value={code} checked={outcome === code} onChange={() => setOutcome(code)} required />
+              {outcomeLabel(code, labels)}
+            </label>
+          ))}
+        </fieldset>
+      ) : null}
       <label>
         {t('step.note')}
         <textarea rows={3} maxLength={5000} value={note} onChange={(e) => setNote(e.target.value)} />
