@@ -17,6 +17,12 @@ const config = {
   // for minutes with only the runtime's tokio threads alive ("Jest did not exit"), which CI would
   // count as a hang. Results are unaffected: jest exits after reporting them.
   forceExit: true,
+  // One test file at a time (the integration files share one set of services), in a worker process
+  // that is replaced once it holds more than 1 GB after a file: in one long --runInBand process the
+  // heap grew file after file until V8 aborted ("JavaScript heap out of memory", exit 134) after
+  // 38 minutes of a fresh-clone CI run.
+  maxWorkers: 1,
+  workerIdleMemoryLimit: '1GB',
   projects: [
     { displayName: 'unit', testEnvironment: 'node', transform, moduleNameMapper, testMatch: ['<rootDir>/tests/unit/**/*.test.ts'] },
     // The workflow code on a throw-away Temporal dev server of its own (tests/support/workflow-env.ts), activities recorded: no global services.

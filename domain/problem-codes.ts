@@ -48,6 +48,16 @@ export const PROBLEM_REASONS = [
   'child_already_started',
   'outcome_required',
   'outcome_not_listed',
+  // Upgrading a running programme to a newer template version (domain/programme/upgrade-plan.ts).
+  'upgrade_template_key_changed',
+  'upgrade_version_not_newer',
+  'upgrade_phase_removed_started',
+  'upgrade_phase_order',
+  'upgrade_step_moved_started',
+  'upgrade_step_done_removed',
+  'upgrade_step_deliverables_removed',
+  'upgrade_capacity_below_enrolments',
+  'upgrade_child_removed',
   // Other refusals of the API.
   'organisation_name_taken',
   'email_taken',

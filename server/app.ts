@@ -20,6 +20,7 @@ import { systemRoutes } from './routes/system';
 import { taskRoutes } from './routes/tasks';
 import { teamRoutes } from './routes/team';
 import { templateRoutes } from './routes/templates';
+import { upgradeRoutes } from './routes/upgrades';
 import { mountWebApp } from './web-app';
 
 export const JSON_BODY_LIMIT = '256kb';
@@ -28,7 +29,7 @@ export const JSON_BODY_LIMIT = '256kb';
 export const API_INFO = { title: 'Jalons API', version: '1.0.0' };
 
 export function collectRoutes(ctx: AppContext): RouteDefinition<any, any, any>[] {
-  return [...systemRoutes(ctx), ...accountRoutes(ctx), ...templateRoutes(ctx), ...programmeRoutes(ctx), ...reportRoutes(ctx), ...importRoutes(ctx), ...teamRoutes(ctx), ...taskRoutes(ctx), ...dashboardRoutes(ctx), ...exportRoutes(ctx), ...calendarRoutes(ctx), ...notificationRoutes(ctx)];
+  return [...systemRoutes(ctx), ...accountRoutes(ctx), ...templateRoutes(ctx), ...programmeRoutes(ctx), ...reportRoutes(ctx), ...importRoutes(ctx), ...teamRoutes(ctx), ...taskRoutes(ctx), ...dashboardRoutes(ctx), ...exportRoutes(ctx), ...calendarRoutes(ctx), ...notificationRoutes(ctx), ...upgradeRoutes(ctx)];
 }
 
 export function createApp(ctx: AppContext): express.Express {

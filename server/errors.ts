@@ -94,6 +94,8 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   // A programme's history (issue 20) the lifecycle could not have lived: a fact dated in the future, out of order...
   history_invalid: 422,
   invalid_outcome: 422,
+  // Moving a running programme to a newer template version would lose work or break its order (params.reason says why).
+  upgrade_refused: 409,
 };
 
 /** One field's problem: where, a code (domain/problem-codes.ts) and the values its sentence needs; `message` is English for developers. */

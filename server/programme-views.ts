@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { DeliverableState, ProgrammeState, StepState } from '../domain/programme-state';
+import type { DeliverableState, ProgrammeState, StepState, StepStatus } from '../domain/programme-state';
 import { ZTemplateLabels, type Template } from '../domain/template-schema';
 import { labelsOf } from '../templates/labels';
 import { toParisDate } from '../domain/calendar';
@@ -32,11 +32,14 @@ export const ZDeliverableView = z.object({
   reviewNote: z.string().optional(),
 });
 
+/** Every status a step can hold (domain/programme-state.ts StepStatus). */
+export const ZStepStatus = z.enum(['pending', 'active', 'completed', 'cancelled', 'skipped']) satisfies z.ZodType<StepStatus>;
+
 export const ZStepView = z.object({
   key: z.string(),
   name: z.string(),
   nameEn: z.string(),
-  status: z.enum(['pending', 'active', 'completed', 'cancelled', 'skipped']),
+  status: ZStepStatus,
   dueDate: z.string().nullable(),
   dueAt: z.string().nullable(),
   late: z.boolean(),

@@ -70,6 +70,8 @@ import {
   type Refusal,
   type ResumeInput,
   type ReviewDeliverableInput,
+  type UpgradeInput,
+  upgradeProgramme,
 } from '../domain/programme';
 import { checkHistory, childHistory, parisToday, type History } from '../domain/backfill';
 import * as backfill from '../domain/backfill';
@@ -119,6 +121,8 @@ export const openChildUpdate = defineUpdate<ChildState, [OpenChildUpdateInput]>(
 /** Sent with the start (update-with-start): answers once the first projection is committed. */
 export const programmeStartedUpdate = defineUpdate<ProgrammeState, []>('programmeStarted');
 export const recordHistoryUpdate = defineUpdate<ProgrammeState, [RecordHistoryInput]>('recordHistory');
+/** Issue 19: moves the programme to a newer version of its template; the validator refuses an unsafe plan. */
+export const upgradeProgrammeUpdate = defineUpdate<ProgrammeState, [UpgradeInput]>('upgradeProgramme');
 export const childProgressSignal = defineSignal<[ChildProgress]>('childProgress');
 
 const activities = proxyActivities<ProgrammeActivities>({
@@ -172,7 +176,8 @@ function isInvalidDateFailure(err: unknown): err is ApplicationFailure | Activit
 }
 
 export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<ProgrammeState> {
-  const template: Template = input.template;
+  // Replaced by a newer version when a coordinator upgrades the programme (upgradeProgrammeUpdate).
+  let template: Template = input.template;
   const now = () => new Date();
   const state = input.carried ?? createInitialState(input, now());
   let wake = false;
@@ -429,6 +434,16 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
     await takeHistory(i.history, i.actor);
     return state;
   });
+  // A new Update: histories recorded before it hold none, so it needs no patch.
+  handle(upgradeProgrammeUpdate, (i) => upgradeProgramme.check(context(), i), async (i) => {
+    const { result } = applyAction(upgradeProgramme, context(), i);
+    template = i.template;
+    for (const stepKey of result.needDueDate) {
+      const base = dueBase(template, state, stepKey);
+      if (base) await resolveAndSetDueDate(stepKey, base);
+    }
+    return state;
+  });
 
   /** Issue 20: the history's facts at their real dates; what is still open gets its due date from today. */
   function historyContext(actor: Actor) {
@@ -501,7 +516,8 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
     const info = workflowInfo();
     if (info.continueAsNewSuggested || info.historyLength > (input.continueAsNewAfterEvents ?? CONTINUE_AS_NEW_AFTER_EVENTS)) {
       await condition(() => allHandlersFinished() && outboxDrained());
-      await continueAsNew<typeof programmeWorkflow>({ ...input, carried: state });
+      // The template travels with the state: an upgraded programme continues on its new version.
+      await continueAsNew<typeof programmeWorkflow>({ ...input, template, carried: state });
     }
   }
   startFlushingOutbox();

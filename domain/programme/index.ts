@@ -22,3 +22,5 @@ export type { Refusal } from './refusal';
 export { markLateSteps, nextWakeAt, pendingReminders, policyFor, takeDueReminders } from './reminders';
 export { createInitialState, markChanged, recordEvent } from './state';
 export { changeStep } from './step-changes';
+export { upgradeProgramme, type UpgradeInput, type UpgradeResult } from './upgrade';
+export { planUpgrade, type PlanUpgradeOptions, type UpgradePlan } from './upgrade-plan';

@@ -35,6 +35,7 @@ export const REFUSAL_CODES = [
   'not_allowed',
   'history_invalid',
   'invalid_outcome',
+  'upgrade_refused',
 ] as const;
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
 

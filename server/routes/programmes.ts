@@ -86,7 +86,7 @@ export function actorOf(user: SessionUser): Actor {
 }
 
 /** A retried write with the same Idempotency-Key reuses the same Temporal update id: applied once, answered again. */
-function updateIdFor(user: SessionUser, key: string | undefined): string | undefined {
+export function updateIdFor(user: SessionUser, key: string | undefined): string | undefined {
   return key ? createHash('sha256').update(`${user.id}:${key}`).digest('hex') : undefined;
 }
 

@@ -46,6 +46,9 @@ const MATRIX: Record<string, 'public' | readonly Exclude<Who, 'anonymous'>[]> = 
   'POST /api/v1/programmes/{id}/resume': STAFF,
   'POST /api/v1/programmes/{id}/indicators/{key}': ACTORS,
   'POST /api/v1/programmes/{id}/children': STAFF,
+  'GET /api/v1/templates/{key}/upgrade-plans': STAFF,
+  'GET /api/v1/programmes/{id}/upgrade-plan': STAFF,
+  'POST /api/v1/programmes/{id}/upgrade': STAFF,
   'GET /api/v1/programmes/{id}/events': ALL_ROLES,
   'GET /api/v1/programmes/{id}/notifications': READERS,
   'GET /api/v1/programmes/{id}/team': READERS,
@@ -197,6 +200,7 @@ describe('authorisation matrix: every route × every role', () => {
         await write(`/api/v1/programmes/${memberProgramme}/steps/kickoff/complete`, {}, outsider.token),
         await api.patch(`/api/v1/programmes/${memberProgramme}/steps/report`, { dueDate: '2027-03-01' }, outsider.token),
         await api.call('PUT', `/api/v1/programmes/${memberProgramme}/team`, { body: { members: [outsider.id] }, token: outsider.token }),
+        await write(`/api/v1/programmes/${memberProgramme}/upgrade`, { version: 2 }, outsider.token),
       ];
       expect(attempts.map((r) => [r.status, r.body.code])).toEqual(attempts.map(() => [403, 'not_programme_member']));
       const state = await api.get(`/api/v1/programmes/${memberProgramme}`, users.coordinator.token);

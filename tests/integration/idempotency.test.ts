@@ -210,6 +210,16 @@ describe('Idempotency-Key on every write route', () => {
       const id = await startProgramme();
       return { token: coordinator.token, path: `/api/v1/programmes/${id}/children`, body: { childKey: 'sub', title: 'Lot 1' }, otherBody: { childKey: 'sub', title: 'Lot 2' }, footprint: programmeFootprint(id) };
     },
+    'POST /api/v1/programmes/{id}/upgrade': async () => {
+      // A template of its own (other cases start from the shared one's latest version), with a corrected version 2.
+      const key = `idem-maj-${randomUUID().slice(0, 8)}`;
+      await publishTemplates(h.prisma, [engineTestTemplate(key)]);
+      const started = await api.post('/api/v1/programmes', { templateKey: key, title: 'Idem mise à niveau', startDate: '2026-11-28', params: { slots: { contractor: orgC } } }, coordinator.token);
+      if (started.status !== 201) throw new Error(`start: ${started.status}`);
+      await publishTemplates(h.prisma, [{ ...engineTestTemplate(key, { name: { fr: 'Programme de test corrigé', en: 'Corrected test programme' } }), version: 2 }]);
+      const id = started.body.id as string;
+      return { token: coordinator.token, path: `/api/v1/programmes/${id}/upgrade`, body: { version: 2 }, otherBody: { version: 1 }, footprint: programmeFootprint(id) };
+    },
     'POST /api/v1/me/calendar-feed': async () => {
       const user = await createUser(h, 'partner', orgX);
       return { token: user.token, path: '/api/v1/me/calendar-feed', otherBody: { other: true }, footprint: async () => (await h.prisma.user.findUnique({ where: { id: user.id } }))?.calendarTokenHash };

@@ -6,6 +6,7 @@ import { DueDateOutOfRange, planWorkingDayReminders, resolveDueInstant } from '.
 import { validateTemplate, ZIsoDate, ZIsoInstant, ZReminderPolicy, ZTemplate, type ReminderPolicy } from '../../domain/template-schema';
 import { BUILT_IN_TEMPLATES, governanceCadenceTemplate } from '../../templates';
 import { loadConfig } from '../../infra/config';
+import { occurrenceDate } from '../../domain/schedule';
 
 /** The installation's closing hour of a date-only deadline, as an installation without DUE_TIME set has it. */
 const DUE_TIME = loadConfig({}).DUE_TIME;
@@ -64,17 +65,19 @@ describe('due dates on the French working calendar', () => {
     await expect(createCalendarActivities({ dueTime: '12:00' }).resolveDueDate({ base: '2026-12-14', kind: 'date' })).resolves.toBe('2026-12-14T11:00:00.000Z');
   });
 
-  it('puts "Comité technique n° 1" of a cadence started Monday 2027-01-04 on Monday 2027-04-05, not Sunday 2027-04-04', () => {
+  it('puts the first "Comité technique" of a cadence started Monday 2027-03-01 on Monday 2027-05-03, not Sunday 2027-05-02', () => {
+    // Version 3 (issue 19): the committee recurs on the 2nd of every third month, from two months after the start.
     const template = ZTemplate.parse(governanceCadenceTemplate);
     expect(template.nonWorkingDays).toBe('nextWorkingDay');
-    const step = template.phases.flatMap((p) => p.steps).find((s) => s.name.fr === 'Comité technique n° 1')!;
-    expect(step.due).toEqual({ from: 'programmeStart', offset: { amount: 90, unit: 'calendarDays' } });
-    const offset = step.due!.from === 'programmeStart' ? step.due!.offset : undefined;
-    const due = resolveDueInstant({ base: '2027-01-04', kind: 'date', offset, nonWorkingDays: template.nonWorkingDays }, DUE_TIME);
-    expect(toParisDate(due)).toBe('2027-04-05');
+    const step = template.phases.flatMap((p) => p.steps).find((s) => s.name.fr === 'Comité technique')!;
+    expect(step.repeat).toEqual({ every: 3, unit: 'months', dayOfMonth: 2, startAfter: 2 });
+    const first = occurrenceDate(step.repeat!, 1, '2027-03-01', '2027-03-01T08:00:00.000Z')!;
+    expect(first).toBe('2027-05-02');
+    const due = resolveDueInstant({ base: first, kind: 'date', nonWorkingDays: template.nonWorkingDays }, DUE_TIME);
+    expect(toParisDate(due)).toBe('2027-05-03');
     expect(toParisTime(due)).toBe('18:00');
-    // Without the rule (templates published before it): the Sunday the issue reported.
-    expect(toParisDate(resolveDueInstant({ base: '2027-01-04', kind: 'date', offset }, DUE_TIME))).toBe('2027-04-04');
+    // Without the rule (templates published before it): the Sunday itself.
+    expect(toParisDate(resolveDueInstant({ base: first, kind: 'date' }, DUE_TIME))).toBe('2027-05-02');
   });
 
   it('moves a holiday due date forwards, backwards or not at all, as the template says', () => {

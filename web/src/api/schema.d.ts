@@ -6739,6 +6739,477 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/programmes/{id}/upgrade": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Upgrade a running programme to a newer version of its template (409 upgrade_refused with the reason when unsafe; nothing is applied then) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A retry with the same key and the same request gets the first answer (Idempotent-Replayed: true) and changes nothing twice; the same key with another request is 422 (idempotency_key_reused). Keys are scoped to the caller and kept 24 hours. */
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        version: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            cancelReason?: string;
+                            children: {
+                                childKey: string;
+                                id: string;
+                                milestones: string[];
+                                status: string;
+                                templateKey: string;
+                                title: string;
+                            }[];
+                            coordinatorId: string | null;
+                            id: string;
+                            indicators: {
+                                actual: number;
+                                key: string;
+                                name: string;
+                                target: number | null;
+                            }[];
+                            labels: {
+                                /** @default {} */
+                                dateParams: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                                /** @default {} */
+                                milestones: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                                outcomes?: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                                /** @default {} */
+                                roles: {
+                                    [key: string]: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                };
+                            };
+                            milestones: {
+                                at: string;
+                                key: string;
+                            }[];
+                            moduleState?: {
+                                [key: string]: unknown;
+                            };
+                            onTeam: boolean;
+                            parentId: string | null;
+                            partners: {
+                                enrolledAt: string;
+                                organisationId: string;
+                                phaseKey: string;
+                                slot?: string;
+                            }[];
+                            phases: {
+                                capacity: {
+                                    enrolled: number;
+                                    max: number;
+                                    min: number;
+                                } | null;
+                                gate: boolean;
+                                key: string;
+                                name: string;
+                                nameEn: string;
+                                openedAt: string | null;
+                                /** @enum {string} */
+                                status: "pending" | "awaiting_gate" | "active" | "completed" | "cancelled" | "skipped";
+                                steps: {
+                                    assignee: {
+                                        kind: string;
+                                        organisationId?: string;
+                                        organisationIds?: string[];
+                                        slot?: string;
+                                    };
+                                    completedAt: string | null;
+                                    completedBy: string | null;
+                                    deliverables: {
+                                        addedAt: string;
+                                        addedBy: string;
+                                        file?: {
+                                            mediaType: string;
+                                            name: string;
+                                            sha256: string;
+                                            size: number;
+                                        };
+                                        id: string;
+                                        kind: string;
+                                        organisationId?: string;
+                                        reviewNote?: string;
+                                        /** @enum {string} */
+                                        status: "submitted" | "accepted" | "rejected";
+                                        title: string;
+                                        url?: string;
+                                    }[];
+                                    dueAt: string | null;
+                                    dueDate: string | null;
+                                    expectedDeliverables: {
+                                        acceptance: boolean;
+                                        kind: string;
+                                        label: string;
+                                        min: number;
+                                    }[];
+                                    key: string;
+                                    late: boolean;
+                                    milestone: boolean;
+                                    name: string;
+                                    nameEn: string;
+                                    occurrence?: {
+                                        n: number;
+                                        on: string;
+                                    };
+                                    onBehalfOf: string | null;
+                                    outcome?: string;
+                                    outcomes?: string[];
+                                    parts: {
+                                        [key: string]: {
+                                            at: string;
+                                            by: string;
+                                        };
+                                    };
+                                    /** @enum {string} */
+                                    status: "pending" | "active" | "completed" | "cancelled" | "skipped";
+                                    when?: {
+                                        outcome: string;
+                                        step: string;
+                                    };
+                                }[];
+                                when?: {
+                                    outcome: string;
+                                    step: string;
+                                };
+                            }[];
+                            startDate: string;
+                            /** @enum {string} */
+                            status: "active" | "paused" | "completed" | "cancelled";
+                            templateKey: string;
+                            templateVersion: number;
+                            title: string;
+                        };
+                    };
+                };
+                /** @description Malformed or invalid input (field problems in `errors`); NUL characters and unpaired surrogates are refused */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Role not allowed, or a cookie-authenticated write without X-CSRF-Token */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unknown, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The lifecycle does not allow it now, or a request with this Idempotency-Key is still running */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unsupported media type */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Well-formed but refused (a business refusal): a rule of the lifecycle, a template, organisation or user named but unknown (unknown_reference), a template whose parts do not fit (invalid_template), empty quiet hours (quiet_hours_empty); or the Idempotency-Key was used for another request (idempotency_key_reused) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A dependency is unavailable; retry (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/programmes/{id}/upgrade-plan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Dry run for one programme: what upgrading it to a version of its template (default: the latest) would change; changes nothing */
+        get: {
+            parameters: {
+                query?: {
+                    version?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            plan: {
+                                added: {
+                                    phase: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                    phaseKey: string;
+                                    step: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                    stepKey: string;
+                                }[];
+                                capacity: {
+                                    after?: number;
+                                    before?: number;
+                                    enrolled: number;
+                                    phase: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                    phaseKey: string;
+                                }[];
+                                dueDates: {
+                                    after?: string;
+                                    before?: string;
+                                    /** @enum {string} */
+                                    problem?: "missing_date_param" | "date_out_of_range";
+                                    recompute: boolean;
+                                    /** @enum {string} */
+                                    status: "pending" | "active" | "completed" | "cancelled" | "skipped";
+                                    step: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                    stepKey: string;
+                                }[];
+                                fromVersion: number;
+                                phasesAdded: {
+                                    phase: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                    phaseKey: string;
+                                }[];
+                                phasesRemoved: {
+                                    phase: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                    phaseKey: string;
+                                }[];
+                                refusals: {
+                                    code: string;
+                                    params: {
+                                        [key: string]: string | number | {
+                                            en?: string;
+                                            fr: string;
+                                        };
+                                    };
+                                }[];
+                                removed: {
+                                    phase: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                    phaseKey: string;
+                                    /** @enum {string} */
+                                    status: "pending" | "active" | "completed" | "cancelled" | "skipped";
+                                    step: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                    stepKey: string;
+                                }[];
+                                renamed: {
+                                    after: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                    before: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                    stepKey: string;
+                                }[];
+                                toVersion: number;
+                            };
+                            /** @enum {string} */
+                            status: "active" | "paused" | "completed" | "cancelled";
+                            templateVersion: number;
+                            title: string;
+                        };
+                    };
+                };
+                /** @description Malformed or invalid input (field problems in `errors`); NUL characters and unpaired surrogates are refused */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Role not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unknown, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A dependency is unavailable; retry (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tasks": {
         parameters: {
             query?: never;
@@ -8112,6 +8583,200 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/templates/{key}/upgrade-plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Dry run: what upgrading each running programme of the template to a version (default: the latest) would change; changes nothing */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                    version?: number;
+                };
+                header?: never;
+                path: {
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                plan: {
+                                    added: {
+                                        phase: {
+                                            en?: string;
+                                            fr: string;
+                                        };
+                                        phaseKey: string;
+                                        step: {
+                                            en?: string;
+                                            fr: string;
+                                        };
+                                        stepKey: string;
+                                    }[];
+                                    capacity: {
+                                        after?: number;
+                                        before?: number;
+                                        enrolled: number;
+                                        phase: {
+                                            en?: string;
+                                            fr: string;
+                                        };
+                                        phaseKey: string;
+                                    }[];
+                                    dueDates: {
+                                        after?: string;
+                                        before?: string;
+                                        /** @enum {string} */
+                                        problem?: "missing_date_param" | "date_out_of_range";
+                                        recompute: boolean;
+                                        /** @enum {string} */
+                                        status: "pending" | "active" | "completed" | "cancelled" | "skipped";
+                                        step: {
+                                            en?: string;
+                                            fr: string;
+                                        };
+                                        stepKey: string;
+                                    }[];
+                                    fromVersion: number;
+                                    phasesAdded: {
+                                        phase: {
+                                            en?: string;
+                                            fr: string;
+                                        };
+                                        phaseKey: string;
+                                    }[];
+                                    phasesRemoved: {
+                                        phase: {
+                                            en?: string;
+                                            fr: string;
+                                        };
+                                        phaseKey: string;
+                                    }[];
+                                    refusals: {
+                                        code: string;
+                                        params: {
+                                            [key: string]: string | number | {
+                                                en?: string;
+                                                fr: string;
+                                            };
+                                        };
+                                    }[];
+                                    removed: {
+                                        phase: {
+                                            en?: string;
+                                            fr: string;
+                                        };
+                                        phaseKey: string;
+                                        /** @enum {string} */
+                                        status: "pending" | "active" | "completed" | "cancelled" | "skipped";
+                                        step: {
+                                            en?: string;
+                                            fr: string;
+                                        };
+                                        stepKey: string;
+                                    }[];
+                                    renamed: {
+                                        after: {
+                                            en?: string;
+                                            fr: string;
+                                        };
+                                        before: {
+                                            en?: string;
+                                            fr: string;
+                                        };
+                                        stepKey: string;
+                                    }[];
+                                    toVersion: number;
+                                };
+                                /** @enum {string} */
+                                status: "active" | "paused" | "completed" | "cancelled";
+                                templateVersion: number;
+                                title: string;
+                            }[];
+                            nextCursor: string | null;
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Malformed or invalid input (field problems in `errors`); NUL characters and unpaired surrogates are refused */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Role not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unknown, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A dependency is unavailable; retry (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem (RFC 9457) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/templates/{key}/versions": {
         parameters: {
             query?: never;
@@ -8948,7 +9613,7 @@ export interface components {
              * @description What went wrong; clients say it from their own catalogue (`detail` is English for developers).
              * @enum {string}
              */
-            code?: "bad_request" | "validation_failed" | "unauthenticated" | "forbidden" | "not_programme_member" | "not_found" | "conflict" | "payload_too_large" | "request_header_too_large" | "unsupported_media_type" | "rate_limited" | "dependency_unavailable" | "template_archived" | "internal" | "idempotency_key_reused" | "idempotency_request_in_progress" | "sign_in_locked" | "method_not_allowed" | "calendar_token_only" | "unknown_reference" | "invalid_template" | "quiet_hours_empty" | "unreadable_file" | "import_rejected" | "unsafe_text" | "programme_not_active" | "unknown_step" | "unknown_phase" | "unknown_deliverable" | "unknown_child" | "unknown_indicator" | "step_not_active" | "part_already_completed" | "not_assignee" | "deliverable_missing" | "deliverable_not_accepted" | "deliverable_already_reviewed" | "indicator_below_target" | "phase_full" | "phase_closed" | "already_enrolled" | "gate_not_pending" | "gate_children_pending" | "gate_capacity_below_minimum" | "invalid_due_date" | "due_date_in_past" | "not_paused" | "already_paused" | "too_few_providers" | "bid_after_deadline" | "invalid_assessment" | "invalid_award" | "not_allowed" | "history_invalid" | "invalid_outcome";
+            code?: "bad_request" | "validation_failed" | "unauthenticated" | "forbidden" | "not_programme_member" | "not_found" | "conflict" | "payload_too_large" | "request_header_too_large" | "unsupported_media_type" | "rate_limited" | "dependency_unavailable" | "template_archived" | "internal" | "idempotency_key_reused" | "idempotency_request_in_progress" | "sign_in_locked" | "method_not_allowed" | "calendar_token_only" | "unknown_reference" | "invalid_template" | "quiet_hours_empty" | "unreadable_file" | "import_rejected" | "unsafe_text" | "programme_not_active" | "unknown_step" | "unknown_phase" | "unknown_deliverable" | "unknown_child" | "unknown_indicator" | "step_not_active" | "part_already_completed" | "not_assignee" | "deliverable_missing" | "deliverable_not_accepted" | "deliverable_already_reviewed" | "indicator_below_target" | "phase_full" | "phase_closed" | "already_enrolled" | "gate_not_pending" | "gate_children_pending" | "gate_capacity_below_minimum" | "invalid_due_date" | "due_date_in_past" | "not_paused" | "already_paused" | "too_few_providers" | "bid_after_deadline" | "invalid_assessment" | "invalid_award" | "not_allowed" | "history_invalid" | "invalid_outcome" | "upgrade_refused";
             detail: string;
             errors?: {
                 /** @enum {string} */
@@ -8963,7 +9628,7 @@ export interface components {
             /** @description Values for the client's sentence of this code: `reason` names the exact sentence; values are numbers, text, ISO instants (names ending in `At`, shown in Europe/Paris time) or names from the template ({ fr, en? }). */
             params?: {
                 /** @enum {string} */
-                reason?: "file_too_large" | "file_empty" | "file_missing" | "extension_not_accepted" | "extension_missing" | "declared_type_mismatch" | "content_mismatch" | "programme_status" | "step_status" | "phase_full_capacity" | "phase_takes_no_enrolment" | "phase_status" | "already_enrolled_phase" | "gate_capacity_minimum" | "gate_child_pending" | "deliverable_count" | "deliverable_acceptance" | "indicator_threshold" | "due_date_past" | "providers_minimum" | "answers_due" | "answers_collected_until" | "assessment_scores_missing" | "assessment_no_answer" | "assessment_bidder_unscored" | "assessment_score_range" | "assessment_not_bidders" | "award_winner_missing" | "award_winner_not_ranked" | "coordinator_only" | "managers_read_only" | "each_partner_not_reassigned" | "child_already_started" | "outcome_required" | "outcome_not_listed" | "organisation_name_taken" | "email_taken" | "own_account" | "notification_not_failed" | "notification_not_rebuildable" | "template_published_meanwhile" | "programme_closed" | "import_too_large" | "json_body_too_large" | "json_body_malformed" | "json_required" | "import_file_type";
+                reason?: "file_too_large" | "file_empty" | "file_missing" | "extension_not_accepted" | "extension_missing" | "declared_type_mismatch" | "content_mismatch" | "programme_status" | "step_status" | "phase_full_capacity" | "phase_takes_no_enrolment" | "phase_status" | "already_enrolled_phase" | "gate_capacity_minimum" | "gate_child_pending" | "deliverable_count" | "deliverable_acceptance" | "indicator_threshold" | "due_date_past" | "providers_minimum" | "answers_due" | "answers_collected_until" | "assessment_scores_missing" | "assessment_no_answer" | "assessment_bidder_unscored" | "assessment_score_range" | "assessment_not_bidders" | "award_winner_missing" | "award_winner_not_ranked" | "coordinator_only" | "managers_read_only" | "each_partner_not_reassigned" | "child_already_started" | "outcome_required" | "outcome_not_listed" | "upgrade_template_key_changed" | "upgrade_version_not_newer" | "upgrade_phase_removed_started" | "upgrade_phase_order" | "upgrade_step_moved_started" | "upgrade_step_done_removed" | "upgrade_step_deliverables_removed" | "upgrade_capacity_below_enrolments" | "upgrade_child_removed" | "organisation_name_taken" | "email_taken" | "own_account" | "notification_not_failed" | "notification_not_rebuildable" | "template_published_meanwhile" | "programme_closed" | "import_too_large" | "json_body_too_large" | "json_body_malformed" | "json_required" | "import_file_type";
             } & {
                 [key: string]: string | number | {
                     en?: string;

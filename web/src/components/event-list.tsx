@@ -17,7 +17,9 @@ export function EventList({ events, empty, labels }: { events: AuditEvent[]; emp
   return (
     <ol className="events">
       {events.map((e) => {
-        const label = i18n.exists(`events.${e.type}`) ? t(`events.${e.type}` as 'events.step.completed') : t('events.other'); // never the internal type
+        // Only named values reach the sentence (an event's data may hold i18next option names such as `count`).
+        const values = e.type === 'programme.upgraded' ? { version: e.data.toVersion } : undefined;
+        const label = i18n.exists(`events.${e.type}`) ? t(`events.${e.type}` as 'events.step.completed', values) : t('events.other'); // never the internal type
         const note = typeof e.data.note === 'string' ? e.data.note : undefined;
         // Issue 20: a fact of the programme's past, shown at its real date, entered afterwards by the actor named.
         const backfill = e.data.backfill as { enteredAt?: string } | undefined;

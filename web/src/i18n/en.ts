@@ -1,5 +1,6 @@
 import type { fr } from './fr';
 import { editorEn } from './template-editor';
+import { upgradeEn, upgradeReasonsEn } from './upgrade';
 
 type SameKeys<T> = { [K in keyof T]: T[K] extends string ? string : SameKeys<T[K]> };
 export type Catalogue = SameKeys<typeof fr>;
@@ -433,7 +434,7 @@ export const en: Catalogue = {
   events: {
     backfillNote: 'entered afterwards on {{date}}',
     other: 'Event',
-    programme: { started: 'Programme started', completed: 'Programme completed', cancelled: 'Programme stopped', paused: 'Programme paused', resumed: 'Programme resumed', backfilled: 'History entered afterwards', history_refused: 'History refused' },
+    programme: { started: 'Programme started', completed: 'Programme completed', cancelled: 'Programme stopped', paused: 'Programme paused', resumed: 'Programme resumed', backfilled: 'History entered afterwards', history_refused: 'History refused', upgraded: 'Programme upgraded to version {{version}}' },
     phase: { opened: 'Phase opened', awaiting_gate: 'Phase awaiting approval', completed: 'Phase completed', approved: 'Phase approved', skipped: 'Phase not applicable (another outcome)' },
     step: { activated: 'Step opened', completed: 'Step completed', part_completed: 'Part of the step completed', due_changed: 'Due date changed', overdue: 'Step overdue', reassigned: 'Step reassigned', due_date_invalid: 'Due date cannot be computed (outside 1990–2100)', skipped: 'Step not applicable (another outcome)' },
     deliverable: { accepted: 'Deliverable accepted', rejected: 'Deliverable refused', added: 'Deliverable added', reviewed: 'Deliverable reviewed' },
@@ -508,6 +509,7 @@ export const en: Catalogue = {
     requestId: 'Reference for support: {{id}}',
     retryAfter: 'Try again in {{seconds}} seconds.',
     reasons: {
+      ...upgradeReasonsEn,
       file_too_large: 'The file is too large: {{maxMb}} MB at most. Make it smaller (compressed PDF, lighter images) or add a link.',
       file_empty: 'The file is empty (0 bytes): choose the right file.',
       file_missing: 'No file was received: choose a file.',
@@ -646,7 +648,9 @@ export const en: Catalogue = {
       not_allowed: 'Not allowed at this stage.',
       history_invalid: 'The history entered does not follow the programme’s course: see each fact reported.',
       invalid_outcome: 'This outcome is not one of the step’s outcomes.',
+      upgrade_refused: 'This programme cannot be upgraded.',
     },
   },
   editor: editorEn,
+  upgrade: upgradeEn,
 };

@@ -1,5 +1,6 @@
 /** French is the reference catalogue: every other language must have exactly these keys (en.ts is typed by it). */
 import { editorFr } from './template-editor';
+import { upgradeFr, upgradeReasonsFr } from './upgrade';
 export const fr = {
   app: {
     name: 'Jalons',
@@ -445,7 +446,7 @@ export const fr = {
   events: {
     backfillNote: 'saisi a posteriori le {{date}}',
     other: 'Événement',
-    programme: { started: 'Programme démarré', completed: 'Programme terminé', cancelled: 'Programme arrêté', paused: 'Programme mis en pause', resumed: 'Programme repris', backfilled: 'Historique saisi a posteriori', history_refused: 'Historique refusé' },
+    programme: { started: 'Programme démarré', completed: 'Programme terminé', cancelled: 'Programme arrêté', paused: 'Programme mis en pause', resumed: 'Programme repris', backfilled: 'Historique saisi a posteriori', history_refused: 'Historique refusé', upgraded: 'Programme mis à niveau vers la version {{version}}' },
     phase: { opened: 'Phase ouverte', awaiting_gate: 'Phase en attente de validation', completed: 'Phase terminée', approved: 'Phase validée', skipped: 'Phase sans objet (autre issue)' },
     step: { activated: 'Étape ouverte', completed: 'Étape terminée', part_completed: 'Partie de l’étape terminée', due_changed: 'Échéance modifiée', overdue: 'Étape en retard', reassigned: 'Étape réattribuée', due_date_invalid: 'Échéance impossible à calculer (hors 1990–2100)', skipped: 'Étape sans objet (autre issue)' },
     deliverable: { accepted: 'Livrable accepté', rejected: 'Livrable refusé', added: 'Livrable déposé', reviewed: 'Livrable examiné' },
@@ -520,6 +521,7 @@ export const fr = {
     requestId: 'Référence à communiquer au support : {{id}}',
     retryAfter: 'Réessayez dans {{seconds}} secondes.',
     reasons: {
+      ...upgradeReasonsFr,
       file_too_large: 'Le fichier est trop volumineux : {{maxMb}} Mo au plus. Réduisez-le (PDF compressé, images allégées) ou déposez un lien.',
       file_empty: 'Le fichier est vide (0 octet) : choisissez le bon fichier.',
       file_missing: 'Aucun fichier n’a été reçu : choisissez un fichier.',
@@ -658,7 +660,9 @@ export const fr = {
       not_allowed: 'Action non autorisée à ce stade.',
       history_invalid: 'L’historique saisi ne suit pas le déroulé du programme : voir chaque fait signalé.',
       invalid_outcome: 'L’issue choisie n’est pas prévue pour cette étape.',
+      upgrade_refused: 'La mise à niveau de ce programme n’est pas possible.',
     },
   },
   editor: editorFr,
+  upgrade: upgradeFr,
 };

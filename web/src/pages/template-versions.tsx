@@ -5,7 +5,9 @@ import { Link, useParams } from 'react-router-dom';
 import { diffTemplates, type TemplateChange } from '../../../domain/template-diff';
 import type { Template } from '../../../domain/template-schema';
 import { api, unwrap } from '../api/client';
+import { ProgrammeUpgrade } from '../components/programme-upgrade';
 import { PageTitle, ProblemMessage, Skeleton } from '../components/ui';
+import { isSteward, useSession } from '../lib/session';
 import { formatDate } from '../lib/format';
 import { useTemplateNames } from '../lib/programme-data';
 
@@ -18,6 +20,7 @@ export function TemplateVersionsPage() {
   const { t } = useTranslation();
   const { key = '' } = useParams();
   const templateName = useTemplateNames();
+  const me = useSession().data;
   const versions = useQuery({ queryKey: ['template-versions', key], queryFn: () => unwrap(api.GET('/api/v1/templates/{key}/versions', { params: { path: { key } } })) });
   const [picked, setPicked] = useState<{ from?: number; to?: number }>({});
   const items = versions.data?.items ?? [];
@@ -57,6 +60,8 @@ export function TemplateVersionsPage() {
         </label>
       </div>
       {pair.isPending ? <Skeleton lines={4} /> : pair.error ? <ProblemMessage error={pair.error} /> : <ChangeList changes={diffTemplates(pair.data[0], pair.data[1])} />}
+      {/* Issue 19: running programmes move to the version chosen on the right of the diff. */}
+      {me && isSteward(me.role) && to !== undefined && <ProgrammeUpgrade templateKey={key} version={to} />}
     </article>
   );
 }
