@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import type { TemplateInput } from '../../domain/template-schema';
-import { launchChromium, openPage, signIn, type WatchedPage } from '../support/browser';
+import { launchChromium, openPage, signIn, type WatchedPage, closeBrowserSuite } from '../support/browser';
 import { apiClient, createUser, publishTemplates, startHarness, waitFor, type Harness, type TestUser } from '../support/harness';
 
 /** One coordinator step that takes a file. */
@@ -47,11 +47,7 @@ describe('double submissions in the web UI (Chromium)', () => {
     coordinator = await createUser(h, 'coordinator');
     w = await openPage(browser, h.apiUrl);
   });
-  afterAll(async () => {
-    await w?.context.close().catch(() => undefined);
-    await browser?.close();
-    await h?.stop();
-  });
+  afterAll(() => closeBrowserSuite({ page: w, browser, services: h }));
 
   it('double-clicking "Démarrer" starts one programme and "Envoyer" adds one deliverable', async () => {
     const writes: string[] = [];

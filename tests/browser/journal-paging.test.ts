@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { addWorkingDaysToDate, toParisDate } from '../../domain/calendar';
 import type { TemplateInput } from '../../domain/template-schema';
-import { launchChromium, openPage, signIn, type WatchedPage } from '../support/browser';
+import { launchChromium, openPage, signIn, type WatchedPage, closeBrowserSuite } from '../support/browser';
 import { apiClient, createUser, publishTemplates, startHarness, waitFor, type Harness, type TestUser } from '../support/harness';
 
 /**
@@ -30,11 +30,7 @@ describe('programme page: the whole journal, newest first (Chromium)', () => {
     await publishTemplates(h.prisma, [template]);
     coordinator = await createUser(h, 'coordinator');
   });
-  afterAll(async () => {
-    await w?.context.close().catch(() => undefined);
-    await browser?.close();
-    await h?.stop();
-  });
+  afterAll(() => closeBrowserSuite({ page: w, browser, services: h }));
 
   it('loads older events page after page until every one is shown, and shows the 18 h 00 closing hour', async () => {
     const api = apiClient(h.apiUrl);

@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import type { TemplateInput } from '../../domain/template-schema';
-import { launchChromium, openPage, signIn, type WatchedPage } from '../support/browser';
+import { launchChromium, openPage, signIn, type WatchedPage, closeBrowserSuite } from '../support/browser';
 import { apiClient, createUser, startHarness, waitFor, type Harness, type TestUser } from '../support/harness';
 
 type Draft = Omit<TemplateInput, 'version'>;
@@ -42,11 +42,7 @@ describe('upgrading running programmes (Chromium)', () => {
     coordinator = await createUser(h, 'coordinator');
     w = await openPage(browser, h.apiUrl);
   });
-  afterAll(async () => {
-    await w?.context.close().catch(() => undefined);
-    await browser?.close();
-    await h?.stop();
-  });
+  afterAll(() => closeBrowserSuite({ page: w, browser, services: h }));
 
   it('shows each plan, words a refusal, applies to the chosen programme with progress and journals it', async () => {
     const api = apiClient(h.apiUrl);

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Browser } from 'playwright-core';
 import { governanceCadenceTemplate } from '../../templates';
-import { launchChromium, openPage, signIn, type WatchedPage } from '../support/browser';
+import { launchChromium, openPage, signIn, type WatchedPage, closeBrowserSuite } from '../support/browser';
 import { apiClient, createUser, publishTemplates, startHarness, waitFor, type Harness, type TestUser } from '../support/harness';
 
 /** The programme view's steps, phase after phase. */
@@ -25,11 +25,7 @@ describe('template editor (Chromium)', () => {
     coordinator = await createUser(h, 'coordinator');
     w = await openPage(browser, h.apiUrl);
   });
-  afterAll(async () => {
-    await w?.context.close().catch(() => undefined);
-    await browser?.close();
-    await h?.stop();
-  });
+  afterAll(() => closeBrowserSuite({ page: w, browser, services: h }));
 
   it('copies, edits with a French field error, previews, publishes and starts a programme', async () => {
     const { page } = w;

@@ -37,6 +37,13 @@ export async function openPage(browser: Browser, baseURL: string, viewport = LAP
   return { page, context, problems };
 }
 
+/** Closes what a browser suite opened (its page, Chromium, its services), skipping what never opened. */
+export async function closeBrowserSuite(opened: { page?: WatchedPage; browser?: Browser; services?: { stop(): Promise<void> } }): Promise<void> {
+  await opened.page?.context.close().catch(() => undefined);
+  await opened.browser?.close();
+  await opened.services?.stop();
+}
+
 export async function signIn(page: Page, email: string, password: string): Promise<void> {
   await page.goto('/connexion');
   await page.getByLabel('Adresse e-mail').fill(email);
