@@ -1,11 +1,13 @@
 /** The templates published at start-up (infra/runtime.ts `seedTemplates`). */
 import type { TemplateInput } from '../domain/template-schema';
+import { callForProjectsTemplate } from './call-for-projects';
 import { citeApprentieTemplate } from './cite-apprentie';
 import { defiTemplate } from './defi';
 import { governanceCadenceTemplate } from './governance-cadence';
 import { tenderTemplate } from './tender';
 import { tiAction23Template } from './ti-action-23';
 import { tiSectorTemplate } from './ti-sector';
+import { tradesEventTemplate } from './trades-event';
 
 export const BUILT_IN_TEMPLATES: TemplateInput[] = [
   tenderTemplate,
@@ -14,13 +16,17 @@ export const BUILT_IN_TEMPLATES: TemplateInput[] = [
   tiSectorTemplate,
   citeApprentieTemplate,
   governanceCadenceTemplate,
+  callForProjectsTemplate,
+  tradesEventTemplate,
 ];
 
 export {
+  callForProjectsTemplate,
   citeApprentieTemplate,
   defiTemplate,
   governanceCadenceTemplate,
   tenderTemplate,
   tiAction23Template,
   tiSectorTemplate,
+  tradesEventTemplate,
 };

@@ -6,9 +6,9 @@ type Api = { call(method: string, url: string, opts?: { token?: string; body?: u
  * Drives a programme to the end through the public API, as a diligent coordinator would, using
  * only what the API shows: it enrols organisations where a phase needs them, adds and accepts the
  * deliverables each step expects, records indicators up to their thresholds, answers tenders
- * (consultation, bids, scores, award), passes gates (driving the sub-programme a gate waits for)
- * and completes every step. It knows no template by name, so it proves the lifecycles carry
- * themselves. Every refusal on the way fails the test with the workflow's reason.
+ * (consultation, bids, scores, award), records the first outcome of a step that lists outcomes,
+ * passes gates (driving the sub-programme a gate waits for) and completes every step. It knows no
+ * template by name, so it proves the lifecycles carry themselves. Every refusal on the way fails the test with the workflow's reason.
  */
 export async function driveToCompletion(h: Harness, api: Api, token: string, programmeId: string, opts: { until?: (view: any) => boolean; maxRounds?: number; log?: string[] } = {}): Promise<any> {
   const log = opts.log ?? [];
@@ -72,7 +72,9 @@ async function completeStep(h: Harness, api: Api, token: string, view: any, step
       for (const d of have.filter((x: any) => req.acceptance && x.status === 'submitted')) await must('POST', `${base}/deliverables/${d.id}/review`, { decision: 'accepted' });
     }
     const data = await moduleData(template, view);
-    await must('POST', `${base}/complete`, { note: 'autopilote', ...(organisationId ? { organisationId } : {}), ...(data ? { data } : {}) });
+    // A step that records an outcome (issue 19) gets its first one, the branch the template's preview assumes.
+    const outcome: string | undefined = template.outcomes?.[0];
+    await must('POST', `${base}/complete`, { note: 'autopilote', ...(organisationId ? { organisationId } : {}), ...(data ? { data } : {}), ...(outcome ? { outcome } : {}) });
   }
 }
 

@@ -79,14 +79,17 @@ function localisedTexts(value: unknown, path: string, out: { path: string; text:
 }
 
 describe('built-in templates', () => {
-  it('are the six expected templates, each valid, version 2 or later (working-day due dates), with a unique key', () => {
+  it('are the expected templates, each valid, at its version, working-day due dates, with a unique key', () => {
     const keys = BUILT_IN_TEMPLATES.map((t) => t.key);
-    expect(keys).toEqual(['tender', 'defi', 'ti-action-23', 'ti-sector', 'cite-apprentie', 'governance-cadence']);
+    expect(keys).toEqual(['tender', 'defi', 'ti-action-23', 'ti-sector', 'cite-apprentie', 'governance-cadence', 'call-for-projects', 'trades-event']);
     expect(new Set(keys).size).toBe(keys.length);
+    // The first six went to version 2 for working-day due dates (governance-cadence to 3, issue 19:
+    // recurring committees); the templates of issue 19 are born with them, at version 1.
+    const versions = { tender: 2, defi: 2, 'ti-action-23': 2, 'ti-sector': 2, 'cite-apprentie': 2, 'governance-cadence': 3, 'call-for-projects': 1, 'trades-event': 1 };
     for (const input of BUILT_IN_TEMPLATES) {
       expect(validateTemplate(input)).toMatchObject({ ok: true });
-      // governance-cadence is at version 3 (issue 19: recurring committees).
-      expect(input.version).toBe(input.key === 'governance-cadence' ? 3 : 2);
+      expect({ key: input.key, version: input.version }).toEqual({ key: input.key, version: versions[input.key as keyof typeof versions] });
+      expect({ key: input.key, nonWorkingDays: input.nonWorkingDays }).toEqual({ key: input.key, nonWorkingDays: 'nextWorkingDay' });
     }
   });
 
@@ -362,5 +365,125 @@ describe('governance-cadence', () => {
     const steering = steps[1]!.repeat!;
     expect(newsletter.startAfter).toBe(steering.startAfter);
     expect(newsletter.dayOfMonth!).toBeLessThan(steering.dayOfMonth!);
+  });
+});
+
+describe('call-for-projects', () => {
+  const t = template('call-for-projects');
+  const dates = { 'submission-deadline': '2021-03-01T17:00:00.000Z' };
+  const phaseStatus = (state: ProgrammeState) => Object.fromEntries(state.phases.map((p) => [p.key, p.status]));
+
+  function throughSubmission(): ProgrammeState {
+    const state = start(t, dates);
+    expect(complete(t, state, { actor: coordinator, stepKey: 'partnership' })).toBeUndefined();
+    expect(complete(t, state, { actor: coordinator, stepKey: 'application-file' })).toMatchObject({ code: 'deliverable_missing' });
+    deliver(t, state, 'application-file', 'application-file');
+    expect(complete(t, state, { actor: coordinator, stepKey: 'application-file' })).toBeUndefined();
+    deliver(t, state, 'submission', 'submission-receipt');
+    expect(complete(t, state, { actor: coordinator, stepKey: 'submission' })).toBeUndefined();
+    expect(status(state, 'funder-answer')).toBe('active');
+    return state;
+  }
+
+  it('records the funder’s answer, retained or not retained, named in French, on which the launch and the delivery hang', () => {
+    expect(t.dateParams).toEqual(['submission-deadline']);
+    expect(engine.templateStep(t, 'submission')!.due).toEqual({ from: 'param', param: 'submission-deadline' });
+    expect(engine.templateStep(t, 'funder-answer')).toMatchObject({ outcomes: ['retained', 'not-retained'], dependsOn: ['submission'], milestone: true });
+    expect(t.labels.outcomes).toEqual({ retained: { fr: 'Retenu', en: 'Retained' }, 'not-retained': { fr: 'Non retenu', en: 'Not retained' } });
+    expect(t.phases.map((p) => [p.key, p.when?.outcome])).toEqual([
+      ['applying', undefined],
+      ['decision', undefined],
+      ['launch', 'retained'],
+      ['delivery', 'retained'],
+    ]);
+    expect(engine.templateStep(t, 'debrief')!.when).toEqual({ step: 'funder-answer', outcome: 'not-retained' });
+  });
+
+  it('retained: the answer needs an outcome, then the launch opens and the debrief is skipped; the programme ends with the final report', () => {
+    const state = throughSubmission();
+    expect(complete(t, state, { actor: coordinator, stepKey: 'funder-answer' })).toMatchObject({ code: 'invalid_outcome', params: { reason: 'outcome_required' } });
+    expect(complete(t, state, { actor: coordinator, stepKey: 'funder-answer', outcome: 'retained' })).toBeUndefined();
+    expect(engine.stepState(state, 'funder-answer')!.outcome).toBe('retained');
+    expect(status(state, 'debrief')).toBe('skipped');
+    expect(phaseStatus(state)).toEqual({ applying: 'completed', decision: 'completed', launch: 'active', delivery: 'pending' });
+    expect(['funding-agreement', 'kick-off'].map((k) => status(state, k))).toEqual(['active', 'active']);
+    for (const [step, kind] of [['funding-agreement', 'funding-agreement'], ['kick-off', 'kick-off-minutes']]) {
+      deliver(t, state, step!, kind!);
+      expect(complete(t, state, { actor: coordinator, stepKey: step! })).toBeUndefined();
+    }
+    expect(complete(t, state, { actor: coordinator, stepKey: 'actions-delivery' })).toBeUndefined();
+    deliver(t, state, 'final-report', 'final-report');
+    expect(complete(t, state, { actor: coordinator, stepKey: 'final-report' })).toBeUndefined();
+    expect(phaseStatus(state)).toEqual({ applying: 'completed', decision: 'completed', launch: 'completed', delivery: 'completed' });
+    expect(state.status).toBe('completed');
+  });
+
+  it('not retained: the debrief opens, the launch and the delivery are skipped with all their steps, and the programme ends with the debrief', () => {
+    const state = throughSubmission();
+    expect(complete(t, state, { actor: coordinator, stepKey: 'funder-answer', outcome: 'not-retained' })).toBeUndefined();
+    expect(status(state, 'debrief')).toBe('active');
+    expect(phaseStatus(state)).toEqual({ applying: 'completed', decision: 'active', launch: 'pending', delivery: 'pending' });
+    expect(complete(t, state, { actor: coordinator, stepKey: 'debrief' })).toBeUndefined();
+    expect(phaseStatus(state)).toEqual({ applying: 'completed', decision: 'completed', launch: 'skipped', delivery: 'skipped' });
+    expect(['funding-agreement', 'kick-off', 'actions-delivery', 'final-report'].map((k) => status(state, k))).toEqual(['skipped', 'skipped', 'skipped', 'skipped']);
+    expect(state.status).toBe('completed');
+  });
+});
+
+describe('trades-event', () => {
+  const t = template('trades-event');
+
+  it('takes its indicator targets from La Voie des Talents 2021', () => {
+    expect(t.indicators.map((i) => [i.key, i.target])).toEqual([
+      ['registrations', 912],
+      ['visitors', 900],
+      ['speakers', 90],
+      ['advisers', 50],
+      ['offers-collected', 134],
+      ['offering-organisations', 46],
+      ['offers-space-visitors', 463],
+      ['offer-applications', 164],
+    ]);
+    expect(t.phases.map((p) => p.key)).toEqual(['preparation', 'registrations', 'event', 'post-event-offers', 'review']);
+    expect(t.dateParams).toEqual(['event-date']);
+    expect(engine.templateStep(t, 'event-held')).toMatchObject({ due: { from: 'param', param: 'event-date' }, indicator: { key: 'visitors', atLeast: 1 }, milestone: true });
+  });
+
+  it('runs from the organising committee to the swarming kit, each count recorded before its step closes', () => {
+    const state = start(t, { 'event-date': '2021-10-11T07:00:00.000Z' });
+    deliver(t, state, 'organising-committee', 'event-concept');
+    expect(complete(t, state, { actor: coordinator, stepKey: 'organising-committee' })).toBeUndefined();
+    expect(complete(t, state, { actor: coordinator, stepKey: 'venue-and-agency' })).toBeUndefined();
+    expect(status(state, 'speakers-briefing')).toBe('pending');
+    expect(complete(t, state, { actor: coordinator, stepKey: 'speakers-mobilisation' })).toMatchObject({ code: 'indicator_below_target' });
+    perform(engine.recordIndicator, t, state, { actor: coordinator, key: 'speakers', increment: 92 }, NOW);
+    expect(complete(t, state, { actor: coordinator, stepKey: 'speakers-mobilisation' })).toBeUndefined();
+    expect(complete(t, state, { actor: coordinator, stepKey: 'speakers-briefing' })).toBeUndefined();
+    expect(engine.phaseState(state, 'registrations')!.status).toBe('active');
+
+    expect(complete(t, state, { actor: coordinator, stepKey: 'event-communication' })).toBeUndefined();
+    perform(engine.recordIndicator, t, state, { actor: coordinator, key: 'offers-collected', increment: 134 }, NOW);
+    perform(engine.recordIndicator, t, state, { actor: coordinator, key: 'offering-organisations', increment: 46 }, NOW);
+    expect(complete(t, state, { actor: coordinator, stepKey: 'offers-collection' })).toBeUndefined();
+    expect(complete(t, state, { actor: coordinator, stepKey: 'registrations-close' })).toMatchObject({ code: 'indicator_below_target' });
+    perform(engine.recordIndicator, t, state, { actor: coordinator, key: 'registrations', increment: 912 }, NOW);
+    expect(complete(t, state, { actor: coordinator, stepKey: 'registrations-close' })).toBeUndefined();
+
+    perform(engine.recordIndicator, t, state, { actor: coordinator, key: 'visitors', increment: 905 }, NOW);
+    expect(complete(t, state, { actor: coordinator, stepKey: 'event-held' })).toBeUndefined();
+    expect(state.milestones.map((m) => m.key)).toContain('event-held');
+    perform(engine.recordIndicator, t, state, { actor: coordinator, key: 'offer-applications', increment: 164 }, NOW);
+    expect(complete(t, state, { actor: coordinator, stepKey: 'offers-follow-up' })).toBeUndefined();
+
+    deliver(t, state, 'media-coverage', 'press-review');
+    expect(complete(t, state, { actor: coordinator, stepKey: 'media-coverage' })).toBeUndefined();
+    deliver(t, state, 'event-review', 'event-review');
+    expect(complete(t, state, { actor: coordinator, stepKey: 'event-review' })).toBeUndefined();
+    expect(complete(t, state, { actor: coordinator, stepKey: 'swarming-kit' })).toMatchObject({ code: 'deliverable_missing' });
+    deliver(t, state, 'swarming-kit', 'swarming-kit');
+    expect(complete(t, state, { actor: coordinator, stepKey: 'swarming-kit' })).toBeUndefined();
+    expect(state.status).toBe('completed');
+    // Counts the steps do not wait for start at zero, to be recorded at the review.
+    expect(state.indicators).toEqual({ speakers: 92, 'offers-collected': 134, 'offering-organisations': 46, registrations: 912, visitors: 905, 'offer-applications': 164, advisers: 0, 'offers-space-visitors': 0 });
   });
 });
