@@ -2,8 +2,10 @@
 import type { TemplateInput } from '../domain/template-schema';
 import { callForProjectsTemplate } from './call-for-projects';
 import { citeApprentieTemplate } from './cite-apprentie';
+import { cleaningSectorGroupTemplate } from './cleaning-sector-group';
 import { defiTemplate } from './defi';
 import { governanceCadenceTemplate } from './governance-cadence';
+import { labelRenewalTemplate } from './label-renewal';
 import { tenderTemplate } from './tender';
 import { tiAction23Template } from './ti-action-23';
 import { tiSectorTemplate } from './ti-sector';
@@ -18,13 +20,17 @@ export const BUILT_IN_TEMPLATES: TemplateInput[] = [
   governanceCadenceTemplate,
   callForProjectsTemplate,
   tradesEventTemplate,
+  labelRenewalTemplate,
+  cleaningSectorGroupTemplate,
 ];
 
 export {
   callForProjectsTemplate,
   citeApprentieTemplate,
+  cleaningSectorGroupTemplate,
   defiTemplate,
   governanceCadenceTemplate,
+  labelRenewalTemplate,
   tenderTemplate,
   tiAction23Template,
   tiSectorTemplate,

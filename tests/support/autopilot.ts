@@ -1,3 +1,4 @@
+import { definitionKey } from '../../domain/step-row-key';
 import { createOrganisation, type Harness } from './harness';
 
 type Api = { call(method: string, url: string, opts?: { token?: string; body?: unknown }): Promise<{ status: number; body: any }> };
@@ -96,8 +97,9 @@ async function templateOf(h: Harness, view: any): Promise<any> {
   if (!templates.has(id)) templates.set(id, (await h.prisma.template.findUniqueOrThrow({ where: { key_version: { key: view.templateKey, version: view.templateVersion } } })).definition);
   return templates.get(id);
 }
+/** The template step of a programme step; an occurrence of a recurring step (`key~n`, issue 19) has its series' definition. */
 async function templateStep(h: Harness, view: any, key: string) {
-  return (await templateOf(h, view)).phases.flatMap((p: any) => p.steps).find((s: any) => s.key === key);
+  return (await templateOf(h, view)).phases.flatMap((p: any) => p.steps).find((s: any) => s.key === definitionKey(key));
 }
 async function moduleOf(h: Harness, view: any, phaseKey: string): Promise<string[]> {
   return (await templateOf(h, view)).phases.find((p: any) => p.key === phaseKey).steps.map((s: any) => s.module?.name).filter(Boolean);

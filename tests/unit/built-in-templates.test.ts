@@ -81,11 +81,11 @@ function localisedTexts(value: unknown, path: string, out: { path: string; text:
 describe('built-in templates', () => {
   it('are the expected templates, each valid, at its version, working-day due dates, with a unique key', () => {
     const keys = BUILT_IN_TEMPLATES.map((t) => t.key);
-    expect(keys).toEqual(['tender', 'defi', 'ti-action-23', 'ti-sector', 'cite-apprentie', 'governance-cadence', 'call-for-projects', 'trades-event']);
+    expect(keys).toEqual(['tender', 'defi', 'ti-action-23', 'ti-sector', 'cite-apprentie', 'governance-cadence', 'call-for-projects', 'trades-event', 'label-renewal', 'cleaning-sector-group']);
     expect(new Set(keys).size).toBe(keys.length);
     // The first six went to version 2 for working-day due dates (governance-cadence to 3, issue 19:
     // recurring committees); the templates of issue 19 are born with them, at version 1.
-    const versions = { tender: 2, defi: 2, 'ti-action-23': 2, 'ti-sector': 2, 'cite-apprentie': 2, 'governance-cadence': 3, 'call-for-projects': 1, 'trades-event': 1 };
+    const versions = { tender: 2, defi: 2, 'ti-action-23': 2, 'ti-sector': 2, 'cite-apprentie': 2, 'governance-cadence': 3, 'call-for-projects': 1, 'trades-event': 1, 'label-renewal': 1, 'cleaning-sector-group': 1 };
     for (const input of BUILT_IN_TEMPLATES) {
       expect(validateTemplate(input)).toMatchObject({ ok: true });
       expect({ key: input.key, version: input.version }).toEqual({ key: input.key, version: versions[input.key as keyof typeof versions] });
@@ -485,5 +485,82 @@ describe('trades-event', () => {
     expect(state.status).toBe('completed');
     // Counts the steps do not wait for start at zero, to be recorded at the review.
     expect(state.indicators).toEqual({ speakers: 92, 'offers-collected': 134, 'offering-organisations': 46, registrations: 912, visitors: 905, 'offer-applications': 164, advisers: 0, 'offers-space-visitors': 0 });
+  });
+});
+
+describe('label-renewal', () => {
+  const t = template('label-renewal');
+
+  it('needs the 11 criteria of the national specification met before the application closes', () => {
+    expect(t.indicators).toEqual([expect.objectContaining({ key: 'criteria-met', target: 11 })]);
+    expect(engine.templateStep(t, 'criteria-file')!.indicator).toEqual({ key: 'criteria-met', atLeast: 11 });
+    const state = start(t, { 'renewal-deadline': '2021-03-31T16:00:00.000Z' });
+    for (const key of ['network-consultation', 'perimeter', 'strategic-axes']) expect(complete(t, state, { actor: coordinator, stepKey: key })).toBeUndefined();
+    expect(engine.phaseState(state, 'renewal-application')!.status).toBe('active');
+    deliver(t, state, 'criteria-file', 'renewal-file');
+    perform(engine.recordIndicator, t, state, { actor: coordinator, key: 'criteria-met', increment: 10 }, NOW);
+    expect(complete(t, state, { actor: coordinator, stepKey: 'criteria-file' })).toMatchObject({ code: 'indicator_below_target' });
+    perform(engine.recordIndicator, t, state, { actor: coordinator, key: 'criteria-met', increment: 1 }, NOW);
+    expect(complete(t, state, { actor: coordinator, stepKey: 'criteria-file' })).toBeUndefined();
+    expect(status(state, 'renewal-submission')).toBe('pending');
+    deliver(t, state, 'action-plan', 'action-plan');
+    expect(complete(t, state, { actor: coordinator, stepKey: 'action-plan' })).toBeUndefined();
+    expect(complete(t, state, { actor: coordinator, stepKey: 'renewal-submission' })).toBeUndefined();
+    expect(engine.templateStep(t, 'renewal-submission')!.due).toEqual({ from: 'param', param: 'renewal-deadline' });
+  });
+
+  it('once the label is granted, repeats the self-evaluation every year, each year its own step, for the label’s life', () => {
+    expect(engine.templateStep(t, 'self-evaluation')!.repeat).toEqual({ every: 12, unit: 'months', startAfter: 12 });
+    const state = start(t, { 'renewal-deadline': '2021-03-31T16:00:00.000Z' });
+    for (const s of state.steps) if (s.phaseKey !== 'label-life') s.status = 'completed';
+    for (const p of state.phases) if (p.key !== 'label-life') p.status = 'completed';
+    engine.advance(t, state, NOW);
+    expect(engine.phaseState(state, 'label-life')!.status).toBe('active');
+    expect(engine.stepState(state, 'self-evaluation~1')).toMatchObject({ status: 'active', occurrence: { n: 1, on: '2022-01-04' } });
+    expect(complete(t, state, { actor: coordinator, stepKey: 'self-evaluation~1' })).toMatchObject({ code: 'deliverable_missing' });
+    deliver(t, state, 'self-evaluation~1', 'self-evaluation');
+    expect(complete(t, state, { actor: coordinator, stepKey: 'self-evaluation~1' })).toBeUndefined();
+    expect(engine.stepState(state, 'self-evaluation~2')).toMatchObject({ status: 'active', occurrence: { n: 2, on: '2023-01-04' } });
+    expect(engine.phaseState(state, 'label-life')!.status).toBe('active');
+    expect(state.status).toBe('active');
+  });
+});
+
+describe('cleaning-sector-group', () => {
+  const t = template('cleaning-sector-group');
+
+  it('designs the event in four meetings, each after the one before, then holds a half-day event for about 80 participants', () => {
+    const design = engine.templatePhase(t, 'design')!;
+    expect(design.steps.map((s) => [s.key, s.dependsOn])).toEqual([
+      ['preparatory-meeting-1', []],
+      ['preparatory-meeting-2', ['preparatory-meeting-1']],
+      ['preparatory-meeting-3', ['preparatory-meeting-2']],
+      ['preparatory-meeting-4', ['preparatory-meeting-3']],
+    ]);
+    expect(t.indicators.map((i) => [i.key, i.target])).toEqual([
+      ['event-participants', 80],
+      ['charter-signatories', undefined],
+    ]);
+    expect(engine.templateStep(t, 'half-day-event')).toMatchObject({ indicator: { key: 'event-participants', atLeast: 1 }, milestone: true });
+  });
+
+  it('runs from the first meeting to the stock-taking meeting, the participants counted before the event closes', () => {
+    const state = start(t);
+    expect(status(state, 'preparatory-meeting-2')).toBe('pending');
+    for (let n = 1; n <= 4; n++) {
+      expect(complete(t, state, { actor: coordinator, stepKey: `preparatory-meeting-${n}` })).toMatchObject({ code: 'deliverable_missing' });
+      deliver(t, state, `preparatory-meeting-${n}`, `meeting-minutes-${n}`);
+      expect(complete(t, state, { actor: coordinator, stepKey: `preparatory-meeting-${n}` })).toBeUndefined();
+    }
+    expect(complete(t, state, { actor: coordinator, stepKey: 'event-invitations' })).toBeUndefined();
+    expect(complete(t, state, { actor: coordinator, stepKey: 'half-day-event' })).toMatchObject({ code: 'indicator_below_target' });
+    perform(engine.recordIndicator, t, state, { actor: coordinator, key: 'event-participants', increment: 80 }, NOW);
+    perform(engine.recordIndicator, t, state, { actor: coordinator, key: 'charter-signatories', increment: 12 }, NOW);
+    expect(complete(t, state, { actor: coordinator, stepKey: 'half-day-event' })).toBeUndefined();
+    deliver(t, state, 'group-review', 'event-review');
+    expect(complete(t, state, { actor: coordinator, stepKey: 'group-review' })).toBeUndefined();
+    expect(complete(t, state, { actor: coordinator, stepKey: 'stock-taking-meeting' })).toBeUndefined();
+    expect(state.status).toBe('completed');
+    expect(state.indicators).toEqual({ 'event-participants': 80, 'charter-signatories': 12 });
   });
 });
