@@ -69,11 +69,27 @@ export function checkTemplateDraft(input: unknown): { template?: Template; probl
 /** One problem per issue, once per field: the date range's pattern and its refinement say the same thing. */
 export function describeIssues(issues: readonly z.core.$ZodIssue[]): TemplateFieldProblem[] {
   const seen = new Set<string>();
-  return issues.map(describeIssue).filter((p) => {
+  return flattenUnionIssues(issues).map(describeIssue).filter((p) => {
     const key = `${p.path}|${p.code}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
+  });
+}
+
+/**
+ * A union none of whose shapes matched is reported through the one shape the input took (the only
+ * branch with no unknown and no missing field), so `{ dueDate: '0099-12-31' }` reads "date out of
+ * range" at `dueDate` rather than "invalid choice" at the whole body. Paths are made absolute.
+ * With no such branch (or several), the union issue stays as it is.
+ */
+export function flattenUnionIssues(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  return issues.flatMap((issue) => {
+    if (issue.code !== 'invalid_union' || !issue.errors?.length) return [issue];
+    const shaped = issue.errors.filter((branch) => branch.length > 0 && branch.every((i) => i.code !== 'unrecognized_keys' && !(i.code === 'invalid_type' && i.input === undefined)));
+    const [only] = shaped;
+    if (shaped.length !== 1 || !only) return [issue];
+    return flattenUnionIssues(only.map((i) => ({ ...i, path: [...issue.path, ...i.path] }) as z.core.$ZodIssue));
   });
 }
 

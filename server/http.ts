@@ -1,7 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
 import type { Role } from '../generated/prisma/enums';
-import { describeIssue } from '../domain/template-problems';
+import { describeIssue, flattenUnionIssues } from '../domain/template-problems';
 import { FIELD_PROBLEM_CODES, PROBLEM_REASONS } from '../domain/problem-codes';
 import { AppError, ERROR_CODES, toProblem, type FieldProblem } from './errors';
 import type { SessionUser } from './auth';
@@ -76,7 +76,7 @@ export const INT4_MAX = 2_147_483_647;
 /** One coded problem per zod issue (the same codes as the template editor's), with its limit or unknown keys. */
 export function zodProblems(error: z.ZodError, prefix: string): FieldProblem[] {
   const seen = new Set<string>();
-  return error.issues.flatMap((i) => {
+  return flattenUnionIssues(error.issues).flatMap((i) => {
     const described = describeIssue(i);
     const path = [prefix, ...i.path.map(String)].join('.');
     // The date range's pattern and its refinement say the same thing: one problem per field and code.

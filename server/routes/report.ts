@@ -111,7 +111,11 @@ export function reportRoutes(ctx: AppContext) {
     }
     const now = new Date();
     const fallback = defaultPeriod(programme.state, now);
-    const period = { from: query.from ?? fallback.from, to: query.to ?? (query.from && query.from > fallback.to ? query.from : fallback.to) };
+    // A bound left out follows the one given: `to` alone before the programme's start is a period ending then, not a reversed one.
+    const period = {
+      from: query.from ?? (query.to && query.to < fallback.from ? query.to : fallback.from),
+      to: query.to ?? (query.from && query.from > fallback.to ? query.from : fallback.to),
+    };
     if (period.from > period.to) throw new AppError('validation_failed', 'The period ends before it starts.', [{ path: 'query.to', message: 'must be on or after `from`', code: 'period_reversed' }]);
     const children = await Promise.all(programme.state.children.map((c) => loadSource(c.programmeId, user).catch(() => undefined)));
     const present = children.filter((c): c is ReportProgramme => c !== undefined);

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Redis from 'ioredis';
 import { apiClient, createOrganisation, createUser, startHarness, type Harness, type TestUser } from '../support/harness';
+import { createIsolatedDatabase } from '../support/isolated-database';
 import { fetchOpenApi, type OpenApiDocument } from '../support/route-catalogue';
 
 /**
@@ -130,10 +131,14 @@ describe('Schemathesis: the OpenAPI document tells the truth, for every role', (
   const users = {} as Record<Role, TestUser>;
   const runs = new Map<Role, Promise<ToolRun>>();
   const reportDirs: string[] = [];
+  let database: Awaited<ReturnType<typeof createIsolatedDatabase>> | undefined;
 
   beforeAll(async () => {
     await ensureSchemathesis();
-    h = await startHarness({ notifier: false });
+    // Admins and managers see every programme: earlier files' programmes (no worker left on their
+    // task queues, or rows written by hand) are not this run's to fuzz, and its archives not theirs.
+    database = await createIsolatedDatabase(process.env.DATABASE_URL!);
+    h = await startHarness({ notifier: false, endpoints: { DATABASE_URL: database.url } });
     doc = await fetchOpenApi(h.apiUrl);
     const org = await createOrganisation(h);
     for (const role of ROLES) users[role] = await createUser(h, role, role === 'partner' ? org : undefined);
@@ -146,8 +151,6 @@ describe('Schemathesis: the OpenAPI document tells the truth, for every role', (
 
   afterAll(async () => {
     await Promise.allSettled(runs.values());
-    // The fuzzer archives templates (built-ins included) in the shared database: later files start programmes from them.
-    await h?.prisma.templateArchive.deleteMany({});
     // Its sign-in attempts lock the loopback address (failed sign-ins count per address): later files sign in from it.
     if (h) {
       const redis = new Redis(h.endpoints.REDIS_URL);
@@ -156,6 +159,7 @@ describe('Schemathesis: the OpenAPI document tells the truth, for every role', (
       await redis.quit();
     }
     await h?.stop();
+    await database?.drop();
     for (const dir of reportDirs) fs.rmSync(dir, { recursive: true, force: true });
   });
 
