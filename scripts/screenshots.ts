@@ -84,10 +84,10 @@ async function main(): Promise<void> {
     // The role picker: DEFI's contractors chosen by typing part of a name (server search).
     await steward.page.goto('/programmes/nouveau?modele=defi');
     await steward.page.getByLabel('Intitulé du programme').fill('DEFI — promotion 2022');
-    const digital = steward.page.getByRole('combobox', { name: 'Prestataire numérique (facultatif)' });
+    const digital = steward.page.getByRole('combobox', { name: 'Prestataire des outils numériques (facultatif)' });
     await digital.fill('manza');
     await steward.page.getByRole('option', { name: 'Manzalab' }).click();
-    const theatre = steward.page.getByRole('combobox', { name: 'Compagnie de théâtre (facultatif)' });
+    const theatre = steward.page.getByRole('combobox', { name: 'Compagnie de théâtre-forum (facultatif)' });
     await theatre.fill('a');
     await steward.page.getByRole('status').filter({ hasText: /organisations? (trouvée|affichée)/ }).waitFor();
     await shoot(steward.page, '12-demarrer-programme-roles');

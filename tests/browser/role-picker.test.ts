@@ -44,12 +44,12 @@ describe('role pickers with organisation search (Chromium)', () => {
     const roles = w.page.getByRole('group', { name: 'Rôles' });
     // The roles the coordinator fills, by their French names; the one a sub-programme fills is said, not asked.
     await roles.getByText('Évaluateur : désigné par l’attribution de la consultation « Consultation évaluation continue ».').waitFor();
-    const digital = roles.getByRole('combobox', { name: 'Prestataire numérique (facultatif)' });
-    const theatre = roles.getByRole('combobox', { name: 'Compagnie de théâtre (facultatif)' });
+    const digital = roles.getByRole('combobox', { name: 'Prestataire des outils numériques (facultatif)' });
+    const theatre = roles.getByRole('combobox', { name: 'Compagnie de théâtre-forum (facultatif)' });
     await expect(roles.getByRole('combobox').count()).resolves.toBe(2);
 
     // This run's organisations, in French alphabetical order (É among the E, not after Z).
-    const list = roles.getByRole('listbox', { name: 'Prestataire numérique (facultatif)' });
+    const list = roles.getByRole('listbox', { name: 'Prestataire des outils numériques (facultatif)' });
     await digital.fill(stamp);
     await roles.getByRole('status').filter({ hasText: '4 organisations trouvées.' }).waitFor();
     await expect(list.getByRole('option').allInnerTexts()).resolves.toEqual([names.theatre, names.training, names.decoy, names.digital]);
@@ -70,7 +70,7 @@ describe('role pickers with organisation search (Chromium)', () => {
 
     // The mouse: accents typed differently, the option clicked.
     await theatre.fill(`theatre laab ${stamp}`);
-    await roles.getByRole('listbox', { name: 'Compagnie de théâtre (facultatif)' }).getByRole('option', { name: names.theatre }).click();
+    await roles.getByRole('listbox', { name: 'Compagnie de théâtre-forum (facultatif)' }).getByRole('option', { name: names.theatre }).click();
     await expect(theatre.inputValue()).resolves.toBe(names.theatre);
     // A search that finds nothing says so.
     await theatre.fill(`aucune ${stamp}`);

@@ -56,7 +56,7 @@ describe('every built-in lifecycle runs to completion', () => {
   it.each(BUILT_IN_TEMPLATES.map((t) => [t.key]))('%s', async (templateKey) => {
     const template = BUILT_IN_TEMPLATES.find((t) => t.key === templateKey)!;
     const dates = Object.fromEntries((template.dateParams ?? []).map((p) => [p, new Date(Date.now() + 30 * 86_400_000).toISOString()]));
-    const started = await api.post('/api/v1/programmes', { templateKey, title: `Autopilote ${templateKey}`, startDate: '2026-11-28', params: { dates } }, coordinator.token);
+    const started = await api.post('/api/v1/programmes', { templateKey, title: `Autopilote — ${template.name.fr}`, startDate: '2026-11-28', params: { dates } }, coordinator.token);
     expect(started.status).toBe(201);
     const log: string[] = [];
     const series = endlessSeries(template);

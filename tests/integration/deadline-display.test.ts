@@ -1,6 +1,6 @@
 import ICAL from 'ical.js';
 import { addWorkingDaysToDate, parisDateToInstant, toParisDate } from '../../domain/calendar';
-import { formatParisDateTime } from '../../domain/paris-format';
+import { formatParisDate, formatParisDateTime } from '../../domain/paris-format';
 import type { TemplateInput } from '../../domain/template-schema';
 import { apiClient, createOrganisation, createUser, publishTemplates, startHarness, waitFor, type Harness, type TestUser } from '../support/harness';
 
@@ -62,7 +62,7 @@ describe('the closing hour of a deadline, calendar versions, paused tasks and th
   const today = toParisDate(new Date());
 
   const start = async (deadline: string) => {
-    const res = await api.post('/api/v1/programmes', { templateKey, title: `Échéances ${deadline}`, startDate: today, params: { dates: { deadline }, slots: { partner: partner.organisationId } } }, coordinator.token);
+    const res = await api.post('/api/v1/programmes', { templateKey, title: `Rapport à rendre le ${formatParisDate(deadline)}`, startDate: today, params: { dates: { deadline }, slots: { partner: partner.organisationId } } }, coordinator.token);
     if (res.status !== 201) throw new Error(`start failed: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body.id as string;
   };

@@ -108,6 +108,8 @@ export interface TestUser {
   password: string;
   token: string;
   organisationId?: string;
+  /** The full name pages and the journal show for this user. */
+  name: string;
 }
 
 export interface ApiResponse<T = any> {
@@ -140,15 +142,40 @@ export function apiClient(baseUrl: string) {
   };
 }
 
+/**
+ * First and last names people on screen carry (journal actors, teams, the admin's list). No first
+ * name ends another and no last name begins another, so one full name is never part of another
+ * (pages find a person by the name shown).
+ */
+const FIRST_NAMES = ['Camille', 'Léa', 'Manon', 'Chloé', 'Inès', 'Sarah', 'Clara', 'Louise', 'Margaux', 'Pauline', 'Élodie', 'Aurélie', 'Nadia', 'Fatima', 'Sophie', 'Hélène', 'Agathe', 'Mathilde', 'Lucie', 'Amandine', 'Thomas', 'Nicolas', 'Julien', 'Mathieu', 'Karim', 'Antoine', 'Hugo', 'Baptiste', 'Romain', 'Olivier', 'Sébastien', 'Yannick', 'Mehdi', 'Vincent', 'Guillaume', 'Benoît', 'Cédric', 'Damien', 'François', 'Arnaud'];
+const LAST_NAMES = ['Martin', 'Bernard', 'Dubois', 'Petit', 'Durand', 'Leroy', 'Moreau', 'Simon', 'Laurent', 'Lefebvre', 'Michel', 'Garcia', 'Roux', 'Fournier', 'Girard', 'Bonnet', 'Dupont', 'Lambert', 'Fontaine', 'Rousseau', 'Vincent', 'Muller', 'Faure', 'Mercier', 'Blanc', 'Guérin', 'Boyer', 'Garnier', 'Chevalier', 'Perrin', 'Morel', 'Gauthier', 'Robin', 'Clément', 'Masson', 'Marchand', 'Barbier', 'Brun', 'Caron', 'Renaud'];
+const namesGiven = new Set<string>();
+
+/**
+ * A realistic French full name no other user of the shared test database carries (the product shows
+ * users by name: a role code such as "coordinator 3dc0" would be a leak on every page it reaches).
+ */
+async function uniqueFullName(h: Harness): Promise<string> {
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    const [a, b] = randomUUID().replace(/-/g, '').match(/.{8}/g)!.map((x) => parseInt(x, 16));
+    const name = `${FIRST_NAMES[a! % FIRST_NAMES.length]} ${LAST_NAMES[b! % LAST_NAMES.length]}`;
+    if (namesGiven.has(name)) continue;
+    namesGiven.add(name);
+    if (!(await h.prisma.user.findFirst({ where: { name }, select: { id: true } }))) return name;
+  }
+  throw new Error('createUser: no unused full name left');
+}
+
 /** Creates a user straight in the database (the admin API is tested separately) and signs in through the API. */
 export async function createUser(h: Harness, role: 'admin' | 'coordinator' | 'manager' | 'partner', organisationId?: string): Promise<TestUser> {
   const id = `usr_${randomUUID()}`;
   const email = `${role}-${id.slice(4, 12)}@test.jalons`;
   const password = `pw-${randomUUID()}`;
-  await h.prisma.user.create({ data: { id, email, name: `${role} ${id.slice(4, 8)}`, role, organisationId: organisationId ?? null, passwordHash: await hashPassword(password) } });
+  const name = await uniqueFullName(h);
+  await h.prisma.user.create({ data: { id, email, name, role, organisationId: organisationId ?? null, passwordHash: await hashPassword(password) } });
   const res = await apiClient(h.apiUrl).post<{ token: string }>('/api/v1/auth/login', { email, password });
   if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return { id, email, password, token: res.body.token, organisationId };
+  return { id, email, password, token: res.body.token, organisationId, name };
 }
 
 export async function createOrganisation(h: Harness, name = `Org ${randomUUID().slice(0, 8)}`, kind = 'training-organisation'): Promise<string> {
