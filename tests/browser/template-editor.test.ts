@@ -104,7 +104,9 @@ describe('template editor (Chromium)', () => {
     const diff = page.getByTestId('template-diff');
     await diff.waitFor();
     const text = (await diff.textContent()) ?? '';
-    expect(text).toContain('Étape « preparatory-meeting-1 » : nom modifié(e)');
+    // Elements by their names, never their keys.
+    expect(text).toContain('Étape « Rencontre préparatoire de janvier » : nom modifié(e)');
+    expect(text).not.toContain('preparatory-meeting');
     expect(text).toContain('Rencontre préparatoire n° 1');
     expect(text).toContain('Rencontre préparatoire de janvier');
     expect(await diff.locator('li').count()).toBe(1);

@@ -126,6 +126,9 @@ export const editorFr = {
     target: 'objectif', unit: 'unité', templateKey: 'modèle', title: 'intitulé', start: 'démarrage', repeatable: 'répétable', fillsSlot: 'rôle rempli',
   },
   before: 'avant',
+  yes: 'oui',
+  no: 'non',
+  unnamed: 'élément sans nom',
   after: 'après',
   problem: {
     required: 'Ce champ est obligatoire.',
@@ -309,6 +312,9 @@ export const editorEn: typeof editorFr = {
     target: 'target', unit: 'unit', templateKey: 'template', title: 'title', start: 'start', repeatable: 'repeatable', fillsSlot: 'filled role',
   },
   before: 'before',
+  yes: 'yes',
+  no: 'no',
+  unnamed: 'unnamed element',
   after: 'after',
   problem: {
     required: 'This field is required.',
