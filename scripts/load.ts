@@ -70,6 +70,7 @@ function loadTemplate(): TemplateInput {
     key: 'load-partner-work',
     version: 1,
     name: { fr: 'Charge : travaux partenaire', en: 'Load: partner work' },
+    labels: { roles: { partner: { fr: 'Partenaire', en: 'Partner' } } },
     phases: [
       {
         key: 'work',

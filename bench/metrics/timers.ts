@@ -19,6 +19,7 @@ function timerTemplate(key: string, dueInSeconds: number): TemplateInput {
     key,
     version: 1,
     name: { fr: 'Bench minuteries', en: 'Bench timers' },
+    labels: { roles: { partner: { fr: 'Partenaire', en: 'Partner' } } },
     reminders: { unit: 'seconds', beforeDue: [BEFORE_S], onDue: true, overdueEvery: null, escalateAfter: null },
     phases: [
       {
