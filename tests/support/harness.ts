@@ -7,6 +7,7 @@ import { loadConfig, type Config } from '../../infra/config';
 import { createPrisma, type PrismaClient } from '../../infra/prisma';
 import { createLogger, seedTemplates, startApiRole, startNotifierRole, startTemporalWorkerRole, WORKFLOW_INTERCEPTOR_MODULES, type WorkerRole } from '../../infra/runtime';
 import type { ServiceEndpoints } from '../../infra/services';
+import { createIsolatedDatabase } from './isolated-database';
 import { hashPassword } from '../../server/auth';
 
 // Worker state changes are noise in test output; warnings and errors still show.
@@ -50,10 +51,13 @@ export async function startHarness(
     READ_MODEL_CHECK_SECONDS: opts.readModelCheck?.everySeconds ?? 0,
     READ_MODEL_SETTLE_SECONDS: opts.readModelCheck?.settleSeconds ?? 15,
   };
+  // The reconciler checks every row of its database: in the shared one, earlier files' programmes (no
+  // worker left to answer its Queries) fail, come first again in each round and starve this file's rows.
+  const ownDatabase = opts.readModelCheck && !opts.endpoints?.DATABASE_URL ? await createIsolatedDatabase(config.DATABASE_URL!) : undefined;
   // Fault drills give a harness services of its own to break without disturbing other tests.
   const endpoints: ServiceEndpoints = {
     TEMPORAL_ADDRESS: config.TEMPORAL_ADDRESS!,
-    DATABASE_URL: config.DATABASE_URL!,
+    DATABASE_URL: ownDatabase?.url ?? config.DATABASE_URL!,
     REDIS_URL: config.REDIS_URL!,
     SMTP_URL: config.SMTP_URL!,
     ...opts.endpoints,
@@ -93,6 +97,7 @@ export async function startHarness(
       await notifier?.stop();
       await connection.close();
       await prisma.$disconnect();
+      await ownDatabase?.drop();
     },
   };
   return harness;
