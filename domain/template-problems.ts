@@ -83,7 +83,7 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[]): TemplateFie
  * range" at `dueDate` rather than "invalid choice" at the whole body. Paths are made absolute.
  * With no such branch (or several), the union issue stays as it is.
  */
-export function flattenUnionIssues(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+function flattenUnionIssues(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
   return issues.flatMap((issue) => {
     if (issue.code !== 'invalid_union' || !issue.errors?.length) return [issue];
     const shaped = issue.errors.filter((branch) => branch.length > 0 && branch.every((i) => i.code !== 'unrecognized_keys' && !(i.code === 'invalid_type' && i.input === undefined)));

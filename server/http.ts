@@ -1,7 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
 import type { Role } from '../generated/prisma/enums';
-import { describeIssue, flattenUnionIssues } from '../domain/template-problems';
+import { describeIssues } from '../domain/template-problems';
 import { FIELD_PROBLEM_CODES, PROBLEM_REASONS } from '../domain/problem-codes';
 import { AppError, ERROR_CODES, toProblem, type FieldProblem } from './errors';
 import type { SessionUser } from './auth';
@@ -73,17 +73,14 @@ export function trimmedText(max: number, min = 1) {
 /** The largest value a PostgreSQL integer (int4) column holds: numeric inputs stored or compared there stay below it. */
 export const INT4_MAX = 2_147_483_647;
 
-/** One coded problem per zod issue (the same codes as the template editor's), with its limit or unknown keys. */
+/** One coded problem per zod issue (the same codes as the template editor's), with its limit or unknown keys; paths start at `prefix`. */
 export function zodProblems(error: z.ZodError, prefix: string): FieldProblem[] {
-  const seen = new Set<string>();
-  return flattenUnionIssues(error.issues).flatMap((i) => {
-    const described = describeIssue(i);
-    const path = [prefix, ...i.path.map(String)].join('.');
-    // The date range's pattern and its refinement say the same thing: one problem per field and code.
-    if (seen.has(`${path}|${described.code}`)) return [];
-    seen.add(`${path}|${described.code}`);
-    return [{ path, message: i.message, code: described.code, ...(Object.keys(described.values).length ? { params: described.values } : {}) }];
-  });
+  return describeIssues(error.issues).map((p) => ({
+    path: p.path ? `${prefix}.${p.path}` : prefix,
+    message: p.message,
+    code: p.code,
+    ...(Object.keys(p.values).length ? { params: p.values } : {}),
+  }));
 }
 
 // NUL and lone surrogates pass JSON parsing but PostgreSQL refuses them in text and JSONB:

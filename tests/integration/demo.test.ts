@@ -1,22 +1,18 @@
 import { DEMO_COORDINATOR, DEMO_TITLES, loadDemo } from '../../scripts/demo';
 import { toParisDate } from '../../domain/calendar';
 import { startHarness, waitFor, type Harness } from '../support/harness';
-import { createIsolatedDatabase } from '../support/isolated-database';
 import { waitForReadModelInSync } from '../support/read-model';
 
 /** The demo data set recreates the seed's 2021 situation at its true dates through the public API (issue 20). */
 describe('demo data set (2021 situation from the seed)', () => {
   let h: Harness;
-  let db: Awaited<ReturnType<typeof createIsolatedDatabase>> | undefined;
   // A database of its own: test files share one, and another file (the browser walk through every
   // page) loads the demo too; in the shared one, jest's order decides whether this first load creates.
   beforeAll(async () => {
-    db = await createIsolatedDatabase(process.env.DATABASE_URL!);
-    h = await startHarness({ notifier: false, endpoints: { DATABASE_URL: db.url } });
+    h = await startHarness({ notifier: false, ownDatabase: true });
   });
   afterAll(async () => {
     await h?.stop();
-    await db?.drop();
   });
 
   it('loads DEFI, TI action 23 and the escape-game tender at their true 2021 dates, today’s status following from them, once', async () => {

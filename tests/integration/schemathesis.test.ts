@@ -4,7 +4,6 @@ import os from 'node:os';
 import path from 'node:path';
 import Redis from 'ioredis';
 import { apiClient, createOrganisation, createUser, startHarness, type Harness, type TestUser } from '../support/harness';
-import { createIsolatedDatabase } from '../support/isolated-database';
 import { fetchOpenApi, type OpenApiDocument } from '../support/route-catalogue';
 
 /**
@@ -131,14 +130,12 @@ describe('Schemathesis: the OpenAPI document tells the truth, for every role', (
   const users = {} as Record<Role, TestUser>;
   const runs = new Map<Role, Promise<ToolRun>>();
   const reportDirs: string[] = [];
-  let database: Awaited<ReturnType<typeof createIsolatedDatabase>> | undefined;
 
   beforeAll(async () => {
     await ensureSchemathesis();
     // Admins and managers see every programme: earlier files' programmes (no worker left on their
     // task queues, or rows written by hand) are not this run's to fuzz, and its archives not theirs.
-    database = await createIsolatedDatabase(process.env.DATABASE_URL!);
-    h = await startHarness({ notifier: false, endpoints: { DATABASE_URL: database.url } });
+    h = await startHarness({ notifier: false, ownDatabase: true });
     doc = await fetchOpenApi(h.apiUrl);
     const org = await createOrganisation(h);
     for (const role of ROLES) users[role] = await createUser(h, role, role === 'partner' ? org : undefined);
@@ -159,7 +156,6 @@ describe('Schemathesis: the OpenAPI document tells the truth, for every role', (
       await redis.quit();
     }
     await h?.stop();
-    await database?.drop();
     for (const dir of reportDirs) fs.rmSync(dir, { recursive: true, force: true });
   });
 

@@ -40,7 +40,7 @@ export interface Harness {
 
 /** API + Temporal worker + notifier in this process, on a task queue of their own, against the real services. */
 export async function startHarness(
-  opts: { notifier?: boolean; worker?: boolean; endpoints?: Partial<ServiceEndpoints>; readModelCheck?: { everySeconds: number; settleSeconds: number } } = {},
+  opts: { notifier?: boolean; worker?: boolean; endpoints?: Partial<ServiceEndpoints>; ownDatabase?: boolean; readModelCheck?: { everySeconds: number; settleSeconds: number } } = {},
 ): Promise<Harness> {
   const taskQueue = `test-${randomUUID()}`;
   // The read-model reconciler is off unless a test asks for it: test files share one database, and
@@ -51,9 +51,11 @@ export async function startHarness(
     READ_MODEL_CHECK_SECONDS: opts.readModelCheck?.everySeconds ?? 0,
     READ_MODEL_SETTLE_SECONDS: opts.readModelCheck?.settleSeconds ?? 15,
   };
-  // The reconciler checks every row of its database: in the shared one, earlier files' programmes (no
-  // worker left to answer its Queries) fail, come first again in each round and starve this file's rows.
-  const ownDatabase = opts.readModelCheck && !opts.endpoints?.DATABASE_URL ? await createIsolatedDatabase(config.DATABASE_URL!) : undefined;
+  // `ownDatabase`: a database of its own, dropped by stop(), for a file whose promise covers everything
+  // its users see (test files share one, in an order jest chooses). The reconciler always gets one: it
+  // checks every row, and earlier files' programmes (no worker left to answer its Queries) fail, come
+  // first again in each round and starve this file's rows.
+  const ownDatabase = (opts.ownDatabase || opts.readModelCheck) && !opts.endpoints?.DATABASE_URL ? await createIsolatedDatabase(config.DATABASE_URL!) : undefined;
   // Fault drills give a harness services of its own to break without disturbing other tests.
   const endpoints: ServiceEndpoints = {
     TEMPORAL_ADDRESS: config.TEMPORAL_ADDRESS!,
