@@ -48,6 +48,13 @@ export const PROBLEM_REASONS = [
   'child_already_started',
   'outcome_required',
   'outcome_not_listed',
+  // Periodic indicators (domain/programme/indicators.ts).
+  'indicator_period_required',
+  'indicator_not_periodic',
+  'indicator_period_format',
+  'indicator_period_future',
+  'indicator_dimensions_mismatch',
+  'indicator_recorded_by_role',
   // Upgrading a running programme to a newer template version (domain/programme/upgrade-plan.ts).
   'upgrade_template_key_changed',
   'upgrade_version_not_newer',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { PlannedReminder } from './deadlines';
+import type { IndicatorEntry } from './indicator-periods';
 
 /** The programme state a workflow holds, projects to PostgreSQL and answers queries with. */
 
@@ -107,6 +108,8 @@ export interface ProgrammeState {
   steps: StepState[];
   children: ChildState[];
   indicators: Record<string, number>;
+  /** Issue 19: entries of periodic indicators by indicator key, oldest first (corrections are later entries; domain/indicator-periods.ts). */
+  indicatorEntries?: Record<string, IndicatorEntry[]>;
   /** Reached milestones (milestone steps completed, module milestones such as "awarded"). */
   milestones: { key: string; at: string }[];
   moduleState: Record<string, unknown>;

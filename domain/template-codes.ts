@@ -9,6 +9,7 @@ export type LabelKind = 'roles' | 'milestones' | 'dateParams' | 'outcomes';
 export interface CodedTemplate {
   phases?: { steps?: { assignee?: { kind: string; slot?: string }; module?: { name: string; config?: Record<string, unknown> }; outcomes?: string[] }[] }[];
   children?: { fillsSlot?: string }[];
+  indicators?: { recordedBy?: string }[];
   dateParams?: string[];
 }
 
@@ -40,6 +41,7 @@ export function listLabelledCodes(t: CodedTemplate): { kind: LabelKind; key: str
     }
   }
   for (const child of t.children ?? []) add('roles', child.fillsSlot);
+  for (const indicator of t.indicators ?? []) add('roles', indicator.recordedBy);
   for (const key of t.dateParams ?? []) add('dateParams', key);
   return [...found.values()];
 }

@@ -51,6 +51,8 @@ export const TEMPLATE_PROBLEM_CODES = [
   'recurring_step_due_rule',
   'recurring_step_outcomes',
   'repeat_day_mismatch',
+  'indicator_needs_period',
+  'duplicate_dimension_key',
   'text_format',
   'email_format',
   'invalid',

@@ -181,11 +181,28 @@ export const ZChildDefinition = z.object({
 });
 export type ChildDefinition = z.infer<typeof ZChildDefinition>;
 
+/** A dimension of a periodic indicator (e.g. the site), with the values a count is entered for. */
+export const ZIndicatorDimension = z.object({
+  key: ZKey,
+  name: ZLocalisedText,
+  values: z.array(z.object({ key: ZKey, name: ZLocalisedText })).min(1, 'a dimension needs at least one value').max(50),
+});
+export type IndicatorDimension = z.infer<typeof ZIndicatorDimension>;
+
 export const ZIndicatorDefinition = z.object({
   key: ZKey,
   name: ZLocalisedText,
+  /** Over the programme's life (a periodic indicator: the sum of every period). */
   target: z.number().min(0).optional(),
   unit: z.string().optional(),
+  /** Issue 19: counts entered per month, quarter or year (absent: one running value). */
+  period: z.enum(['month', 'quarter', 'year']).optional(),
+  /** Each period's count is entered per value of these (e.g. per site). */
+  dimensions: z.array(ZIndicatorDimension).max(3).optional(),
+  /** The target of each period, over all dimension values. */
+  targetPerPeriod: z.number().min(0).optional(),
+  /** Only the organisation in this role (and coordinators) enters it; absent: any partner of the programme. */
+  recordedBy: ZKey.optional(),
 });
 export type IndicatorDefinition = z.infer<typeof ZIndicatorDefinition>;
 
@@ -254,6 +271,7 @@ export const ZTemplate = ZTemplateBase.superRefine((t, ctx) => {
     });
   });
   checkBranchesAndSchedules(t, steps, problem);
+  checkPeriodicIndicators(t, problem);
   const cycle = findDependencyCycle(t.phases.flatMap((ph) => ph.steps));
   if (cycle) problem(['phases'], `dependency cycle: ${cycle.join(' → ')}`, 'dependency_cycle', { cycle: cycle.join(' → ') });
 });
@@ -273,6 +291,27 @@ export const ZPublishableTemplate = ZTemplate.superRefine((t, ctx) => {
     }
   }
 });
+
+/** Issue 19: a period for per-period targets and dimensions; unique dimension and value keys. */
+function checkPeriodicIndicators(t: z.output<typeof ZTemplateBase>, problem: ProblemSink): void {
+  t.indicators.forEach((indicator, i) => {
+    const at = ['indicators', i];
+    if (!indicator.period) {
+      if (indicator.targetPerPeriod !== undefined) problem([...at, 'targetPerPeriod'], 'a target per period needs a period', 'indicator_needs_period');
+      if (indicator.dimensions?.length) problem([...at, 'dimensions'], 'dimensions need a period', 'indicator_needs_period');
+    }
+    const dimensionKeys = new Set<string>();
+    indicator.dimensions?.forEach((dimension, d) => {
+      if (dimensionKeys.has(dimension.key)) problem([...at, 'dimensions', d, 'key'], `duplicate dimension "${dimension.key}"`, 'duplicate_dimension_key', { key: dimension.key });
+      dimensionKeys.add(dimension.key);
+      const valueKeys = new Set<string>();
+      dimension.values.forEach((value, v) => {
+        if (valueKeys.has(value.key)) problem([...at, 'dimensions', d, 'values', v, 'key'], `duplicate value "${value.key}"`, 'duplicate_dimension_key', { key: value.key });
+        valueKeys.add(value.key);
+      });
+    });
+  });
+}
 
 type ProblemSink = (path: (string | number)[], message: string, code: string, values?: Record<string, string>) => void;
 

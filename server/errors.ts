@@ -96,6 +96,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   invalid_outcome: 422,
   // Moving a running programme to a newer template version would lose work or break its order (params.reason says why).
   upgrade_refused: 409,
+  invalid_indicator_entry: 422,
 };
 
 /** One field's problem: where, a code (domain/problem-codes.ts) and the values its sentence needs; `message` is English for developers. */

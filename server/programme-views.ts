@@ -4,6 +4,7 @@ import { ZTemplateLabels, type Template } from '../domain/template-schema';
 import { labelsOf } from '../templates/labels';
 import { toParisDate } from '../domain/calendar';
 import { definitionKey } from '../domain/step-row-key';
+import { indicatorCells, type IndicatorEntry } from '../domain/indicator-periods';
 import type { SessionUser } from './auth';
 import {
   canSeeCapacity,
@@ -17,6 +18,42 @@ import {
   visibleParts,
   type Viewer,
 } from '../domain/visibility';
+
+const ZLabelledName = z.object({ fr: z.string(), en: z.string().optional() });
+const ZIndicatorEntryView = z.object({
+  value: z.number(),
+  /** Who entered it (null: a partner's colleague a partner may not see named). */
+  recordedByName: z.string().nullable(),
+  recordedAt: z.string(),
+});
+
+/** An indicator against its targets; a periodic one (issue 19) with its current value per period and dimension value, and what each corrected. */
+export const ZIndicatorView = z.object({
+  key: z.string(),
+  name: z.string(),
+  nameEn: z.string().optional(),
+  target: z.number().nullable(),
+  /** Over the programme's life (a periodic indicator: the sum of every cell's current value). */
+  actual: z.number(),
+  unit: z.string().nullable(),
+  period: z.enum(['month', 'quarter', 'year']).nullable(),
+  targetPerPeriod: z.number().nullable(),
+  dimensions: z.array(z.object({ key: z.string(), name: ZLabelledName, values: z.array(z.object({ key: z.string(), name: ZLabelledName })) })),
+  /** The role that enters it, by its label (null: any partner of the programme, or the coordinators). */
+  recordedBy: ZLabelledName.nullable(),
+  cells: z.array(ZIndicatorEntryView.extend({
+    period: z.string(),
+    dimensions: z.record(z.string(), z.string()),
+    /** Earlier entries of the same cell, oldest first: what the current one corrected. */
+    corrections: z.array(ZIndicatorEntryView),
+  })),
+});
+
+/** Who a user is, for naming the author of an indicator entry. */
+export interface PersonName {
+  name: string;
+  organisationId: string | null;
+}
 
 /** What the API answers for a programme: built from the projected state, filtered for the caller. */
 export const ZDeliverableView = z.object({
@@ -89,12 +126,13 @@ export const ZProgrammeView = z.object({
   milestones: z.array(z.object({ key: z.string(), at: z.string() })),
   /** Names of the template's roles, module milestones and date parameters (an old version's gaps filled from the built-in template). */
   labels: ZTemplateLabels,
-  indicators: z.array(z.object({ key: z.string(), name: z.string(), target: z.number().nullable(), actual: z.number() })),
+  indicators: z.array(z.lazy(() => ZIndicatorView)),
   moduleState: z.record(z.string(), z.unknown()).optional(),
   /** The caller is on the programme's team (admins always): coordinator actions are open to them. */
   onTeam: z.boolean(),
 });
 export type ProgrammeView = z.infer<typeof ZProgrammeView>;
+export type IndicatorView = z.infer<typeof ZIndicatorView>;
 export type StepView = z.infer<typeof ZStepView>;
 
 /** A deliverable as clients see it: the file's storage key stays on the server. */
@@ -133,7 +171,7 @@ export function buildStepView(template: Template, state: ProgrammeState, step: S
   };
 }
 
-export function buildProgrammeView(template: Template, state: ProgrammeState, viewer: Viewer): ProgrammeView {
+export function buildProgrammeView(template: Template, state: ProgrammeState, viewer: Viewer, people: ReadonlyMap<string, PersonName> = new Map()): ProgrammeView {
   const partner = viewer.role === 'partner';
   const scope = confidentialScope(template, state);
   return {
@@ -165,8 +203,42 @@ export function buildProgrammeView(template: Template, state: ProgrammeState, vi
     }),
     milestones: state.milestones,
     labels: labelsOf(template),
-    indicators: template.indicators.map((i) => ({ key: i.key, name: i.name.fr, target: i.target ?? null, actual: state.indicators[i.key] ?? 0 })),
+    indicators: template.indicators.map((i) => buildIndicatorView(template, state, i, viewer, people)),
     moduleState: visibleModuleState(scope, state, viewer),
     onTeam: viewer.onTeam,
+  };
+}
+
+/** The user ids that entered a programme's periodic indicators: the route names them (buildProgrammeView's `people`). */
+export function listIndicatorAuthors(state: ProgrammeState): string[] {
+  return [...new Set(Object.values(state.indicatorEntries ?? {}).flatMap((entries) => entries.map((e) => e.by)))];
+}
+
+function buildIndicatorView(template: Template, state: ProgrammeState, def: Template['indicators'][number], viewer: Viewer, people: ReadonlyMap<string, PersonName>): IndicatorView {
+  // A partner sees the agency's staff and its own colleagues named, not another partner's people.
+  const nameOf = (userId: string): string | null => {
+    const person = people.get(userId);
+    if (!person) return null;
+    if (viewer.role === 'partner' && person.organisationId !== null && person.organisationId !== viewer.organisationId) return null;
+    return person.name;
+  };
+  const entryView = (e: IndicatorEntry) => ({ value: e.value, recordedByName: nameOf(e.by), recordedAt: e.at });
+  return {
+    key: def.key,
+    name: def.name.fr,
+    ...(def.name.en ? { nameEn: def.name.en } : {}),
+    target: def.target ?? null,
+    actual: state.indicators[def.key] ?? 0,
+    unit: def.unit ?? null,
+    period: def.period ?? null,
+    targetPerPeriod: def.targetPerPeriod ?? null,
+    dimensions: (def.dimensions ?? []).map((d) => ({ key: d.key, name: d.name, values: d.values.map((v) => ({ key: v.key, name: v.name })) })),
+    recordedBy: def.recordedBy ? (template.labels.roles[def.recordedBy] ?? null) : null,
+    cells: indicatorCells(state.indicatorEntries?.[def.key] ?? []).map((cell) => ({
+      period: cell.period,
+      dimensions: cell.dimensions,
+      ...entryView(cell.current),
+      corrections: cell.earlier.map(entryView),
+    })),
   };
 }

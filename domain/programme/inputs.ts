@@ -85,6 +85,10 @@ export interface RecordIndicatorInput {
   /** Adds to the current value (e.g. +3 interviews); `value` replaces it. */
   increment?: number;
   value?: number;
+  /** A periodic indicator's period (`2026-03`, `2026-Q1`, `2026`): the entry is for that period. */
+  period?: string;
+  /** A periodic indicator's dimension values, e.g. { site: 'gresilles' }: one for each of its dimensions. */
+  dimensions?: Record<string, string>;
 }
 
 export interface OpenChildInput {

@@ -36,6 +36,7 @@ export const REFUSAL_CODES = [
   'history_invalid',
   'invalid_outcome',
   'upgrade_refused',
+  'invalid_indicator_entry',
 ] as const;
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
 

@@ -29,7 +29,7 @@ import { AppError } from '../errors';
 import { defineRoute, findUnsafeText, trimmedText, zodProblems } from '../http';
 import { labelText } from '../../domain/template-labels';
 import { labelsOf } from '../../templates/labels';
-import { buildProgrammeView, buildStepView, toDeliverableView, viewerOf, ZDeliverableView, ZProgrammeView, ZStepView } from '../programme-views';
+import { buildProgrammeView, buildStepView, listIndicatorAuthors, toDeliverableView, viewerOf, ZDeliverableView, ZProgrammeView, ZStepView, type PersonName } from '../programme-views';
 import { isOnTeam } from '../programme-team';
 import { canSeeDeliverable, canSeeNotification, canSeeProgramme, canSeeStep, confidentialScope, visibleEvent, type Viewer } from '../../domain/visibility';
 import { ZPage } from './accounts';
@@ -74,6 +74,11 @@ const ZLinkDeliverable = z.strictObject({ title: trimmedText(300), url: z.url({ 
 const ZFileFields = z.strictObject({ title: trimmedText(300), kind: ZKeyParam.optional(), organisationId: ZId.optional() });
 const ZStepParams = z.object({ id: ZId, stepKey: ZKeyParam });
 /** A new due date (a Paris date, or an instant), a new assignee, or both: closed shapes, so the schema itself says "at least one, dueDate or dueAt". */
+/** Which cell of a periodic indicator an entry is for; the workflow checks them against the template. */
+const ZIndicatorCell = z.object({
+  period: z.string().regex(/^\d{4}(-(0[1-9]|1[0-2]|Q[1-4]))?$/, 'a month (2026-03), a quarter (2026-Q1) or a year (2026)').optional(),
+  dimensions: z.record(ZKeyParam, ZKeyParam).refine((d) => Object.keys(d).length <= 3, 'three dimensions at most').optional(),
+});
 const ZStepChangeReason = z.string().max(2000).optional();
 const ZChangeStep = z.union([
   z.strictObject({ dueDate: ZIsoDate, assignee: ZId.optional(), reason: ZStepChangeReason }),
@@ -113,7 +118,15 @@ export function programmeRoutes(ctx: AppContext) {
 
   async function view(state: ProgrammeState, viewer: Viewer) {
     const template = await ctx.templates.loadTemplateVersion(state.templateKey, state.templateVersion);
-    return buildProgrammeView(template, state, viewer);
+    return buildProgrammeView(template, state, viewer, await namePeople(state));
+  }
+
+  /** The authors of a programme's indicator entries, for the view to name (one query, none when there are none). */
+  async function namePeople(state: ProgrammeState): Promise<Map<string, PersonName>> {
+    const ids = listIndicatorAuthors(state);
+    if (!ids.length) return new Map();
+    const users = await ctx.prisma.user.findMany({ where: { id: { in: ids } }, select: { id: true, name: true, organisationId: true } });
+    return new Map(users.map((u) => [u.id, { name: u.name, organisationId: u.organisationId }]));
   }
 
   async function requireOrganisation(id: string, path: string): Promise<void> {
@@ -208,7 +221,7 @@ export function programmeRoutes(ctx: AppContext) {
       params: ZProgrammeParams, response: ZProgrammeView,
       async handler({ params, user }) {
         const { state, template, viewer } = await loadVisible(params.id, user);
-        return buildProgrammeView(template, state, viewer);
+        return buildProgrammeView(template, state, viewer, await namePeople(state));
       },
     }),
     defineRoute({
@@ -363,10 +376,10 @@ export function programmeRoutes(ctx: AppContext) {
       },
     }),
     defineRoute({
-      method: 'post', path: '/api/v1/programmes/:id/indicators/:key', summary: 'Record an indicator (increment or set)', tags: ['programmes'], auth: ['partner', 'coordinator', 'admin'],
+      method: 'post', path: '/api/v1/programmes/:id/indicators/:key', summary: 'Record an indicator (increment or set); a periodic one for a period (2026-03, 2026-Q1, 2026) and one value per dimension (e.g. { site: "gresilles" }); entering a period again corrects it and keeps the earlier entry', tags: ['programmes'], auth: ['partner', 'coordinator', 'admin'],
       params: z.object({ id: ZId, key: ZKeyParam }),
       // Exactly one of increment and value, said by the schema itself (two closed shapes).
-      body: z.union([z.strictObject({ increment: z.number().int().min(-10_000).max(10_000) }), z.strictObject({ value: z.number().min(0).max(1e9) })]),
+      body: z.union([z.strictObject({ increment: z.number().int().min(-10_000).max(10_000), ...ZIndicatorCell.shape }), z.strictObject({ value: z.number().min(0).max(1e9), ...ZIndicatorCell.shape })]),
       response: ZProgrammeView,
       async handler({ params, body, user, idempotencyKey }) {
         const { viewer } = await loadActionable(params.id, user);

@@ -2536,9 +2536,45 @@ export interface paths {
                             id: string;
                             indicators: {
                                 actual: number;
+                                cells: {
+                                    corrections: {
+                                        recordedAt: string;
+                                        recordedByName: string | null;
+                                        value: number;
+                                    }[];
+                                    dimensions: {
+                                        [key: string]: string;
+                                    };
+                                    period: string;
+                                    recordedAt: string;
+                                    recordedByName: string | null;
+                                    value: number;
+                                }[];
+                                dimensions: {
+                                    key: string;
+                                    name: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                    values: {
+                                        key: string;
+                                        name: {
+                                            en?: string;
+                                            fr: string;
+                                        };
+                                    }[];
+                                }[];
                                 key: string;
                                 name: string;
+                                nameEn?: string;
+                                period: ("month" | "quarter" | "year") | null;
+                                recordedBy: {
+                                    en?: string;
+                                    fr: string;
+                                } | null;
                                 target: number | null;
+                                targetPerPeriod: number | null;
+                                unit: string | null;
                             }[];
                             labels: {
                                 /** @default {} */
@@ -2799,9 +2835,45 @@ export interface paths {
                             id: string;
                             indicators: {
                                 actual: number;
+                                cells: {
+                                    corrections: {
+                                        recordedAt: string;
+                                        recordedByName: string | null;
+                                        value: number;
+                                    }[];
+                                    dimensions: {
+                                        [key: string]: string;
+                                    };
+                                    period: string;
+                                    recordedAt: string;
+                                    recordedByName: string | null;
+                                    value: number;
+                                }[];
+                                dimensions: {
+                                    key: string;
+                                    name: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                    values: {
+                                        key: string;
+                                        name: {
+                                            en?: string;
+                                            fr: string;
+                                        };
+                                    }[];
+                                }[];
                                 key: string;
                                 name: string;
+                                nameEn?: string;
+                                period: ("month" | "quarter" | "year") | null;
+                                recordedBy: {
+                                    en?: string;
+                                    fr: string;
+                                } | null;
                                 target: number | null;
+                                targetPerPeriod: number | null;
+                                unit: string | null;
                             }[];
                             labels: {
                                 /** @default {} */
@@ -3048,9 +3120,45 @@ export interface paths {
                             id: string;
                             indicators: {
                                 actual: number;
+                                cells: {
+                                    corrections: {
+                                        recordedAt: string;
+                                        recordedByName: string | null;
+                                        value: number;
+                                    }[];
+                                    dimensions: {
+                                        [key: string]: string;
+                                    };
+                                    period: string;
+                                    recordedAt: string;
+                                    recordedByName: string | null;
+                                    value: number;
+                                }[];
+                                dimensions: {
+                                    key: string;
+                                    name: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                    values: {
+                                        key: string;
+                                        name: {
+                                            en?: string;
+                                            fr: string;
+                                        };
+                                    }[];
+                                }[];
                                 key: string;
                                 name: string;
+                                nameEn?: string;
+                                period: ("month" | "quarter" | "year") | null;
+                                recordedBy: {
+                                    en?: string;
+                                    fr: string;
+                                } | null;
                                 target: number | null;
+                                targetPerPeriod: number | null;
+                                unit: string | null;
                             }[];
                             labels: {
                                 /** @default {} */
@@ -3774,7 +3882,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Record an indicator (increment or set) */
+        /** Record an indicator (increment or set); a periodic one for a period (2026-03, 2026-Q1, 2026) and one value per dimension (e.g. { site: "gresilles" }); entering a period again corrects it and keeps the earlier entry */
         post: {
             parameters: {
                 query?: never;
@@ -3791,8 +3899,16 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        dimensions?: {
+                            [key: string]: string;
+                        };
                         increment: number;
+                        period?: string;
                     } | {
+                        dimensions?: {
+                            [key: string]: string;
+                        };
+                        period?: string;
                         value: number;
                     };
                 };
@@ -3818,9 +3934,45 @@ export interface paths {
                             id: string;
                             indicators: {
                                 actual: number;
+                                cells: {
+                                    corrections: {
+                                        recordedAt: string;
+                                        recordedByName: string | null;
+                                        value: number;
+                                    }[];
+                                    dimensions: {
+                                        [key: string]: string;
+                                    };
+                                    period: string;
+                                    recordedAt: string;
+                                    recordedByName: string | null;
+                                    value: number;
+                                }[];
+                                dimensions: {
+                                    key: string;
+                                    name: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                    values: {
+                                        key: string;
+                                        name: {
+                                            en?: string;
+                                            fr: string;
+                                        };
+                                    }[];
+                                }[];
                                 key: string;
                                 name: string;
+                                nameEn?: string;
+                                period: ("month" | "quarter" | "year") | null;
+                                recordedBy: {
+                                    en?: string;
+                                    fr: string;
+                                } | null;
                                 target: number | null;
+                                targetPerPeriod: number | null;
+                                unit: string | null;
                             }[];
                             labels: {
                                 /** @default {} */
@@ -4211,9 +4363,45 @@ export interface paths {
                             id: string;
                             indicators: {
                                 actual: number;
+                                cells: {
+                                    corrections: {
+                                        recordedAt: string;
+                                        recordedByName: string | null;
+                                        value: number;
+                                    }[];
+                                    dimensions: {
+                                        [key: string]: string;
+                                    };
+                                    period: string;
+                                    recordedAt: string;
+                                    recordedByName: string | null;
+                                    value: number;
+                                }[];
+                                dimensions: {
+                                    key: string;
+                                    name: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                    values: {
+                                        key: string;
+                                        name: {
+                                            en?: string;
+                                            fr: string;
+                                        };
+                                    }[];
+                                }[];
                                 key: string;
                                 name: string;
+                                nameEn?: string;
+                                period: ("month" | "quarter" | "year") | null;
+                                recordedBy: {
+                                    en?: string;
+                                    fr: string;
+                                } | null;
                                 target: number | null;
+                                targetPerPeriod: number | null;
+                                unit: string | null;
                             }[];
                             labels: {
                                 /** @default {} */
@@ -4488,9 +4676,45 @@ export interface paths {
                             id: string;
                             indicators: {
                                 actual: number;
+                                cells: {
+                                    corrections: {
+                                        recordedAt: string;
+                                        recordedByName: string | null;
+                                        value: number;
+                                    }[];
+                                    dimensions: {
+                                        [key: string]: string;
+                                    };
+                                    period: string;
+                                    recordedAt: string;
+                                    recordedByName: string | null;
+                                    value: number;
+                                }[];
+                                dimensions: {
+                                    key: string;
+                                    name: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                    values: {
+                                        key: string;
+                                        name: {
+                                            en?: string;
+                                            fr: string;
+                                        };
+                                    }[];
+                                }[];
                                 key: string;
                                 name: string;
+                                nameEn?: string;
+                                period: ("month" | "quarter" | "year") | null;
+                                recordedBy: {
+                                    en?: string;
+                                    fr: string;
+                                } | null;
                                 target: number | null;
+                                targetPerPeriod: number | null;
+                                unit: string | null;
                             }[];
                             labels: {
                                 /** @default {} */
@@ -4748,9 +4972,45 @@ export interface paths {
                             id: string;
                             indicators: {
                                 actual: number;
+                                cells: {
+                                    corrections: {
+                                        recordedAt: string;
+                                        recordedByName: string | null;
+                                        value: number;
+                                    }[];
+                                    dimensions: {
+                                        [key: string]: string;
+                                    };
+                                    period: string;
+                                    recordedAt: string;
+                                    recordedByName: string | null;
+                                    value: number;
+                                }[];
+                                dimensions: {
+                                    key: string;
+                                    name: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                    values: {
+                                        key: string;
+                                        name: {
+                                            en?: string;
+                                            fr: string;
+                                        };
+                                    }[];
+                                }[];
                                 key: string;
                                 name: string;
+                                nameEn?: string;
+                                period: ("month" | "quarter" | "year") | null;
+                                recordedBy: {
+                                    en?: string;
+                                    fr: string;
+                                } | null;
                                 target: number | null;
+                                targetPerPeriod: number | null;
+                                unit: string | null;
                             }[];
                             labels: {
                                 /** @default {} */
@@ -5410,9 +5670,45 @@ export interface paths {
                             id: string;
                             indicators: {
                                 actual: number;
+                                cells: {
+                                    corrections: {
+                                        recordedAt: string;
+                                        recordedByName: string | null;
+                                        value: number;
+                                    }[];
+                                    dimensions: {
+                                        [key: string]: string;
+                                    };
+                                    period: string;
+                                    recordedAt: string;
+                                    recordedByName: string | null;
+                                    value: number;
+                                }[];
+                                dimensions: {
+                                    key: string;
+                                    name: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                    values: {
+                                        key: string;
+                                        name: {
+                                            en?: string;
+                                            fr: string;
+                                        };
+                                    }[];
+                                }[];
                                 key: string;
                                 name: string;
+                                nameEn?: string;
+                                period: ("month" | "quarter" | "year") | null;
+                                recordedBy: {
+                                    en?: string;
+                                    fr: string;
+                                } | null;
                                 target: number | null;
+                                targetPerPeriod: number | null;
+                                unit: string | null;
                             }[];
                             labels: {
                                 /** @default {} */
@@ -6789,9 +7085,45 @@ export interface paths {
                             id: string;
                             indicators: {
                                 actual: number;
+                                cells: {
+                                    corrections: {
+                                        recordedAt: string;
+                                        recordedByName: string | null;
+                                        value: number;
+                                    }[];
+                                    dimensions: {
+                                        [key: string]: string;
+                                    };
+                                    period: string;
+                                    recordedAt: string;
+                                    recordedByName: string | null;
+                                    value: number;
+                                }[];
+                                dimensions: {
+                                    key: string;
+                                    name: {
+                                        en?: string;
+                                        fr: string;
+                                    };
+                                    values: {
+                                        key: string;
+                                        name: {
+                                            en?: string;
+                                            fr: string;
+                                        };
+                                    }[];
+                                }[];
                                 key: string;
                                 name: string;
+                                nameEn?: string;
+                                period: ("month" | "quarter" | "year") | null;
+                                recordedBy: {
+                                    en?: string;
+                                    fr: string;
+                                } | null;
                                 target: number | null;
+                                targetPerPeriod: number | null;
+                                unit: string | null;
                             }[];
                             labels: {
                                 /** @default {} */
@@ -7420,12 +7752,30 @@ export interface paths {
                         };
                         /** @default [] */
                         indicators?: {
+                            dimensions?: {
+                                key: string;
+                                name: {
+                                    en: string;
+                                    fr: string;
+                                };
+                                values: {
+                                    key: string;
+                                    name: {
+                                        en: string;
+                                        fr: string;
+                                    };
+                                }[];
+                            }[];
                             key: string;
                             name: {
                                 en: string;
                                 fr: string;
                             };
+                            /** @enum {string} */
+                            period?: "month" | "quarter" | "year";
+                            recordedBy?: string;
                             target?: number;
+                            targetPerPeriod?: number;
                             unit?: string;
                         }[];
                         key: string;
@@ -7688,12 +8038,30 @@ export interface paths {
                             };
                             /** @default [] */
                             indicators: {
+                                dimensions?: {
+                                    key: string;
+                                    name: {
+                                        en: string;
+                                        fr: string;
+                                    };
+                                    values: {
+                                        key: string;
+                                        name: {
+                                            en: string;
+                                            fr: string;
+                                        };
+                                    }[];
+                                }[];
                                 key: string;
                                 name: {
                                     en: string;
                                     fr: string;
                                 };
+                                /** @enum {string} */
+                                period?: "month" | "quarter" | "year";
+                                recordedBy?: string;
                                 target?: number;
+                                targetPerPeriod?: number;
                                 unit?: string;
                             }[];
                             key: string;
@@ -8065,12 +8433,30 @@ export interface paths {
                             };
                             /** @default [] */
                             indicators: {
+                                dimensions?: {
+                                    key: string;
+                                    name: {
+                                        en: string;
+                                        fr: string;
+                                    };
+                                    values: {
+                                        key: string;
+                                        name: {
+                                            en: string;
+                                            fr: string;
+                                        };
+                                    }[];
+                                }[];
                                 key: string;
                                 name: {
                                     en: string;
                                     fr: string;
                                 };
+                                /** @enum {string} */
+                                period?: "month" | "quarter" | "year";
+                                recordedBy?: string;
                                 target?: number;
+                                targetPerPeriod?: number;
                                 unit?: string;
                             }[];
                             key: string;
@@ -8923,7 +9309,7 @@ export interface paths {
                         "application/json": {
                             problems: {
                                 /** @enum {string} */
-                                code: "required" | "too_short" | "too_long" | "too_few" | "too_many" | "too_small" | "too_big" | "not_integer" | "invalid_type" | "invalid_choice" | "key_format" | "date_format" | "date_out_of_range" | "unknown_field" | "duplicate_phase_key" | "duplicate_step_key" | "capacity_min_above_max" | "each_partner_needs_capacity" | "unknown_child" | "unknown_step" | "self_dependency" | "dependency_in_later_phase" | "undeclared_date_param" | "unknown_indicator" | "dependency_cycle" | "label_missing_roles" | "label_missing_milestones" | "label_missing_dateParams" | "label_missing_outcomes" | "branch_step_not_earlier" | "step_without_outcomes" | "unknown_outcome" | "duplicate_outcome" | "depends_on_recurring_step" | "recurring_step_due_rule" | "recurring_step_outcomes" | "repeat_day_mismatch" | "text_format" | "email_format" | "invalid";
+                                code: "required" | "too_short" | "too_long" | "too_few" | "too_many" | "too_small" | "too_big" | "not_integer" | "invalid_type" | "invalid_choice" | "key_format" | "date_format" | "date_out_of_range" | "unknown_field" | "duplicate_phase_key" | "duplicate_step_key" | "capacity_min_above_max" | "each_partner_needs_capacity" | "unknown_child" | "unknown_step" | "self_dependency" | "dependency_in_later_phase" | "undeclared_date_param" | "unknown_indicator" | "dependency_cycle" | "label_missing_roles" | "label_missing_milestones" | "label_missing_dateParams" | "label_missing_outcomes" | "branch_step_not_earlier" | "step_without_outcomes" | "unknown_outcome" | "duplicate_outcome" | "depends_on_recurring_step" | "recurring_step_due_rule" | "recurring_step_outcomes" | "repeat_day_mismatch" | "indicator_needs_period" | "duplicate_dimension_key" | "text_format" | "email_format" | "invalid";
                                 message: string;
                                 path: string;
                                 values: {
@@ -9613,11 +9999,11 @@ export interface components {
              * @description What went wrong; clients say it from their own catalogue (`detail` is English for developers).
              * @enum {string}
              */
-            code?: "bad_request" | "validation_failed" | "unauthenticated" | "forbidden" | "not_programme_member" | "not_found" | "conflict" | "payload_too_large" | "request_header_too_large" | "unsupported_media_type" | "rate_limited" | "dependency_unavailable" | "template_archived" | "internal" | "idempotency_key_reused" | "idempotency_request_in_progress" | "sign_in_locked" | "method_not_allowed" | "calendar_token_only" | "unknown_reference" | "invalid_template" | "quiet_hours_empty" | "unreadable_file" | "import_rejected" | "unsafe_text" | "programme_not_active" | "unknown_step" | "unknown_phase" | "unknown_deliverable" | "unknown_child" | "unknown_indicator" | "step_not_active" | "part_already_completed" | "not_assignee" | "deliverable_missing" | "deliverable_not_accepted" | "deliverable_already_reviewed" | "indicator_below_target" | "phase_full" | "phase_closed" | "already_enrolled" | "gate_not_pending" | "gate_children_pending" | "gate_capacity_below_minimum" | "invalid_due_date" | "due_date_in_past" | "not_paused" | "already_paused" | "too_few_providers" | "bid_after_deadline" | "invalid_assessment" | "invalid_award" | "not_allowed" | "history_invalid" | "invalid_outcome" | "upgrade_refused";
+            code?: "bad_request" | "validation_failed" | "unauthenticated" | "forbidden" | "not_programme_member" | "not_found" | "conflict" | "payload_too_large" | "request_header_too_large" | "unsupported_media_type" | "rate_limited" | "dependency_unavailable" | "template_archived" | "internal" | "idempotency_key_reused" | "idempotency_request_in_progress" | "sign_in_locked" | "method_not_allowed" | "calendar_token_only" | "unknown_reference" | "invalid_template" | "quiet_hours_empty" | "unreadable_file" | "import_rejected" | "unsafe_text" | "programme_not_active" | "unknown_step" | "unknown_phase" | "unknown_deliverable" | "unknown_child" | "unknown_indicator" | "step_not_active" | "part_already_completed" | "not_assignee" | "deliverable_missing" | "deliverable_not_accepted" | "deliverable_already_reviewed" | "indicator_below_target" | "phase_full" | "phase_closed" | "already_enrolled" | "gate_not_pending" | "gate_children_pending" | "gate_capacity_below_minimum" | "invalid_due_date" | "due_date_in_past" | "not_paused" | "already_paused" | "too_few_providers" | "bid_after_deadline" | "invalid_assessment" | "invalid_award" | "not_allowed" | "history_invalid" | "invalid_outcome" | "upgrade_refused" | "invalid_indicator_entry";
             detail: string;
             errors?: {
                 /** @enum {string} */
-                code: "required" | "too_short" | "too_long" | "too_few" | "too_many" | "too_small" | "too_big" | "not_integer" | "invalid_type" | "invalid_choice" | "key_format" | "date_format" | "date_out_of_range" | "unknown_field" | "duplicate_phase_key" | "duplicate_step_key" | "capacity_min_above_max" | "each_partner_needs_capacity" | "unknown_child" | "unknown_step" | "self_dependency" | "dependency_in_later_phase" | "undeclared_date_param" | "unknown_indicator" | "dependency_cycle" | "label_missing_roles" | "label_missing_milestones" | "label_missing_dateParams" | "label_missing_outcomes" | "branch_step_not_earlier" | "step_without_outcomes" | "unknown_outcome" | "duplicate_outcome" | "depends_on_recurring_step" | "recurring_step_due_rule" | "recurring_step_outcomes" | "repeat_day_mismatch" | "text_format" | "email_format" | "invalid" | "unsafe_text" | "unknown_organisation" | "unknown_template" | "unknown_user" | "not_a_coordinator" | "required_date" | "unreadable_xlsx" | "period_reversed" | "import_line" | "history_fact" | "length_between";
+                code: "required" | "too_short" | "too_long" | "too_few" | "too_many" | "too_small" | "too_big" | "not_integer" | "invalid_type" | "invalid_choice" | "key_format" | "date_format" | "date_out_of_range" | "unknown_field" | "duplicate_phase_key" | "duplicate_step_key" | "capacity_min_above_max" | "each_partner_needs_capacity" | "unknown_child" | "unknown_step" | "self_dependency" | "dependency_in_later_phase" | "undeclared_date_param" | "unknown_indicator" | "dependency_cycle" | "label_missing_roles" | "label_missing_milestones" | "label_missing_dateParams" | "label_missing_outcomes" | "branch_step_not_earlier" | "step_without_outcomes" | "unknown_outcome" | "duplicate_outcome" | "depends_on_recurring_step" | "recurring_step_due_rule" | "recurring_step_outcomes" | "repeat_day_mismatch" | "indicator_needs_period" | "duplicate_dimension_key" | "text_format" | "email_format" | "invalid" | "unsafe_text" | "unknown_organisation" | "unknown_template" | "unknown_user" | "not_a_coordinator" | "required_date" | "unreadable_xlsx" | "period_reversed" | "import_line" | "history_fact" | "length_between";
                 message: string;
                 /** @description The limit or keys the field problem names (minimum, maximum, keys…) */
                 params?: {
@@ -9628,7 +10014,7 @@ export interface components {
             /** @description Values for the client's sentence of this code: `reason` names the exact sentence; values are numbers, text, ISO instants (names ending in `At`, shown in Europe/Paris time) or names from the template ({ fr, en? }). */
             params?: {
                 /** @enum {string} */
-                reason?: "file_too_large" | "file_empty" | "file_missing" | "extension_not_accepted" | "extension_missing" | "declared_type_mismatch" | "content_mismatch" | "programme_status" | "step_status" | "phase_full_capacity" | "phase_takes_no_enrolment" | "phase_status" | "already_enrolled_phase" | "gate_capacity_minimum" | "gate_child_pending" | "deliverable_count" | "deliverable_acceptance" | "indicator_threshold" | "due_date_past" | "providers_minimum" | "answers_due" | "answers_collected_until" | "assessment_scores_missing" | "assessment_no_answer" | "assessment_bidder_unscored" | "assessment_score_range" | "assessment_not_bidders" | "award_winner_missing" | "award_winner_not_ranked" | "coordinator_only" | "managers_read_only" | "each_partner_not_reassigned" | "child_already_started" | "outcome_required" | "outcome_not_listed" | "upgrade_template_key_changed" | "upgrade_version_not_newer" | "upgrade_phase_removed_started" | "upgrade_phase_order" | "upgrade_step_moved_started" | "upgrade_step_done_removed" | "upgrade_step_deliverables_removed" | "upgrade_capacity_below_enrolments" | "upgrade_child_removed" | "organisation_name_taken" | "email_taken" | "own_account" | "notification_not_failed" | "notification_not_rebuildable" | "template_published_meanwhile" | "programme_closed" | "import_too_large" | "json_body_too_large" | "json_body_malformed" | "json_required" | "import_file_type";
+                reason?: "file_too_large" | "file_empty" | "file_missing" | "extension_not_accepted" | "extension_missing" | "declared_type_mismatch" | "content_mismatch" | "programme_status" | "step_status" | "phase_full_capacity" | "phase_takes_no_enrolment" | "phase_status" | "already_enrolled_phase" | "gate_capacity_minimum" | "gate_child_pending" | "deliverable_count" | "deliverable_acceptance" | "indicator_threshold" | "due_date_past" | "providers_minimum" | "answers_due" | "answers_collected_until" | "assessment_scores_missing" | "assessment_no_answer" | "assessment_bidder_unscored" | "assessment_score_range" | "assessment_not_bidders" | "award_winner_missing" | "award_winner_not_ranked" | "coordinator_only" | "managers_read_only" | "each_partner_not_reassigned" | "child_already_started" | "outcome_required" | "outcome_not_listed" | "indicator_period_required" | "indicator_not_periodic" | "indicator_period_format" | "indicator_period_future" | "indicator_dimensions_mismatch" | "indicator_recorded_by_role" | "upgrade_template_key_changed" | "upgrade_version_not_newer" | "upgrade_phase_removed_started" | "upgrade_phase_order" | "upgrade_step_moved_started" | "upgrade_step_done_removed" | "upgrade_step_deliverables_removed" | "upgrade_capacity_below_enrolments" | "upgrade_child_removed" | "organisation_name_taken" | "email_taken" | "own_account" | "notification_not_failed" | "notification_not_rebuildable" | "template_published_meanwhile" | "programme_closed" | "import_too_large" | "json_body_too_large" | "json_body_malformed" | "json_required" | "import_file_type";
             } & {
                 [key: string]: string | number | {
                     en?: string;

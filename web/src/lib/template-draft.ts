@@ -45,6 +45,18 @@ export interface DraftChild {
   repeatable?: boolean;
   fillsSlot?: string;
 }
+/** An indicator as the editor holds it (domain/template-schema.ts ZIndicatorDefinition). */
+export interface IndicatorDraft {
+  key: string;
+  name: Bilingual;
+  target?: number;
+  unit?: string;
+  period?: 'month' | 'quarter' | 'year';
+  dimensions?: { key: string; name: Bilingual; values: { key: string; name: Bilingual }[] }[];
+  targetPerPeriod?: number;
+  recordedBy?: string;
+}
+
 export interface TemplateDraft {
   key: string;
   name: Bilingual;
@@ -53,7 +65,7 @@ export interface TemplateDraft {
   reminders?: ReminderPolicy;
   phases: DraftPhase[];
   children?: DraftChild[];
-  indicators?: { key: string; name: Bilingual; target?: number; unit?: string }[];
+  indicators?: IndicatorDraft[];
   dateParams?: string[];
   /** Names of roles, module milestones and date parameters (required to publish). */
   labels?: Partial<Record<'roles' | 'milestones' | 'dateParams' | 'outcomes', Record<string, { fr: string; en?: string }>>>;
