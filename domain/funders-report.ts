@@ -6,7 +6,8 @@
  * audit events, filtered by the one visibility rule (domain/visibility.ts). Pure: no I/O.
  */
 import { parisDateToInstant, toParisDate } from './calendar';
-import { parisDaysBetween, parisMonthOf } from './french-dates';
+import { formatFrenchPeriod, parisDaysBetween, parisMonthOf } from './french-dates';
+import { periodsBetween, previousYearPeriod, totalOfPeriod, indicatorCells } from './indicator-periods';
 import type { AuditEvent, ProgrammeState, ProgrammeStatus, StepState } from './programme-state';
 import type { Template, TemplateLabels } from './template-schema';
 import { labelText, resolveTemplateLabels } from './template-labels';
@@ -162,6 +163,8 @@ export interface FundersReport {
     rate: number | null;
     byMonth: { month: string; change: number; valueAtEnd: number }[];
     byQuarter: { quarter: string; change: number; valueAtEnd: number }[];
+    /** A periodic indicator (issue 19): its count per period of the report, against its target per period and the same period a year earlier. */
+    periods: { period: string; label: string; value: number; target: number | null; previousYear: number | null; byDimension: { name: string; value: number }[] }[];
   }[];
   enrolments: { phase: string; capacity: { min: number; max: number } | null; organisations: { name: string; enrolledAt: string; slot: string | null; role: string | null }[] }[];
   tenders: TenderRecord[];
@@ -278,6 +281,34 @@ export function buildTenderRecord(source: ReportProgramme, names: ReportNames): 
     contractSignedAt: completedAt('contract-signed'),
     compliance,
   };
+}
+
+/**
+ * A periodic indicator's counts for each of its periods that overlap the report's (issue 19): the
+ * current value of every cell (corrections applied), per dimension value, with the target and the
+ * same period a year earlier. Empty for an indicator without a period.
+ */
+function periodicFigures(def: Template['indicators'][number], state: ProgrammeState, period: ReportPeriod): FundersReport['indicators'][number]['periods'] {
+  if (!def.period) return [];
+  const entries = state.indicatorEntries?.[def.key] ?? [];
+  const cells = indicatorCells(entries);
+  const dimension = def.dimensions?.[0];
+  return periodsBetween(def.period, period.from, period.to).map((p) => {
+    const previous = previousYearPeriod(p);
+    const previousYear = cells.some((c) => c.period === previous) ? totalOfPeriod(entries, previous) : null;
+    return {
+      period: p,
+      label: formatFrenchPeriod(p),
+      value: totalOfPeriod(entries, p),
+      target: def.targetPerPeriod ?? null,
+      previousYear,
+      // The first dimension's values (a site); a second dimension is summed within each.
+      byDimension: (dimension?.values ?? []).map((v) => ({
+        name: v.name.fr,
+        value: cells.filter((c) => c.period === p && c.dimensions[dimension!.key] === v.key).reduce((sum, c) => sum + c.current.value, 0),
+      })),
+    };
+  });
 }
 
 function quarterOf(month: string): string {
@@ -424,6 +455,7 @@ export function buildFundersReport(input: {
       rate: target ? Math.round((valueAtEnd / target) * 100) : null,
       byMonth,
       byQuarter: [...quarters.values()],
+      periods: periodicFigures(def, state, period),
     };
   });
 

@@ -111,3 +111,29 @@ export function currentValueOf(entries: readonly IndicatorEntry[], period: strin
   for (const entry of entries) if (cellKeyOf(entry) === key) value = entry.value;
   return value;
 }
+
+/** The first and last calendar days (YYYY-MM-DD) of a period of any kind. */
+export function periodBounds(period: string): { first: string; last: string } {
+  const year = Number(period.slice(0, 4));
+  const lastDay = (y: number, m: number) => new Date(Date.UTC(y, m, 0)).getUTCDate();
+  const iso = (y: number, m: number, d: number) => `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+  if (period.length === 4) return { first: iso(year, 1, 1), last: iso(year, 12, 31) };
+  if (period[5] === 'Q') {
+    const q = Number(period.slice(6));
+    return { first: iso(year, q * 3 - 2, 1), last: iso(year, q * 3, lastDay(year, q * 3)) };
+  }
+  const month = Number(period.slice(5, 7));
+  return { first: iso(year, month, 1), last: iso(year, month, lastDay(year, month)) };
+}
+
+/** The periods of a kind that overlap the calendar days `from`–`to` (YYYY-MM-DD), in order; 240 at most. */
+export function periodsBetween(kind: IndicatorPeriodKind, from: string, to: string): string[] {
+  const periods: string[] = [];
+  for (let year = Number(from.slice(0, 4)); year <= Number(to.slice(0, 4)) && periods.length < 240; year++) {
+    for (const period of periodsOfYear(kind, year)) {
+      const { first, last } = periodBounds(period);
+      if (last >= from && first <= to) periods.push(period);
+    }
+  }
+  return periods;
+}

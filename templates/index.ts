@@ -6,6 +6,7 @@ import { cleaningSectorGroupTemplate } from './cleaning-sector-group';
 import { defiTemplate } from './defi';
 import { governanceCadenceTemplate } from './governance-cadence';
 import { labelRenewalTemplate } from './label-renewal';
+import { receptionPointsTemplate } from './reception-points';
 import { tenderTemplate } from './tender';
 import { tiAction23Template } from './ti-action-23';
 import { tiSectorTemplate } from './ti-sector';
@@ -22,6 +23,7 @@ export const BUILT_IN_TEMPLATES: TemplateInput[] = [
   tradesEventTemplate,
   labelRenewalTemplate,
   cleaningSectorGroupTemplate,
+  receptionPointsTemplate,
 ];
 
 export {
@@ -31,6 +33,7 @@ export {
   defiTemplate,
   governanceCadenceTemplate,
   labelRenewalTemplate,
+  receptionPointsTemplate,
   tenderTemplate,
   tiAction23Template,
   tiSectorTemplate,

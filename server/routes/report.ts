@@ -45,6 +45,8 @@ export const ZFundersReport = z.object({
       rate: z.number().nullable(),
       byMonth: z.array(z.object({ month: z.string(), change: z.number(), valueAtEnd: z.number() })),
       byQuarter: z.array(z.object({ quarter: z.string(), change: z.number(), valueAtEnd: z.number() })),
+      /** A periodic indicator's count per period of the report (its label in French), against the target per period and the previous year. */
+      periods: z.array(z.object({ period: z.string(), label: z.string(), value: z.number(), target: z.number().nullable(), previousYear: z.number().nullable(), byDimension: z.array(z.object({ name: z.string(), value: z.number() })) })),
     }),
   ),
   enrolments: z.array(z.object({ phase: z.string(), capacity: z.object({ min: z.number(), max: z.number() }).nullable(), organisations: z.array(z.object({ name: z.string(), enrolledAt: z.string(), slot: z.string().nullable(), role: z.string().nullable() })) })),

@@ -1,7 +1,7 @@
 import { validateTemplate, type Template, type TemplateInput } from '../../domain/template-schema';
 import type { Actor, ProgrammeState } from '../../domain/programme-state';
 import * as engine from '../../domain/programme';
-import { perform } from '../support/engine';
+import { checkWithValidator, perform } from '../support/engine';
 import { BUILT_IN_TEMPLATES } from '../../templates';
 
 function parsed(input: TemplateInput): Template {
@@ -81,11 +81,11 @@ function localisedTexts(value: unknown, path: string, out: { path: string; text:
 describe('built-in templates', () => {
   it('are the expected templates, each valid, at its version, working-day due dates, with a unique key', () => {
     const keys = BUILT_IN_TEMPLATES.map((t) => t.key);
-    expect(keys).toEqual(['tender', 'defi', 'ti-action-23', 'ti-sector', 'cite-apprentie', 'governance-cadence', 'call-for-projects', 'trades-event', 'label-renewal', 'cleaning-sector-group']);
+    expect(keys).toEqual(['tender', 'defi', 'ti-action-23', 'ti-sector', 'cite-apprentie', 'governance-cadence', 'call-for-projects', 'trades-event', 'label-renewal', 'cleaning-sector-group', 'reception-points']);
     expect(new Set(keys).size).toBe(keys.length);
     // The first six went to version 2 for working-day due dates (governance-cadence to 3, issue 19:
     // recurring committees); the templates of issue 19 are born with them, at version 1.
-    const versions = { tender: 2, defi: 2, 'ti-action-23': 2, 'ti-sector': 2, 'cite-apprentie': 2, 'governance-cadence': 3, 'call-for-projects': 1, 'trades-event': 1, 'label-renewal': 1, 'cleaning-sector-group': 1 };
+    const versions = { tender: 2, defi: 2, 'ti-action-23': 2, 'ti-sector': 2, 'cite-apprentie': 2, 'governance-cadence': 3, 'call-for-projects': 1, 'trades-event': 1, 'label-renewal': 1, 'cleaning-sector-group': 1, 'reception-points': 1 };
     for (const input of BUILT_IN_TEMPLATES) {
       expect(validateTemplate(input)).toMatchObject({ ok: true });
       expect({ key: input.key, version: input.version }).toEqual({ key: input.key, version: versions[input.key as keyof typeof versions] });
@@ -562,5 +562,41 @@ describe('cleaning-sector-group', () => {
     expect(complete(t, state, { actor: coordinator, stepKey: 'stock-taking-meeting' })).toBeUndefined();
     expect(state.status).toBe('completed');
     expect(state.indicators).toEqual({ 'event-participants': 80, 'charter-signatories': 12 });
+  });
+});
+
+describe('reception-points', () => {
+  const t = template('reception-points');
+  const JULY_2021 = new Date('2021-07-05T09:00:00Z');
+  const record = (state: ProgrammeState, input: engine.RecordIndicatorInput, at: Date) => {
+    const refusal = checkWithValidator(engine.recordIndicator, t, state, input, at);
+    if (!refusal) perform(engine.recordIndicator, t, state, input, at);
+    return refusal;
+  };
+
+  it('counts in-person and telephone interviews every month per reception point, entered by the reception operator', () => {
+    expect(t.indicators.map((i) => [i.key, i.period, i.dimensions?.map((d) => d.values.map((v) => v.name.fr)), i.recordedBy])).toEqual([
+      ['in-person-interviews', 'month', [['Grésilles', 'Fontaine d’Ouche']], 'reception'],
+      ['phone-interviews', 'month', [['Grésilles', 'Fontaine d’Ouche']], 'reception'],
+    ]);
+    expect(engine.templateStep(t, 'monthly-counts')).toMatchObject({ assignee: { kind: 'slot', slot: 'reception' }, repeat: { every: 1, unit: 'months' } });
+  });
+
+  it('takes the seed’s first half of 2021 for Grésilles from the reception operator, and refuses another partner', () => {
+    const state = start(t);
+    expect(checkWithValidator(engine.enrolOrganisation, t, state, { actor: coordinator, organisationId: 'org_apsalc', phaseKey: 'organisation', slot: 'reception' }, NOW)).toBeUndefined();
+    perform(engine.enrolOrganisation, t, state, { actor: coordinator, organisationId: 'org_apsalc', phaseKey: 'organisation', slot: 'reception' }, NOW);
+    const seed: [string, number, number][] = [['2021-03', 312, 72], ['2021-04', 283, 73], ['2021-05', 297, 105], ['2021-06', 477, 129]];
+    for (const [period, inPerson, phone] of seed) {
+      const site = { site: 'gresilles' };
+      expect(record(state, { actor: partner('org_apsalc'), key: 'in-person-interviews', value: inPerson, period, dimensions: site }, JULY_2021)).toBeUndefined();
+      expect(record(state, { actor: partner('org_apsalc'), key: 'phone-interviews', value: phone, period, dimensions: site }, JULY_2021)).toBeUndefined();
+    }
+    // The seed's semester totals: 1,369 in person, 379 by telephone.
+    expect(state.indicators).toEqual({ 'in-person-interviews': 1369, 'phone-interviews': 379 });
+    expect(record(state, { actor: partner('org_other'), key: 'phone-interviews', value: 1, period: '2021-06', dimensions: { site: 'gresilles' } }, JULY_2021)).toMatchObject({
+      code: 'not_allowed',
+      params: { reason: 'indicator_recorded_by_role' },
+    });
   });
 });
