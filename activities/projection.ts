@@ -119,7 +119,9 @@ export function createProjectionActivities({ prisma, loadTemplateVersion, publis
             title = EXCLUDED.title, template_key = EXCLUDED.template_key, template_version = EXCLUDED.template_version, status = EXCLUDED.status, parent_id = EXCLUDED.parent_id,
             coordinator_id = EXCLUDED.coordinator_id, start_date = EXCLUDED.start_date, next_due_at = EXCLUDED.next_due_at, late_steps = EXCLUDED.late_steps,
             state_version = EXCLUDED.state_version, state = EXCLUDED.state, projected_run_started_at = EXCLUDED.projected_run_started_at,
-            projected_history_length = EXCLUDED.projected_history_length, projected_task_at = EXCLUDED.projected_task_at, updated_at = EXCLUDED.updated_at
+            projected_history_length = EXCLUDED.projected_history_length, projected_task_at = EXCLUDED.projected_task_at, updated_at = EXCLUDED.updated_at,
+            -- A new write comes from a workflow task that ran: the reconciler's back-off for an unreachable workflow no longer applies.
+            projection_check_failures = 0, projection_check_after = NULL
           WHERE CASE
             WHEN programmes.projected_history_length IS NULL OR EXCLUDED.projected_history_length IS NULL
               -- A side without a position: a newer version wins; at the same version, the side with one.

@@ -35,6 +35,22 @@ export interface ReconcileOptions {
   settleMs: number;
   /** Rows checked per call. */
   batch: number;
+  /** Milliseconds a row waits after its first failed check (its workflow unreachable); doubled for each further consecutive failure. Default 30 000 (30 s). */
+  failureBackoffBaseMs?: number;
+  /** Milliseconds a row waits at most between failed checks. Default 3 600 000 (1 h). */
+  failureBackoffCapMs?: number;
+}
+
+export const DEFAULT_FAILURE_BACKOFF_BASE_MS = 30_000;
+export const DEFAULT_FAILURE_BACKOFF_CAP_MS = 3_600_000;
+
+/**
+ * How long (ms) a row is left alone after a failed check, given how many checks of it had failed in
+ * a row before this one: base × 2^previousFailures, at most cap (30 s, 1 min, 2 min … 1 h by default).
+ */
+export function checkBackoffMs(previousFailures: number, baseMs = DEFAULT_FAILURE_BACKOFF_BASE_MS, capMs = DEFAULT_FAILURE_BACKOFF_CAP_MS): number {
+  // 2 ** n is Infinity past n = 1023, and min() then gives the cap.
+  return Math.max(0, Math.min(baseMs * 2 ** Math.max(0, previousFailures), capMs));
 }
 
 export interface ReconcileResult {
@@ -51,6 +67,7 @@ interface ClaimedRow {
   state_version: number;
   projected_run_started_at: Date;
   projected_task_at: Date;
+  projection_check_failures: number;
 }
 
 /**
@@ -59,8 +76,18 @@ interface ClaimedRow {
  * A row counts as unchecked while the position of its last write differs from the one checked,
  * so any later write (a zombie's included) is checked again. Rows without a position (written by
  * workflow code older than issue 22) are not checked.
+ *
+ * Back-off: a row whose workflow cannot be reached (no worker polls its task queue, the Query times
+ * out) would otherwise come first in every round (its updated_at is old) and a batch of them would
+ * starve every other row. So a failed check counts in projection_check_failures and leaves the row
+ * alone until projection_check_after (`checkBackoffMs`); rows never failed are claimed before retried
+ * ones, and among equals the oldest write first. A successful check sets both back; so does any new
+ * write of the row (activities/projection.ts: a workflow task ran, so its worker answers).
  */
-export async function reconcileReadModel(deps: ReadModelReconcilerDeps, { settleMs, batch }: ReconcileOptions): Promise<ReconcileResult> {
+export async function reconcileReadModel(deps: ReadModelReconcilerDeps, options: ReconcileOptions): Promise<ReconcileResult> {
+  const { settleMs, batch } = options;
+  const baseMs = options.failureBackoffBaseMs ?? DEFAULT_FAILURE_BACKOFF_BASE_MS;
+  const capMs = options.failureBackoffCapMs ?? DEFAULT_FAILURE_BACKOFF_CAP_MS;
   const rows = await deps.prisma.$queryRaw<ClaimedRow[]>`
     UPDATE programmes p SET projection_checked_task_at = p.projected_task_at
     FROM (
@@ -68,13 +95,16 @@ export async function reconcileReadModel(deps: ReadModelReconcilerDeps, { settle
       WHERE projected_task_at IS NOT NULL
         AND projection_checked_task_at IS DISTINCT FROM projected_task_at
         AND updated_at < now() - make_interval(secs => ${settleMs / 1000}::float8)
-      ORDER BY updated_at
+        AND (projection_check_after IS NULL OR projection_check_after <= now())
+      ORDER BY projection_check_failures, updated_at
       LIMIT ${batch}::int
       FOR UPDATE SKIP LOCKED
     ) due
     WHERE p.id = due.id
-    RETURNING p.id, p.state_version, p.projected_run_started_at, p.projected_task_at`;
+    RETURNING p.id, p.state_version, p.projected_run_started_at, p.projected_task_at, p.projection_check_failures`;
   const result: ReconcileResult = { checked: 0, repaired: 0, failed: 0 };
+  // Rows that had failed before and were checked now: their back-off is set back after the round.
+  const recovered: ClaimedRow[] = [];
   for (const row of rows) {
     try {
       // Describe before the Query: a workflow task started after the description sees a longer
@@ -82,10 +112,12 @@ export async function reconcileReadModel(deps: ReadModelReconcilerDeps, { settle
       const historyLength = await deps.describeHistoryLength(row.id);
       if (historyLength === undefined) {
         result.checked += 1;
+        if (row.projection_check_failures > 0) recovered.push(row);
         continue;
       }
       const state = await deps.queryState(row.id);
       result.checked += 1;
+      if (row.projection_check_failures > 0) recovered.push(row);
       if (state.version === row.state_version) continue;
       // The abandoned write came from a shorter history (its retry added events), so the committed
       // length wins over it; the abandoned task's own time as tie-break loses to any task in flight
@@ -98,11 +130,25 @@ export async function reconcileReadModel(deps: ReadModelReconcilerDeps, { settle
       result.repaired += 1;
       deps.logger?.warn({ programmeId: row.id, readModelVersion: row.state_version, workflowVersion: state.version }, 'read model differed from its workflow: rewritten from the workflow');
     } catch (err) {
-      // Checked again on a later round.
+      // Checked again once its back-off has passed. Only if the row still holds the write that
+      // failed: a write since then (its worker ran) has set the back-off back and left the row
+      // unchecked already, and another reconciler may have claimed that write.
       result.failed += 1;
-      await deps.prisma.$executeRaw`UPDATE programmes SET projection_checked_task_at = NULL WHERE id = ${row.id} AND projection_checked_task_at = ${row.projected_task_at}`;
-      deps.logger?.warn({ programmeId: row.id, err: err instanceof Error ? err.message : String(err) }, 'read model check failed; retried later');
+      const backoffMs = checkBackoffMs(row.projection_check_failures, baseMs, capMs);
+      await deps.prisma.$executeRaw`
+        UPDATE programmes SET projection_checked_task_at = NULL,
+          projection_check_failures = projection_check_failures + 1,
+          projection_check_after = now() + make_interval(secs => ${backoffMs / 1000}::float8)
+        WHERE id = ${row.id} AND projection_checked_task_at = ${row.projected_task_at} AND projected_task_at = ${row.projected_task_at}`;
+      deps.logger?.warn({ programmeId: row.id, failures: row.projection_check_failures + 1, retryInMs: backoffMs, err: err instanceof Error ? err.message : String(err) }, 'read model check failed; retried later');
     }
+  }
+  if (recovered.length > 0) {
+    // Same write only: a later write has set them back itself, and its own check may have failed since.
+    await deps.prisma.$executeRaw`
+      UPDATE programmes p SET projection_check_failures = 0, projection_check_after = NULL
+      FROM unnest(${recovered.map((r) => r.id)}::text[], ${recovered.map((r) => r.projected_task_at.toISOString())}::timestamptz[]) AS r(id, task_at)
+      WHERE p.id = r.id AND p.projected_task_at = r.task_at`;
   }
   return result;
 }

@@ -1,12 +1,9 @@
-import { WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporalio/client';
-import { createProjectionActivities } from '../../activities/projection';
-import { createTemplateStore } from '../../activities/templates';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { ProgrammeState } from '../../domain/programme-state';
-import { ZTemplate } from '../../domain/template-schema';
 import { reconcileReadModel, type ReadModelReconcilerDeps } from '../../infra/read-model-reconciler';
-import { completeStepUpdate, programmeStartedUpdate, programmeStateQuery, programmeWorkflow } from '../../workflows/programme';
+import { completeStepUpdate, programmeStateQuery } from '../../workflows/programme';
 import { createOrganisation, createUser, publishTemplates, startHarness, type Harness } from '../support/harness';
-import { waitForReadModelInSync } from '../support/read-model';
+import { projectOn, startProgrammeInSync, waitForReadModelInSync, writeAbandonedTaskProjection as writeAbandoned } from '../support/read-model';
 import { reminderTestTemplate } from '../support/test-templates';
 
 /**
@@ -22,7 +19,7 @@ describe('read model reconciled with the workflows (infra/read-model-reconciler.
   let coordinatorId: string;
   let orgId: string;
   let templateInput: ReturnType<typeof reminderTestTemplate>;
-  const project = () => createProjectionActivities({ prisma: h.prisma, loadTemplateVersion: createTemplateStore(h.prisma).loadTemplateVersion, publishChange: async () => undefined }).projectProgramme;
+  const project = () => projectOn(h);
 
   beforeAll(async () => {
     // The worker's own reconciler checks every second rows that have been still for a second.
@@ -37,33 +34,13 @@ describe('read model reconciled with the workflows (infra/read-model-reconciler.
     await h?.stop();
   });
 
-  async function startProgramme(): Promise<{ programmeId: string; committed: ProgrammeState }> {
-    const programmeId = `prg_reconcile_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
-    const start = new WithStartWorkflowOperation(programmeWorkflow, {
-      workflowId: programmeId,
-      taskQueue: h.taskQueue,
-      workflowIdConflictPolicy: 'FAIL',
-      args: [{ programmeId, title: 'Programme rapproché', template: ZTemplate.parse(templateInput), startDate: '2026-11-28', coordinatorId, slots: { partner: orgId } }],
-    });
-    await h.client.workflow.executeUpdateWithStart(programmeStartedUpdate, { startWorkflowOperation: start });
-    return { programmeId, committed: await waitForReadModelInSync(h, programmeId) };
+  function startProgramme(): Promise<{ programmeId: string; committed: ProgrammeState }> {
+    return startProgrammeInSync(h, { template: templateInput, coordinatorId, partnerOrganisationId: orgId });
   }
 
   /** What an abandoned workflow task leaves: the first step completed, one version on, from just after the last committed task. */
-  async function writeAbandonedTaskProjection(programmeId: string, committed: ProgrammeState): Promise<void> {
-    const row = await h.prisma.programme.findUniqueOrThrow({ where: { id: programmeId } });
-    const ghost = structuredClone(committed);
-    ghost.version += 1;
-    ghost.steps[0]!.status = 'completed';
-    ghost.steps[0]!.completedAt = new Date().toISOString();
-    ghost.pendingEvents = [{ seq: (committed.eventSeq) + 1, type: 'step.completed', at: new Date().toISOString(), data: { stepKey: committed.steps[0]!.key } }] as ProgrammeState['pendingEvents'];
-    await project()({
-      template: { key: committed.templateKey, version: committed.templateVersion },
-      state: ghost,
-      position: { runStartedAt: row.projectedRunStartedAt!.toISOString(), historyLength: row.projectedHistoryLength! + 1, taskAt: new Date().toISOString() },
-    });
-    const ahead = await h.prisma.programme.findUniqueOrThrow({ where: { id: programmeId } });
-    expect(ahead.stateVersion).toBe(committed.version + 1);
+  function writeAbandonedTaskProjection(programmeId: string, committed: ProgrammeState): Promise<void> {
+    return writeAbandoned(h, programmeId, committed);
   }
 
   it('a row ahead of its workflow, left so by a retry with nothing to do on a warm worker, is written back to the workflow’s state', async () => {

@@ -53,8 +53,9 @@ export async function startHarness(
   };
   // `ownDatabase`: a database of its own, dropped by stop(), for a file whose promise covers everything
   // its users see (test files share one, in an order jest chooses). The reconciler always gets one: it
-  // checks every row, and earlier files' programmes (no worker left to answer its Queries) fail, come
-  // first again in each round and starve this file's rows.
+  // checks every row, and earlier files' programmes (no worker left to answer its Queries) fail. Since
+  // the per-row back-off they no longer come first in every round, but each still costs its check's
+  // deadline once, one after another, before this file's rows.
   const ownDatabase = (opts.ownDatabase || opts.readModelCheck) && !opts.endpoints?.DATABASE_URL ? await createIsolatedDatabase(config.DATABASE_URL!) : undefined;
   // Fault drills give a harness services of its own to break without disturbing other tests.
   const endpoints: ServiceEndpoints = {

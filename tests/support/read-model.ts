@@ -1,5 +1,9 @@
+import { WithStartWorkflowOperation } from '@temporalio/client';
+import { createProjectionActivities } from '../../activities/projection';
+import { createTemplateStore } from '../../activities/templates';
 import type { ProgrammeState } from '../../domain/programme-state';
-import { programmeStateQuery } from '../../workflows/programme';
+import { ZTemplate, type TemplateInput } from '../../domain/template-schema';
+import { programmeStartedUpdate, programmeStateQuery, programmeWorkflow } from '../../workflows/programme';
 import type { Harness } from './harness';
 
 /** The workflow's own state (query) next to what the projection wrote in PostgreSQL. */
@@ -46,4 +50,45 @@ export async function waitForReadModelInSync(h: Harness, programmeId: string, ti
       await new Promise((r) => setTimeout(r, 200));
     }
   }
+}
+
+/** The projectProgramme activity on the harness's database, as the worker and the reconciler call it. */
+export function projectOn(h: Pick<Harness, 'prisma'>) {
+  return createProjectionActivities({ prisma: h.prisma, loadTemplateVersion: createTemplateStore(h.prisma).loadTemplateVersion, publishChange: async () => undefined }).projectProgramme;
+}
+
+/** Starts a programme (on `taskQueue`, the harness's by default) and waits for its read model to match the workflow. */
+export async function startProgrammeInSync(
+  h: Harness,
+  opts: { template: TemplateInput; coordinatorId: string; partnerOrganisationId: string; taskQueue?: string; idPrefix?: string },
+): Promise<{ programmeId: string; committed: ProgrammeState }> {
+  const programmeId = `${opts.idPrefix ?? 'prg_reconcile_'}${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+  const start = new WithStartWorkflowOperation(programmeWorkflow, {
+    workflowId: programmeId,
+    taskQueue: opts.taskQueue ?? h.taskQueue,
+    workflowIdConflictPolicy: 'FAIL',
+    args: [{ programmeId, title: 'Programme rapproché', template: ZTemplate.parse(opts.template), startDate: '2026-11-28', coordinatorId: opts.coordinatorId, slots: { partner: opts.partnerOrganisationId } }],
+  });
+  await h.client.workflow.executeUpdateWithStart(programmeStartedUpdate, { startWorkflowOperation: start });
+  return { programmeId, committed: await waitForReadModelInSync(h, programmeId) };
+}
+
+/**
+ * What an abandoned workflow task leaves (issue 22): the first step completed, one version on, from
+ * just after the last committed task; its workflow never committed it.
+ */
+export async function writeAbandonedTaskProjection(h: Harness, programmeId: string, committed: ProgrammeState): Promise<void> {
+  const row = await h.prisma.programme.findUniqueOrThrow({ where: { id: programmeId } });
+  const ghost = structuredClone(committed);
+  ghost.version += 1;
+  ghost.steps[0]!.status = 'completed';
+  ghost.steps[0]!.completedAt = new Date().toISOString();
+  ghost.pendingEvents = [{ seq: committed.eventSeq + 1, type: 'step.completed', at: new Date().toISOString(), data: { stepKey: committed.steps[0]!.key } }] as ProgrammeState['pendingEvents'];
+  await projectOn(h)({
+    template: { key: committed.templateKey, version: committed.templateVersion },
+    state: ghost,
+    position: { runStartedAt: row.projectedRunStartedAt!.toISOString(), historyLength: row.projectedHistoryLength! + 1, taskAt: new Date().toISOString() },
+  });
+  const ahead = await h.prisma.programme.findUniqueOrThrow({ where: { id: programmeId } });
+  expect(ahead.stateVersion).toBe(committed.version + 1);
 }
