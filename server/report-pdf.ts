@@ -31,6 +31,20 @@ function indicatorBars(report: FundersReport): string {
     .join('');
 }
 
+/** Each periodic indicator's counts per period (issue 19): per site, total, target and the previous year. */
+function periodicTables(report: FundersReport): string {
+  const C = L.columns;
+  const periodic = report.indicators.filter((i) => i.periods.length && i.periods.length <= 24);
+  if (!periodic.length) return '';
+  return `<h3>${escapeHtml(L.indicatorsByPeriod)}</h3>${periodic
+    .map((i) => {
+      const names = i.periods[0]!.byDimension.map((d) => d.name);
+      const rows = i.periods.map((p) => [p.label, ...p.byDimension.map((d) => number(d.value)), number(p.value), number(p.target), number(p.previousYear)]);
+      return `<h4>${escapeHtml(i.name)}</h4>${table([C.period, ...names, C.periodValue, C.targetPerPeriod, C.previousYear], rows, rows[0]!.map((_, n) => n).slice(1))}`;
+    })
+    .join('')}`;
+}
+
 export function renderReportHtml(report: FundersReport): string {
   const C = L.columns;
   const months = report.indicators[0]?.byMonth.map((m) => m.month) ?? [];
@@ -80,6 +94,7 @@ export function renderReportHtml(report: FundersReport): string {
 ${report.indicators.length ? indicatorBars(report) : ''}
 ${table([C.indicator, C.target, C.valueAtEnd, C.change, C.rate], report.indicators.map((i) => [i.unit ? `${i.name} (${i.unit})` : i.name, number(i.target), number(i.valueAtEnd), number(i.change), number(i.rate)]), [1, 2, 3, 4])}
 ${report.indicators.length && months.length <= 24 ? `<h3>${escapeHtml(L.indicatorsByMonth)}</h3>${table([C.indicator, ...months.map(formatFrenchMonth)], report.indicators.map((i) => [i.name, ...i.byMonth.map((m) => number(m.change))]), months.map((_, i) => i + 1))}` : ''}
+${periodicTables(report)}
 <h2>${escapeHtml(L.milestones)}</h2>
 ${table([C.milestone, C.dueDate, C.reachedAt, C.state], report.milestones.map((m) => [m.name, date(m.dueAt), date(m.reachedAt), m.stateLabel]))}
 <h2>${escapeHtml(L.actions)}</h2>

@@ -68,6 +68,18 @@ export async function renderReportXlsx(report: FundersReport): Promise<Buffer> {
     report.indicators.map((i) => [i.name, ...i.byMonth.map((m) => m.change)]),
     [50, ...months.map(() => 16)],
   );
+  const periodic = report.indicators.filter((i) => i.periods.length);
+  if (periodic.length) {
+    // One column per value of the first dimension (the sites), the same for every row of one indicator.
+    const dimensionNames = [...new Set(periodic.flatMap((i) => i.periods.flatMap((p) => p.byDimension.map((d) => d.name))))];
+    addTable(
+      workbook,
+      L.indicatorsByPeriod,
+      [C.indicator, C.period, ...dimensionNames, C.periodValue, C.targetPerPeriod, C.previousYear],
+      periodic.flatMap((i) => i.periods.map((p) => [i.name, p.label, ...dimensionNames.map((n) => p.byDimension.find((d) => d.name === n)?.value ?? null), p.value, p.target, p.previousYear])),
+      [40, 22, ...dimensionNames.map(() => 18), 14, 20, 24],
+    );
+  }
   addTable(
     workbook,
     L.enrolments,

@@ -89,11 +89,26 @@ describe('periodic indicators: monthly counts per reception point', () => {
     expect((await expectReadModelInSync(h, programmeId)).version).toBe(before.version);
   });
 
+  it('reports each month’s count per site against the target and the same month a year earlier', async () => {
+    // A figure of the year before, entered late by the coordinator, is what this year is compared with.
+    expect((await enter(coordinator, 'in-person-interviews', { value: 250, period: '2025-04', dimensions: { site: 'gresilles' } })).status).toBe(200);
+    const report = await api.get(`/api/v1/programmes/${programmeId}/report?from=2026-03-01&to=2026-05-31`, coordinator.token);
+    expect(report.status).toBe(200);
+    const visits = (report.body.indicators as { key: string; periods: unknown[] }[]).find((i) => i.key === 'in-person-interviews')!;
+    expect(visits.periods).toEqual([
+      { period: '2026-03', label: 'mars 2026', value: 679, target: 680, previousYear: null, byDimension: [{ name: 'Grésilles', value: 312 }, { name: 'Fontaine d’Ouche', value: 367 }] },
+      { period: '2026-04', label: 'avril 2026', value: 320, target: 680, previousYear: 250, byDimension: [{ name: 'Grésilles', value: 320 }, { name: 'Fontaine d’Ouche', value: 0 }] },
+      { period: '2026-05', label: 'mai 2026', value: 297, target: 680, previousYear: null, byDimension: [{ name: 'Grésilles', value: 297 }, { name: 'Fontaine d’Ouche', value: 0 }] },
+    ]);
+    const plain = await api.get(`/api/v1/programmes/${programmeId}/report.xlsx?from=2026-03-01&to=2026-05-31`, coordinator.token);
+    expect(plain.status).toBe(200);
+  });
+
   it('names another partner’s people to the agency, not to a partner', async () => {
     const seenByOutsider = await indicator(outsider, 'in-person-interviews');
-    expect(seenByOutsider.cells.map((c) => c.recordedByName)).toEqual([null, null, null, coordinator.name]);
+    expect(seenByOutsider.cells.map((c) => c.recordedByName)).toEqual([null, null, null, coordinator.name, coordinator.name]);
     const seenByOperator = await indicator(operator, 'in-person-interviews');
-    expect(seenByOperator.cells.map((c) => c.recordedByName)).toEqual([operator.name, colleague.name, operator.name, coordinator.name]);
+    expect(seenByOperator.cells.map((c) => c.recordedByName)).toEqual([operator.name, colleague.name, operator.name, coordinator.name, coordinator.name]);
     await api.post(`/api/v1/programmes/${programmeId}/cancel`, { reason: 'Fin du test' }, coordinator.token);
     await recordHistory(h, programmeId, 'periodic-indicator-reception-points');
   });

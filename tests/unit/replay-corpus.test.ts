@@ -62,6 +62,11 @@ describe('the replay corpus covers the current code path', () => {
     expect(current.filter((s) => s.templateKey === 'ti-sector' && s.parentId && s.updates.some((u) => u.name === 'completeStep')).map((s) => s.file)).not.toEqual([]);
   });
 
+  it('has a periodic indicator entered per month and site, and corrected', () => {
+    const periodic = current.filter((s) => s.updates.filter((u) => u.name === 'recordIndicator' && typeof u.input?.period === 'string' && u.input?.dimensions).length >= 2);
+    expect(periodic.map((s) => s.file)).not.toEqual([]);
+  });
+
   it('has a tender run up to its award', () => {
     const tenders = current.filter((s) => s.templateKey === 'tender' && s.updates.some((u) => u.name === 'completeStep' && u.input?.stepKey === 'award'));
     expect(tenders.map((s) => s.file)).not.toEqual([]);

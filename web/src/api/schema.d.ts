@@ -5295,6 +5295,17 @@ export interface paths {
                                 change: number;
                                 key: string;
                                 name: string;
+                                periods: {
+                                    byDimension: {
+                                        name: string;
+                                        value: number;
+                                    }[];
+                                    label: string;
+                                    period: string;
+                                    previousYear: number | null;
+                                    target: number | null;
+                                    value: number;
+                                }[];
                                 rate: number | null;
                                 target: number | null;
                                 unit: string | null;
