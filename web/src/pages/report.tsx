@@ -97,6 +97,20 @@ export function ReportPage() {
             <Table headers={[t('report.col.indicator'), ...months.map((m) => formatDate(`${m.month}-15`).replace(/^\d+\s/, ''))]} numeric={months.map((_, i) => i + 1)} rows={r.indicators.map((i) => [i.name, ...i.byMonth.map((m) => number(m.change))])} />
           </>
         )}
+        {r.indicators
+          .filter((i) => i.periods.length > 0 && i.periods.length <= 24)
+          .map((i) => (
+            <div key={i.key}>
+              <h3>
+                {t('report.indicatorsByPeriod')} — {i.name}
+              </h3>
+              <Table
+                headers={[t('report.col.period'), ...(i.periods[0]?.byDimension.map((d) => d.name) ?? []), t('report.col.periodValue'), t('report.col.targetPerPeriod'), t('report.col.previousYear')]}
+                numeric={[...(i.periods[0]?.byDimension ?? []).map((_, n) => n + 1), (i.periods[0]?.byDimension.length ?? 0) + 1, (i.periods[0]?.byDimension.length ?? 0) + 2, (i.periods[0]?.byDimension.length ?? 0) + 3]}
+                rows={i.periods.map((p) => [p.label, ...p.byDimension.map((d) => number(d.value)), number(p.value), number(p.target), number(p.previousYear)])}
+              />
+            </div>
+          ))}
       </Section>
 
       <Section id="report-milestones" title={t('report.milestones')} empty={r.milestones.length === 0}>
