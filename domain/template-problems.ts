@@ -52,6 +52,7 @@ export const TEMPLATE_PROBLEM_CODES = [
   'recurring_step_outcomes',
   'repeat_day_mismatch',
   'indicator_needs_period',
+  'unit_for_tests_only',
   'duplicate_dimension_key',
   'text_format',
   'email_format',
@@ -66,6 +67,34 @@ export function checkTemplateDraft(input: unknown): { template?: Template; probl
   const parsed = ZPublishableTemplate.safeParse(input);
   if (parsed.success) return { template: parsed.data, problems: [] };
   return { problems: describeIssues(parsed.error.issues) };
+}
+
+/**
+ * What people publish (the API, the editor's check and preview): a template's rules, and no
+ * `seconds` unit. Seconds exist so that tests and the bench run a lifecycle in seconds; they reach
+ * the engine only through `seedTemplates` (tests, bench, built-ins), never from a user.
+ */
+export function checkTemplateForPublication(input: unknown): { template?: Template; problems: TemplateFieldProblem[] } {
+  const checked = checkTemplateDraft(input);
+  if (!checked.template) return checked;
+  const problems = findTestOnlyUnits(checked.template);
+  return problems.length ? { problems } : checked;
+}
+
+/** Every place a template uses the test-only `seconds` unit (due offsets, reminder policies, repeats). */
+export function findTestOnlyUnits(t: Template): TemplateFieldProblem[] {
+  const problems: TemplateFieldProblem[] = [];
+  const found = (path: string) => problems.push({ path, code: 'unit_for_tests_only', values: {}, message: 'the "seconds" unit is for tests only' });
+  if (t.reminders.unit === 'seconds') found('reminders.unit');
+  t.phases.forEach((phase, p) =>
+    phase.steps.forEach((step, s) => {
+      const at = `phases.${p}.steps.${s}`;
+      if (step.due && 'offset' in step.due && step.due.offset?.unit === 'seconds') found(`${at}.due.offset.unit`);
+      if (step.reminders?.unit === 'seconds') found(`${at}.reminders.unit`);
+      if (step.repeat?.unit === 'seconds') found(`${at}.repeat.unit`);
+    }),
+  );
+  return problems;
 }
 
 /** One problem per issue, once per field: the date range's pattern and its refinement say the same thing. */

@@ -67,7 +67,7 @@ export function createApp(ctx: AppContext): express.Express {
 
   const routes = collectRoutes(ctx);
   const router = express.Router();
-  const mountOptions = { authenticate: (req: Request) => ctx.auth.authenticate(req), idempotency: createIdempotencyStore(ctx.prisma, ctx.redis) };
+  const mountOptions = { authenticate: (req: Request) => ctx.auth.authenticate(req), idempotency: createIdempotencyStore(ctx.prisma, ctx.redis), checkResponses: ctx.config.NODE_ENV === 'test' };
   // First: an undeclared method on a known path is a 405 before any route with a parameter can claim it.
   mountMethodNotAllowed(router, [...routes, { method: 'get', path: '/api/v1/openapi.json' }, { method: 'get', path: '/api/v1/docs' }]);
   for (const route of routes) mountRoute(router, route, mountOptions);

@@ -35,7 +35,7 @@ export class IdempotentReplay extends Error {
   }
 }
 
-export interface RouteDefinition<P = unknown, Q = unknown, B = unknown> {
+export interface RouteDefinition<P = unknown, Q = unknown, B = unknown, R = unknown> {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   path: string;
   summary: string;
@@ -48,16 +48,17 @@ export interface RouteDefinition<P = unknown, Q = unknown, B = unknown> {
   /** Non-JSON request body (multipart upload); documented, parsed by the handler. */
   rawBody?: { contentType: string; description: string; /** The text fields sent beside the `file` part. */ fields?: z.ZodType };
   successStatus?: number;
-  response?: z.ZodType;
+  response?: z.ZodType<R>;
   responseContentType?: string;
   /** A file answer whose media type is one of these (documented as 200 with a binary body). */
   fileMediaTypes?: readonly string[];
   /** Write routes honour Idempotency-Key unless this is false (logout: the session it names is gone after the first call). */
   idempotency?: false;
-  handler(ctx: RouteContext<P, Q, B>): Promise<unknown>;
+  /** Typed by the response schema: a handler cannot return what `response` (and so the OpenAPI document) does not describe. */
+  handler(ctx: RouteContext<P, Q, B>): Promise<NoInfer<R>>;
 }
 
-export function defineRoute<P = Record<string, never>, Q = Record<string, never>, B = undefined>(route: RouteDefinition<P, Q, B>): RouteDefinition<P, Q, B> {
+export function defineRoute<P = Record<string, never>, Q = Record<string, never>, B = undefined, R = unknown>(route: RouteDefinition<P, Q, B, R>): RouteDefinition<P, Q, B, R> {
   return route;
 }
 
@@ -117,6 +118,12 @@ function parseOrThrow<T>(schema: z.ZodType<T> | undefined, value: unknown, where
 export interface MountOptions {
   authenticate(req: Request): Promise<SessionUser | undefined>;
   idempotency: IdempotencyStore;
+  /**
+   * Parse every JSON answer with its route's `response` schema before sending it, and answer 500 on
+   * a mismatch (NODE_ENV=test: every test that calls a route checks the contract; production trusts
+   * the types, which `defineRoute` ties to the same schema).
+   */
+  checkResponses?: boolean;
 }
 
 export const usesIdempotency = (route: RouteDefinition<any, any, any>) => route.method !== 'get' && route.idempotency !== false;
@@ -164,6 +171,10 @@ export function mountRoute(router: Router, route: RouteDefinition<any, any, any>
         claimIdempotency: (digest) => claimWith({ multipart: digest }),
       };
       const result = await route.handler(ctx);
+      if (options.checkResponses && route.response && result !== undefined && typeof result !== 'string' && !res.headersSent) {
+        const checked = route.response.safeParse(result);
+        if (!checked.success) throw new Error(`${route.method.toUpperCase()} ${route.path} answered outside its response schema: ${JSON.stringify(checked.error.issues.slice(0, 3))}`);
+      }
       if (res.headersSent) {
         await claim?.release();
         return;

@@ -181,6 +181,8 @@ export function notificationRoutes(ctx: AppContext) {
         await new Promise<void>((resolve) => res.once('close', () => resolve()));
         clearInterval(timer);
         unsubscribe();
+        // The stream has been written and closed; an empty text ends the handler as its `response` says.
+        return '';
       },
     }),
   ];

@@ -105,7 +105,7 @@ export function reportRoutes(ctx: AppContext) {
     };
   }
 
-  async function buildReport(id: string, user: SessionUser, query: z.infer<typeof ZPeriodQuery>): Promise<FundersReport> {
+  async function buildReport(id: string, user: SessionUser, query: z.infer<typeof ZPeriodQuery>): Promise<FundersReport & { agencyLogo: string | null }> {
     const programme = await loadSource(id, user);
     // The team's coordinators report on their programmes; managers and admins on every one.
     if (user.role === 'coordinator' && !programme.viewer.onTeam) {

@@ -33,7 +33,7 @@ export function systemRoutes(ctx: AppContext) {
         ]);
         const ok = temporal === 'up' && database === 'up' && redis === 'up';
         res.status(ok ? 200 : 503);
-        return { status: ok ? 'ok' : 'degraded', dependencies: { temporal, database, redis } };
+        return { status: ok ? ('ok' as const) : ('degraded' as const), dependencies: { temporal, database, redis } };
       },
     }),
   ];

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Prisma } from '../../generated/prisma/client';
-import { checkTemplateDraft, TEMPLATE_PROBLEM_CODES } from '../../domain/template-problems';
+import { checkTemplateForPublication, TEMPLATE_PROBLEM_CODES } from '../../domain/template-problems';
 import { previewTemplateTimeline } from '../../domain/template-preview';
 import { labelsOf } from '../../templates/labels';
 import { ZIsoDate, ZTemplate, ZTemplatePublication } from '../../domain/template-schema';
@@ -77,7 +77,7 @@ export function templateRoutes(ctx: AppContext) {
       body: ZPreviewBody, response: ZPreviewResponse,
       async handler({ body }) {
         // The draft's version is decided at publication; any positive number lets it parse here.
-        const checked = checkTemplateDraft({ ...body.template, version: 1 });
+        const checked = checkTemplateForPublication({ ...body.template, version: 1 });
         if (!checked.template) return { problems: checked.problems };
         return { problems: [], timeline: previewTemplateTimeline(checked.template, body.startDate, body.dates, ctx.config.DUE_TIME, { outcomes: body.outcomes }) };
       },
@@ -132,7 +132,7 @@ export function templateRoutes(ctx: AppContext) {
       async handler({ body }) {
         const key = body.key;
         const latest = await ctx.prisma.template.findFirst({ where: { key }, orderBy: { version: 'desc' }, select: { version: true } });
-        const checked = checkTemplateDraft({ ...body, version: (latest?.version ?? 0) + 1 });
+        const checked = checkTemplateForPublication({ ...body, version: (latest?.version ?? 0) + 1 });
         if (!checked.template) {
           throw new AppError('invalid_template', `The template has ${checked.problems.length} problem(s).`, checked.problems.map((p) => ({ path: `body.${p.path}`, message: p.message, code: p.code, ...(Object.keys(p.values).length ? { params: p.values } : {}) })));
         }

@@ -53,6 +53,19 @@ describe('template editor API: preview, versions, archive', () => {
     );
   });
 
+  it('refuses the seconds unit of tests in a preview and a publication, at its field, publishing nothing', async () => {
+    const quick = draft(`${key}-secondes`);
+    quick.phases[0]!.steps[0] = { ...quick.phases[0]!.steps[0]!, due: { from: 'programmeStart', offset: { amount: 30, unit: 'seconds' } } };
+    const api = apiClient(h.apiUrl);
+    const preview = await api.post('/api/v1/templates/preview', { template: quick, startDate: '2026-12-21' }, coordinator.token);
+    expect(preview.body.problems).toEqual([expect.objectContaining({ path: 'phases.0.steps.0.due.offset.unit', code: 'unit_for_tests_only' })]);
+    const published = await api.post('/api/v1/templates', quick, coordinator.token);
+    expect({ status: published.status, code: published.body.code, errors: published.body.errors?.map((e: { path: string; code: string }) => `${e.path} ${e.code}`) }).toEqual({
+      status: 422, code: 'invalid_template', errors: ['body.phases.0.steps.0.due.offset.unit unit_for_tests_only'],
+    });
+    expect(await h.prisma.template.count({ where: { key: `${key}-secondes` } })).toBe(0);
+  });
+
   it('refuses the preview to a partner', async () => {
     const res = await apiClient(h.apiUrl).post('/api/v1/templates/preview', { template: draft(key), startDate: '2026-12-21' }, partner.token);
     expect(res.status).toBe(403);

@@ -1,5 +1,6 @@
 import { DEFAULT_DUE_TIME } from '../../infra/config';
-import { checkTemplateDraft } from '../../domain/template-problems';
+import { checkTemplateDraft, checkTemplateForPublication } from '../../domain/template-problems';
+import { engineTestTemplate } from '../support/test-templates';
 import { previewTemplateTimeline } from '../../domain/template-preview';
 import { diffTemplates } from '../../domain/template-diff';
 import { ZTemplate, type TemplateInput } from '../../domain/template-schema';
@@ -121,7 +122,7 @@ describe('timeline preview (engine + working calendar)', () => {
 
   it('validates and previews every built-in template, with a due date for every dated step', () => {
     for (const input of BUILT_IN_TEMPLATES) {
-      expect(checkTemplateDraft(input).problems).toEqual([]);
+      expect(checkTemplateForPublication(input).problems).toEqual([]);
       const template = ZTemplate.parse(input);
       const dates = Object.fromEntries(template.dateParams.map((p) => [p, '2027-03-15']));
       const preview = previewTemplateTimeline(template, '2027-01-04', dates, DEFAULT_DUE_TIME);
@@ -164,5 +165,16 @@ describe('template diff', () => {
   it('finds nothing between a version and its copy', () => {
     const t = ZTemplate.parse(draft());
     expect(diffTemplates(t, ZTemplate.parse(JSON.parse(JSON.stringify(draft()))))).toEqual([]);
+  });
+});
+
+describe('what people may publish', () => {
+  it('refuses the seconds unit of tests wherever it is used, and says where', () => {
+    const input = engineTestTemplate('seconds-everywhere');
+    expect(checkTemplateDraft(input).problems).toEqual([]);
+    const problems = checkTemplateForPublication(input).problems.map((p) => `${p.path} ${p.code}`);
+    expect(problems).toContain('reminders.unit unit_for_tests_only');
+    expect(problems).toContain('phases.0.steps.1.due.offset.unit unit_for_tests_only');
+    expect(checkTemplateForPublication(draft()).problems).toEqual([]);
   });
 });

@@ -386,7 +386,7 @@ function StepEditor({ at, step, index, count, stepKeys, stepName, dateParams, up
         label={t('editor.offsetUnit')}
         path={`${path}.due.offset.unit`}
         value={due.offset?.unit ?? 'calendarDays'}
-        options={(['calendarDays', 'workingDays', 'seconds'] as const).map((u) => ({ value: u, label: t(`editor.unit.${u}`) }))}
+        options={(['calendarDays', 'workingDays'] as const).map((u) => ({ value: u, label: t(`editor.unit.${u}`) }))}
         onChange={(u) => set(['due', 'offset'], { amount: due.offset?.amount ?? 0, unit: u })}
       />
     </>
