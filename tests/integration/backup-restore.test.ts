@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { apiClient } from '../support/harness';
-import { reminderTestTemplate } from '../support/test-templates';
+import { inDays, reminderTestTemplate } from '../support/test-templates';
 
 const root = path.resolve(__dirname, '..', '..');
 const ADMIN_PASSWORD = 'sauvegarde-restauration-2026';
@@ -69,7 +69,7 @@ describe('backup and restore', () => {
       const api = apiClient(first.url);
       const admin = (await api.post('/api/v1/auth/login', { email: 'admin@jalons.local', password: ADMIN_PASSWORD })).body.token as string;
       const org = (await api.post('/api/v1/organisations', { name: 'Organisme sauvegardé', kind: 'training-organisation' }, admin)).body.id as string;
-      expect((await api.post('/api/v1/templates', { ...reminderTestTemplate('sauvegarde', 3600), version: undefined }, admin)).status).toBe(201);
+      expect((await api.post('/api/v1/templates', { ...inDays(reminderTestTemplate('sauvegarde', 3600)), version: undefined }, admin)).status).toBe(201);
       const started = await api.post('/api/v1/programmes', { templateKey: 'sauvegarde', title: 'Programme à sauver', startDate: '2026-11-28', params: { slots: { partner: org } } }, admin);
       expect(started.status).toBe(201);
       programmeId = started.body.id;

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { loadLinkSecret, signPreferenceToken } from '../../notifier/preference-links';
 import { apiClient, createOrganisation, createUser, publishTemplates, startHarness, type Harness, type TestUser } from '../support/harness';
 import { fetchOpenApi, writeOperations, type WriteOperation } from '../support/route-catalogue';
-import { engineTestTemplate } from '../support/test-templates';
+import { engineTestTemplate, inDays } from '../support/test-templates';
 
 /**
  * Idempotency-Key on every write route (IETF draft "The Idempotency-Key HTTP Header Field"), on the
@@ -126,10 +126,10 @@ describe('Idempotency-Key on every write route', () => {
     },
     'POST /api/v1/templates': async () => {
       const key = `idem-tpl-${randomUUID().slice(0, 8)}`;
-      return { token: coordinator.token, path: '/api/v1/templates', body: engineTestTemplate(key), otherBody: engineTestTemplate(key, { name: { fr: 'Autre', en: 'Other' } }), footprint: () => h.prisma.template.count({ where: { key } }) };
+      return { token: coordinator.token, path: '/api/v1/templates', body: inDays(engineTestTemplate(key)), otherBody: inDays(engineTestTemplate(key, { name: { fr: 'Autre', en: 'Other' } })), footprint: () => h.prisma.template.count({ where: { key } }) };
     },
     'POST /api/v1/templates/preview': async () => {
-      const template = engineTestTemplate(`idem-preview-${randomUUID().slice(0, 8)}`);
+      const template = inDays(engineTestTemplate(`idem-preview-${randomUUID().slice(0, 8)}`));
       return { token: coordinator.token, path: '/api/v1/templates/preview', body: { template, startDate: '2027-01-04' }, otherBody: { template, startDate: '2027-01-11' } };
     },
     'PUT /api/v1/templates/{key}/archive': async () => {

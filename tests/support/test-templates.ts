@@ -135,3 +135,22 @@ export function inSeconds(template: TemplateInput, key: string): TemplateInput {
     })),
   };
 }
+
+/**
+ * The same template with every test-only `seconds` unit turned into days (due offsets in calendar
+ * days, reminders in days, repeats in weeks): what the API lets people publish
+ * (domain/template-problems.ts `checkTemplateForPublication`). For tests that publish through the API.
+ */
+export function inDays(input: TemplateInput): TemplateInput {
+  const t = structuredClone(input) as TemplateInput & { reminders?: { unit?: string } };
+  if (t.reminders?.unit === 'seconds') t.reminders.unit = 'days';
+  for (const phase of t.phases) {
+    for (const step of phase.steps) {
+      const s = step as { due?: { offset?: { unit: string } }; reminders?: { unit?: string }; repeat?: { unit: string } };
+      if (s.due?.offset?.unit === 'seconds') s.due.offset.unit = 'calendarDays';
+      if (s.reminders?.unit === 'seconds') s.reminders.unit = 'days';
+      if (s.repeat?.unit === 'seconds') s.repeat.unit = 'weeks';
+    }
+  }
+  return t;
+}
