@@ -14,7 +14,16 @@ export const ZHistoryFact = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('enrolment'), date: ZIsoDate, phaseKey: ZKey, organisationId: ZId, slot: ZKey.optional(), childKey: ZKey.optional() }),
   z.strictObject({ type: z.literal('gate'), date: ZIsoDate, phaseKey: ZKey, childKey: ZKey.optional() }),
   z.strictObject({ type: z.literal('step'), date: ZIsoDate, stepKey: ZKey, organisationId: ZId.optional(), note: ZNote, data: z.unknown().optional(), childKey: ZKey.optional() }),
-  z.strictObject({ type: z.literal('indicator'), date: ZIsoDate, key: ZKey, value: z.number().finite(), childKey: ZKey.optional() }),
+  z.strictObject({
+    type: z.literal('indicator'),
+    date: ZIsoDate,
+    key: ZKey,
+    value: z.number().finite(),
+    childKey: ZKey.optional(),
+    /** A periodic indicator's period (2021-03, 2021-Q1, 2021) and dimension values ({ site: 'gresilles' }). */
+    period: z.string().regex(/^\d{4}(-(0[1-9]|1[0-2]|Q[1-4]))?$/).optional(),
+    dimensions: z.record(ZKey, ZKey).optional(),
+  }),
   z.strictObject({
     type: z.literal('award'),
     date: ZIsoDate,

@@ -38,7 +38,7 @@ export type HistoryFact =
   | { type: 'enrolment'; date: string; phaseKey: string; organisationId: string; slot?: string; childKey?: string }
   | { type: 'gate'; date: string; phaseKey: string; childKey?: string }
   | { type: 'step'; date: string; stepKey: string; organisationId?: string; note?: string; data?: unknown; childKey?: string }
-  | { type: 'indicator'; date: string; key: string; value: number; childKey?: string }
+  | { type: 'indicator'; date: string; key: string; value: number; childKey?: string; period?: string; dimensions?: Record<string, string> }
   /** A sub-programme (tender) awarded: every step up to its award done on that date, the winner chosen. */
   | { type: 'award'; date: string; childKey: string; winner: string; providers?: string[]; scores?: Record<string, Record<string, number>>; note?: string };
 
@@ -68,7 +68,17 @@ export type HistoryProblemCode =
   | 'history_step_data_invalid'
   | 'history_after_activity'
   | 'history_child_not_started'
-  | 'history_programme_not_active';
+  | 'history_programme_not_active'
+  | 'history_indicator_entry';
+
+/** Why a periodic indicator's entry of the history does not fit (domain/programme/indicators.ts reasons), in French. */
+const INDICATOR_ENTRY_REASONS: Record<string, string> = {
+  indicator_period_required: 'il se saisit par période, indiquez la période',
+  indicator_not_periodic: 'il ne se saisit pas par période',
+  indicator_period_format: 'la période n’a pas sa périodicité',
+  indicator_period_future: 'la période n’était pas encore commencée',
+  indicator_dimensions_mismatch: 'précisez une valeur prévue pour chacune de ses dimensions',
+};
 
 const fr = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
 
@@ -96,6 +106,7 @@ export const HISTORY_MESSAGES: Record<HistoryProblemCode, (p: Record<string, str
   history_child_not_started: (p) => `Le sous-programme « ${p.child} » ne démarre pas avec le programme : ouvrez-le avec son propre historique.`,
   history_after_activity: () => 'Ce programme a déjà une activité saisie : l’historique se saisit au démarrage, avant toute autre action.',
   history_programme_not_active: (p) => `Le programme est ${p.status} : il ne prend plus d’historique.`,
+  history_indicator_entry: (p) => `Indicateur « ${p.indicator} » saisi le ${fr(p.date!)} : ${INDICATOR_ENTRY_REASONS[p.reason!] ?? 'saisie impossible'}.`,
 };
 
 export interface HistoryProblem {
@@ -303,9 +314,19 @@ export function applyHistory(t: Template, state: ProgrammeState, history: Histor
         if (refused) report(index, refused.code, { ...params, step: stepName(fact.stepKey), ...refused.params, ...(fact.organisationId ? { organisation: name(fact.organisationId) } : {}) });
         break;
       }
-      case 'indicator':
+      case 'indicator': {
+        const def = t.indicators.find((i) => i.key === fact.key);
+        if (def?.period || fact.period !== undefined || fact.dimensions !== undefined) {
+          // A periodic indicator's entry (issue 19) is checked as the API checks it, at the fact's date.
+          const input = { actor, key: fact.key, value: fact.value, ...(fact.period !== undefined ? { period: fact.period } : {}), ...(fact.dimensions ? { dimensions: fact.dimensions } : {}) };
+          const refused = recordIndicator.check({ template: t, state, now: at }, input);
+          if (refused) report(index, 'history_indicator_entry', { ...params, indicator: def?.name.fr ?? fact.key, reason: String(refused.params?.reason ?? refused.code) });
+          else applyAction(recordIndicator, { template: t, state, now: at }, input);
+          break;
+        }
         applyAction(recordIndicator, { template: t, state, now: at }, { actor, key: fact.key, value: fact.value });
         break;
+      }
       case 'award': {
         // The sub-programme records the award itself (childHistory); its winner fills the parent's slot from that day.
         const def = t.children.find((c) => c.key === fact.childKey)!;

@@ -5,6 +5,7 @@ import type { RecordIndicatorInput } from '../../domain/programme';
 import { checkTemplateDraft } from '../../domain/template-problems';
 import { cellKeyOf, indicatorCells, isPeriodOf, periodOfDate, periodOfInstant, periodsOfYear, previousYearPeriod, totalOfPeriod } from '../../domain/indicator-periods';
 import { startedState } from '../support/engine-state';
+import { applyHistory, checkHistory } from '../../domain/backfill';
 import { engineTestTemplate } from '../support/test-templates';
 
 /**
@@ -154,5 +155,38 @@ describe('the template rules for periodic indicators', () => {
     ]);
     expect(codes({ period: 'month', recordedBy: 'reception' })).toEqual(['labels.roles.reception.fr label_missing_roles']);
     expect(codes({ period: 'year', recordedBy: 'contractor', targetPerPeriod: 5 })).toEqual([]);
+  });
+});
+
+describe('periodic indicators entered as history at the start', () => {
+  const ctx = { actor: coordinator, enteredAt: now, today: '2026-12-02' };
+  const fresh = () => domain.createInitialState({ programmeId: 'prg_h', title: 'Points Relais', template, startDate: '2026-01-05', slots: { contractor: 'org_c' } }, new Date('2026-01-05T08:00:00Z'));
+
+  it('records each month’s count at its date, per site', () => {
+    const state = fresh();
+    const site = { site: 'gresilles' };
+    const facts = [
+      { type: 'indicator' as const, date: '2026-04-03', key: 'visits', value: 312, period: '2026-03', dimensions: site },
+      { type: 'indicator' as const, date: '2026-05-04', key: 'visits', value: 283, period: '2026-04', dimensions: site },
+    ];
+    expect(applyHistory(template, state, { facts }, ctx).problems).toEqual([]);
+    expect(indicatorCells(state.indicatorEntries!.visits!).map((c) => [c.period, c.current.value, c.current.at.slice(0, 10)])).toEqual([
+      ['2026-03', 312, '2026-04-03'],
+      ['2026-04', 283, '2026-05-04'],
+    ]);
+    expect(state.indicators.visits).toBe(595);
+  });
+
+  it('says in French why an entry does not fit: a month not begun on its date, a missing site, a period on a plain indicator', () => {
+    const facts = [
+      { type: 'indicator' as const, date: '2026-03-20', key: 'visits', value: 1, period: '2026-04', dimensions: { site: 'gresilles' } },
+      { type: 'indicator' as const, date: '2026-04-20', key: 'visits', value: 1, period: '2026-03' },
+      { type: 'indicator' as const, date: '2026-04-20', key: 'interviews', value: 1, period: '2026-03' },
+    ];
+    expect(checkHistory(template, fresh(), { facts }, ctx).map((p) => [p.code, p.message])).toEqual([
+      ['history_indicator_entry', 'Indicateur « Entretiens physiques » saisi le 20/03/2026 : la période n’était pas encore commencée.'],
+      ['history_indicator_entry', 'Indicateur « Entretiens physiques » saisi le 20/04/2026 : précisez une valeur prévue pour chacune de ses dimensions.'],
+      ['history_indicator_entry', 'Indicateur « Entretiens » saisi le 20/04/2026 : il ne se saisit pas par période.'],
+    ]);
   });
 });
