@@ -31,7 +31,7 @@ export const receptionPointsTemplate: TemplateInput = {
     en: 'Local welcome and first-level answers in the Grésilles and Fontaine d’Ouche reception points: organising the welcome and the partners’ office hours, monthly counts per site, a review against the previous year.',
   },
   labels: {
-    roles: { reception: { fr: 'Structure d’accueil des Points Relais', en: 'Reception points’ operator' } },
+    roles: { 'reception-operator': { fr: 'Structure d’accueil des Points Relais', en: 'Reception points’ operator' } },
     milestones: {},
     dateParams: {},
   },
@@ -42,7 +42,7 @@ export const receptionPointsTemplate: TemplateInput = {
       period: 'month',
       dimensions: [SITE],
       targetPerPeriod: 680,
-      recordedBy: 'reception',
+      recordedBy: 'reception-operator',
     },
     {
       key: 'phone-interviews',
@@ -50,12 +50,12 @@ export const receptionPointsTemplate: TemplateInput = {
       period: 'month',
       dimensions: [SITE],
       targetPerPeriod: 380,
-      recordedBy: 'reception',
+      recordedBy: 'reception-operator',
     },
   ],
   phases: [
     {
-      key: 'organisation',
+      key: 'set-up',
       name: { fr: 'Organisation de l’accueil', en: 'Organising the welcome' },
       steps: [
         {
@@ -77,7 +77,7 @@ export const receptionPointsTemplate: TemplateInput = {
             fr: 'Conseillers de la Mission Locale et du PLIE, plate-forme mobilité ; permanences ponctuelles (ACODEGE, EPIDE, ADIE).',
             en: 'Mission Locale and PLIE advisers, the mobility platform; occasional office hours (ACODEGE, EPIDE, ADIE).',
           },
-          assignee: { kind: 'slot', slot: 'reception' },
+          assignee: { kind: 'slot', slot: 'reception-operator' },
           dependsOn: ['reception-agreement'],
           due: afterProgrammeStart(45),
           deliverables: [{ kind: 'schedule', label: { fr: 'Planning des permanences', en: 'Office-hours schedule' } }],
@@ -85,7 +85,7 @@ export const receptionPointsTemplate: TemplateInput = {
       ],
     },
     {
-      key: 'reception',
+      key: 'welcoming-public',
       name: { fr: 'Accueil des publics', en: 'Welcoming the public' },
       // The partners who hold office hours on the sites (Mission Locale, PLIE, the mobility platform…).
       capacity: { min: 0, max: 12 },
@@ -97,7 +97,7 @@ export const receptionPointsTemplate: TemplateInput = {
             fr: 'Nombre d’entretiens physiques et téléphoniques de chaque Point Relais pour le mois écoulé.',
             en: 'In-person and telephone interviews of each reception point for the past month.',
           },
-          assignee: { kind: 'slot', slot: 'reception' },
+          assignee: { kind: 'slot', slot: 'reception-operator' },
           repeat: { every: 1, unit: 'months', dayOfMonth: 5, startAfter: 1 },
         },
         {

@@ -27,8 +27,8 @@ describe('periodic indicators: monthly counts per reception point', () => {
     const started = await api.post('/api/v1/programmes', { templateKey: 'reception-points', title: 'Points Relais dijonnais 2026', startDate: '2026-01-05' }, coordinator.token);
     expect(started.status).toBe(201);
     programmeId = started.body.id;
-    expect((await api.post(`/api/v1/programmes/${programmeId}/partners`, { organisationId: apsalc, phaseKey: 'organisation', slot: 'reception' }, coordinator.token)).status).toBe(201);
-    expect((await api.post(`/api/v1/programmes/${programmeId}/partners`, { organisationId: other, phaseKey: 'reception' }, coordinator.token)).status).toBe(201);
+    expect((await api.post(`/api/v1/programmes/${programmeId}/partners`, { organisationId: apsalc, phaseKey: 'set-up', slot: 'reception-operator' }, coordinator.token)).status).toBe(201);
+    expect((await api.post(`/api/v1/programmes/${programmeId}/partners`, { organisationId: other, phaseKey: 'welcoming-public' }, coordinator.token)).status).toBe(201);
   });
   afterAll(async () => {
     await h?.stop();

@@ -576,16 +576,16 @@ describe('reception-points', () => {
 
   it('counts in-person and telephone interviews every month per reception point, entered by the reception operator', () => {
     expect(t.indicators.map((i) => [i.key, i.period, i.dimensions?.map((d) => d.values.map((v) => v.name.fr)), i.recordedBy])).toEqual([
-      ['in-person-interviews', 'month', [['Grésilles', 'Fontaine d’Ouche']], 'reception'],
-      ['phone-interviews', 'month', [['Grésilles', 'Fontaine d’Ouche']], 'reception'],
+      ['in-person-interviews', 'month', [['Grésilles', 'Fontaine d’Ouche']], 'reception-operator'],
+      ['phone-interviews', 'month', [['Grésilles', 'Fontaine d’Ouche']], 'reception-operator'],
     ]);
-    expect(engine.templateStep(t, 'monthly-counts')).toMatchObject({ assignee: { kind: 'slot', slot: 'reception' }, repeat: { every: 1, unit: 'months' } });
+    expect(engine.templateStep(t, 'monthly-counts')).toMatchObject({ assignee: { kind: 'slot', slot: 'reception-operator' }, repeat: { every: 1, unit: 'months' } });
   });
 
   it('takes the seed’s first half of 2021 for Grésilles from the reception operator, and refuses another partner', () => {
     const state = start(t);
-    expect(checkWithValidator(engine.enrolOrganisation, t, state, { actor: coordinator, organisationId: 'org_apsalc', phaseKey: 'organisation', slot: 'reception' }, NOW)).toBeUndefined();
-    perform(engine.enrolOrganisation, t, state, { actor: coordinator, organisationId: 'org_apsalc', phaseKey: 'organisation', slot: 'reception' }, NOW);
+    expect(checkWithValidator(engine.enrolOrganisation, t, state, { actor: coordinator, organisationId: 'org_apsalc', phaseKey: 'set-up', slot: 'reception-operator' }, NOW)).toBeUndefined();
+    perform(engine.enrolOrganisation, t, state, { actor: coordinator, organisationId: 'org_apsalc', phaseKey: 'set-up', slot: 'reception-operator' }, NOW);
     const seed: [string, number, number][] = [['2021-03', 312, 72], ['2021-04', 283, 73], ['2021-05', 297, 105], ['2021-06', 477, 129]];
     for (const [period, inPerson, phone] of seed) {
       const site = { site: 'gresilles' };
