@@ -81,11 +81,11 @@ function localisedTexts(value: unknown, path: string, out: { path: string; text:
 describe('built-in templates', () => {
   it('are the expected templates, each valid, at its version, working-day due dates, with a unique key', () => {
     const keys = BUILT_IN_TEMPLATES.map((t) => t.key);
-    expect(keys).toEqual(['tender', 'defi', 'ti-action-23', 'ti-sector', 'cite-apprentie', 'governance-cadence', 'call-for-projects', 'trades-event', 'label-renewal', 'cleaning-sector-group', 'reception-points']);
+    expect(keys).toEqual(['tender', 'defi', 'ti-action-23', 'ti-sector', 'cite-apprentie', 'governance-cadence', 'call-for-projects', 'trades-event', 'label-renewal', 'cleaning-sector-group', 'reception-points', 'daq-2', 'response', 'health-hub']);
     expect(new Set(keys).size).toBe(keys.length);
     // The first six went to version 2 for working-day due dates (governance-cadence to 3, issue 19:
     // recurring committees); the templates of issue 19 are born with them, at version 1.
-    const versions = { tender: 2, defi: 2, 'ti-action-23': 2, 'ti-sector': 2, 'cite-apprentie': 2, 'governance-cadence': 3, 'call-for-projects': 1, 'trades-event': 1, 'label-renewal': 1, 'cleaning-sector-group': 1, 'reception-points': 1 };
+    const versions = { tender: 2, defi: 2, 'ti-action-23': 2, 'ti-sector': 2, 'cite-apprentie': 2, 'governance-cadence': 3, 'call-for-projects': 1, 'trades-event': 1, 'label-renewal': 1, 'cleaning-sector-group': 1, 'reception-points': 1, 'daq-2': 1, response: 1, 'health-hub': 1 };
     for (const input of BUILT_IN_TEMPLATES) {
       expect(validateTemplate(input)).toMatchObject({ ok: true });
       expect({ key: input.key, version: input.version }).toEqual({ key: input.key, version: versions[input.key as keyof typeof versions] });
