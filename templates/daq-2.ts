@@ -34,7 +34,7 @@ export const daq2Template: TemplateInput = {
   ],
   phases: [
     {
-      key: 'appropriation',
+      key: 'scheme-appropriation',
       name: { fr: 'Appropriation du DAQ 2.0 sur les 3 sites', en: 'Getting to know DAQ 2.0 on its 3 sites' },
       steps: [
         {
@@ -138,7 +138,7 @@ export const daq2Template: TemplateInput = {
           key: 'vine-to-wine-route',
           name: { fr: 'Parcours des métiers en tension « de la vigne au vin » (DAQ Beaune)', en: '“From the vine to the wine” shortage-trades route (DAQ Beaune)' },
           description: {
-            fr: 'Préparation avec l’équipe du DAQ et le CFPPA, mobilisation des professionnels, organisation et logistique, contenus pédagogiques suggérés, bilan et recommandations.',
+            fr: 'Préparation avec l’équipe du DAQ et le CFPPA, mobilisation des professionnels, logistique, contenus pédagogiques suggérés, bilan et recommandations.',
             en: 'Preparation with the DAQ team and the CFPPA, mobilising the professionals, organisation and logistics, suggested teaching content, review and recommendations.',
           },
           assignee: { kind: 'coordinator' },
@@ -166,7 +166,7 @@ export const daq2Template: TemplateInput = {
       ],
     },
     {
-      key: 'forum',
+      key: 'jobs-forum',
       name: { fr: 'Forum DAQ emploi/formation', en: 'DAQ jobs and training forum' },
       steps: [
         {

@@ -204,7 +204,7 @@ export const healthHubTemplate: TemplateInput = {
           assignee: { kind: 'coordinator' },
           dependsOn: ['recruitment-experiment'],
           due: afterStep('recruitment-experiment', 90),
-          deliverables: [{ kind: 'restitution', label: { fr: 'Livrable de restitution', en: 'Findings report' } }],
+          deliverables: [{ kind: 'restitution-report', label: { fr: 'Livrable de restitution', en: 'Findings report' } }],
           milestone: true,
         },
       ],

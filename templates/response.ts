@@ -95,7 +95,7 @@ export const responseTemplate: TemplateInput = {
       ],
     },
     {
-      key: 'actions',
+      key: 'promotion-actions',
       name: { fr: 'Actions de promotion des métiers du BTP et de l’énergie', en: 'Actions promoting building and energy trades' },
       steps: [
         {

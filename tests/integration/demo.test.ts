@@ -92,9 +92,9 @@ describe('demo data set (2021 situation from the seed)', () => {
     const daq = await waitForReadModelInSync(h, first.programmes[DEMO_TITLES.daq]!);
     expect([daq.startDate, daq.indicators]).toEqual(['2021-01-04', { 'company-meetings': 60, 'shared-offers': 57, 'company-visits': 1, 'discovery-days': 0 }]);
     expect(daq.phases.map((p) => [p.key, p.status, day(p.openedAt)])).toEqual([
-      ['appropriation', 'completed', '2021-01-04'],
+      ['scheme-appropriation', 'completed', '2021-01-04'],
       ['site-actions', 'active', '2021-06-30'],
-      ['forum', 'pending', undefined],
+      ['jobs-forum', 'pending', undefined],
       ['review', 'pending', undefined],
     ]);
     expect(daq.steps.filter((s) => s.status === 'active').map((s) => [s.key, s.late])).toEqual([
@@ -108,7 +108,7 @@ describe('demo data set (2021 situation from the seed)', () => {
     expect(response.phases.map((p) => [p.key, p.status])).toEqual([
       ['working-group', 'completed'],
       ['action-plan', 'completed'],
-      ['actions', 'active'],
+      ['promotion-actions', 'active'],
       ['review', 'pending'],
     ]);
     expect(day(response.steps.find((s) => s.key === 'social-clauses')!.completedAt)).toBe('2021-12-31');

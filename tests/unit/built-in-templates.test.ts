@@ -605,7 +605,7 @@ describe('daq-2', () => {
   const t = template('daq-2');
 
   it('counts company meetings and shared offers against the seed’s 60 and 57, and visits and discovery days without a target', () => {
-    expect(t.phases.map((p) => p.key)).toEqual(['appropriation', 'site-actions', 'forum', 'review']);
+    expect(t.phases.map((p) => p.key)).toEqual(['scheme-appropriation', 'site-actions', 'jobs-forum', 'review']);
     expect(t.indicators.map((i) => [i.key, i.target])).toEqual([
       ['company-meetings', 60],
       ['shared-offers', 57],
@@ -659,7 +659,7 @@ describe('response', () => {
     expect(t.phases.map((p) => [p.key, p.steps.map((s) => s.key)])).toEqual([
       ['working-group', ['working-group-set-up', 'working-sessions']],
       ['action-plan', ['project-presentation', 'climate-fresco', 'action-plan']],
-      ['actions', ['site-visits', 'placements', 'serious-game', 'get-smart-forum', 'speed-dating', 'social-clauses', 'clause-support']],
+      ['promotion-actions', ['site-visits', 'placements', 'serious-game', 'get-smart-forum', 'speed-dating', 'social-clauses', 'clause-support']],
       ['review', ['strand-review']],
     ]);
     // The seed counts the professionals at the presentation (10); it gives no other count.
@@ -674,7 +674,7 @@ describe('response', () => {
     expect(complete(t, state, { actor: coordinator, stepKey: 'project-presentation' })).toBeUndefined();
     deliver(t, state, 'action-plan', 'action-plan');
     expect(complete(t, state, { actor: coordinator, stepKey: 'action-plan' })).toBeUndefined();
-    expect(engine.phaseState(state, 'actions')!.status).toBe('active');
+    expect(engine.phaseState(state, 'promotion-actions')!.status).toBe('active');
     expect(status(state, 'clause-support')).toBe('pending');
     for (const [key, indicator] of [['site-visits', 'site-visits'], ['placements', 'placements'], ['social-clauses', 'clause-works-sites']] as const) {
       perform(engine.recordIndicator, t, state, { actor: coordinator, key: indicator, increment: 1 }, NOW);
@@ -737,7 +737,7 @@ describe('health-hub', () => {
     expect(complete(t, state, { actor: coordinator, stepKey: 'recruitment-study' })).toBeUndefined();
     perform(engine.recordIndicator, t, state, { actor: coordinator, key: 'pilot-companies', increment: 5 }, NOW);
     expect(complete(t, state, { actor: coordinator, stepKey: 'recruitment-experiment' })).toBeUndefined();
-    deliver(t, state, 'experiment-restitution', 'restitution');
+    deliver(t, state, 'experiment-restitution', 'restitution-report');
     expect(complete(t, state, { actor: coordinator, stepKey: 'experiment-restitution' })).toBeUndefined();
 
     deliver(t, state, 'steering-committee~1', 'steering-minutes');
