@@ -7,11 +7,20 @@
  * the Test phase, Expérimentation open with its five organisations, seven organisations lined up
  * for Déploiement), TI action 23 (started 1 January 2021, launched on 27 April; the CHU sector
  * with its 46 interviews over 31 jobs, farming from mid-2021 with 22 + 11 interviews), the
- * health-industries hub's escape-game tender (awarded to Arcanium, kick-off on 26 August 2021).
+ * health-industries hub's escape-game tender (awarded to Arcanium, kick-off on 26 August 2021);
+ * DAQ 2.0 (its first half of 2021 getting to know the scheme, then the actions per site: 60
+ * company meetings, 57 shared offers, a collective company visit), RESPONSE's jobs and training
+ * strand (working group from May 2021, 10 professionals at the project's presentation, the action
+ * plan, a first works site with social clauses), the health-industries hub itself (launched on 26
+ * January 2021 before about thirty actors, 16 companies surveyed, its two tenders awarded to
+ * Arcanium and Nel Graphisme, the recruiting experiment in 5 pilot companies restituted on 14
+ * December). The hub's committees repeat (issue 19) and history cannot record an occurrence of a
+ * series (`step~n`), so the 2021 committees are not in it: each series stands open at its first.
  * Dates the seed does not give are marked "assumed" below.
  *
  * `npm run demo` against a running `npm start`, or `npm start -- --demo`. Idempotent: a second
- * run finds the demo programmes and changes nothing.
+ * run finds the demo programmes and changes nothing; a data set loaded before some programme joined
+ * the demo gains only the programmes it lacks.
  */
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../infra/config';
@@ -45,6 +54,7 @@ const ORGANISATIONS = {
   // The seed says the escape-game specification went to three providers but names only the winner.
   escapeB: { name: 'Prestataire escape game B (non nommé dans le rapport)', kind: 'contractor' },
   escapeC: { name: 'Prestataire escape game C (non nommé dans le rapport)', kind: 'contractor' },
+  nelGraphisme: { name: 'Nel Graphisme', kind: 'contractor' },
 } as const;
 type OrgKey = keyof typeof ORGANISATIONS;
 
@@ -52,6 +62,9 @@ export const DEMO_TITLES = {
   defi: 'DEFI — Destination Formation Innovante',
   ti: 'Territoire d’Innovation « Dijon, alimentation durable 2030 » — action 23 Évolution des métiers',
   escape: 'Hub des industries de santé — consultation escape game',
+  daq: 'DAQ 2.0 — Dispositif Amont pour la Qualification (Dijon, Beaune, Haute Côte d’Or)',
+  response: 'RESPONSE — volet emploi-formation (Dijon Métropole, Fontaine d’Ouche)',
+  healthHub: 'Hub emplois et compétences des industries de santé',
 };
 
 export interface Api {
@@ -107,9 +120,11 @@ export async function loadDemo(apiUrl: string, databaseUrl: string, say: (line: 
     // Demo programmes are the demo coordinator's: other programmes may share their titles.
     const demoCoordinator = await prisma.user.findUniqueOrThrow({ where: { email: DEMO_COORDINATOR } });
     const existing = await prisma.programme.findMany({ where: { title: { in: Object.values(DEMO_TITLES) }, parentId: null, coordinatorId: demoCoordinator.id }, select: { id: true, title: true } });
-    if (new Set(existing.map((p) => p.title)).size === Object.keys(DEMO_TITLES).length) {
+    // Each demo programme once: a data set loaded before a programme joined it gains only the new ones.
+    const ids: Record<string, string> = Object.fromEntries(existing.map((p) => [p.title, p.id]));
+    if (Object.values(DEMO_TITLES).every((title) => ids[title])) {
       say('  demo data already loaded');
-      return { created: false, programmes: Object.fromEntries(existing.map((p) => [p.title, p.id])) };
+      return { created: false, programmes: ids };
     }
     const coordinator = await login(api, DEMO_COORDINATOR);
     const post = (path: string, body: unknown = {}) => api.call('POST', path, body, coordinator);
@@ -117,122 +132,219 @@ export async function loadDemo(apiUrl: string, databaseUrl: string, say: (line: 
     const enrol = (date: string, phaseKey: string, org: OrgKey) => ({ type: 'enrolment', date, phaseKey, organisationId: orgs[org] });
     const indicator = (date: string, key: string, value: number) => ({ type: 'indicator', date, key, value });
 
-    // DEFI, started on 4 January 2021 with its two contractors; its 2021 as history.
-    /** A framing tender carried out in 2021: notified, signed, kicked off, delivered (dates assumed). */
-    const tenderDone = (childKey: string, notified: string, signed: string, kickOff: string, delivered: string) => [
-      step(notified, 'notify', { childKey }),
-      step(signed, 'contract-signed', { childKey }),
-      step(kickOff, 'kick-off', { childKey }),
-      step(delivered, 'deliverables', { childKey }),
-    ];
-    const defi = await post('/api/v1/programmes', {
-      templateKey: 'defi',
-      title: DEMO_TITLES.defi,
-      startDate: '2021-01-04',
-      params: { slots: { 'digital-contractor': orgs.manzalab, 'theatre-contractor': orgs.laab } },
-      history: {
-        facts: [
-          step('2021-06-30', 'partner-mobilisation', { note: '40 réseaux et organismes de formation contactés, 14 rencontrés' }), // assumed date
-          indicator('2021-06-30', 'partners-contacted', 40),
-          indicator('2021-06-30', 'partners-met', 14),
-          // The three framing tenders, awarded on their seed dates; the first two carried out in 2021 (dates assumed).
-          { type: 'award', date: '2021-06-01', childKey: 'tender-intellectual-property', winner: orgs.inConcreto, note: 'Cabinet In concreto retenu le 1er juin 2021' },
-          ...tenderDone('tender-intellectual-property', '2021-06-03', '2021-06-10', '2021-06-15', '2021-09-15'),
-          { type: 'award', date: '2021-06-07', childKey: 'tender-communication', winner: orgs.cinqAvril, note: 'Agence CinqAvril retenue le 7 juin 2021' },
-          ...tenderDone('tender-communication', '2021-06-09', '2021-06-16', '2021-06-22', '2021-09-30'),
-          { type: 'award', date: '2021-11-12', childKey: 'tender-evaluation', winner: orgs.didaction, note: 'Cabinet DIDACTION retenu le 12 novembre 2021 : évaluation sur 2022' },
-          step('2021-11-16', 'notify', { childKey: 'tender-evaluation' }), // assumed
-          step('2021-11-30', 'contract-signed', { childKey: 'tender-evaluation' }), // assumed
-          step('2021-07-15', 'partner-allocation', { note: 'AFPA en Test, cinq organismes en Expérimentation' }), // assumed
-          enrol('2021-07-15', 'test', 'afpa'),
-          ...(['afpa', 'gretaBourgogne', 'mfr', 'cci21', 'promHote'] as const).map((o) => enrol('2021-07-15', 'experimentation', o)),
-          step('2021-08-31', 'framing-evaluation', { note: 'Cahier des charges de l’évaluation produit sur l’été' }),
-          step('2021-09-15', 'framing-intellectual-property', { note: 'Cadre contractuel d’exploitation des droits, avec In concreto' }),
-          step('2021-09-30', 'framing-communication', { note: 'Logo et charte graphique, avec CinqAvril' }),
-          // The Test phase with AFPA, autumn 2021 (dates assumed).
-          { type: 'gate', date: '2021-10-04', phaseKey: 'test' },
-          step('2021-10-29', 'trainers-training-test'),
-          step('2021-11-30', 'bricks-co-construction-test', { note: 'Scénarios des serious games et structure de l’application co-construits' }),
-          step('2021-12-10', 'bricks-run-test', { organisationId: orgs.afpa }),
-          step('2021-12-17', 'test-review'),
-          { type: 'gate', date: '2021-12-20', phaseKey: 'experimentation' },
-          ...(['gretaFc', 'cci89', 'cifa', 'ifpa', 'saintBenigne', 'mandela', 'castel'] as const).map((o) => enrol('2021-12-31', 'deployment', o)),
-        ],
-      },
-    });
-    say(`  DEFI: ${defi.id} (started 4 January 2021; tenders awarded 1 June, 7 June, 12 November 2021; Test done with AFPA; Expérimentation open with five organisations)`);
+    if (!ids[DEMO_TITLES.defi]) {
+      // DEFI, started on 4 January 2021 with its two contractors; its 2021 as history.
+      /** A framing tender carried out in 2021: notified, signed, kicked off, delivered (dates assumed). */
+      const tenderDone = (childKey: string, notified: string, signed: string, kickOff: string, delivered: string) => [
+        step(notified, 'notify', { childKey }),
+        step(signed, 'contract-signed', { childKey }),
+        step(kickOff, 'kick-off', { childKey }),
+        step(delivered, 'deliverables', { childKey }),
+      ];
+      const defi = await post('/api/v1/programmes', {
+        templateKey: 'defi',
+        title: DEMO_TITLES.defi,
+        startDate: '2021-01-04',
+        params: { slots: { 'digital-contractor': orgs.manzalab, 'theatre-contractor': orgs.laab } },
+        history: {
+          facts: [
+            step('2021-06-30', 'partner-mobilisation', { note: '40 réseaux et organismes de formation contactés, 14 rencontrés' }), // assumed date
+            indicator('2021-06-30', 'partners-contacted', 40),
+            indicator('2021-06-30', 'partners-met', 14),
+            // The three framing tenders, awarded on their seed dates; the first two carried out in 2021 (dates assumed).
+            { type: 'award', date: '2021-06-01', childKey: 'tender-intellectual-property', winner: orgs.inConcreto, note: 'Cabinet In concreto retenu le 1er juin 2021' },
+            ...tenderDone('tender-intellectual-property', '2021-06-03', '2021-06-10', '2021-06-15', '2021-09-15'),
+            { type: 'award', date: '2021-06-07', childKey: 'tender-communication', winner: orgs.cinqAvril, note: 'Agence CinqAvril retenue le 7 juin 2021' },
+            ...tenderDone('tender-communication', '2021-06-09', '2021-06-16', '2021-06-22', '2021-09-30'),
+            { type: 'award', date: '2021-11-12', childKey: 'tender-evaluation', winner: orgs.didaction, note: 'Cabinet DIDACTION retenu le 12 novembre 2021 : évaluation sur 2022' },
+            step('2021-11-16', 'notify', { childKey: 'tender-evaluation' }), // assumed
+            step('2021-11-30', 'contract-signed', { childKey: 'tender-evaluation' }), // assumed
+            step('2021-07-15', 'partner-allocation', { note: 'AFPA en Test, cinq organismes en Expérimentation' }), // assumed
+            enrol('2021-07-15', 'test', 'afpa'),
+            ...(['afpa', 'gretaBourgogne', 'mfr', 'cci21', 'promHote'] as const).map((o) => enrol('2021-07-15', 'experimentation', o)),
+            step('2021-08-31', 'framing-evaluation', { note: 'Cahier des charges de l’évaluation produit sur l’été' }),
+            step('2021-09-15', 'framing-intellectual-property', { note: 'Cadre contractuel d’exploitation des droits, avec In concreto' }),
+            step('2021-09-30', 'framing-communication', { note: 'Logo et charte graphique, avec CinqAvril' }),
+            // The Test phase with AFPA, autumn 2021 (dates assumed).
+            { type: 'gate', date: '2021-10-04', phaseKey: 'test' },
+            step('2021-10-29', 'trainers-training-test'),
+            step('2021-11-30', 'bricks-co-construction-test', { note: 'Scénarios des serious games et structure de l’application co-construits' }),
+            step('2021-12-10', 'bricks-run-test', { organisationId: orgs.afpa }),
+            step('2021-12-17', 'test-review'),
+            { type: 'gate', date: '2021-12-20', phaseKey: 'experimentation' },
+            ...(['gretaFc', 'cci89', 'cifa', 'ifpa', 'saintBenigne', 'mandela', 'castel'] as const).map((o) => enrol('2021-12-31', 'deployment', o)),
+          ],
+        },
+      });
+      say(`  DEFI: ${defi.id} (started 4 January 2021; tenders awarded 1 June, 7 June, 12 November 2021; Test done with AFPA; Expérimentation open with five organisations)`);
+      ids[DEMO_TITLES.defi] = defi.id;
+    }
 
-    // TI action 23: started on 1 January 2021, launched on 27 April; its sectors opened in 2021.
-    const ti = await post('/api/v1/programmes', {
-      templateKey: 'ti-action-23',
-      title: DEMO_TITLES.ti,
-      startDate: '2021-01-01',
-      history: {
-        facts: [
-          step('2021-01-01', 'funding-secured', { note: 'Banque des territoires, Dijon Métropole, Conseil Régional' }),
-          step('2021-01-15', 'project-team', { note: 'Directrice opérationnelle du campus (35 %) et deux chargées de projet à mi-temps' }), // assumed date
-          step('2021-03-31', 'working-tools', { note: 'Arbre des objectifs, cartographie des acteurs, revue des indicateurs, plan d’actions' }), // assumed date
-          step('2021-04-27', 'steering-committee-year-1', { note: 'Lancement officiel de l’action' }),
-          step('2021-06-17', 'operational-committee-report-year-1', { note: 'Présentation au comité opérationnel du Territoire d’Innovation' }),
-        ],
-      },
-    });
-    const chu = await post(`/api/v1/programmes/${ti.id}/children`, {
-      childKey: 'sector',
-      title: 'Restauration hospitalière (CHU Dijon Bourgogne)',
-      startDate: '2021-02-01', // "au cours du 1er semestre 2021": assumed
-      history: {
-        facts: [
-          step('2021-06-30', 'literature-watch'), // assumed date
-          step('2021-09-30', 'ecosystem-map'), // assumed date
-          indicator('2021-12-31', 'interviews', 46),
-          indicator('2021-12-31', 'jobs-covered', 31),
-          step('2021-12-31', 'exploratory-interviews', { note: '46 rendez-vous exploratoires auprès de 31 métiers et fonctions' }),
-        ],
-      },
-    });
-    const farming = await post(`/api/v1/programmes/${ti.id}/children`, {
-      childKey: 'sector',
-      title: 'Agriculture',
-      startDate: '2021-07-01', // "en milieu de l'année civile 2021"
-      history: {
-        facts: [
-          step('2021-10-31', 'literature-watch'), // assumed date
-          indicator('2021-10-31', 'interviews', 22),
-          indicator('2021-10-31', 'jobs-covered', 17),
-          step('2021-10-31', 'ecosystem-map', { note: '22 entretiens sur l’écosystème agricole auprès de 17 métiers et fonctions' }),
-          // Exploratory interviews since September 2021: 11 more over 11 jobs by 31 December (still going on).
-          indicator('2021-12-31', 'interviews', 33),
-          indicator('2021-12-31', 'jobs-covered', 28),
-        ],
-      },
-    });
-    say(`  TI action 23: ${ti.id} (CHU sector ${chu.id} in Diagnostic, farming ${farming.id} in Diagnostic)`);
+    if (!ids[DEMO_TITLES.ti]) {
+      // TI action 23: started on 1 January 2021, launched on 27 April; its sectors opened in 2021.
+      const ti = await post('/api/v1/programmes', {
+        templateKey: 'ti-action-23',
+        title: DEMO_TITLES.ti,
+        startDate: '2021-01-01',
+        history: {
+          facts: [
+            step('2021-01-01', 'funding-secured', { note: 'Banque des territoires, Dijon Métropole, Conseil Régional' }),
+            step('2021-01-15', 'project-team', { note: 'Directrice opérationnelle du campus (35 %) et deux chargées de projet à mi-temps' }), // assumed date
+            step('2021-03-31', 'working-tools', { note: 'Arbre des objectifs, cartographie des acteurs, revue des indicateurs, plan d’actions' }), // assumed date
+            step('2021-04-27', 'steering-committee-year-1', { note: 'Lancement officiel de l’action' }),
+            step('2021-06-17', 'operational-committee-report-year-1', { note: 'Présentation au comité opérationnel du Territoire d’Innovation' }),
+          ],
+        },
+      });
+      const chu = await post(`/api/v1/programmes/${ti.id}/children`, {
+        childKey: 'sector',
+        title: 'Restauration hospitalière (CHU Dijon Bourgogne)',
+        startDate: '2021-02-01', // "au cours du 1er semestre 2021": assumed
+        history: {
+          facts: [
+            step('2021-06-30', 'literature-watch'), // assumed date
+            step('2021-09-30', 'ecosystem-map'), // assumed date
+            indicator('2021-12-31', 'interviews', 46),
+            indicator('2021-12-31', 'jobs-covered', 31),
+            step('2021-12-31', 'exploratory-interviews', { note: '46 rendez-vous exploratoires auprès de 31 métiers et fonctions' }),
+          ],
+        },
+      });
+      const farming = await post(`/api/v1/programmes/${ti.id}/children`, {
+        childKey: 'sector',
+        title: 'Agriculture',
+        startDate: '2021-07-01', // "en milieu de l'année civile 2021"
+        history: {
+          facts: [
+            step('2021-10-31', 'literature-watch'), // assumed date
+            indicator('2021-10-31', 'interviews', 22),
+            indicator('2021-10-31', 'jobs-covered', 17),
+            step('2021-10-31', 'ecosystem-map', { note: '22 entretiens sur l’écosystème agricole auprès de 17 métiers et fonctions' }),
+            // Exploratory interviews since September 2021: 11 more over 11 jobs by 31 December (still going on).
+            indicator('2021-12-31', 'interviews', 33),
+            indicator('2021-12-31', 'jobs-covered', 28),
+          ],
+        },
+      });
+      say(`  TI action 23: ${ti.id} (CHU sector ${chu.id} in Diagnostic, farming ${farming.id} in Diagnostic)`);
+      ids[DEMO_TITLES.ti] = ti.id;
+    }
 
-    // The health-industries hub's escape-game tender, July 2021: three providers, Arcanium chosen, kick-off on 26 August.
-    const escapeProviders = ['arcanium', 'escapeB', 'escapeC'] as const;
-    const escape = await post('/api/v1/programmes', {
-      templateKey: 'tender',
-      title: DEMO_TITLES.escape,
-      startDate: '2021-07-01',
-      params: { dates: { 'answers-deadline': '2021-07-20' } }, // assumed
-      history: {
-        facts: [
-          step('2021-07-05', 'write-specification', { note: 'Cahier des charges escape game mobile' }),
-          ...escapeProviders.map((o) => enrol('2021-07-06', 'consultation', o)),
-          step('2021-07-06', 'send', { note: 'Envoyé à trois prestataires' }),
-          ...escapeProviders.map((o) => step('2021-07-19', 'answers', { organisationId: orgs[o] })),
-          step('2021-07-23', 'assessment', { data: { scores: { [orgs.arcanium]: { price: 15, technical: 17 }, [orgs.escapeB]: { price: 14, technical: 12 }, [orgs.escapeC]: { price: 16, technical: 10 } } } }),
-          step('2021-07-26', 'award', { data: { winner: orgs.arcanium } }),
-          step('2021-07-27', 'notify', { note: 'Arcanium notifié ; les deux autres prestataires informés' }),
-          step('2021-08-02', 'contract-signed'),
-          step('2021-08-26', 'kick-off', { note: 'Réunion de lancement avec 8 industries de santé, le pôle BFCare et Creativ’' }),
-        ],
-      },
-    });
-    say(`  escape-game tender: ${escape.id} (awarded to Arcanium in July 2021, kick-off on 26 August; 9 boxes due March 2022)`);
+    if (!ids[DEMO_TITLES.escape]) {
+      // The health-industries hub's escape-game tender, July 2021: three providers, Arcanium chosen, kick-off on 26 August.
+      const escapeProviders = ['arcanium', 'escapeB', 'escapeC'] as const;
+      const escape = await post('/api/v1/programmes', {
+        templateKey: 'tender',
+        title: DEMO_TITLES.escape,
+        startDate: '2021-07-01',
+        params: { dates: { 'answers-deadline': '2021-07-20' } }, // assumed
+        history: {
+          facts: [
+            step('2021-07-05', 'write-specification', { note: 'Cahier des charges escape game mobile' }),
+            ...escapeProviders.map((o) => enrol('2021-07-06', 'consultation', o)),
+            step('2021-07-06', 'send', { note: 'Envoyé à trois prestataires' }),
+            ...escapeProviders.map((o) => step('2021-07-19', 'answers', { organisationId: orgs[o] })),
+            step('2021-07-23', 'assessment', { data: { scores: { [orgs.arcanium]: { price: 15, technical: 17 }, [orgs.escapeB]: { price: 14, technical: 12 }, [orgs.escapeC]: { price: 16, technical: 10 } } } }),
+            step('2021-07-26', 'award', { data: { winner: orgs.arcanium } }),
+            step('2021-07-27', 'notify', { note: 'Arcanium notifié ; les deux autres prestataires informés' }),
+            step('2021-08-02', 'contract-signed'),
+            step('2021-08-26', 'kick-off', { note: 'Réunion de lancement avec 8 industries de santé, le pôle BFCare et Creativ’' }),
+          ],
+        },
+      });
+      say(`  escape-game tender: ${escape.id} (awarded to Arcanium in July 2021, kick-off on 26 August; 9 boxes due March 2022)`);
+      ids[DEMO_TITLES.escape] = escape.id;
+    }
+
+    if (!ids[DEMO_TITLES.daq]) {
+      // DAQ 2.0: the first half of 2021 getting to know the scheme on its three sites, then the actions per site (start assumed).
+      const daq = await post('/api/v1/programmes', {
+        templateKey: 'daq-2',
+        title: DEMO_TITLES.daq,
+        startDate: '2021-01-04',
+        history: {
+          facts: [
+            step('2021-01-29', 'partnership-agreement', { note: 'Contribution de Creativ’ définie dans la convention de partenariat' }), // assumed date
+            step('2021-03-31', 'daq-teams-meetings', { note: 'Équipes des DAQ de Dijon, Beaune et Haute Côte d’Or, experts-métiers' }), // assumed date
+            step('2021-05-31', 'discovery-sessions'), // assumed date
+            step('2021-06-15', 'steering-committee', { note: 'COPIL du DAQ et Comité de mutualisation' }), // assumed date
+            step('2021-06-30', 'offer-sharing-process', { note: 'Process de partage des offres défini, fichier partagé de suivi créé' }), // "1er semestre 2021"
+            step('2021-06-30', 'needs-identification'),
+            // DAQ Dijon: a collective company visit, "plus de 60 rdv en entreprise", "plus de 57 offres partagées" (dates assumed).
+            indicator('2021-11-29', 'company-visits', 1),
+            step('2021-11-30', 'company-visits', { note: 'Visite collective d’entreprises pour les stagiaires et RP (DAQ Dijon)' }),
+            step('2021-12-15', 'vine-to-wine-route', { note: 'Parcours « la vigne au vin » avec le CFPPA : bilan et axes de recommandations' }),
+            step('2021-12-15', 'industry-discovery-days', { note: 'Formation aux escape games « Maintenance », mis à disposition des journées découverte Industrie' }),
+            indicator('2021-12-30', 'company-meetings', 60),
+            indicator('2021-12-30', 'shared-offers', 57),
+            step('2021-12-31', 'company-meetings', { note: 'Plus de 60 rendez-vous en entreprise (DAQ Dijon)' }),
+            step('2021-12-31', 'shared-offers', { note: 'Plus de 57 offres partagées, suivies dans le fichier partagé' }),
+          ],
+        },
+      });
+      say(`  DAQ 2.0: ${daq.id} (60 company meetings, 57 shared offers in 2021; job analysis and pooled discovery days still to do)`);
+      ids[DEMO_TITLES.daq] = daq.id;
+    }
+
+    if (!ids[DEMO_TITLES.response]) {
+      // RESPONSE: the jobs and training strand, its working group from May 2021.
+      const response = await post('/api/v1/programmes', {
+        templateKey: 'response',
+        title: DEMO_TITLES.response,
+        startDate: '2021-05-03',
+        history: {
+          facts: [
+            step('2021-05-31', 'working-group-set-up', { note: 'Creativ’, le Rectorat et Dijon Métropole' }), // assumed date
+            step('2021-09-30', 'working-sessions'), // assumed date
+            step('2021-10-15', 'climate-fresco', { note: 'Fresque du climat testée chez Creativ’, à proposer aux stagiaires du DAQ' }), // assumed date
+            indicator('2021-11-24', 'presentation-professionals', 10),
+            step('2021-11-25', 'project-presentation', { note: '10 professionnels (PLIE, Mission Locale, DAQ, ARIQ) et des enseignants ; un groupe de jeunes de la Mission Locale' }), // assumed date
+            step('2021-12-15', 'action-plan'), // assumed date
+            indicator('2021-12-30', 'clause-works-sites', 1),
+            step('2021-12-31', 'social-clauses', { note: 'Un premier chantier a débuté ; offres d’emploi dans le BTP et l’administratif' }), // assumed date
+          ],
+        },
+      });
+      say(`  RESPONSE: ${response.id} (working group from May 2021, action plan, a first works site with social clauses)`);
+      ids[DEMO_TITLES.response] = response.id;
+    }
+
+    if (!ids[DEMO_TITLES.healthHub]) {
+      // The health-industries hub: launched on 26 January 2021; its two tenders awarded to Arcanium and Nel Graphisme (start assumed).
+      const hub = await post('/api/v1/programmes', {
+        templateKey: 'health-hub',
+        title: DEMO_TITLES.healthHub,
+        startDate: '2021-01-04',
+        history: {
+          facts: [
+            step('2021-01-22', 'steering-tools', { note: 'Espace collaboratif nextcloud, plan d’action, rétroplanning, arbre des objectifs, indicateurs' }), // assumed date
+            indicator('2021-01-25', 'launch-participants', 30),
+            step('2021-01-26', 'launch-event', { note: 'Une trentaine d’acteurs du territoire' }),
+            step('2021-02-26', 'partnership-agreement', { note: 'Convention entre les membres opérationnels, Creativ’ et le pôle BFCare' }), // assumed date
+            step('2021-03-23', 'recruitment-study', { note: 'Conférence de presse chez Delpharm : résultats de l’étude Smart Data de Randstad' }),
+            step('2021-04-30', 'visual-identity', { note: 'Identité visuelle officialisée en avril 2021' }), // assumed day
+            step('2021-05-03', 'survey-framework'), // assumed date
+            indicator('2021-07-29', 'companies-surveyed', 16),
+            step('2021-07-30', 'skills-survey', { note: 'Investigations dans 16 entreprises, entre mai et juillet 2021' }), // assumed day
+            { type: 'award', date: '2021-07-26', childKey: 'tender-escape-game', winner: orgs.arcanium, providers: [orgs.arcanium, orgs.escapeB, orgs.escapeC], note: 'Arcanium retenu' }, // assumed date
+            step('2021-07-27', 'notify', { childKey: 'tender-escape-game' }), // assumed
+            step('2021-08-02', 'contract-signed', { childKey: 'tender-escape-game' }), // assumed
+            step('2021-08-26', 'kick-off', { childKey: 'tender-escape-game', note: '8 industries de santé, Arcanium, le pôle BFCare et Creativ’' }),
+            { type: 'award', date: '2021-09-24', childKey: 'tender-website', winner: orgs.nelGraphisme, note: 'Nel Graphisme retenu' }, // assumed date
+            step('2021-09-27', 'notify', { childKey: 'tender-website' }), // assumed
+            step('2021-10-04', 'contract-signed', { childKey: 'tender-website' }), // assumed
+            step('2021-10-20', 'kick-off', { childKey: 'tender-website', note: 'Le Hub expose ses attentes ; architecture proposée le 9 novembre' }),
+            indicator('2021-09-29', 'pilot-companies', 5),
+            step('2021-09-30', 'recruitment-experiment', { note: 'Corden Pharma, Recipharm, Delpharm, Adhex Pharma et SPPH Fareva, avec Randstad' }), // assumed date
+            step('2021-12-14', 'experiment-restitution', { note: 'Webinaire de restitution ; communiqué de presse' }),
+          ],
+        },
+      });
+      say(`  health-industries hub: ${hub.id} (16 companies surveyed, escape game to Arcanium, website to Nel Graphisme, experiment in 5 pilot companies)`);
+      ids[DEMO_TITLES.healthHub] = hub.id;
+    }
     say(`  demo sign-in: ${DEMO_COORDINATOR} (coordinator), ${DEMO_MANAGER} (manager), afpa@demo.jalons.local (partner) / ${DEMO_PASSWORD}`);
-    return { created: true, programmes: { [DEMO_TITLES.defi]: defi.id, [DEMO_TITLES.ti]: ti.id, [DEMO_TITLES.escape]: escape.id } };
+    return { created: true, programmes: ids };
   } finally {
     await prisma.$disconnect();
   }

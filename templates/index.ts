@@ -3,10 +3,13 @@ import type { TemplateInput } from '../domain/template-schema';
 import { callForProjectsTemplate } from './call-for-projects';
 import { citeApprentieTemplate } from './cite-apprentie';
 import { cleaningSectorGroupTemplate } from './cleaning-sector-group';
+import { daq2Template } from './daq-2';
 import { defiTemplate } from './defi';
 import { governanceCadenceTemplate } from './governance-cadence';
+import { healthHubTemplate } from './health-hub';
 import { labelRenewalTemplate } from './label-renewal';
 import { receptionPointsTemplate } from './reception-points';
+import { responseTemplate } from './response';
 import { tenderTemplate } from './tender';
 import { tiAction23Template } from './ti-action-23';
 import { tiSectorTemplate } from './ti-sector';
@@ -24,16 +27,22 @@ export const BUILT_IN_TEMPLATES: TemplateInput[] = [
   labelRenewalTemplate,
   cleaningSectorGroupTemplate,
   receptionPointsTemplate,
+  daq2Template,
+  responseTemplate,
+  healthHubTemplate,
 ];
 
 export {
   callForProjectsTemplate,
   citeApprentieTemplate,
   cleaningSectorGroupTemplate,
+  daq2Template,
   defiTemplate,
   governanceCadenceTemplate,
+  healthHubTemplate,
   labelRenewalTemplate,
   receptionPointsTemplate,
+  responseTemplate,
   tenderTemplate,
   tiAction23Template,
   tiSectorTemplate,

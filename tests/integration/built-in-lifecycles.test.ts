@@ -37,7 +37,7 @@ function seriesDone(view: { phases: { steps: { key: string; status: string }[] }
 /**
  * Every built-in template, from start to completion on the real Temporal server, driven
  * through the public API by a generic coordinator that knows no template by name. A template with
- * a step repeated for the programme's life (governance-cadence, label-renewal) runs until every
+ * a step repeated for the programme's life (governance-cadence, label-renewal, health-hub) runs until every
  * other step and two occurrences of each series are done, and stays active.
  */
 describe('every built-in lifecycle runs to completion', () => {

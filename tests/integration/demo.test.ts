@@ -15,7 +15,7 @@ describe('demo data set (2021 situation from the seed)', () => {
     await h?.stop();
   });
 
-  it('loads DEFI, TI action 23 and the escape-game tender at their true 2021 dates, today’s status following from them, once', async () => {
+  it('loads DEFI, TI action 23, the escape-game tender, DAQ 2.0, RESPONSE and the health-industries hub at their true 2021 dates, today’s status following from them, once', async () => {
     const first = await loadDemo(h.apiUrl, h.endpoints.DATABASE_URL);
     expect(first.created).toBe(true);
     const orgName = async (id: string) => (await h.prisma.organisation.findUniqueOrThrow({ where: { id } })).name;
@@ -88,6 +88,49 @@ describe('demo data set (2021 situation from the seed)', () => {
     expect(day(escape.steps.find((s) => s.key === 'kick-off')!.completedAt)).toBe('2021-08-26');
     expect(escape.steps.find((s) => s.key === 'deliverables')!.status).toBe('active');
 
+    // DAQ 2.0: the first half of 2021 getting to know the scheme, then the actions per site; what the seed puts in 2022 still open.
+    const daq = await waitForReadModelInSync(h, first.programmes[DEMO_TITLES.daq]!);
+    expect([daq.startDate, daq.indicators]).toEqual(['2021-01-04', { 'company-meetings': 60, 'shared-offers': 57, 'company-visits': 1, 'discovery-days': 0 }]);
+    expect(daq.phases.map((p) => [p.key, p.status, day(p.openedAt)])).toEqual([
+      ['scheme-appropriation', 'completed', '2021-01-04'],
+      ['site-actions', 'active', '2021-06-30'],
+      ['jobs-forum', 'pending', undefined],
+      ['review', 'pending', undefined],
+    ]);
+    expect(daq.steps.filter((s) => s.status === 'active').map((s) => [s.key, s.late])).toEqual([
+      ['job-analysis', true],
+      ['discovery-days', true],
+    ]);
+
+    // RESPONSE: the working group from May 2021, the action plan, a first works site with social clauses.
+    const response = await waitForReadModelInSync(h, first.programmes[DEMO_TITLES.response]!);
+    expect(response.indicators).toMatchObject({ 'presentation-professionals': 10, 'clause-works-sites': 1 });
+    expect(response.phases.map((p) => [p.key, p.status])).toEqual([
+      ['working-group', 'completed'],
+      ['action-plan', 'completed'],
+      ['promotion-actions', 'active'],
+      ['review', 'pending'],
+    ]);
+    expect(day(response.steps.find((s) => s.key === 'social-clauses')!.completedAt)).toBe('2021-12-31');
+    expect(response.steps.find((s) => s.key === 'clause-support')!.status).toBe('active');
+
+    // The health-industries hub: its counts, its two tenders' winners in the contractors' roles, committees open since March 2021.
+    const hub = await waitFor('the hub’s contractors, from its tenders', async () => {
+      const s = await waitForReadModelInSync(h, first.programmes[DEMO_TITLES.healthHub]!);
+      return s.slots['escape-game-contractor'] && s.slots['website-contractor'] ? s : undefined;
+    });
+    expect(hub.indicators).toEqual({ 'launch-participants': 30, 'companies-surveyed': 16, 'pilot-companies': 5 });
+    expect([await orgName(hub.slots['escape-game-contractor']!), await orgName(hub.slots['website-contractor']!)]).toEqual(['Arcanium', 'Nel Graphisme']);
+    expect(hub.children.map((c) => c.childKey)).toEqual(['tender-escape-game', 'tender-website']);
+    expect(hub.phases.map((p) => [p.key, p.status])).toEqual([
+      ['founding', 'completed'],
+      ['action-plan', 'active'],
+    ]);
+    expect(day(hub.steps.find((s) => s.key === 'experiment-restitution')!.completedAt)).toBe('2021-12-14');
+    expect(hub.steps.filter((s) => s.status === 'active' && !s.key.includes('~')).map((s) => s.key)).toEqual(['escape-game-delivery', 'website-online']);
+    // History cannot record an occurrence of a recurring step: each committee series stands open at its first occurrence.
+    expect(['steering-committee~1', 'technical-committee~1'].map((k) => hub.steps.find((s) => s.key === k)?.status)).toEqual(['active', 'active']);
+
     // The journal tells the past from what happens now: "saisi a posteriori" by the demo coordinator.
     const coordinatorRow = await h.prisma.user.findUniqueOrThrow({ where: { email: DEMO_COORDINATOR } });
     const mobilised = await h.prisma.programmeEvent.findFirstOrThrow({ where: { programmeId: defi.programmeId, type: 'step.completed', data: { path: ['stepKey'], equals: 'partner-mobilisation' } } });
@@ -96,6 +139,14 @@ describe('demo data set (2021 situation from the seed)', () => {
     const again = await loadDemo(h.apiUrl, h.endpoints.DATABASE_URL);
     expect(again.created).toBe(false);
     const coordinator = await h.prisma.user.findUniqueOrThrow({ where: { email: DEMO_COORDINATOR } });
-    expect(await h.prisma.programme.count({ where: { title: { in: Object.values(DEMO_TITLES) }, coordinatorId: coordinator.id } })).toBe(3);
+    expect(await h.prisma.programme.count({ where: { title: { in: Object.values(DEMO_TITLES) }, coordinatorId: coordinator.id } })).toBe(6);
+
+    // A data set loaded before a programme joined the demo (here: the hub, renamed away) gains only that one.
+    await h.prisma.programme.update({ where: { id: first.programmes[DEMO_TITLES.healthHub]! }, data: { title: 'Hub (ancien jeu de démonstration)' } });
+    const upgraded = await loadDemo(h.apiUrl, h.endpoints.DATABASE_URL);
+    expect(upgraded.created).toBe(true);
+    expect(Object.values(DEMO_TITLES).filter((t) => t !== DEMO_TITLES.healthHub).map((t) => upgraded.programmes[t])).toEqual(Object.values(DEMO_TITLES).filter((t) => t !== DEMO_TITLES.healthHub).map((t) => first.programmes[t]));
+    expect(upgraded.programmes[DEMO_TITLES.healthHub]).not.toBe(first.programmes[DEMO_TITLES.healthHub]);
+    expect(await h.prisma.programme.count({ where: { title: { in: Object.values(DEMO_TITLES) }, coordinatorId: coordinator.id } })).toBe(6);
   });
 });

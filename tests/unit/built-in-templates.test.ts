@@ -81,11 +81,11 @@ function localisedTexts(value: unknown, path: string, out: { path: string; text:
 describe('built-in templates', () => {
   it('are the expected templates, each valid, at its version, working-day due dates, with a unique key', () => {
     const keys = BUILT_IN_TEMPLATES.map((t) => t.key);
-    expect(keys).toEqual(['tender', 'defi', 'ti-action-23', 'ti-sector', 'cite-apprentie', 'governance-cadence', 'call-for-projects', 'trades-event', 'label-renewal', 'cleaning-sector-group', 'reception-points']);
+    expect(keys).toEqual(['tender', 'defi', 'ti-action-23', 'ti-sector', 'cite-apprentie', 'governance-cadence', 'call-for-projects', 'trades-event', 'label-renewal', 'cleaning-sector-group', 'reception-points', 'daq-2', 'response', 'health-hub']);
     expect(new Set(keys).size).toBe(keys.length);
     // The first six went to version 2 for working-day due dates (governance-cadence to 3, issue 19:
     // recurring committees); the templates of issue 19 are born with them, at version 1.
-    const versions = { tender: 2, defi: 2, 'ti-action-23': 2, 'ti-sector': 2, 'cite-apprentie': 2, 'governance-cadence': 3, 'call-for-projects': 1, 'trades-event': 1, 'label-renewal': 1, 'cleaning-sector-group': 1, 'reception-points': 1 };
+    const versions = { tender: 2, defi: 2, 'ti-action-23': 2, 'ti-sector': 2, 'cite-apprentie': 2, 'governance-cadence': 3, 'call-for-projects': 1, 'trades-event': 1, 'label-renewal': 1, 'cleaning-sector-group': 1, 'reception-points': 1, 'daq-2': 1, response: 1, 'health-hub': 1 };
     for (const input of BUILT_IN_TEMPLATES) {
       expect(validateTemplate(input)).toMatchObject({ ok: true });
       expect({ key: input.key, version: input.version }).toEqual({ key: input.key, version: versions[input.key as keyof typeof versions] });
@@ -598,5 +598,152 @@ describe('reception-points', () => {
       code: 'not_allowed',
       params: { reason: 'indicator_recorded_by_role' },
     });
+  });
+});
+
+describe('daq-2', () => {
+  const t = template('daq-2');
+
+  it('counts company meetings and shared offers against the seed’s 60 and 57, and visits and discovery days without a target', () => {
+    expect(t.phases.map((p) => p.key)).toEqual(['scheme-appropriation', 'site-actions', 'jobs-forum', 'review']);
+    expect(t.indicators.map((i) => [i.key, i.target])).toEqual([
+      ['company-meetings', 60],
+      ['shared-offers', 57],
+      ['company-visits', undefined],
+      ['discovery-days', undefined],
+    ]);
+    expect(engine.templateStep(t, 'company-meetings')!.indicator).toEqual({ key: 'company-meetings', atLeast: 60 });
+    expect(engine.templateStep(t, 'shared-offers')!.indicator).toEqual({ key: 'shared-offers', atLeast: 57 });
+  });
+
+  it('runs from the partnership agreement to the next year’s actions, the meetings and offers counted before their steps close', () => {
+    const state = start(t);
+    expect(complete(t, state, { actor: coordinator, stepKey: 'partnership-agreement' })).toMatchObject({ code: 'deliverable_missing' });
+    deliver(t, state, 'partnership-agreement', 'partnership-agreement');
+    for (const key of ['partnership-agreement', 'daq-teams-meetings', 'discovery-sessions', 'steering-committee', 'needs-identification']) expect(complete(t, state, { actor: coordinator, stepKey: key })).toBeUndefined();
+    deliver(t, state, 'offer-sharing-process', 'tracking-file');
+    expect(complete(t, state, { actor: coordinator, stepKey: 'offer-sharing-process' })).toBeUndefined();
+    expect(engine.phaseState(state, 'site-actions')!.status).toBe('active');
+
+    perform(engine.recordIndicator, t, state, { actor: coordinator, key: 'company-meetings', increment: 59 }, NOW);
+    expect(complete(t, state, { actor: coordinator, stepKey: 'company-meetings' })).toMatchObject({ code: 'indicator_below_target' });
+    perform(engine.recordIndicator, t, state, { actor: coordinator, key: 'company-meetings', increment: 1 }, NOW);
+    expect(complete(t, state, { actor: coordinator, stepKey: 'company-meetings' })).toBeUndefined();
+    perform(engine.recordIndicator, t, state, { actor: coordinator, key: 'shared-offers', increment: 57 }, NOW);
+    expect(complete(t, state, { actor: coordinator, stepKey: 'shared-offers' })).toBeUndefined();
+    deliver(t, state, 'job-analysis', 'job-profiles');
+    expect(complete(t, state, { actor: coordinator, stepKey: 'job-analysis' })).toBeUndefined();
+    perform(engine.recordIndicator, t, state, { actor: coordinator, key: 'company-visits', increment: 1 }, NOW);
+    expect(complete(t, state, { actor: coordinator, stepKey: 'company-visits' })).toBeUndefined();
+    deliver(t, state, 'vine-to-wine-route', 'route-review');
+    expect(complete(t, state, { actor: coordinator, stepKey: 'vine-to-wine-route' })).toBeUndefined();
+    expect(complete(t, state, { actor: coordinator, stepKey: 'industry-discovery-days' })).toBeUndefined();
+    perform(engine.recordIndicator, t, state, { actor: coordinator, key: 'discovery-days', increment: 3 }, NOW);
+    expect(complete(t, state, { actor: coordinator, stepKey: 'discovery-days' })).toBeUndefined();
+
+    expect(status(state, 'forum-held')).toBe('pending');
+    expect(complete(t, state, { actor: coordinator, stepKey: 'forum-preparation' })).toBeUndefined();
+    expect(complete(t, state, { actor: coordinator, stepKey: 'forum-held' })).toBeUndefined();
+    deliver(t, state, 'review-at-steering-committee', 'review');
+    expect(complete(t, state, { actor: coordinator, stepKey: 'review-at-steering-committee' })).toBeUndefined();
+    expect(complete(t, state, { actor: coordinator, stepKey: 'next-actions' })).toBeUndefined();
+    expect(state.status).toBe('completed');
+    expect(state.indicators).toEqual({ 'company-meetings': 60, 'shared-offers': 57, 'company-visits': 1, 'discovery-days': 3 });
+  });
+});
+
+describe('response', () => {
+  const t = template('response');
+
+  it('goes from the working group to the action plan, then the six actions, then the review', () => {
+    expect(t.phases.map((p) => [p.key, p.steps.map((s) => s.key)])).toEqual([
+      ['working-group', ['working-group-set-up', 'working-sessions']],
+      ['action-plan', ['project-presentation', 'climate-fresco', 'action-plan']],
+      ['promotion-actions', ['site-visits', 'placements', 'serious-game', 'get-smart-forum', 'speed-dating', 'social-clauses', 'clause-support']],
+      ['review', ['strand-review']],
+    ]);
+    // The seed counts the professionals at the presentation (10); it gives no other count.
+    expect(t.indicators.filter((i) => i.target !== undefined).map((i) => [i.key, i.target])).toEqual([['presentation-professionals', 10]]);
+  });
+
+  it('runs to the review, the support to the companies only once the clauses are in the contracts', () => {
+    const state = start(t);
+    for (const key of ['working-group-set-up', 'working-sessions', 'climate-fresco']) expect(complete(t, state, { actor: coordinator, stepKey: key })).toBeUndefined();
+    expect(complete(t, state, { actor: coordinator, stepKey: 'project-presentation' })).toMatchObject({ code: 'indicator_below_target' });
+    perform(engine.recordIndicator, t, state, { actor: coordinator, key: 'presentation-professionals', increment: 10 }, NOW);
+    expect(complete(t, state, { actor: coordinator, stepKey: 'project-presentation' })).toBeUndefined();
+    deliver(t, state, 'action-plan', 'action-plan');
+    expect(complete(t, state, { actor: coordinator, stepKey: 'action-plan' })).toBeUndefined();
+    expect(engine.phaseState(state, 'promotion-actions')!.status).toBe('active');
+    expect(status(state, 'clause-support')).toBe('pending');
+    for (const [key, indicator] of [['site-visits', 'site-visits'], ['placements', 'placements'], ['social-clauses', 'clause-works-sites']] as const) {
+      perform(engine.recordIndicator, t, state, { actor: coordinator, key: indicator, increment: 1 }, NOW);
+      expect(complete(t, state, { actor: coordinator, stepKey: key })).toBeUndefined();
+    }
+    deliver(t, state, 'serious-game', 'serious-game');
+    for (const key of ['serious-game', 'get-smart-forum', 'speed-dating', 'clause-support']) expect(complete(t, state, { actor: coordinator, stepKey: key })).toBeUndefined();
+    deliver(t, state, 'strand-review', 'strand-review');
+    expect(complete(t, state, { actor: coordinator, stepKey: 'strand-review' })).toBeUndefined();
+    expect(state.status).toBe('completed');
+  });
+});
+
+describe('health-hub', () => {
+  const t = template('health-hub');
+
+  it('has its two tenders as sub-programmes filling the contractors’ roles, and its committees for the programme’s life', () => {
+    expect(t.children.map((c) => [c.key, c.templateKey, c.start, c.fillsSlot])).toEqual([
+      ['tender-escape-game', 'tender', 'withParent', 'escape-game-contractor'],
+      ['tender-website', 'tender', 'withParent', 'website-contractor'],
+    ]);
+    expect(engine.templateStep(t, 'escape-game-delivery')!.assignee).toEqual({ kind: 'slot', slot: 'escape-game-contractor' });
+    expect(engine.templateStep(t, 'steering-committee')!.repeat).toMatchObject({ every: 6, unit: 'months' });
+    expect(engine.templateStep(t, 'technical-committee')!.repeat).toMatchObject({ every: 3, unit: 'months' });
+    // Twice and four times a year, with no end: the last phase, which stays open.
+    expect(t.phases.at(-1)!.steps.filter((s) => s.repeat).map((s) => [s.key, s.repeat!.until])).toEqual([
+      ['steering-committee', undefined],
+      ['technical-committee', undefined],
+    ]);
+    expect(t.indicators.map((i) => [i.key, i.target])).toEqual([
+      ['launch-participants', 30],
+      ['companies-surveyed', 16],
+      ['pilot-companies', 5],
+    ]);
+  });
+
+  it('holds its committees from March alongside the action plan, which completes while the hub stays active', () => {
+    const state = start(t);
+    expect(complete(t, state, { actor: coordinator, stepKey: 'steering-tools' })).toBeUndefined();
+    perform(engine.recordIndicator, t, state, { actor: coordinator, key: 'launch-participants', increment: 30 }, NOW);
+    expect(complete(t, state, { actor: coordinator, stepKey: 'launch-event' })).toBeUndefined();
+    deliver(t, state, 'partnership-agreement', 'partnership-agreement');
+    expect(complete(t, state, { actor: coordinator, stepKey: 'partnership-agreement' })).toBeUndefined();
+    expect(engine.phaseState(state, 'action-plan')!.status).toBe('active');
+    expect(engine.stepState(state, 'steering-committee~1')).toMatchObject({ status: 'active', occurrence: { n: 1, on: '2021-03-15' } });
+    expect(engine.stepState(state, 'technical-committee~1')).toMatchObject({ status: 'active', occurrence: { n: 1, on: '2021-03-02' } });
+
+    deliver(t, state, 'visual-identity', 'visual-identity');
+    expect(complete(t, state, { actor: coordinator, stepKey: 'visual-identity' })).toBeUndefined();
+    expect(complete(t, state, { actor: coordinator, stepKey: 'survey-framework' })).toBeUndefined();
+    deliver(t, state, 'skills-survey', 'survey-report');
+    perform(engine.recordIndicator, t, state, { actor: coordinator, key: 'companies-surveyed', increment: 15 }, NOW);
+    expect(complete(t, state, { actor: coordinator, stepKey: 'skills-survey' })).toMatchObject({ code: 'indicator_below_target' });
+    perform(engine.recordIndicator, t, state, { actor: coordinator, key: 'companies-surveyed', increment: 1 }, NOW);
+    expect(complete(t, state, { actor: coordinator, stepKey: 'skills-survey' })).toBeUndefined();
+    deliver(t, state, 'escape-game-delivery', 'escape-game-boxes');
+    expect(complete(t, state, { actor: coordinator, stepKey: 'escape-game-delivery' })).toBeUndefined();
+    deliver(t, state, 'website-online', 'website');
+    expect(complete(t, state, { actor: coordinator, stepKey: 'website-online' })).toBeUndefined();
+    expect(complete(t, state, { actor: coordinator, stepKey: 'recruitment-study' })).toBeUndefined();
+    perform(engine.recordIndicator, t, state, { actor: coordinator, key: 'pilot-companies', increment: 5 }, NOW);
+    expect(complete(t, state, { actor: coordinator, stepKey: 'recruitment-experiment' })).toBeUndefined();
+    deliver(t, state, 'experiment-restitution', 'restitution-report');
+    expect(complete(t, state, { actor: coordinator, stepKey: 'experiment-restitution' })).toBeUndefined();
+
+    deliver(t, state, 'steering-committee~1', 'steering-minutes');
+    expect(complete(t, state, { actor: coordinator, stepKey: 'steering-committee~1' })).toBeUndefined();
+    expect(engine.stepState(state, 'steering-committee~2')).toMatchObject({ status: 'active', occurrence: { n: 2, on: '2021-09-15' } });
+    expect(engine.phaseState(state, 'action-plan')!.status).toBe('active');
+    expect(state.status).toBe('active');
   });
 });
