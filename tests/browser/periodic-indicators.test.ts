@@ -197,6 +197,12 @@ describe('periodic indicators (Chromium)', () => {
     const corrected = first.getByTestId('periodic-cell').nth(0);
     await corrected.getByText('corrigé').click();
     await corrected.getByText(new RegExp(`^410 \\(${reception.name}, le `)).waitFor();
+    // The year's totals (when the three months are in one year): counts as corrected, the target from the start month on.
+    if (months.every((m) => m.slice(0, 4) === months[0]!.slice(0, 4))) {
+      const total = 415 + counts[0]![1] + counts.slice(1).reduce((sum, [a, b]) => sum + a + b, 0);
+      expect(((await section.getByTestId('periodic-year-total').textContent()) ?? '').replace(/\s/g, '')).toBe(String(total));
+      expect(await section.locator('tfoot td').last().textContent().then((v) => (v ?? '').replace(/\s/g, ''))).toBe(String(680 * (13 - Number(months[0]!.slice(5, 7)))));
+    }
     expect(await accessibilityProblems(page)).toEqual([]);
     const text = (await section.textContent()) ?? '';
     expect(text).not.toMatch(/\d{4}-\d{2}|gresilles|fontaine-d-ouche|point-relais|entretiens-physiques/);

@@ -66,6 +66,9 @@ export function PeriodicIndicator({ programme, indicator, me }: { programme: Pro
     return indicator.cells.find((c) => cellKeyOf(c) === key);
   };
   const totals = periods.map((p) => periodTotal(indicator.cells, p));
+  // The target applies from the programme's first period on: none for the months before it started.
+  const firstPeriod = periodOfDate(kind, programme.startDate);
+  const targets = periods.map((p) => (indicator.targetPerPeriod !== null && p >= firstPeriod ? indicator.targetPerPeriod : null));
   const previous = periods.map((p) => periodTotal(indicator.cells, previousYearPeriod(p)));
   const hasPrevious = previous.some((v) => v !== null);
   const sum = (values: (number | null)[]) => (values.some((v) => v !== null) ? values.reduce<number>((s, v) => s + (v ?? 0), 0) : null);
@@ -111,7 +114,7 @@ export function PeriodicIndicator({ programme, indicator, me }: { programme: Pro
             ? columns.map((c) => ({ label: c.label, data: periods.map((p) => cellAt(p, c.dimensions)?.value ?? null) }))
             : [{ label: t('periodic.total'), data: totals }]
         }
-        target={indicator.targetPerPeriod}
+        targets={indicator.targetPerPeriod !== null ? targets : null}
         previous={hasPrevious ? previous : null}
       />
 
@@ -155,7 +158,7 @@ export function PeriodicIndicator({ programme, indicator, me }: { programme: Pro
                 </td>
                 {indicator.targetPerPeriod !== null && (
                   <td className="num" data-testid="periodic-target">
-                    {formatNumber(indicator.targetPerPeriod)}
+                    {number(targets[row])}
                   </td>
                 )}
                 {hasPrevious && (
@@ -177,7 +180,7 @@ export function PeriodicIndicator({ programme, indicator, me }: { programme: Pro
               <td className="num" data-testid="periodic-year-total">
                 <strong>{number(sum(totals))}</strong>
               </td>
-              {indicator.targetPerPeriod !== null && <td className="num">{formatNumber(indicator.targetPerPeriod * periods.length)}</td>}
+              {indicator.targetPerPeriod !== null && <td className="num">{number(sum(targets))}</td>}
               {hasPrevious && <td className="num">{number(sum(previous))}</td>}
             </tr>
           </tfoot>
@@ -298,20 +301,20 @@ interface ChartProps {
   title: string;
   labels: string[];
   stacks: { label: string; data: (number | null)[] }[];
-  target: number | null;
+  targets: (number | null)[] | null;
   previous: (number | null)[] | null;
 }
 
 /** Bars per period (stacked per dimension value), the target per period and the year before as lines; the table carries the same numbers. */
-function PeriodicChart({ title, labels, stacks, target, previous }: ChartProps) {
+function PeriodicChart({ title, labels, stacks, targets, previous }: ChartProps) {
   const { t } = useTranslation();
   const canvas = useRef<HTMLCanvasElement>(null);
-  const signature = JSON.stringify({ labels, stacks, target, previous });
+  const signature = JSON.stringify({ labels, stacks, targets, previous });
   useEffect(() => {
     if (!canvas.current) return;
     const datasets: ChartDataset<'bar' | 'line', (number | null)[]>[] = [
       ...stacks.map((s, i) => ({ type: 'bar' as const, label: s.label, data: s.data, backgroundColor: STACK_COLOURS[i % STACK_COLOURS.length], stack: 'entries', order: 2 })),
-      ...(target !== null ? [{ type: 'line' as const, label: t('periodic.targetPerPeriod'), data: labels.map(() => target), borderColor: '#dc2626', borderDash: [6, 4], pointRadius: 0, fill: false, stack: 'target', order: 1 }] : []),
+      ...(targets ? [{ type: 'line' as const, label: t('periodic.targetPerPeriod'), data: targets, borderColor: '#dc2626', borderDash: [6, 4], pointRadius: 0, fill: false, stack: 'target', order: 1 }] : []),
       ...(previous ? [{ type: 'line' as const, label: t('periodic.previousYear'), data: previous, borderColor: '#64748b', backgroundColor: '#64748b', spanGaps: true, fill: false, stack: 'previous', order: 0 }] : []),
     ];
     const chart = new Chart<'bar' | 'line', (number | null)[], string>(canvas.current, {
