@@ -22,11 +22,11 @@ const CODES = [
   'winner', 'awarded', 'assessed', 'consultation-sent', 'eachPartner', 'slot', 'coordinator', 'unassigned',
 ];
 /** Codes that are also French words a sentence may hold in lower case. */
-const FRENCH_WORDS = new Set(['session', 'consultation', 'notification', 'test', 'diagnostic', 'adaptation', 'information', 'newsletter', 'interviews']);
+const FRENCH_WORDS = new Set(['session', 'consultation', 'notification', 'test', 'diagnostic', 'adaptation', 'information', 'newsletter', 'interviews', 'organisation']);
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const CODE_PATTERN = new RegExp(`(?<![\\p{L}\\d’'-])(${[...new Set(CODES)].filter((c) => c.length > 2 && !FRENCH_WORDS.has(c)).sort((a, b) => b.length - a.length).map(escape).join('|')})(?![\\p{L}\\d’'-])`, 'u');
 /** English words of the interface (none of them is French). */
-const ENGLISH = /\b(the|and|with|from|this|that|Loading|Error|Submit|Cancel|Save|Delete|Edit|Search|Required|Invalid|Unknown|Step|Steps|Template|Templates|Deadline|Due|Late|Progress|Status|Owner|Tender|Assessment|Deliverables?|Partner|Settings|Sign|Start|Report|Organisation|Dashboard|Milestone)\b/;
+const ENGLISH = /\b(the|and|with|from|this|that|Loading|Error|Submit|Cancel|Save|Delete|Edit|Search|Required|Invalid|Unknown|Step|Steps|Template|Templates|Deadline|Due|Late|Progress|Status|Owner|Tender|Assessment|Deliverables?|Partner|Settings|Sign|Start|Report|Dashboard|Milestone)\b/;
 /** Catalogue keys (app.title), journal types (deliverable.accepted), ids, ISO dates, JavaScript's placeholders. */
 const TECHNICAL = /\b(?:[a-z]+(?:[A-Z][a-z]+)*\.[a-z]+(?:[A-Z][a-z]+)*(?:\.[a-z]+)*)\b|\b(?:prg|org|usr|dlv)_[0-9a-f]|\b\d{4}-\d{2}-\d{2}(?:T|\b)|\b(?:undefined|null|NaN|Invalid Date|\[object Object\])\b|\{\{/;
 

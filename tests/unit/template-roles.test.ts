@@ -29,4 +29,9 @@ describe('the roles a template declares (start form, start route)', () => {
     const json = { phases: [{ steps: [{ key: 'a', assignee: { kind: 'slot', slot: 'partner' } }, { key: 'b', assignee: { kind: 'coordinator' } }, { key: 'c', assignee: { kind: 'slot', slot: 'partner' } }] }] };
     expect(listTemplateRoles(json)).toEqual([{ key: 'partner', filledBy: 'start' }]);
   });
+
+  it('the role that enters a periodic indicator is chosen at start, once, even when no step is given to it', () => {
+    const json = { phases: [{ steps: [{ key: 'a', assignee: { kind: 'coordinator' } }] }], indicators: [{ recordedBy: 'reception' }, { recordedBy: 'reception' }, {}] };
+    expect(listTemplateRoles(json)).toEqual([{ key: 'reception', filledBy: 'start' }]);
+  });
 });

@@ -46,3 +46,16 @@ export function todayInParis(): string {
 export function localName(item: { name: string; nameEn?: string }): string {
   return i18next.language === 'en' && item.nameEn ? item.nameEn : item.name;
 }
+
+/** A periodic indicator's period as people write it: "mars 2026", "1er trimestre 2026", "2026" (English: "March 2026", "Q1 2026"). */
+export function formatPeriod(period: string): string {
+  if (/^\d{4}$/.test(period)) return period;
+  const year = period.slice(0, 4);
+  if (period[5] === 'Q') {
+    const quarter = `periodic.quarter.q${period.slice(6)}`;
+    // A plain signature: the catalogue's full key type is too deep to infer here.
+    const say = i18next.t.bind(i18next) as unknown as (key: string, values: Record<string, unknown>) => string;
+    return i18next.exists(quarter) ? say(quarter, { year }) : period;
+  }
+  return new Intl.DateTimeFormat(locale(), { timeZone: 'UTC', month: 'long', year: 'numeric' }).format(new Date(`${period}-15T12:00:00Z`));
+}

@@ -7,6 +7,7 @@ import { AssigneeLabel } from '../components/assignee';
 import { DeliverableList } from '../components/deliverables';
 import { OrganisationPicker, type PickedOrganisation } from '../components/organisation-picker';
 import { EventList } from '../components/event-list';
+import { PeriodicIndicator } from '../components/periodic-indicator';
 import { ProgrammeTeam } from '../components/programme-team';
 import { ProgrammeTimeline } from '../components/programme-timeline';
 import { Notice, PageTitle, ProblemMessage, Skeleton, StatusBadge } from '../components/ui';
@@ -139,6 +140,17 @@ export function ProgrammePage({ me }: { me: Me }) {
           )}
         </section>
       </div>
+
+      {p.indicators.some((i) => i.period) && (
+        <section aria-labelledby="periodic-indicators">
+          <h2 id="periodic-indicators">{t('periodic.title')}</h2>
+          {p.indicators
+            .filter((i) => i.period)
+            .map((i) => (
+              <PeriodicIndicator key={i.key} programme={p} indicator={i} me={me} />
+            ))}
+        </section>
+      )}
 
       {me.role !== 'partner' && <ProgrammeTeam programmeId={p.id} canEdit={steward} />}
 

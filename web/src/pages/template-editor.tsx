@@ -33,6 +33,7 @@ import {
   setIn,
   withoutVersion,
   type DraftStep,
+  type IndicatorDraft,
   type Path,
   type TemplateDraft,
 } from '../lib/template-draft';
@@ -225,16 +226,7 @@ function TemplateEditor({ mode, initial, sourceName }: { mode: Mode; initial: Te
 
           <Group title={t('editor.indicators')}>
             {(draft.indicators ?? []).map((indicator, i) => (
-              <div key={i} className="field-row">
-                <TextField label={t('editor.key')} path={`indicators.${i}.key`} value={indicator.key} onChange={(v) => update(['indicators', i, 'key'], v)} />
-                <TextField label={t('editor.nameFr')} path={`indicators.${i}.name.fr`} value={indicator.name.fr} onChange={(v) => update(['indicators', i, 'name', 'fr'], v)} />
-                <TextField label={t('editor.nameEn')} path={`indicators.${i}.name.en`} value={indicator.name.en} onChange={(v) => update(['indicators', i, 'name', 'en'], v)} />
-                <NumberField label={t('editor.indicatorTarget')} path={`indicators.${i}.target`} value={indicator.target} onChange={(v) => update(['indicators', i, 'target'], v)} />
-                <TextField label={t('editor.indicatorUnit')} path={`indicators.${i}.unit`} value={indicator.unit ?? ''} onChange={(v) => update(['indicators', i, 'unit'], v || undefined)} />
-                <button type="button" className="link-button" onClick={() => update(['indicators'], (draft.indicators ?? []).filter((_, j) => j !== i))}>
-                  {t('editor.removeIndicator')}
-                </button>
-              </div>
+              <IndicatorEditor key={i} index={i} indicator={indicator} update={update} onRemove={() => update(['indicators'], (draft.indicators ?? []).filter((_, j) => j !== i))} />
             ))}
             <button type="button" onClick={() => update(['indicators'], [...(draft.indicators ?? []), { key: `indicateur-${(draft.indicators ?? []).length + 1}`, name: { fr: '', en: '' } }])}>
               {t('editor.addIndicator')}
@@ -318,8 +310,8 @@ function ProblemSummary({ problems }: { problems: DraftProblem[] }) {
 
 /** 'phases.0.steps.1.name.fr' → 'Phase 1 › Étape 2 › Nom (français)'. */
 /** Only the two words the path needs: the full typed t() over the whole catalogue is too deep for TypeScript here. */
-const FIELD_WORDS: Record<string, FieldWord> = { key: 'editor.key', 'name.fr': 'editor.nameFr', 'name.en': 'editor.nameEn', 'description.fr': 'editor.descriptionFr', 'description.en': 'editor.descriptionEn', name: 'editor.field.name', description: 'editor.field.description', assignee: 'editor.field.assignee', due: 'editor.field.due', dependsOn: 'editor.field.dependsOn', deliverables: 'editor.field.deliverables', capacity: 'editor.field.capacity', gate: 'editor.field.gate', reminders: 'editor.field.reminders', indicator: 'editor.field.indicator', title: 'editor.field.title', templateKey: 'editor.field.templateKey' };
-type FieldWord = 'editor.general' | 'editor.key' | 'editor.nameFr' | 'editor.nameEn' | 'editor.descriptionFr' | 'editor.descriptionEn' | `editor.field.${'name' | 'description' | 'assignee' | 'due' | 'dependsOn' | 'deliverables' | 'capacity' | 'gate' | 'reminders' | 'indicator' | 'title' | 'templateKey'}`;
+const FIELD_WORDS: Record<string, FieldWord> = { key: 'editor.key', 'name.fr': 'editor.nameFr', 'name.en': 'editor.nameEn', 'description.fr': 'editor.descriptionFr', 'description.en': 'editor.descriptionEn', name: 'editor.field.name', description: 'editor.field.description', assignee: 'editor.field.assignee', due: 'editor.field.due', dependsOn: 'editor.field.dependsOn', deliverables: 'editor.field.deliverables', capacity: 'editor.field.capacity', gate: 'editor.field.gate', reminders: 'editor.field.reminders', indicator: 'editor.field.indicator', title: 'editor.field.title', templateKey: 'editor.field.templateKey', target: 'editor.field.target', unit: 'editor.field.unit', period: 'editor.field.period', targetPerPeriod: 'editor.field.targetPerPeriod', recordedBy: 'editor.field.recordedBy', dimensions: 'editor.field.dimensions' };
+type FieldWord = 'editor.general' | 'editor.key' | 'editor.nameFr' | 'editor.nameEn' | 'editor.descriptionFr' | 'editor.descriptionEn' | `editor.field.${'name' | 'description' | 'assignee' | 'due' | 'dependsOn' | 'deliverables' | 'capacity' | 'gate' | 'reminders' | 'indicator' | 'title' | 'templateKey' | 'target' | 'unit' | 'period' | 'targetPerPeriod' | 'recordedBy' | 'dimensions'}`;
 function describePath(path: string, t: (key: 'editor.phase' | 'editor.step', options: { n: number }) => string, word: (key: FieldWord) => string): string {
   const parts = path.split('.');
   const out: string[] = [];
@@ -330,6 +322,11 @@ function describePath(path: string, t: (key: 'editor.phase' | 'editor.step', opt
       // A plain signature: the catalogue's full key type is too deep to infer here.
       const say = t as unknown as (key: string, values: Record<string, unknown>) => string;
       out.push(say(part === 'phases' ? 'editor.phase' : 'editor.step', { n: Number(parts[i + 1]) + 1 }));
+      i += 2;
+    } else if ((part === 'indicators' || part === 'dimensions' || part === 'values') && /^\d+$/.test(parts[i + 1] ?? '')) {
+      // 'indicators.0.dimensions.1.values.0.key' → 'Indicateur 1 › Dimension 2 › Valeur 1 › Identifiant…'.
+      const say = t as unknown as (key: string, values: Record<string, unknown>) => string;
+      out.push(say(part === 'indicators' ? 'editor.indicatorN' : part === 'dimensions' ? 'editor.dimension' : 'editor.dimensionValue', { n: Number(parts[i + 1]) + 1 }));
       i += 2;
     } else if (part === 'labels' && parts[i + 1] && parts[i + 2]) {
       // 'labels.roles.winner.fr' → 'Noms affichés… › Rôle « winner »'.
@@ -517,6 +514,100 @@ function LabelsGroup({ draft, update }: { draft: TemplateDraft; update: (path: P
           </div>
         );
       })}
+    </Group>
+  );
+}
+
+const blankName = () => ({ fr: '', en: '' });
+
+/**
+ * One indicator: its names, whole-life target and unit; periodic ones (issue 19) add the period, the
+ * target per period, the role that enters the counts and the dimensions (a site…) with their values.
+ */
+function IndicatorEditor({ index, indicator, update, onRemove }: { index: number; indicator: IndicatorDraft; update(path: Path, value: unknown): void; onRemove(): void }) {
+  const { t } = useTranslation();
+  const at = `indicators.${index}`;
+  const set = (rest: Path, value: unknown) => update(['indicators', index, ...rest], value);
+  const dimensions = indicator.dimensions ?? [];
+  // Shown when periodic, and whenever they hold something (an imported draft's problems stay next to their field).
+  const periodic = Boolean(indicator.period) || indicator.targetPerPeriod !== undefined || dimensions.length > 0 || Boolean(indicator.recordedBy);
+  return (
+    <Group
+      path={at}
+      title={
+        <>
+          {t('editor.indicatorN', { n: index + 1 })} {indicator.name.fr && `— ${indicator.name.fr}`}{' '}
+          <button type="button" className="link-button" onClick={onRemove}>
+            {t('editor.removeIndicator')}
+          </button>
+        </>
+      }
+    >
+      <div className="field-row">
+        <TextField label={t('editor.key')} path={`${at}.key`} value={indicator.key} onChange={(v) => set(['key'], v)} />
+        <TextField label={t('editor.nameFr')} path={`${at}.name.fr`} value={indicator.name.fr} onChange={(v) => set(['name', 'fr'], v)} />
+        <TextField label={t('editor.nameEn')} path={`${at}.name.en`} value={indicator.name.en} onChange={(v) => set(['name', 'en'], v)} />
+      </div>
+      <div className="field-row">
+        <NumberField label={t('editor.indicatorTarget')} path={`${at}.target`} value={indicator.target} onChange={(v) => set(['target'], v)} />
+        <TextField label={t('editor.indicatorUnit')} path={`${at}.unit`} value={indicator.unit ?? ''} onChange={(v) => set(['unit'], v || undefined)} />
+        <SelectField
+          label={t('editor.indicatorPeriod')}
+          path={`${at}.period`}
+          value={indicator.period ?? 'none'}
+          options={(['none', 'month', 'quarter', 'year'] as const).map((v) => ({ value: v, label: t(`editor.indicatorPeriods.${v}`) }))}
+          onChange={(v) => set(['period'], v === 'none' ? undefined : v)}
+        />
+      </div>
+      {periodic && (
+        <>
+          <div className="field-row">
+            <NumberField label={t('editor.indicatorTargetPerPeriod')} path={`${at}.targetPerPeriod`} value={indicator.targetPerPeriod} onChange={(v) => set(['targetPerPeriod'], v)} />
+            <TextField label={t('editor.indicatorRecordedBy')} path={`${at}.recordedBy`} value={indicator.recordedBy ?? ''} onChange={(v) => set(['recordedBy'], v.trim() || undefined)} />
+          </div>
+          <fieldset className="editor-inline">
+            <legend>{t('editor.dimensions')}</legend>
+            <FieldProblems path={`${at}.dimensions`} />
+            {dimensions.map((dimension, d) => (
+              <Group
+                key={d}
+                path={`${at}.dimensions.${d}`}
+                title={
+                  <>
+                    {t('editor.dimension', { n: d + 1 })} {dimension.name.fr && `— ${dimension.name.fr}`}{' '}
+                    <button type="button" className="link-button" onClick={() => set(['dimensions'], dimensions.length > 1 ? dimensions.filter((_, j) => j !== d) : undefined)}>
+                      {t('editor.removeDimension')}
+                    </button>
+                  </>
+                }
+              >
+                <div className="field-row">
+                  <TextField label={t('editor.key')} path={`${at}.dimensions.${d}.key`} value={dimension.key} onChange={(v) => set(['dimensions', d, 'key'], v)} />
+                  <TextField label={t('editor.nameFr')} path={`${at}.dimensions.${d}.name.fr`} value={dimension.name.fr} onChange={(v) => set(['dimensions', d, 'name', 'fr'], v)} />
+                  <TextField label={t('editor.nameEn')} path={`${at}.dimensions.${d}.name.en`} value={dimension.name.en} onChange={(v) => set(['dimensions', d, 'name', 'en'], v)} />
+                </div>
+                <FieldProblems path={`${at}.dimensions.${d}.values`} />
+                {dimension.values.map((value, v) => (
+                  <div className="field-row" key={v} data-testid="dimension-value">
+                    <TextField label={`${t('editor.dimensionValue', { n: v + 1 })} — ${t('editor.key')}`} path={`${at}.dimensions.${d}.values.${v}.key`} value={value.key} onChange={(x) => set(['dimensions', d, 'values', v, 'key'], x)} />
+                    <TextField label={`${t('editor.dimensionValue', { n: v + 1 })} — ${t('editor.nameFr')}`} path={`${at}.dimensions.${d}.values.${v}.name.fr`} value={value.name.fr} onChange={(x) => set(['dimensions', d, 'values', v, 'name', 'fr'], x)} />
+                    <TextField label={`${t('editor.dimensionValue', { n: v + 1 })} — ${t('editor.nameEn')}`} path={`${at}.dimensions.${d}.values.${v}.name.en`} value={value.name.en} onChange={(x) => set(['dimensions', d, 'values', v, 'name', 'en'], x)} />
+                    <button type="button" className="link-button" onClick={() => set(['dimensions', d, 'values'], dimension.values.filter((_, j) => j !== v))}>
+                      {t('editor.removeDimensionValue')}
+                    </button>
+                  </div>
+                ))}
+                <button type="button" onClick={() => set(['dimensions', d, 'values'], [...dimension.values, { key: `valeur-${dimension.values.length + 1}`, name: blankName() }])}>
+                  {t('editor.addDimensionValue')}
+                </button>
+              </Group>
+            ))}
+            <button type="button" onClick={() => set(['dimensions'], [...dimensions, { key: `dimension-${dimensions.length + 1}`, name: blankName(), values: [{ key: 'valeur-1', name: blankName() }] }])}>
+              {t('editor.addDimension')}
+            </button>
+          </fieldset>
+        </>
+      )}
     </Group>
   );
 }
