@@ -14,7 +14,7 @@ export type TemplateChange =
 const TEMPLATE_FIELDS = ['name', 'description', 'nonWorkingDays', 'reminders'] as const;
 const PHASE_FIELDS = ['name', 'gate', 'capacity'] as const;
 const STEP_FIELDS = ['name', 'description', 'assignee', 'due', 'dependsOn', 'deliverables', 'milestone', 'reminders', 'indicator', 'module'] as const;
-const INDICATOR_FIELDS = ['name', 'target', 'unit'] as const;
+const INDICATOR_FIELDS = ['name', 'target', 'unit', 'period', 'targetPerPeriod', 'recordedBy', 'dimensions'] as const;
 const CHILD_FIELDS = ['templateKey', 'title', 'start', 'repeatable', 'fillsSlot'] as const;
 
 export function diffTemplates(before: Template, after: Template): TemplateChange[] {

@@ -55,6 +55,7 @@ const ORGANISATIONS = {
   escapeB: { name: 'Prestataire escape game B (non nommé dans le rapport)', kind: 'contractor' },
   escapeC: { name: 'Prestataire escape game C (non nommé dans le rapport)', kind: 'contractor' },
   nelGraphisme: { name: 'Nel Graphisme', kind: 'contractor' },
+  apsalc: { name: 'APSALC', kind: 'association' },
 } as const;
 type OrgKey = keyof typeof ORGANISATIONS;
 
@@ -65,6 +66,7 @@ export const DEMO_TITLES = {
   daq: 'DAQ 2.0 — Dispositif Amont pour la Qualification (Dijon, Beaune, Haute Côte d’Or)',
   response: 'RESPONSE — volet emploi-formation (Dijon Métropole, Fontaine d’Ouche)',
   healthHub: 'Hub emplois et compétences des industries de santé',
+  receptionPoints: 'Points Relais dijonnais — Grésilles et Fontaine d’Ouche',
 };
 
 export interface Api {
@@ -114,7 +116,7 @@ export async function loadDemo(apiUrl: string, databaseUrl: string, say: (line: 
     const orgs = await ensureOrganisations(prisma);
     await ensureUser(prisma, DEMO_COORDINATOR, 'Chargée de projet (démo)', 'coordinator');
     await ensureUser(prisma, DEMO_MANAGER, 'Direction (démo)', 'manager');
-    for (const key of ['afpa', 'arcanium', 'escapeB', 'escapeC'] as const) {
+    for (const key of ['afpa', 'arcanium', 'escapeB', 'escapeC', 'apsalc'] as const) {
       await ensureUser(prisma, `${key.toLowerCase()}@demo.jalons.local`, `${ORGANISATIONS[key].name} (démo)`, 'partner', orgs[key]);
     }
     // Demo programmes are the demo coordinator's: other programmes may share their titles.
@@ -342,6 +344,34 @@ export async function loadDemo(apiUrl: string, databaseUrl: string, say: (line: 
       });
       say(`  health-industries hub: ${hub.id} (16 companies surveyed, escape game to Arcanium, website to Nel Graphisme, experiment in 5 pilot companies)`);
       ids[DEMO_TITLES.healthHub] = hub.id;
+    }
+    if (!ids[DEMO_TITLES.receptionPoints]) {
+      // The two Points Relais in 2021 (seed, first half-year): January and February were lost in the March 2021 server fire
+      // and are left unentered rather than entered as zero; March is partial. Each month entered on the 5th of the next (assumed).
+      const counts: [string, string, number, number, number, number][] = [
+        // month, entered on, Grésilles in person, Grésilles by phone, Fontaine d'Ouche in person, Fontaine d'Ouche by phone
+        ['2021-03', '2021-04-05', 312, 72, 367, 144],
+        ['2021-04', '2021-05-05', 283, 73, 227, 92],
+        ['2021-05', '2021-06-07', 297, 105, 341, 173],
+        ['2021-06', '2021-07-05', 477, 129, 416, 204],
+      ];
+      const entry = (date: string, key: string, period: string, site: string, value: number) => ({ type: 'indicator', date, key, value, period, dimensions: { site } });
+      const reception = await post('/api/v1/programmes', {
+        templateKey: 'reception-points',
+        title: DEMO_TITLES.receptionPoints,
+        startDate: '2021-01-04',
+        params: { slots: { 'reception-operator': orgs.apsalc } },
+        history: {
+          facts: counts.flatMap(([period, on, gIn, gPhone, fIn, fPhone]) => [
+            entry(on, 'in-person-interviews', period, 'gresilles', gIn),
+            entry(on, 'phone-interviews', period, 'gresilles', gPhone),
+            entry(on, 'in-person-interviews', period, 'fontaine-d-ouche', fIn),
+            entry(on, 'phone-interviews', period, 'fontaine-d-ouche', fPhone),
+          ]),
+        },
+      });
+      say(`  reception points: ${reception.id} (monthly interviews per site, March to June 2021; January and February lost in the fire)`);
+      ids[DEMO_TITLES.receptionPoints] = reception.id;
     }
     say(`  demo sign-in: ${DEMO_COORDINATOR} (coordinator), ${DEMO_MANAGER} (manager), afpa@demo.jalons.local (partner) / ${DEMO_PASSWORD}`);
     return { created: true, programmes: ids };

@@ -15,7 +15,7 @@ describe('demo data set (2021 situation from the seed)', () => {
     await h?.stop();
   });
 
-  it('loads DEFI, TI action 23, the escape-game tender, DAQ 2.0, RESPONSE and the health-industries hub at their true 2021 dates, today’s status following from them, once', async () => {
+  it('loads DEFI, TI action 23, the escape-game tender, DAQ 2.0, RESPONSE, the health-industries hub and the reception points at their true 2021 dates, today’s status following from them, once', async () => {
     const first = await loadDemo(h.apiUrl, h.endpoints.DATABASE_URL);
     expect(first.created).toBe(true);
     const orgName = async (id: string) => (await h.prisma.organisation.findUniqueOrThrow({ where: { id } })).name;
@@ -131,6 +131,18 @@ describe('demo data set (2021 situation from the seed)', () => {
     // History cannot record an occurrence of a recurring step: each committee series stands open at its first occurrence.
     expect(['steering-committee~1', 'technical-committee~1'].map((k) => hub.steps.find((s) => s.key === k)?.status)).toEqual(['active', 'active']);
 
+    // The reception points: March to June 2021 per site, as the seed's tables give them (January and February lost in the fire).
+    const reception = await waitForReadModelInSync(h, first.programmes[DEMO_TITLES.receptionPoints]!);
+    expect(reception.indicators).toEqual({ 'in-person-interviews': 1369 + 1351, 'phone-interviews': 379 + 613 });
+    const grésilles = reception.indicatorEntries!['in-person-interviews']!.filter((e) => e.dimensions?.site === 'gresilles');
+    expect(grésilles.map((e) => [e.period, e.value, e.at.slice(0, 10)])).toEqual([
+      ['2021-03', 312, '2021-04-05'],
+      ['2021-04', 283, '2021-05-05'],
+      ['2021-05', 297, '2021-06-07'],
+      ['2021-06', 477, '2021-07-05'],
+    ]);
+    expect(await orgName(reception.slots['reception-operator']!)).toBe('APSALC');
+
     // The journal tells the past from what happens now: "saisi a posteriori" by the demo coordinator.
     const coordinatorRow = await h.prisma.user.findUniqueOrThrow({ where: { email: DEMO_COORDINATOR } });
     const mobilised = await h.prisma.programmeEvent.findFirstOrThrow({ where: { programmeId: defi.programmeId, type: 'step.completed', data: { path: ['stepKey'], equals: 'partner-mobilisation' } } });
@@ -139,7 +151,7 @@ describe('demo data set (2021 situation from the seed)', () => {
     const again = await loadDemo(h.apiUrl, h.endpoints.DATABASE_URL);
     expect(again.created).toBe(false);
     const coordinator = await h.prisma.user.findUniqueOrThrow({ where: { email: DEMO_COORDINATOR } });
-    expect(await h.prisma.programme.count({ where: { title: { in: Object.values(DEMO_TITLES) }, coordinatorId: coordinator.id } })).toBe(6);
+    expect(await h.prisma.programme.count({ where: { title: { in: Object.values(DEMO_TITLES) }, coordinatorId: coordinator.id } })).toBe(7);
 
     // A data set loaded before a programme joined the demo (here: the hub, renamed away) gains only that one.
     await h.prisma.programme.update({ where: { id: first.programmes[DEMO_TITLES.healthHub]! }, data: { title: 'Hub (ancien jeu de démonstration)' } });

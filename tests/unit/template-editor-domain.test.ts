@@ -178,3 +178,14 @@ describe('what people may publish', () => {
     expect(checkTemplateForPublication(draft()).problems).toEqual([]);
   });
 });
+
+describe('the diff of a periodic indicator', () => {
+  it('says an indicator became monthly, with a target per month and a role entering it', () => {
+    const before = ZTemplate.parse({ ...draft(), indicators: [{ key: 'visits', name: { fr: 'Visites', en: 'Visits' } }] });
+    const after = ZTemplate.parse({ ...draft(), indicators: [{ key: 'visits', name: { fr: 'Visites', en: 'Visits' }, period: 'month', targetPerPeriod: 600 }] });
+    expect(diffTemplates(before, after).filter((c) => c.target === 'indicator')).toEqual([
+      { kind: 'changed', target: 'indicator', key: 'visits', field: 'period', before: undefined, after: 'month' },
+      { kind: 'changed', target: 'indicator', key: 'visits', field: 'targetPerPeriod', before: undefined, after: 600 },
+    ]);
+  });
+});

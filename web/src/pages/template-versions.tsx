@@ -81,6 +81,7 @@ function nameKeys(templates: readonly Template[]): (key: string) => string {
   for (const tpl of templates) {
     names.set(tpl.key, pick(tpl.name));
     for (const [k, label] of Object.entries(tpl.labels?.dateParams ?? {})) names.set(k, pick(label));
+    for (const [k, label] of Object.entries(tpl.labels?.roles ?? {})) names.set(k, pick(label));
     for (const phase of tpl.phases) {
       names.set(phase.key, pick(phase.name));
       for (const step of phase.steps) names.set(step.key, pick(step.name));
@@ -97,8 +98,11 @@ export function ChangeList({ changes, templates }: { changes: TemplateChange[]; 
   const nameOf = nameKeys(templates);
   // Only values a person reads as they are: a text, a number, a yes/no, a name, a list of steps.
   // A rule (due date, assignee, reminders) is said to have changed, not dumped as data.
-  const show = (v: unknown): string | undefined => {
+  const show = (v: unknown, field?: string): string | undefined => {
     if (v === undefined || v === null) return '—';
+    // An indicator's period and recording role are codes: said by their words.
+    if (field === 'period' && (v === 'month' || v === 'quarter' || v === 'year')) return t(`editor.indicatorPeriods.${v}`);
+    if (field === 'recordedBy' && typeof v === 'string') return nameOf(v);
     if (typeof v === 'string') return v;
     if (typeof v === 'number') return v.toLocaleString(i18next.language);
     if (typeof v === 'boolean') return t(v ? 'editor.yes' : 'editor.no');
@@ -113,13 +117,13 @@ export function ChangeList({ changes, templates }: { changes: TemplateChange[]; 
           {c.kind === 'changed' ? (
             <>
               {t('editor.change.changed', { target: t(`editor.target.${c.target}`), key: nameOf(c.key), field: t(`editor.field.${c.field}` as 'editor.field.name') })}
-              {show(c.before) !== undefined && show(c.after) !== undefined && (
+              {show(c.before, c.field) !== undefined && show(c.after, c.field) !== undefined && (
                 <div className="small">
                   <del>
-                    {t('editor.before')} : <q>{show(c.before)}</q>
+                    {t('editor.before')} : <q>{show(c.before, c.field)}</q>
                   </del>{' '}
                   <ins>
-                    {t('editor.after')} : <q>{show(c.after)}</q>
+                    {t('editor.after')} : <q>{show(c.after, c.field)}</q>
                   </ins>
                 </div>
               )}
