@@ -338,8 +338,8 @@ function EnrolForm({ programme }: { programme: ProgrammeView }) {
   const [organisation, setOrganisation] = useState<PickedOrganisation | null>(null);
   const [phaseKey, setPhaseKey] = useState(openPhases.find((p) => p.capacity)?.key ?? openPhases[0]?.key ?? '');
   const [slot, setSlot] = useState('');
-  // The roles this programme's steps are given to: chosen by their name, never typed as a code.
-  const slots = [...new Set(programme.phases.flatMap((p) => p.steps).flatMap((st) => (st.assignee.kind === 'slot' && st.assignee.slot ? [st.assignee.slot] : [])))];
+  // The template's roles (its steps', its indicators' and its sub-programmes'): chosen by their name, never typed as a code.
+  const slots = [...new Set([...programme.phases.flatMap((p) => p.steps).flatMap((st) => (st.assignee.kind === 'slot' && st.assignee.slot ? [st.assignee.slot] : [])), ...Object.keys(programme.labels.roles ?? {})])];
   const queryClient = useQueryClient();
   const enrol = useSubmission((body: { organisationId: string; phaseKey: string; slot?: string }, headers) => unwrap(api.POST('/api/v1/programmes/{id}/partners', { params: { path: { id: programme.id } }, body, headers })), {
     onSuccess: async () => {
