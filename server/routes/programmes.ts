@@ -1,8 +1,7 @@
-import { createHash, randomUUID } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import { Prisma } from '../../generated/prisma/client';
-import type { Actor, ProgrammeState } from '../../domain/programme-state';
+import type { ProgrammeState } from '../../domain/programme-state';
 import { parisDateToInstant } from '../../domain/calendar';
 import { definitionKey } from '../../domain/step-row-key';
 import { ZIsoDate, ZIsoInstant, type Template } from '../../domain/template-schema';
@@ -23,15 +22,16 @@ import {
   resumeProgrammeUpdate,
   reviewDeliverableUpdate,
 } from '../../workflows/programme';
-import type { SessionUser } from '../auth';
 import type { AppContext } from '../context';
 import { AppError } from '../errors';
 import { defineRoute, findUnsafeText, trimmedText, zodProblems } from '../http';
 import { labelText } from '../../domain/template-labels';
 import { labelsOf } from '../../templates/labels';
-import { buildProgrammeView, buildStepView, listIndicatorAuthors, toDeliverableView, viewerOf, ZDeliverableView, ZProgrammeView, ZStepView, type PersonName } from '../programme-views';
-import { isOnTeam } from '../programme-team';
-import { canSeeDeliverable, canSeeNotification, canSeeProgramme, canSeeStep, confidentialScope, visibleEvent, type Viewer } from '../../domain/visibility';
+import { buildProgrammeView, buildStepView, toDeliverableView, viewerOf, ZDeliverableView, ZProgrammeView, ZStepView } from '../programme-views';
+import { actorOf, createProgrammeCommands, newIdFor, updateIdFor } from '../programme-commands';
+
+export { actorOf, updateIdFor };
+import { canSeeDeliverable, canSeeNotification, canSeeStep, confidentialScope, visibleEvent, type Viewer } from '../../domain/visibility';
 import { ZPage } from './accounts';
 import { contentDisposition } from '../storage';
 import { MAX_UPLOAD_BYTES, receiveUpload, type ReceivedUpload } from '../uploads';
@@ -87,48 +87,9 @@ const ZChangeStep = z.union([
   z.strictObject({ assignee: ZId, reason: ZStepChangeReason }),
 ]);
 
-export function actorOf(user: SessionUser): Actor {
-  return { userId: user.id, role: user.role, organisationId: user.organisationId ?? undefined };
-}
-
-/** A retried write with the same Idempotency-Key reuses the same Temporal update id: applied once, answered again. */
-export function updateIdFor(user: SessionUser, key: string | undefined): string | undefined {
-  return key ? createHash('sha256').update(`${user.id}:${key}`).digest('hex') : undefined;
-}
-
 export function programmeRoutes(ctx: AppContext) {
-  async function loadVisible(id: string, user: SessionUser): Promise<{ state: ProgrammeState; template: Template; viewer: Viewer }> {
-    const row = await ctx.prisma.programme.findUnique({ where: { id } });
-    const state = row?.state as unknown as ProgrammeState | undefined;
-    // A partner probing a programme it has no part in learns nothing: same 404 as an unknown id.
-    if (!row || !state || !canSeeProgramme(state, user)) {
-      throw new AppError('not_found', 'No such programme.');
-    }
-    const [template, onTeam] = await Promise.all([ctx.templates.loadTemplateVersion(row.templateKey, row.templateVersion), isOnTeam(ctx.prisma, id, user)]);
-    return { state, template, viewer: viewerOf(user, onTeam) };
-  }
-
-  /** A write: coordinators act on the programmes of their team only (admins everywhere). */
-  async function loadActionable(id: string, user: SessionUser): Promise<{ state: ProgrammeState; template: Template; viewer: Viewer }> {
-    const loaded = await loadVisible(id, user);
-    if (user.role === 'coordinator' && !loaded.viewer.onTeam) {
-      throw new AppError('not_programme_member', "You are not on this programme's team; its coordinators or an admin can add you (PUT /api/v1/programmes/:id/team).");
-    }
-    return loaded;
-  }
-
-  async function view(state: ProgrammeState, viewer: Viewer) {
-    const template = await ctx.templates.loadTemplateVersion(state.templateKey, state.templateVersion);
-    return buildProgrammeView(template, state, viewer, await namePeople(state));
-  }
-
-  /** The authors of a programme's indicator entries, for the view to name (one query, none when there are none). */
-  async function namePeople(state: ProgrammeState): Promise<Map<string, PersonName>> {
-    const ids = listIndicatorAuthors(state);
-    if (!ids.length) return new Map();
-    const users = await ctx.prisma.user.findMany({ where: { id: { in: ids } }, select: { id: true, name: true, organisationId: true } });
-    return new Map(users.map((u) => [u.id, { name: u.name, organisationId: u.organisationId }]));
-  }
+  const commands = createProgrammeCommands(ctx);
+  const { loadVisible, loadActionable, view } = commands;
 
   async function requireOrganisation(id: string, path: string): Promise<void> {
     // An archived organisation is kept for history; nothing new is given to it.
@@ -159,7 +120,7 @@ export function programmeRoutes(ctx: AppContext) {
           throw new AppError('validation_failed', `Template "${template.key}" has no role ${unknownRoles.join(', ')}.`, unknownRoles.map((r) => ({ path: `body.params.slots.${r}`, message: 'not a role of this template', code: 'unknown_field' as const, params: { keys: r } })));
         }
         for (const [slot, org] of Object.entries(body.params.slots)) await requireOrganisation(org, `body.params.slots.${slot}`);
-        const programmeId = idempotencyKey ? `prg_${createHash('sha256').update(`${user.id}:${idempotencyKey}`).digest('hex').slice(0, 24)}` : `prg_${randomUUID()}`;
+        const programmeId = newIdFor('prg', user, idempotencyKey);
         const start = { programmeId, title: body.title, template, startDate: body.startDate, coordinatorId: user.id, dates: body.params.dates, slots: body.params.slots };
         if (body.history) {
           const problems = await findHistoryProblems(ctx, template, createInitialState(start, new Date()), body.history, actorOf(user), await childTargetsAtStart(ctx, template, start));
@@ -222,17 +183,14 @@ export function programmeRoutes(ctx: AppContext) {
       params: ZProgrammeParams, response: ZProgrammeView,
       async handler({ params, user }) {
         const { state, template, viewer } = await loadVisible(params.id, user);
-        return buildProgrammeView(template, state, viewer, await namePeople(state));
+        return view(state, viewer, template);
       },
     }),
     defineRoute({
       method: 'post', path: '/api/v1/programmes/:id/partners', summary: 'Enrol an organisation in a phase (409 when full)', tags: ['programmes'], auth: ['coordinator', 'admin'],
       params: ZProgrammeParams, body: z.strictObject({ organisationId: ZId, phaseKey: ZKeyParam, slot: ZKeyParam.optional() }), successStatus: 201, response: ZProgrammeView,
       async handler({ params, body, user, idempotencyKey }) {
-        const { viewer } = await loadActionable(params.id, user);
-        await requireOrganisation(body.organisationId, 'body.organisationId');
-        const state = await ctx.temporal.update(params.id, enrolOrganisationUpdate, { actor: actorOf(user), ...body }, updateIdFor(user, idempotencyKey));
-        return view(state, viewer);
+        return commands.actAndView(params.id, user, idempotencyKey, enrolOrganisationUpdate, body, () => requireOrganisation(body.organisationId, 'body.organisationId'));
       },
     }),
     defineRoute({
@@ -271,7 +229,7 @@ export function programmeRoutes(ctx: AppContext) {
           input = fields.data;
         }
         const kind = input.kind ?? def.deliverables[0]?.kind ?? 'document';
-        const id = idempotencyKey ? `dlv_${updateIdFor(user, idempotencyKey)!.slice(0, 24)}` : `dlv_${randomUUID()}`;
+        const id = newIdFor('dlv', user, idempotencyKey);
         const deliverable = {
           id,
           kind,
@@ -281,7 +239,7 @@ export function programmeRoutes(ctx: AppContext) {
           ...(file ? { file: { name: file.name, size: file.size, sha256: file.sha256, mediaType: file.mediaType, storageKey: file.storageKey } } : {}),
         };
         try {
-          const d = await ctx.temporal.update(params.id, addDeliverableUpdate, { actor: actorOf(user), stepKey: params.stepKey, deliverable }, updateIdFor(user, idempotencyKey));
+          const d = await commands.send(params.id, user, idempotencyKey, addDeliverableUpdate, { stepKey: params.stepKey, deliverable });
           // A retried upload answered from the first attempt: the second copy is not needed.
           if (file && d.file?.storageKey !== file.storageKey) await ctx.storage.remove(file.storageKey);
           return toDeliverableView(d);
@@ -314,9 +272,8 @@ export function programmeRoutes(ctx: AppContext) {
       method: 'post', path: '/api/v1/programmes/:id/steps/:stepKey/deliverables/:deliverableId/review', summary: 'Accept or reject a deliverable', tags: ['steps'], auth: ['coordinator', 'admin'],
       params: ZStepParams.extend({ deliverableId: ZId }), body: z.strictObject({ decision: z.enum(['accepted', 'rejected']), note: z.string().max(2000).optional() }), response: ZStepView,
       async handler({ params, body, user, idempotencyKey }) {
-        const { viewer } = await loadActionable(params.id, user);
-        const state = await ctx.temporal.update(params.id, reviewDeliverableUpdate, { actor: actorOf(user), stepKey: params.stepKey, deliverableId: params.deliverableId, ...body }, updateIdFor(user, idempotencyKey));
-        return stepView(state, params.stepKey, viewer);
+        const { result, viewer } = await commands.act(params.id, user, idempotencyKey, reviewDeliverableUpdate, { stepKey: params.stepKey, deliverableId: params.deliverableId, ...body });
+        return stepView(result, params.stepKey, viewer);
       },
     }),
     defineRoute({
@@ -325,9 +282,8 @@ export function programmeRoutes(ctx: AppContext) {
       body: z.strictObject({ note: z.string().max(5000).optional(), deliverableIds: z.array(ZId).max(100).optional(), organisationId: ZId.optional(), data: z.record(z.string(), z.unknown()).optional(), outcome: z.string().min(1).max(64).optional().describe('the outcome recorded, one of the step’s outcomes (required on a step that lists outcomes)') }),
       response: ZStepView,
       async handler({ params, body, user, idempotencyKey }) {
-        const { viewer } = await loadActionable(params.id, user);
-        const state = await ctx.temporal.update(params.id, completeStepUpdate, { actor: actorOf(user), stepKey: params.stepKey, ...body }, updateIdFor(user, idempotencyKey));
-        return stepView(state, params.stepKey, viewer);
+        const { result, viewer } = await commands.act(params.id, user, idempotencyKey, completeStepUpdate, { stepKey: params.stepKey, ...body });
+        return stepView(result, params.stepKey, viewer);
       },
     }),
     defineRoute({
@@ -336,44 +292,41 @@ export function programmeRoutes(ctx: AppContext) {
       body: ZChangeStep,
       response: ZStepView,
       async handler({ params, body, user, idempotencyKey }) {
-        const { viewer } = await loadActionable(params.id, user);
-        if (body.assignee) await requireOrganisation(body.assignee, 'body.assignee');
         // A due date means that day's closing hour in Paris (DUE_TIME).
         const dueAt = 'dueAt' in body && body.dueAt ? body.dueAt : 'dueDate' in body && body.dueDate ? parisDateToInstant(body.dueDate, ctx.config.DUE_TIME).toISOString() : undefined;
-        const state = await ctx.temporal.update(params.id, changeStepUpdate, { actor: actorOf(user), stepKey: params.stepKey, dueAt, assigneeOrganisationId: body.assignee, reason: body.reason }, updateIdFor(user, idempotencyKey));
-        return stepView(state, params.stepKey, viewer);
+        const assignee = body.assignee;
+        const { result, viewer } = await commands.act(params.id, user, idempotencyKey, changeStepUpdate, { stepKey: params.stepKey, dueAt, assigneeOrganisationId: assignee, reason: body.reason }, async () => {
+          if (assignee) await requireOrganisation(assignee, 'body.assignee');
+        });
+        return stepView(result, params.stepKey, viewer);
       },
     }),
     defineRoute({
       method: 'post', path: '/api/v1/programmes/:id/phases/:phaseKey/approve', summary: 'Pass a phase gate', tags: ['programmes'], auth: ['coordinator', 'admin'],
       params: z.object({ id: ZId, phaseKey: ZKeyParam }), response: ZProgrammeView,
       async handler({ params, user, idempotencyKey }) {
-        const { viewer } = await loadActionable(params.id, user);
-        return view(await ctx.temporal.update(params.id, approvePhaseUpdate, { actor: actorOf(user), phaseKey: params.phaseKey }, updateIdFor(user, idempotencyKey)), viewer);
+        return commands.actAndView(params.id, user, idempotencyKey, approvePhaseUpdate, { phaseKey: params.phaseKey });
       },
     }),
     defineRoute({
       method: 'post', path: '/api/v1/programmes/:id/cancel', summary: 'Cancel a programme, with a reason', tags: ['programmes'], auth: ['coordinator', 'admin'],
       params: ZProgrammeParams, body: z.strictObject({ reason: trimmedText(2000, 3) }), response: ZProgrammeView,
       async handler({ params, body, user, idempotencyKey }) {
-        const { viewer } = await loadActionable(params.id, user);
-        return view(await ctx.temporal.update(params.id, cancelProgrammeUpdate, { actor: actorOf(user), reason: body.reason }, updateIdFor(user, idempotencyKey)), viewer);
+        return commands.actAndView(params.id, user, idempotencyKey, cancelProgrammeUpdate, { reason: body.reason });
       },
     }),
     defineRoute({
       method: 'post', path: '/api/v1/programmes/:id/pause', summary: 'Pause a programme (reminders stop)', tags: ['programmes'], auth: ['coordinator', 'admin'],
       params: ZProgrammeParams, response: ZProgrammeView,
       async handler({ params, user, idempotencyKey }) {
-        const { viewer } = await loadActionable(params.id, user);
-        return view(await ctx.temporal.update(params.id, pauseProgrammeUpdate, { actor: actorOf(user) }, updateIdFor(user, idempotencyKey)), viewer);
+        return commands.actAndView(params.id, user, idempotencyKey, pauseProgrammeUpdate, {});
       },
     }),
     defineRoute({
       method: 'post', path: '/api/v1/programmes/:id/resume', summary: 'Resume a paused programme: due dates move by the paused duration unless keepDueDates=true', tags: ['programmes'], auth: ['coordinator', 'admin'],
       params: ZProgrammeParams, query: z.object({ keepDueDates: z.enum(['true', 'false']).optional() }), response: ZProgrammeView,
       async handler({ params, query, user, idempotencyKey }) {
-        const { viewer } = await loadActionable(params.id, user);
-        return view(await ctx.temporal.update(params.id, resumeProgrammeUpdate, { actor: actorOf(user), keepDueDates: query.keepDueDates === 'true' }, updateIdFor(user, idempotencyKey)), viewer);
+        return commands.actAndView(params.id, user, idempotencyKey, resumeProgrammeUpdate, { keepDueDates: query.keepDueDates === 'true' });
       },
     }),
     defineRoute({
@@ -383,8 +336,7 @@ export function programmeRoutes(ctx: AppContext) {
       body: z.union([z.strictObject({ increment: z.number().int().min(-10_000).max(10_000), ...ZIndicatorCell.shape }), z.strictObject({ value: z.number().min(0).max(1e9), ...ZIndicatorCell.shape })]),
       response: ZProgrammeView,
       async handler({ params, body, user, idempotencyKey }) {
-        const { viewer } = await loadActionable(params.id, user);
-        return view(await ctx.temporal.update(params.id, recordIndicatorUpdate, { actor: actorOf(user), key: params.key, ...body }, updateIdFor(user, idempotencyKey)), viewer);
+        return commands.actAndView(params.id, user, idempotencyKey, recordIndicatorUpdate, { key: params.key, ...body });
       },
     }),
     defineRoute({
@@ -392,9 +344,9 @@ export function programmeRoutes(ctx: AppContext) {
       params: ZProgrammeParams, body: z.strictObject({ childKey: ZKeyParam, title: trimmedText(300), startDate: ZIsoDate.optional(), history: ZHistory.optional() }), successStatus: 201,
       response: z.object({ id: z.string(), childKey: z.string(), title: z.string(), templateKey: z.string(), status: z.string() }),
       async handler({ params, body, user, idempotencyKey }) {
-        const { state, template } = await loadActionable(params.id, user);
         // Issue 20: a sub-programme begun in the past (a sector opened in 2021) takes its own start date and history.
-        if (body.history || body.startDate) {
+        const checkPast = async ({ state, template }: { state: ProgrammeState; template: Template }) => {
+          if (!body.history && !body.startDate) return;
           const def = template.children.find((c) => c.key === body.childKey);
           if (def) {
             const childTemplate = await ctx.templates.loadLatestTemplate(def.templateKey);
@@ -406,8 +358,8 @@ export function programmeRoutes(ctx: AppContext) {
               if (problems.length) throw historyError(problems);
             }
           }
-        }
-        const child = await ctx.temporal.update(params.id, openChildUpdate, { actor: actorOf(user), ...body }, updateIdFor(user, idempotencyKey));
+        };
+        const { result: child } = await commands.act(params.id, user, idempotencyKey, openChildUpdate, body, checkPast);
         return { id: child.programmeId, childKey: child.childKey, title: child.title, templateKey: child.templateKey, status: child.status };
       },
     }),
