@@ -13,7 +13,7 @@ const ZNote = z.string().trim().max(2000).optional();
 export const ZHistoryFact = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('enrolment'), date: ZIsoDate, phaseKey: ZKey, organisationId: ZId, slot: ZKey.optional(), childKey: ZKey.optional() }),
   z.strictObject({ type: z.literal('gate'), date: ZIsoDate, phaseKey: ZKey, childKey: ZKey.optional() }),
-  z.strictObject({ type: z.literal('step'), date: ZIsoDate, stepKey: ZKey, organisationId: ZId.optional(), note: ZNote, data: z.unknown().optional(), childKey: ZKey.optional() }),
+  z.strictObject({ type: z.literal('step'), date: ZIsoDate, stepKey: ZKey, organisationId: ZId.optional(), note: ZNote, data: z.unknown().optional(), outcome: ZKey.optional(), childKey: ZKey.optional() }),
   z.strictObject({
     type: z.literal('indicator'),
     date: ZIsoDate,

@@ -37,7 +37,8 @@ import { findModule } from './programme/modules';
 export type HistoryFact =
   | { type: 'enrolment'; date: string; phaseKey: string; organisationId: string; slot?: string; childKey?: string }
   | { type: 'gate'; date: string; phaseKey: string; childKey?: string }
-  | { type: 'step'; date: string; stepKey: string; organisationId?: string; note?: string; data?: unknown; childKey?: string }
+  /** `outcome`: on a step listing outcomes (issue 19), the one it recorded; it decides the branches that follow. */
+  | { type: 'step'; date: string; stepKey: string; organisationId?: string; note?: string; data?: unknown; outcome?: string; childKey?: string }
   | { type: 'indicator'; date: string; key: string; value: number; childKey?: string; period?: string; dimensions?: Record<string, string> }
   /** A sub-programme (tender) awarded: every step up to its award done on that date, the winner chosen. */
   | { type: 'award'; date: string; childKey: string; winner: string; providers?: string[]; scores?: Record<string, Record<string, number>>; note?: string };
@@ -66,6 +67,7 @@ export type HistoryProblemCode =
   | 'history_already_enrolled'
   | 'history_winner_missing'
   | 'history_step_data_invalid'
+  | 'history_outcome_invalid'
   | 'history_after_activity'
   | 'history_child_not_started'
   | 'history_programme_not_active'
@@ -103,6 +105,8 @@ export const HISTORY_MESSAGES: Record<HistoryProblemCode, (p: Record<string, str
   history_already_enrolled: (p) => `${p.organisation} est déjà inscrit en phase « ${p.phase} ».`,
   history_winner_missing: (p) => `L’attribution « ${p.step} » a besoin du titulaire retenu.`,
   history_step_data_invalid: (p) => `Étape « ${p.step} » : les données saisies ne conviennent pas à cette étape (${p.reason}).`,
+  history_outcome_invalid: (p) =>
+    p.outcomes ? `Étape « ${p.step} » : précisez sa réponse, l’une de : ${p.outcomes}.` : `Étape « ${p.step} » : elle n’enregistre pas de réponse.`,
   history_child_not_started: (p) => `Le sous-programme « ${p.child} » ne démarre pas avec le programme : ouvrez-le avec son propre historique.`,
   history_after_activity: () => 'Ce programme a déjà une activité saisie : l’historique se saisit au démarrage, avant toute autre action.',
   history_programme_not_active: (p) => `Le programme est ${p.status} : il ne prend plus d’historique.`,
@@ -254,6 +258,9 @@ export function applyHistory(t: Template, state: ProgrammeState, history: Histor
         const def = templateStep(t, fact.stepKey);
         if (!def) report(index, 'history_unknown_step', { step: fact.stepKey, template: templateName });
         else if (def.module?.name === 'tender-award' && typeof (fact.data as { winner?: unknown } | undefined)?.winner !== 'string') report(index, 'history_winner_missing', { step: def.name.fr });
+        // A step listing outcomes records one of them (it decides the branches), any other records none.
+        else if (def.outcomes?.length ? !fact.outcome || !def.outcomes.includes(fact.outcome) : fact.outcome !== undefined)
+          report(index, 'history_outcome_invalid', { step: def.name.fr, outcomes: (def.outcomes ?? []).map((o) => t.labels.outcomes?.[o]?.fr ?? o).join(', ') });
         if (fact.organisationId) orgs.push(fact.organisationId);
         const winner = (fact.data as { winner?: unknown } | undefined)?.winner;
         if (typeof winner === 'string') orgs.push(winner);
@@ -418,8 +425,9 @@ function completeFromHistory(
   step.note = fact.note;
   step.late = false;
   if (fact.data !== undefined) step.data = fact.data;
+  if (fact.outcome !== undefined) step.outcome = fact.outcome;
   if (def.milestone) state.milestones.push({ key: step.key, at: iso });
-  recordEvent(state, at, 'step.completed', actor, { stepKey: step.key, note: fact.note }, step.onBehalfOf);
+  recordEvent(state, at, 'step.completed', actor, { stepKey: step.key, note: fact.note, ...(fact.outcome !== undefined ? { outcome: fact.outcome } : {}) }, step.onBehalfOf);
   state.version += 1;
   return undefined;
 }

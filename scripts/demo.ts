@@ -14,7 +14,11 @@
  * plan, a first works site with social clauses), the health-industries hub itself (launched on 26
  * January 2021 before about thirty actors, 16 companies surveyed, its two tenders awarded to
  * Arcanium and Nel Graphisme, the recruiting experiment in 5 pilot companies restituted on 14
- * December). The hub's committees repeat (issue 19) and history cannot record an occurrence of a
+ * December), the reception points (March to June 2021 per site), the hub's answer to the Region's
+ * "Initiatives territoriales" call (retained, its outcome entered with the history; kick-off on 24
+ * November 2021), La Voie des Talents (11 and 12 October 2021, the seed's counts), the CMQ's label
+ * renewal (order of 27 July 2021 for 5 years) and the cleaning-sector group (four meetings, the
+ * event of 1 July 2021 with about 80 participants, the review). The hub's committees repeat (issue 19) and history cannot record an occurrence of a
  * series (`step~n`), so the 2021 committees are not in it: each series stands open at its first.
  * Dates the seed does not give are marked "assumed" below.
  *
@@ -67,6 +71,10 @@ export const DEMO_TITLES = {
   response: 'RESPONSE — volet emploi-formation (Dijon Métropole, Fontaine d’Ouche)',
   healthHub: 'Hub emplois et compétences des industries de santé',
   receptionPoints: 'Points Relais dijonnais — Grésilles et Fontaine d’Ouche',
+  callForProjects: 'Hub des industries de santé — AAP « Initiatives territoriales » de la Région (CNAM, UIMM, pôle BFCare)',
+  tradesEvent: 'La Voie des Talents — Consortium, Dijon (11 et 12 octobre 2021)',
+  labelRenewal: 'CMQ Alimentation, Goût, Tourisme — renouvellement de labellisation',
+  cleaningGroup: 'Groupe territorial propreté — événement RSE du 1er juillet 2021',
 };
 
 export interface Api {
@@ -372,6 +380,114 @@ export async function loadDemo(apiUrl: string, databaseUrl: string, say: (line: 
       });
       say(`  reception points: ${reception.id} (monthly interviews per site, March to June 2021; January and February lost in the fire)`);
       ids[DEMO_TITLES.receptionPoints] = reception.id;
+    }
+    if (!ids[DEMO_TITLES.callForProjects]) {
+      // The hub's answer to the Region's "Initiatives territoriales" call with the CNAM, UIMM and the BFCare cluster:
+      // retained, and launched by the kick-off meeting of all the partners on 24 November 2021. The seed dates only the
+      // kick-off; the funding agreement is not in it and stays open.
+      const call = await post('/api/v1/programmes', {
+        templateKey: 'call-for-projects',
+        title: DEMO_TITLES.callForProjects,
+        startDate: '2021-05-03', // assumed
+        params: { dates: { 'submission-deadline': '2021-06-30' } }, // assumed
+        history: {
+          facts: [
+            step('2021-05-28', 'partnership', { note: 'CNAM, UIMM, pôle BFCare et Creativ’' }), // assumed date
+            step('2021-06-25', 'application-file', { note: 'SAS découverte des métiers des industries de santé, coloration santé de deux formations maintenance, bac+1 process industriel appliqué à la santé' }), // assumed date
+            step('2021-06-30', 'submission'), // assumed date
+            step('2021-10-15', 'funder-answer', { outcome: 'retained', note: 'Réponse positive de la Région' }), // assumed date
+            step('2021-11-24', 'kick-off', { note: 'Réunion de lancement avec l’ensemble des partenaires : cadre de travail et méthodologie définis collectivement' }),
+          ],
+        },
+      });
+      say(`  call for projects: ${call.id} (the hub's "Initiatives territoriales" answer, retained; kick-off with all the partners on 24 November 2021)`);
+      ids[DEMO_TITLES.callForProjects] = call.id;
+    }
+
+    if (!ids[DEMO_TITLES.tradesEvent]) {
+      // La Voie des Talents: planned for 1 and 2 February 2021 at the Consortium, held on 11 and 12 October 2021; the seed's counts.
+      // Preparation began before the first date (start assumed); the swarming kit, the last step, stays open so the programme runs.
+      const talents = await post('/api/v1/programmes', {
+        templateKey: 'trades-event',
+        title: DEMO_TITLES.tradesEvent,
+        startDate: '2020-10-01', // assumed
+        params: { dates: { 'event-date': '2021-10-11' } },
+        history: {
+          facts: [
+            step('2020-10-30', 'organising-committee', { note: 'Creativ’, le CMQ Alimentation, Goût, Tourisme, Vitagora, l’Umih Côte d’Or, le Comité gastronomie et la CCI 21' }), // assumed date
+            step('2020-11-27', 'venue-and-agency', { note: 'Le Consortium à Dijon, avec l’agence EMA Events ; prévu les 1er et 2 février 2021, reporté aux 11 et 12 octobre' }), // assumed date
+            indicator('2021-09-17', 'speakers', 90),
+            step('2021-09-17', 'speakers-mobilisation', { note: 'Plus de 90 intervenants de toute la Bourgogne-Franche-Comté' }), // assumed date
+            step('2021-09-24', 'speakers-briefing'), // assumed date
+            step('2021-09-27', 'event-communication'), // assumed date
+            indicator('2021-10-08', 'offers-collected', 134),
+            indicator('2021-10-08', 'offering-organisations', 46),
+            step('2021-10-08', 'offers-collection', { note: '134 offres de 46 établissements et entreprises, recueillies par la CCI' }), // assumed date
+            indicator('2021-10-08', 'registrations', 912),
+            step('2021-10-08', 'registrations-close', { note: '912 inscrits, plus de 70 % de scolaires' }), // assumed date
+            indicator('2021-10-12', 'visitors', 900),
+            indicator('2021-10-12', 'advisers', 50),
+            indicator('2021-10-12', 'offers-space-visitors', 463),
+            step('2021-10-12', 'event-held', { note: 'Plus de 900 visiteurs en deux jours ; plus de 50 prescripteurs de l’emploi et de l’orientation' }),
+            indicator('2021-10-22', 'offer-applications', 164),
+            step('2021-10-22', 'offers-follow-up', { note: '164 positionnements ; les entreprises informées par la CCI' }), // assumed date
+            step('2021-11-30', 'media-coverage', { note: '5 articles, 2 reportages radio, 1 reportage TV, 13 vidéos métiers' }), // assumed date
+            step('2021-12-15', 'event-review'), // assumed date
+          ],
+        },
+      });
+      say(`  La Voie des Talents: ${talents.id} (11 and 12 October 2021: 912 registered, 900+ visitors, 90+ speakers, 134 offers, 164 applications)`);
+      ids[DEMO_TITLES.tradesEvent] = talents.id;
+    }
+
+    if (!ids[DEMO_TITLES.labelRenewal]) {
+      // The CMQ's label renewal: the strategy revisited in autumn 2020, the 11 criteria met, the 5-year order of 27 July 2021.
+      // The 2021 self-evaluation is an occurrence of a series (`self-evaluation~n`): history cannot record it, the first stays open.
+      const cmq = await post('/api/v1/programmes', {
+        templateKey: 'label-renewal',
+        title: DEMO_TITLES.labelRenewal,
+        startDate: '2020-09-01', // "à l'automne 2020": assumed
+        params: { dates: { 'renewal-deadline': '2021-03-31' } }, // assumed
+        history: {
+          facts: [
+            step('2020-11-30', 'network-consultation', { note: 'Analyse socio-économique des secteurs couverts et de leurs enjeux en Bourgogne-Franche-Comté' }), // assumed date
+            step('2020-11-30', 'perimeter', { note: 'Périmètre inchangé (Bourgogne-Franche-Comté) ; la production agricole intégrée aux secteurs' }), // assumed date
+            step('2020-12-18', 'strategic-axes', { note: 'Alimentation durable ; relation client et tourisme ; numérique' }), // assumed date
+            indicator('2021-03-26', 'criteria-met', 11),
+            step('2021-03-26', 'criteria-file'), // assumed date
+            step('2021-03-26', 'action-plan', { note: 'Plan d’actions 2021-2024 et ses indicateurs de réalisation et de résultats' }), // assumed date
+            step('2021-03-31', 'renewal-submission'), // assumed date
+            step('2021-07-27', 'label-order', { note: 'Arrêté ministériel du 27 juillet 2021, label pour 5 ans' }),
+          ],
+        },
+      });
+      say(`  CMQ label renewal: ${cmq.id} (11 criteria, label order of 27 July 2021 for 5 years; yearly self-evaluation)`);
+      ids[DEMO_TITLES.labelRenewal] = cmq.id;
+    }
+
+    if (!ids[DEMO_TITLES.cleaningGroup]) {
+      // The cleaning-sector group: four meetings (13 January, 15 March, 10 May, 3 June 2021), the half-day event of 1 July
+      // (about 80 participants; the seed gives no count of charter signatories), the group's review in the second half-year;
+      // the stock-taking meeting planned for January 2022 stays open.
+      const cleaning = await post('/api/v1/programmes', {
+        templateKey: 'cleaning-sector-group',
+        title: DEMO_TITLES.cleaningGroup,
+        startDate: '2021-01-04', // assumed
+        history: {
+          facts: [
+            step('2021-01-13', 'preparatory-meeting-1', { note: 'Dijon Métropole, FEP Grand Est, FARE, Creativ’, Préfecture, DREETS, Département, SGAR…' }),
+            step('2021-03-15', 'preparatory-meeting-2'),
+            step('2021-05-10', 'preparatory-meeting-3'),
+            step('2021-06-03', 'preparatory-meeting-4'),
+            step('2021-06-07', 'event-invitations', { note: 'Save the date sur LinkedIn et Facebook, courrier d’invitation co-signé, le Journal du Palais partenaire' }), // assumed date
+            indicator('2021-07-01', 'event-participants', 80),
+            step('2021-07-01', 'half-day-event', { note: 'Environ 80 participants, deux tables rondes, les signataires de la charte mis en avant' }),
+            step('2021-09-30', 'group-review'), // "second semestre": assumed date
+          ],
+        },
+      });
+      say(`  cleaning-sector group: ${cleaning.id} (four meetings, the 1 July 2021 event with about 80 participants, the group's review)`);
+      ids[DEMO_TITLES.cleaningGroup] = cleaning.id;
     }
     say(`  demo sign-in: ${DEMO_COORDINATOR} (coordinator), ${DEMO_MANAGER} (manager), afpa@demo.jalons.local (partner) / ${DEMO_PASSWORD}`);
     return { created: true, programmes: ids };

@@ -15,7 +15,7 @@ describe('demo data set (2021 situation from the seed)', () => {
     await h?.stop();
   });
 
-  it('loads DEFI, TI action 23, the escape-game tender, DAQ 2.0, RESPONSE, the health-industries hub and the reception points at their true 2021 dates, today’s status following from them, once', async () => {
+  it('loads DEFI, TI action 23, the escape-game tender, DAQ 2.0, RESPONSE, the health-industries hub, the reception points, the hub’s call-for-projects answer, La Voie des Talents, the CMQ’s label renewal and the cleaning-sector group at their true dates, today’s status following from them, once', async () => {
     const first = await loadDemo(h.apiUrl, h.endpoints.DATABASE_URL);
     expect(first.created).toBe(true);
     const orgName = async (id: string) => (await h.prisma.organisation.findUniqueOrThrow({ where: { id } })).name;
@@ -143,6 +143,65 @@ describe('demo data set (2021 situation from the seed)', () => {
     ]);
     expect(await orgName(reception.slots['reception-operator']!)).toBe('APSALC');
 
+    // The hub's call-for-projects answer: retained (the debrief skipped), the kick-off with all the partners on 24 November 2021.
+    const call = await waitForReadModelInSync(h, first.programmes[DEMO_TITLES.callForProjects]!);
+    expect(call.steps.find((s) => s.key === 'funder-answer')).toMatchObject({ status: 'completed', outcome: 'retained' });
+    expect(call.steps.find((s) => s.key === 'debrief')!.status).toBe('skipped');
+    expect(call.phases.map((p) => [p.key, p.status])).toEqual([
+      ['applying', 'completed'],
+      ['decision', 'completed'],
+      ['launch', 'active'],
+      ['delivery', 'pending'],
+    ]);
+    expect(day(call.milestones.find((m) => m.key === 'kick-off')!.at)).toBe('2021-11-24');
+    expect(call.steps.filter((s) => s.status === 'active').map((s) => [s.key, s.late])).toEqual([['funding-agreement', true]]);
+
+    // La Voie des Talents: held on 11 and 12 October 2021, the seed's counts; the swarming kit still to write.
+    const talents = await waitForReadModelInSync(h, first.programmes[DEMO_TITLES.tradesEvent]!);
+    expect(talents.indicators).toEqual({
+      registrations: 912,
+      visitors: 900,
+      speakers: 90,
+      advisers: 50,
+      'offers-collected': 134,
+      'offering-organisations': 46,
+      'offers-space-visitors': 463,
+      'offer-applications': 164,
+    });
+    expect(talents.phases.map((p) => [p.key, p.status])).toEqual([
+      ['preparation', 'completed'],
+      ['registrations', 'completed'],
+      ['event', 'completed'],
+      ['post-event-offers', 'completed'],
+      ['review', 'active'],
+    ]);
+    expect(day(talents.steps.find((s) => s.key === 'event-held')!.completedAt)).toBe('2021-10-12');
+    expect(talents.steps.filter((s) => s.status === 'active').map((s) => s.key)).toEqual(['swarming-kit']);
+
+    // The CMQ's label renewal: the 11 criteria, the label order of 27 July 2021; the yearly self-evaluation open at its first.
+    const cmq = await waitForReadModelInSync(h, first.programmes[DEMO_TITLES.labelRenewal]!);
+    expect([cmq.startDate, cmq.indicators]).toEqual(['2020-09-01', { 'criteria-met': 11 }]);
+    expect(cmq.phases.map((p) => [p.key, p.status])).toEqual([
+      ['strategy', 'completed'],
+      ['renewal-application', 'completed'],
+      ['label-decision', 'completed'],
+      ['label-life', 'active'],
+    ]);
+    expect(day(cmq.steps.find((s) => s.key === 'label-order')!.completedAt)).toBe('2021-07-27');
+    expect(cmq.steps.find((s) => s.key === 'self-evaluation~1')?.status).toBe('active');
+
+    // The cleaning-sector group: its four meetings at their seed dates, the 1 July event with about 80 participants, the review done.
+    const cleaning = await waitForReadModelInSync(h, first.programmes[DEMO_TITLES.cleaningGroup]!);
+    expect(cleaning.indicators).toEqual({ 'event-participants': 80, 'charter-signatories': 0 });
+    expect([1, 2, 3, 4].map((n) => day(cleaning.steps.find((s) => s.key === `preparatory-meeting-${n}`)!.completedAt))).toEqual(['2021-01-13', '2021-03-15', '2021-05-10', '2021-06-03']);
+    expect(day(cleaning.milestones.find((m) => m.key === 'half-day-event')!.at)).toBe('2021-07-01');
+    expect(cleaning.phases.map((p) => [p.key, p.status])).toEqual([
+      ['design', 'completed'],
+      ['event', 'completed'],
+      ['review', 'active'],
+    ]);
+    expect(cleaning.steps.filter((s) => s.status === 'active').map((s) => [s.key, s.late])).toEqual([['stock-taking-meeting', true]]);
+
     // The journal tells the past from what happens now: "saisi a posteriori" by the demo coordinator.
     const coordinatorRow = await h.prisma.user.findUniqueOrThrow({ where: { email: DEMO_COORDINATOR } });
     const mobilised = await h.prisma.programmeEvent.findFirstOrThrow({ where: { programmeId: defi.programmeId, type: 'step.completed', data: { path: ['stepKey'], equals: 'partner-mobilisation' } } });
@@ -151,7 +210,7 @@ describe('demo data set (2021 situation from the seed)', () => {
     const again = await loadDemo(h.apiUrl, h.endpoints.DATABASE_URL);
     expect(again.created).toBe(false);
     const coordinator = await h.prisma.user.findUniqueOrThrow({ where: { email: DEMO_COORDINATOR } });
-    expect(await h.prisma.programme.count({ where: { title: { in: Object.values(DEMO_TITLES) }, coordinatorId: coordinator.id } })).toBe(7);
+    expect(await h.prisma.programme.count({ where: { title: { in: Object.values(DEMO_TITLES) }, coordinatorId: coordinator.id } })).toBe(11);
 
     // A data set loaded before a programme joined the demo (here: the hub, renamed away) gains only that one.
     await h.prisma.programme.update({ where: { id: first.programmes[DEMO_TITLES.healthHub]! }, data: { title: 'Hub (ancien jeu de démonstration)' } });
@@ -159,6 +218,6 @@ describe('demo data set (2021 situation from the seed)', () => {
     expect(upgraded.created).toBe(true);
     expect(Object.values(DEMO_TITLES).filter((t) => t !== DEMO_TITLES.healthHub).map((t) => upgraded.programmes[t])).toEqual(Object.values(DEMO_TITLES).filter((t) => t !== DEMO_TITLES.healthHub).map((t) => first.programmes[t]));
     expect(upgraded.programmes[DEMO_TITLES.healthHub]).not.toBe(first.programmes[DEMO_TITLES.healthHub]);
-    expect(await h.prisma.programme.count({ where: { title: { in: Object.values(DEMO_TITLES) }, coordinatorId: coordinator.id } })).toBe(6);
+    expect(await h.prisma.programme.count({ where: { title: { in: Object.values(DEMO_TITLES) }, coordinatorId: coordinator.id } })).toBe(11); // ten kept and the new hub
   });
 });

@@ -1,7 +1,7 @@
 import { applyHistory, checkHistory, childHistory, overdueFromEntry, type History } from '../../domain/backfill';
 import type { Actor } from '../../domain/programme-state';
 import { ZTemplate } from '../../domain/template-schema';
-import { defiTemplate, tenderTemplate } from '../../templates';
+import { callForProjectsTemplate, defiTemplate, tenderTemplate } from '../../templates';
 import * as engine from '../../domain/programme';
 
 const defi = ZTemplate.parse(defiTemplate);
@@ -74,6 +74,30 @@ describe('a programme started in the past (domain/backfill.ts)', () => {
     expect(problems[0]!.message).toBe('Date 01/01/2027 dans le futur : seul ce qui a déjà eu lieu se saisit a posteriori.');
     // The check works on a copy.
     expect(state).toEqual(fresh());
+  });
+
+  it('records a step’s outcome from history, which decides its branches; an outcome step without one, or an outcome on another step, is refused', () => {
+    const call = ZTemplate.parse(callForProjectsTemplate);
+    const start = () => engine.createInitialState({ programmeId: 'prg_aap', title: 'AAP', template: call, startDate: '2021-06-01', coordinatorId: 'usr_c' }, enteredAt);
+    const applying: History['facts'] = [
+      { type: 'step', date: '2021-06-15', stepKey: 'partnership' },
+      { type: 'step', date: '2021-07-15', stepKey: 'application-file' },
+      { type: 'step', date: '2021-07-30', stepKey: 'submission' },
+    ];
+    const retained = start();
+    expect(applyHistory(call, retained, { facts: [...applying, { type: 'step', date: '2021-10-15', stepKey: 'funder-answer', outcome: 'retained' }] }, ctx).problems).toEqual([]);
+    expect(retained.steps.find((s) => s.key === 'funder-answer')).toMatchObject({ status: 'completed', outcome: 'retained' });
+    expect(retained.phases.map((p) => [p.key, p.status])).toEqual([['applying', 'completed'], ['decision', 'completed'], ['launch', 'active'], ['delivery', 'pending']]);
+    expect(retained.steps.find((s) => s.key === 'debrief')!.status).toBe('skipped');
+    const notRetained = start();
+    expect(applyHistory(call, notRetained, { facts: [...applying, { type: 'step', date: '2021-12-15', stepKey: 'funder-answer', outcome: 'not-retained' }] }, ctx).problems).toEqual([]);
+    expect(notRetained.steps.find((s) => s.key === 'debrief')!.status).toBe('active');
+    expect(notRetained.phases.find((p) => p.key === 'launch')!.status).not.toBe('active');
+    const refused = checkHistory(call, start(), { facts: [...applying, { type: 'step', date: '2021-06-10', stepKey: 'partnership', outcome: 'retained' }, { type: 'step', date: '2021-10-15', stepKey: 'funder-answer' }] }, ctx);
+    expect(refused.map((p) => [p.index, p.code, p.message])).toEqual([
+      [3, 'history_outcome_invalid', 'Étape « Constitution du partenariat » : elle n’enregistre pas de réponse.'],
+      [4, 'history_outcome_invalid', 'Étape « Réponse du financeur » : précisez sa réponse, l’une de : Retenu, Non retenu.'],
+    ]);
   });
 
   it('takes history only before any other action', () => {
