@@ -2468,13 +2468,18 @@ export interface paths {
                                 date: string & (unknown & unknown);
                                 note?: string;
                                 organisationId?: string;
+                                outcome?: string;
                                 stepKey: string;
                                 /** @constant */
                                 type: "step";
                             } | {
                                 childKey?: string;
                                 date: string & (unknown & unknown);
+                                dimensions?: {
+                                    [key: string]: string;
+                                };
                                 key: string;
+                                period?: string;
                                 /** @constant */
                                 type: "indicator";
                                 value: number;
@@ -3436,13 +3441,18 @@ export interface paths {
                                 date: string & (unknown & unknown);
                                 note?: string;
                                 organisationId?: string;
+                                outcome?: string;
                                 stepKey: string;
                                 /** @constant */
                                 type: "step";
                             } | {
                                 childKey?: string;
                                 date: string & (unknown & unknown);
+                                dimensions?: {
+                                    [key: string]: string;
+                                };
                                 key: string;
+                                period?: string;
                                 /** @constant */
                                 type: "indicator";
                                 value: number;
