@@ -32,6 +32,7 @@ import {
   templateStep,
 } from './programme';
 import { resolveAssignee } from './programme/assignment';
+import { nextOccurrenceDate, occurrencesOf, openOccurrence } from './programme/recurrence';
 import { findModule } from './programme/modules';
 
 export type HistoryFact =
@@ -132,6 +133,12 @@ export interface HistoryContext {
   organisations?: ReadonlySet<string>;
   /** Names to write in messages (id → name). */
   organisationNames?: ReadonlyMap<string, string>;
+  /**
+   * Recurring series (issue 19) go on from the entry day: occurrences scheduled before it that the
+   * history did not record are closed as not recorded, and the open one gets its due date. Decided by
+   * the workflow's `history-occurrences-from-today` patch; off for runs recorded before it.
+   */
+  occurrencesFromToday?: boolean;
 }
 
 export interface HistoryResult {
@@ -351,6 +358,7 @@ export function applyHistory(t: Template, state: ProgrammeState, history: Histor
   // Marked "saisi a posteriori": who entered it and when, the event's own time being the fact's date.
   const backfill = { enteredBy: actor.userId, enteredAt: ctx.enteredAt.toISOString() };
   for (const event of state.pendingEvents) if (event.seq > seqBefore) event.data = { ...event.data, backfill };
+  if (ctx.occurrencesFromToday) closeOccurrencesBeforeEntry(t, state, ctx);
   // What is still open gets its due date from today's point of view (resolved by the workflow).
   const needDueDate: string[] = [];
   for (const step of state.steps) {
@@ -359,12 +367,40 @@ export function applyHistory(t: Template, state: ProgrammeState, history: Histor
     step.dueSetAt = undefined;
     step.late = false;
     step.reminderPlan = undefined;
-    if (templateStep(t, step.key)?.due) needDueDate.push(step.key);
+    if (templateStep(t, step.key)?.due || (ctx.occurrencesFromToday && step.occurrence)) needDueDate.push(step.key);
   }
   state.backfill = { ...backfill, facts: history.facts.length };
   recordEvent(state, ctx.enteredAt, 'programme.backfilled', actor, { facts: history.facts.length, problems: problems.length });
   state.version += 1;
   return { problems, needDueDate };
+}
+
+/**
+ * A recurring series entered with its past: every open occurrence scheduled before the entry day
+ * (today, Paris) is closed as not recorded (`skipped`: never late, never reminded; journal
+ * `step.not_recorded`), and the series opens its next occurrence, until one falls on or after the
+ * entry day or the schedule ends. Without this, the open occurrence had no due date and the series
+ * stood still; with due dates alone, every occurrence since the start would open, all of them late.
+ */
+function closeOccurrencesBeforeEntry(t: Template, state: ProgrammeState, ctx: HistoryContext): void {
+  const beforeEntry = (on: string) => (on.length === 10 ? on < ctx.today : Date.parse(on) < ctx.enteredAt.getTime());
+  for (const phaseDef of t.phases) {
+    for (const def of phaseDef.steps) {
+      if (!def.repeat) continue;
+      // Bounded: a weekly series over a century has about 5,200 occurrences.
+      for (let guard = 0; guard < 6000; guard++) {
+        const open = occurrencesOf(state, def.key).find((s) => s.status === 'active');
+        if (!open?.occurrence || !beforeEntry(open.occurrence.on)) break;
+        open.status = 'skipped';
+        open.late = false;
+        open.dueAt = undefined;
+        recordEvent(state, ctx.enteredAt, 'step.not_recorded', ctx.actor, { stepKey: open.key, occurrence: open.occurrence.n, on: open.occurrence.on });
+        const next = nextOccurrenceDate(def, state);
+        if (!next) break;
+        openOccurrence(t, state, def, phaseDef.key, next, ctx.enteredAt);
+      }
+    }
+  }
 }
 
 function resetStep(step: StepState): void {

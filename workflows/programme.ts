@@ -161,7 +161,7 @@ const reminderLocal = proxyLocalActivities<ProgrammeActivities>({
 const CONTINUE_AS_NEW_AFTER_EVENTS = 8_000;
 
 /** Patches asked after the run's start in runs recorded before `patches-decided-at-start`. */
-const LATER_PATCHES = ['projection-local-activity', 'reminders-queued-first', 'wait-for-child-first-report', 'start-children-together', 'backfill-at-start'] as const;
+const LATER_PATCHES = ['projection-local-activity', 'reminders-queued-first', 'wait-for-child-first-report', 'start-children-together', 'backfill-at-start', 'history-occurrences-from-today'] as const;
 
 function throwIfRefused(refusal: Refusal | undefined): void {
   // `details` carries the refusal's params (reason and values) to the API, which sends them to screens.
@@ -456,7 +456,7 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
     return problems.length ? refuse('history_invalid', problems.map((p) => p.message).join(' ')) : undefined;
   }
   async function takeHistory(history: History, actor: Actor): Promise<void> {
-    const result = backfill.applyHistory(template, state, history, historyContext(actor));
+    const result = backfill.applyHistory(template, state, history, { ...historyContext(actor), occurrencesFromToday: isPatched('history-occurrences-from-today') });
     for (const stepKey of result.needDueDate) {
       const base = dueBase(template, state, stepKey);
       if (base) await resolveAndSetDueDate(stepKey, base);

@@ -10,6 +10,7 @@ import { ZRecurrence, ZTemplate, type Template, type TemplateInput } from '../..
 import { DEFAULT_DUE_TIME } from '../../infra/config';
 import { governanceCadenceTemplate } from '../../templates';
 import { perform } from '../support/engine';
+import { applyHistory } from '../../domain/backfill';
 
 const coordinator: Actor = { userId: 'usr_coord', role: 'coordinator' };
 const schedule = (r: object) => ZRecurrence.parse(r);
@@ -164,5 +165,41 @@ describe('recurring steps: the lifecycle', () => {
       [4, '2027-12-02'],
     ]);
     expect(preview.steps.filter((s) => s.stepKey === 'steering-committee')).toHaveLength(2);
+  });
+});
+
+describe('a recurring series entered with its past (history at the start)', () => {
+  const governance = ZTemplate.parse(governanceCadenceTemplate);
+  const enteredAt = new Date('2026-12-02T10:00:00Z');
+  const fresh = () => engine.createInitialState({ programmeId: 'prg_hist', title: 'Gouvernance du Hub', template: governance, startDate: '2021-01-04' }, enteredAt);
+
+  it('closes the occurrences scheduled before the entry day as not recorded, and goes on from the first on or after it, which gets its due date', () => {
+    const state = fresh();
+    const ctx = { actor: coordinator, enteredAt, today: '2026-12-02', occurrencesFromToday: true };
+    const { problems, needDueDate } = applyHistory(governance, state, { facts: [] }, ctx);
+    expect(problems).toEqual([]);
+    for (const key of ['newsletter', 'steering-committee', 'technical-committee']) {
+      const series = state.steps.filter((s) => definitionKey(s.key) === key);
+      const open = series.filter((s) => s.status === 'active');
+      // One occurrence open, the first on or after the entry day; every earlier one closed, none late.
+      expect(open).toHaveLength(1);
+      expect(open[0]!.occurrence!.on >= '2026-12-02').toBe(true);
+      expect(series.filter((s) => s.status !== 'active').every((s) => s.status === 'skipped' && !s.late && s.occurrence!.on < '2026-12-02')).toBe(true);
+      expect(needDueDate).toContain(open[0]!.key);
+    }
+    const closed = state.pendingEvents.filter((e) => e.type === 'step.not_recorded');
+    expect(closed.length).toBe(state.steps.filter((s) => s.status === 'skipped').length);
+    expect(closed.every((e) => e.at === enteredAt.toISOString())).toBe(true);
+  });
+
+  it('leaves runs recorded before the patch as they were: the first occurrence open, no due date asked', () => {
+    const state = fresh();
+    const { needDueDate } = applyHistory(governance, state, { facts: [] }, { actor: coordinator, enteredAt, today: '2026-12-02' });
+    expect(state.steps.filter((s) => s.occurrence).map((s) => [s.key, s.status])).toEqual([
+      ['newsletter~1', 'active'],
+      ['steering-committee~1', 'active'],
+      ['technical-committee~1', 'active'],
+    ]);
+    expect(needDueDate.filter((k) => k.includes('~'))).toEqual([]);
   });
 });

@@ -441,7 +441,7 @@ export const en: Catalogue = {
     other: 'Event',
     programme: { started: 'Programme started', completed: 'Programme completed', cancelled: 'Programme stopped', paused: 'Programme paused', resumed: 'Programme resumed', backfilled: 'History entered afterwards', history_refused: 'History refused', upgraded: 'Programme upgraded to version {{version}}' },
     phase: { opened: 'Phase opened', awaiting_gate: 'Phase awaiting approval', completed: 'Phase completed', approved: 'Phase approved', skipped: 'Phase not applicable (another outcome)' },
-    step: { activated: 'Step opened', completed: 'Step completed', part_completed: 'Part of the step completed', due_changed: 'Due date changed', overdue: 'Step overdue', reassigned: 'Step reassigned', due_date_invalid: 'Due date cannot be computed (outside 1990–2100)', skipped: 'Step not applicable (another outcome)' },
+    step: { activated: 'Step opened', completed: 'Step completed', part_completed: 'Part of the step completed', due_changed: 'Due date changed', overdue: 'Step overdue', reassigned: 'Step reassigned', due_date_invalid: 'Due date cannot be computed (outside 1990–2100)', skipped: 'Step not applicable (another outcome)', not_recorded: 'Occurrence before the history was entered, not recorded' },
     deliverable: { accepted: 'Deliverable accepted', rejected: 'Deliverable refused', added: 'Deliverable added', reviewed: 'Deliverable reviewed' },
     organisation: { enrolled: 'Partner enrolled' },
     slot: { filled: 'Role filled' },

@@ -453,7 +453,7 @@ export const fr = {
     other: 'Événement',
     programme: { started: 'Programme démarré', completed: 'Programme terminé', cancelled: 'Programme arrêté', paused: 'Programme mis en pause', resumed: 'Programme repris', backfilled: 'Historique saisi a posteriori', history_refused: 'Historique refusé', upgraded: 'Programme mis à niveau vers la version {{version}}' },
     phase: { opened: 'Phase ouverte', awaiting_gate: 'Phase en attente de validation', completed: 'Phase terminée', approved: 'Phase validée', skipped: 'Phase sans objet (autre issue)' },
-    step: { activated: 'Étape ouverte', completed: 'Étape terminée', part_completed: 'Partie de l’étape terminée', due_changed: 'Échéance modifiée', overdue: 'Étape en retard', reassigned: 'Étape réattribuée', due_date_invalid: 'Échéance impossible à calculer (hors 1990–2100)', skipped: 'Étape sans objet (autre issue)' },
+    step: { activated: 'Étape ouverte', completed: 'Étape terminée', part_completed: 'Partie de l’étape terminée', due_changed: 'Échéance modifiée', overdue: 'Étape en retard', reassigned: 'Étape réattribuée', due_date_invalid: 'Échéance impossible à calculer (hors 1990–2100)', skipped: 'Étape sans objet (autre issue)', not_recorded: 'Occurrence antérieure à la saisie de l’historique, non renseignée' },
     deliverable: { accepted: 'Livrable accepté', rejected: 'Livrable refusé', added: 'Livrable déposé', reviewed: 'Livrable examiné' },
     organisation: { enrolled: 'Partenaire inscrit' },
     slot: { filled: 'Rôle attribué' },
