@@ -10,7 +10,7 @@ import { AppError, toProblem } from '../errors';
 import { defineRoute } from '../http';
 import { readImportFile, renderImportModelCsv, renderImportModelXlsx } from '../import-file';
 import { isOnTeam } from '../programme-team';
-import { actorOf } from './programmes';
+import { actorOf } from '../programme-commands';
 
 /**
  * Bulk import of a programme's history from a spreadsheet: a dry run plans every line (what

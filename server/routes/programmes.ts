@@ -29,8 +29,6 @@ import { labelText } from '../../domain/template-labels';
 import { labelsOf } from '../../templates/labels';
 import { buildProgrammeView, buildStepView, toDeliverableView, viewerOf, ZDeliverableView, ZProgrammeView, ZStepView } from '../programme-views';
 import { actorOf, createProgrammeCommands, newIdFor, updateIdFor } from '../programme-commands';
-
-export { actorOf, updateIdFor };
 import { canSeeDeliverable, canSeeNotification, canSeeStep, confidentialScope, visibleEvent, type Viewer } from '../../domain/visibility';
 import { ZPage } from './accounts';
 import { contentDisposition } from '../storage';

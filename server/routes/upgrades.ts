@@ -15,9 +15,9 @@ import type { SessionUser } from '../auth';
 import type { AppContext } from '../context';
 import { AppError } from '../errors';
 import { defineRoute, INT4_MAX } from '../http';
-import { buildProgrammeView, viewerOf, ZProgrammeView, ZStepStatus } from '../programme-views';
+import { ZProgrammeView, ZStepStatus } from '../programme-views';
 import { isOnTeam, onTeamSql } from '../programme-team';
-import { actorOf, updateIdFor } from './programmes';
+import { createProgrammeCommands } from '../programme-commands';
 
 const ZName = z.object({ fr: z.string(), en: z.string().optional() });
 const ZStepChange = z.object({ stepKey: z.string(), phaseKey: z.string(), step: ZName, phase: ZName });
@@ -59,6 +59,7 @@ const ZVersionQuery = z.object({ version: z.coerce.number().int().min(1).max(INT
 const ZId = z.string().min(1).max(200);
 
 export function upgradeRoutes(ctx: AppContext) {
+  const commands = createProgrammeCommands(ctx);
   const resolveDue = (input: Parameters<typeof resolveDueInstant>[0]) => resolveDueInstant(input, ctx.config.DUE_TIME).toISOString();
 
   async function loadVersion(key: string, version: number | undefined): Promise<Template> {
@@ -107,12 +108,11 @@ export function upgradeRoutes(ctx: AppContext) {
       method: 'post', path: '/api/v1/programmes/:id/upgrade', summary: 'Upgrade a running programme to a newer version of its template (409 upgrade_refused with the reason when unsafe; nothing is applied then)', tags: ['programmes'], auth: ['coordinator', 'admin'],
       params: z.object({ id: ZId }), body: z.strictObject({ version: z.number().int().min(1).max(INT4_MAX) }), response: ZProgrammeView,
       async handler({ params, body, user, idempotencyKey }) {
-        const row = await loadOwn(params.id, user);
-        const next = await loadVersion(row.templateKey, body.version);
+        const { state: current, viewer } = await commands.loadActionable(params.id, user);
+        const next = await loadVersion(current.templateKey, body.version);
         // The workflow decides with its own state (the read model may lag); this template is only what to move to.
-        const state = await ctx.temporal.update(params.id, upgradeProgrammeUpdate, { actor: actorOf(user), template: next }, updateIdFor(user, idempotencyKey));
-        const template = await ctx.templates.loadTemplateVersion(state.templateKey, state.templateVersion);
-        return buildProgrammeView(template, state, viewerOf(user, true));
+        const state = await commands.send(params.id, user, idempotencyKey, upgradeProgrammeUpdate, { template: next });
+        return commands.view(state, viewer);
       },
     }),
   ];
