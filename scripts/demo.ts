@@ -479,7 +479,7 @@ export async function loadDemo(apiUrl: string, databaseUrl: string, say: (line: 
             step('2021-03-15', 'preparatory-meeting-2'),
             step('2021-05-10', 'preparatory-meeting-3'),
             step('2021-06-03', 'preparatory-meeting-4'),
-            step('2021-06-07', 'event-invitations', { note: 'Save the date sur LinkedIn et Facebook, courrier d’invitation co-signé, le Journal du Palais partenaire' }), // assumed date
+            step('2021-06-07', 'event-invitations', { note: 'Annonce de la date sur LinkedIn et Facebook, courrier d’invitation co-signé, le Journal du Palais partenaire' }), // assumed date
             indicator('2021-07-01', 'event-participants', 80),
             step('2021-07-01', 'half-day-event', { note: 'Environ 80 participants, deux tables rondes, les signataires de la charte mis en avant' }),
             step('2021-09-30', 'group-review'), // "second semestre": assumed date

@@ -128,14 +128,22 @@ describe('read-model reconciler back-off for unreachable workflows (infra/read-m
       await h.prisma.$executeRaw`UPDATE programmes SET projection_check_after = now() WHERE id = ${answered!}`;
       // `written` (never failed since its write) and `answered` (failed twice) are due; the others still wait.
       const round = await reconcileReadModel(deps(), opts);
-      expect(round).toEqual({ checked: 2, repaired: 1, failed: 0 });
+      // (Another of them, written again by its returning worker meanwhile, may be checked in the same round.)
+      expect(round.failed).toBe(0);
+      expect(round.checked).toBeGreaterThanOrEqual(2);
+      expect(round.repaired).toBeGreaterThanOrEqual(1);
       expect(await backoffOf([answered!, written!])).toEqual(
         [
           { id: answered, failures: 0, waitsMs: null, checked: true },
           { id: written, failures: 0, waitsMs: null, checked: true },
         ].sort((a, b) => (a.id! < b.id! ? -1 : 1)),
       );
-      for (const b of await backoffOf(rest)) expect(b.failures).toBe(2);
+      // The others still wait, unless their worker, back now, ran one of their workflow tasks (a timer that
+      // fired while it was away): that new write sets the back-off back too, and leaves the row to check.
+      for (const b of await backoffOf(rest)) {
+        if (b.failures === 0) expect(b.checked).toBe(false);
+        else expect(b.failures).toBe(2);
+      }
     } finally {
       await back.stop();
     }
