@@ -4,7 +4,7 @@
  * backfill.ts, which runs inside the workflow sandbox.
  */
 import { z } from 'zod';
-import { ZIsoDate } from './template-schema';
+import { ZIndicatorPeriodText, ZIsoDate } from './template-schema';
 
 const ZKey = z.string().min(1).max(200).regex(/^[a-z0-9][a-z0-9-]*$/, 'unknown key');
 const ZId = z.string().min(1).max(200);
@@ -21,7 +21,7 @@ export const ZHistoryFact = z.discriminatedUnion('type', [
     value: z.number().finite(),
     childKey: ZKey.optional(),
     /** A periodic indicator's period (2021-03, 2021-Q1, 2021) and dimension values ({ site: 'gresilles' }). */
-    period: z.string().regex(/^\d{4}(-(0[1-9]|1[0-2]|Q[1-4]))?$/).optional(),
+    period: ZIndicatorPeriodText.optional(),
     dimensions: z.record(ZKey, ZKey).optional(),
   }),
   z.strictObject({

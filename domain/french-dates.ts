@@ -40,13 +40,3 @@ export function parisDaysBetween(from: string | Date, to: string | Date): number
 export function parisMonthOf(instant: string | Date): string {
   return toParisDate(new Date(instant)).slice(0, 7);
 }
-
-/** A periodic indicator's period as the agency writes it: "mars 2026", "1er trimestre 2026", "2026". */
-export function formatFrenchPeriod(period: string): string {
-  if (period.length === 4) return period;
-  if (period[5] === 'Q') {
-    const quarter = Number(period.slice(6));
-    return `${quarter === 1 ? '1er' : `${quarter}e`} trimestre ${period.slice(0, 4)}`;
-  }
-  return formatFrenchMonth(period);
-}

@@ -6,7 +6,8 @@
  * audit events, filtered by the one visibility rule (domain/visibility.ts). Pure: no I/O.
  */
 import { parisDateToInstant, toParisDate } from './calendar';
-import { formatFrenchPeriod, parisDaysBetween, parisMonthOf } from './french-dates';
+import { parisDaysBetween, parisMonthOf } from './french-dates';
+import { formatPeriod } from './paris-format';
 import { periodsBetween, previousYearPeriod, totalOfPeriod, indicatorCells } from './indicator-periods';
 import type { AuditEvent, ProgrammeState, ProgrammeStatus, StepState } from './programme-state';
 import type { Template, TemplateLabels } from './template-schema';
@@ -303,7 +304,7 @@ function periodicFigures(def: Template['indicators'][number], state: ProgrammeSt
     const previousYear = cells.some((c) => c.period === previous) ? totalOfPeriod(entries, previous) : null;
     return {
       period: p,
-      label: formatFrenchPeriod(p),
+      label: formatPeriod(p, 'fr'),
       value: totalOfPeriod(entries, p),
       target: def.targetPerPeriod ?? null,
       previousYear,

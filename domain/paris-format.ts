@@ -41,3 +41,22 @@ export function formatParisDateTime(value: string | Date, locale: DisplayLocale 
   const date = toDate(value);
   return `${formatParisDate(date, locale, options)}, ${formatClockTime(clockFormatter.format(date), locale)}`;
 }
+
+const monthFormatters: Record<DisplayLocale, Intl.DateTimeFormat> = {
+  fr: new Intl.DateTimeFormat('fr-FR', { timeZone: 'UTC', month: 'long', year: 'numeric' }),
+  en: new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', month: 'long', year: 'numeric' }),
+};
+
+/**
+ * A periodic indicator's period (domain/indicator-periods.ts: `2026-03`, `2026-Q1`, `2026`) as
+ * people write it: "mars 2026", "1er trimestre 2026", "2026" (English: "March 2026", "Q1 2026").
+ */
+export function formatPeriod(period: string, locale: DisplayLocale = 'fr'): string {
+  if (/^\d{4}$/.test(period)) return period;
+  const year = period.slice(0, 4);
+  if (period[5] === 'Q') {
+    const quarter = Number(period.slice(6));
+    return locale === 'en' ? `Q${quarter} ${year}` : `${quarter === 1 ? '1er' : `${quarter}e`} trimestre ${year}`;
+  }
+  return monthFormatters[locale].format(new Date(`${period}-15T12:00:00Z`));
+}

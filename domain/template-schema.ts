@@ -181,6 +181,9 @@ export const ZChildDefinition = z.object({
 });
 export type ChildDefinition = z.infer<typeof ZChildDefinition>;
 
+/** A periodic indicator's period as written in an entry (its kind is checked against the indicator by the workflow). */
+export const ZIndicatorPeriodText = z.string().regex(/^\d{4}(-(0[1-9]|1[0-2]|Q[1-4]))?$/, 'a month (2026-03), a quarter (2026-Q1) or a year (2026)');
+
 /** A dimension of a periodic indicator (e.g. the site), with the values a count is entered for. */
 export const ZIndicatorDimension = z.object({
   key: ZKey,

@@ -4,7 +4,7 @@ import { Prisma } from '../../generated/prisma/client';
 import type { ProgrammeState } from '../../domain/programme-state';
 import { parisDateToInstant } from '../../domain/calendar';
 import { definitionKey } from '../../domain/step-row-key';
-import { ZIsoDate, ZIsoInstant, type Template } from '../../domain/template-schema';
+import { ZIndicatorPeriodText, ZIsoDate, ZIsoInstant, type Template } from '../../domain/template-schema';
 import { ZHistory } from '../../domain/backfill-schema';
 import { createInitialState } from '../../domain/programme';
 import { childTargetsAtStart, findHistoryProblems, historyError } from '../history';
@@ -74,7 +74,7 @@ const ZStepParams = z.object({ id: ZId, stepKey: ZKeyParam });
 /** A new due date (a Paris date, or an instant), a new assignee, or both: closed shapes, so the schema itself says "at least one, dueDate or dueAt". */
 /** Which cell of a periodic indicator an entry is for; the workflow checks them against the template. */
 const ZIndicatorCell = z.object({
-  period: z.string().regex(/^\d{4}(-(0[1-9]|1[0-2]|Q[1-4]))?$/, 'a month (2026-03), a quarter (2026-Q1) or a year (2026)').optional(),
+  period: ZIndicatorPeriodText.optional(),
   // How many and which: the workflow checks them against the indicator's dimensions (a rule the OpenAPI document could not state).
   dimensions: z.record(ZKeyParam, ZKeyParam).optional(),
 });

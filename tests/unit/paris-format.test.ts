@@ -1,4 +1,4 @@
-import { formatClockTime, formatParisDate, formatParisDateTime } from '../../domain/paris-format';
+import { formatClockTime, formatParisDate, formatParisDateTime, formatPeriod } from '../../domain/paris-format';
 
 describe('the Paris date formatter', () => {
   it('shows a due date with its closing hour as "14 décembre 2026, 18 h 00"', () => {
@@ -18,5 +18,12 @@ describe('the Paris date formatter', () => {
   it('writes a clock time the French way', () => {
     expect(formatClockTime('18:00')).toBe('18 h 00');
     expect(formatClockTime('09:05', 'en')).toBe('09:05');
+  });
+});
+
+describe('a periodic indicator’s period, as people write it', () => {
+  it('says months, quarters and years in French and in English', () => {
+    expect(['2026-03', '2026-Q1', '2026-Q3', '2026'].map((p) => formatPeriod(p, 'fr'))).toEqual(['mars 2026', '1er trimestre 2026', '3e trimestre 2026', '2026']);
+    expect(['2026-03', '2026-Q1', '2026'].map((p) => formatPeriod(p, 'en'))).toEqual(['March 2026', 'Q1 2026', '2026']);
   });
 });

@@ -689,7 +689,6 @@ export const en: Catalogue = {
     saved: 'Entry saved.',
     noPeriodYet: 'No period of this year has begun yet.',
     chartLabel: 'Chart of “{{name}}” in {{year}} (the table gives the same numbers)',
-    quarter: { q1: 'Q1 {{year}}', q2: 'Q2 {{year}}', q3: 'Q3 {{year}}', q4: 'Q4 {{year}}' },
   },
   editor: editorEn,
   upgrade: upgradeEn,

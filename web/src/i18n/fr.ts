@@ -701,7 +701,6 @@ export const fr = {
     saved: 'Saisie enregistrée.',
     noPeriodYet: 'Aucune période de cette année n’a encore commencé.',
     chartLabel: 'Graphique de « {{name}} » en {{year}} (les mêmes chiffres figurent dans le tableau)',
-    quarter: { q1: '1er trimestre {{year}}', q2: '2e trimestre {{year}}', q3: '3e trimestre {{year}}', q4: '4e trimestre {{year}}' },
   },
   editor: editorFr,
   upgrade: upgradeFr,

@@ -1,5 +1,5 @@
 import i18next from 'i18next';
-import { formatClockTime, formatParisDate, formatParisDateTime, type DisplayLocale } from '../../../domain/paris-format';
+import { formatClockTime, formatParisDate, formatParisDateTime, formatPeriod as formatParisPeriod, type DisplayLocale } from '../../../domain/paris-format';
 
 const PARIS = 'Europe/Paris';
 const displayLocale = (): DisplayLocale => (i18next.language === 'en' ? 'en' : 'fr');
@@ -47,15 +47,7 @@ export function localName(item: { name: string; nameEn?: string }): string {
   return i18next.language === 'en' && item.nameEn ? item.nameEn : item.name;
 }
 
-/** A periodic indicator's period as people write it: "mars 2026", "1er trimestre 2026", "2026" (English: "March 2026", "Q1 2026"). */
+/** A periodic indicator's period in the reader's language: "mars 2026", "1er trimestre 2026" (domain/paris-format.ts). */
 export function formatPeriod(period: string): string {
-  if (/^\d{4}$/.test(period)) return period;
-  const year = period.slice(0, 4);
-  if (period[5] === 'Q') {
-    const quarter = `periodic.quarter.q${period.slice(6)}`;
-    // A plain signature: the catalogue's full key type is too deep to infer here.
-    const say = i18next.t.bind(i18next) as unknown as (key: string, values: Record<string, unknown>) => string;
-    return i18next.exists(quarter) ? say(quarter, { year }) : period;
-  }
-  return new Intl.DateTimeFormat(locale(), { timeZone: 'UTC', month: 'long', year: 'numeric' }).format(new Date(`${period}-15T12:00:00Z`));
+  return formatParisPeriod(period, displayLocale());
 }
