@@ -1,4 +1,5 @@
-import Holidays from 'date-holidays';
+import { FRENCH_PUBLIC_HOLIDAYS } from './french-public-holidays';
+import { HOLIDAY_YEARS } from './holiday-years';
 
 export type DurationUnit = 'calendarDays' | 'workingDays' | 'seconds';
 /** What a due date that falls on a weekend or a French public holiday becomes. */
@@ -32,7 +33,6 @@ const parisFormatter = new Intl.DateTimeFormat('en-US', {
   second: '2-digit',
 });
 
-let holidayCalendar: Holidays | undefined;
 const publicHolidaysByYear = new Map<number, ReadonlySet<string>>();
 
 /** Adds `amount` units to `from`; day units keep the Europe/Paris wall-clock time of day. */
@@ -200,16 +200,16 @@ function isWorkingWallDate(year: number, month: number, day: number): boolean {
   return !listPublicHolidays(year).has(formatIsoDate(year, month, day));
 }
 
+/**
+ * The year's French public holidays as 'YYYY-MM-DD', from the table generated from date-holidays
+ * (pure data, so the workflow can compute due dates itself: issue 21). RangeError outside HOLIDAY_YEARS.
+ */
 function listPublicHolidays(year: number): ReadonlySet<string> {
   const cached = publicHolidaysByYear.get(year);
   if (cached) return cached;
-  // Building the calendar parses the whole rule set, so it is done once and lazily.
-  holidayCalendar ??= new Holidays('FR', { timezone: PARIS, types: ['public'] });
-  const dates = new Set<string>();
-  for (const holiday of holidayCalendar.getHolidays(year)) {
-    // 'YYYY-MM-DD hh:mm:ss' is already expressed in the country's own time zone.
-    if (holiday.type === 'public') dates.add(holiday.date.slice(0, 10));
-  }
+  const days = FRENCH_PUBLIC_HOLIDAYS[year];
+  if (days === undefined) throw new RangeError(`no holiday calendar for ${year} (known: ${HOLIDAY_YEARS.first}–${HOLIDAY_YEARS.last})`);
+  const dates: ReadonlySet<string> = new Set(days.split(' ').map((monthDay) => `${String(year).padStart(4, '0')}-${monthDay}`));
   publicHolidaysByYear.set(year, dates);
   return dates;
 }

@@ -1,7 +1,7 @@
 /**
- * Due dates and reminder moments on the French working calendar (Europe/Paris). Pure functions:
- * the worker runs them in activities (the holiday calendar stays out of the workflow sandbox),
- * tests run them directly.
+ * Due dates and reminder moments on the French working calendar (Europe/Paris). Pure and
+ * deterministic (the holiday calendar is a generated table): programmes started since issue 21 run
+ * them inside the workflow, older runs through the calendar activities, tests directly.
  */
 import {
   addDuration,
@@ -27,6 +27,16 @@ export interface PlannedReminder {
 }
 
 export { MAX_OVERDUE_REMINDERS };
+
+/**
+ * The installation's hours a run computes its deadlines with (issue 21): DUE_TIME closes a
+ * date-only deadline, REMINDER_HOUR sends day-based reminders, both 'HH:mm' in Paris. Carried in
+ * the workflow's input from its start, so replay computes the same instants.
+ */
+export interface DueCalendarSettings {
+  dueTime: string;
+  reminderHour: string;
+}
 
 export interface DueDateInput {
   base: string;
@@ -103,4 +113,33 @@ export function planWorkingDayReminders(input: WorkingDayReminderInput): Planned
     }
   }
   return plan.sort((a, b) => a.at - b.at);
+}
+
+/** A due date, or why it can never be resolved (deterministic: the caller records it rather than retry). */
+export type DueDateOutcome = { dueAt: string } | { invalid: string };
+
+/** `resolveDueInstant` as an ISO instant; a RangeError (no such date, out of range) becomes `invalid` with its message. */
+export function computeDueDate(input: DueDateInput, dueTime: string): DueDateOutcome {
+  try {
+    return { dueAt: resolveDueInstant(input, dueTime).toISOString() };
+  } catch (err) {
+    if (err instanceof RangeError) return { invalid: err.message };
+    throw err;
+  }
+}
+
+/**
+ * `planWorkingDayReminders` for several steps at once (a programme opens several dated steps
+ * together) at `hour` (Paris, 'HH:mm'); a step whose moments cannot be computed gets none rather
+ * than failing the others.
+ */
+export function planReminderMomentsFor(inputs: Omit<WorkingDayReminderInput, 'hour'>[], hour: string): PlannedReminder[][] {
+  return inputs.map((input) => {
+    try {
+      return planWorkingDayReminders({ ...input, hour });
+    } catch (err) {
+      if (err instanceof RangeError) return [];
+      throw err;
+    }
+  });
 }

@@ -7,6 +7,7 @@ import {
   type Client,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import type { DueCalendarSettings } from '../domain/deadlines';
 import type { ProblemParams } from '../domain/problem-codes';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { ProgrammeState } from '../domain/programme-state';
@@ -17,15 +18,19 @@ import { AppError, isErrorCode } from './errors';
 /** An API call never waits longer than this on Temporal: past it the client gets 503 and retries. */
 const TEMPORAL_CALL_DEADLINE_MS = 20_000;
 
-/** The API's only door to Temporal: typed definitions in, AppErrors out. */
-export function createTemporalGateway(client: Client, taskQueue: string) {
+/**
+ * The API's only door to Temporal: typed definitions in, AppErrors out. `dueCalendar` (the
+ * configuration's DUE_TIME and REMINDER_HOUR) goes into every programme started, which then
+ * computes its deadlines itself (issue 21); without it programmes ask the worker's activities.
+ */
+export function createTemporalGateway(client: Client, taskQueue: string, dueCalendar?: DueCalendarSettings) {
   const withDeadline = <T>(fn: () => Promise<T>) => client.withDeadline(Date.now() + TEMPORAL_CALL_DEADLINE_MS, fn);
   return {
     async startProgramme(input: ProgrammeWorkflowInput, requestId?: string): Promise<ProgrammeState> {
       const start = new WithStartWorkflowOperation(programmeWorkflow, {
         workflowId: input.programmeId,
         taskQueue,
-        args: [input],
+        args: [{ ...(dueCalendar ? { dueCalendar } : {}), ...input }],
         // A retried request (same id) attaches to the programme already started.
         workflowIdConflictPolicy: 'USE_EXISTING',
         typedSearchAttributes: [

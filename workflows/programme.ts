@@ -75,6 +75,7 @@ import {
 } from '../domain/programme';
 import { checkHistory, childHistory, parisToday, type History } from '../domain/backfill';
 import * as backfill from '../domain/backfill';
+import { computeDueDate, planReminderMomentsFor, type DueCalendarSettings, type DueDateInput, type DueDateOutcome } from '../domain/deadlines';
 import { nextDueAt } from '../domain/lateness';
 import type { Actor, ChildState, DeliverableState, ProgrammeState } from '../domain/programme-state';
 import type { Template } from '../domain/template-schema';
@@ -91,6 +92,12 @@ export interface ProgrammeWorkflowInput extends ProgrammeStartInput {
   continueAsNewAfterEvents?: number;
   /** What already happened, at its real dates (issue 20): taken as history at the start. Only new starts carry it. */
   history?: History;
+  /**
+   * Issue 21: the hours this run computes due dates and reminder moments with, inside the
+   * workflow. Set by the API's gateway from the configuration and passed on to children; runs
+   * without it (started before, or by tests that leave it out) ask the calendar activities.
+   */
+  dueCalendar?: DueCalendarSettings;
 }
 
 /** The past of an untouched programme, entered after its start (the import's confirmation). */
@@ -162,6 +169,17 @@ const CONTINUE_AS_NEW_AFTER_EVENTS = 8_000;
 
 /** Patches asked after the run's start in runs recorded before `patches-decided-at-start`. */
 const LATER_PATCHES = ['projection-local-activity', 'reminders-queued-first', 'wait-for-child-first-report', 'start-children-together', 'backfill-at-start', 'history-occurrences-from-today'] as const;
+/**
+ * Patches that exist only in runs that decide their patches at the start: a run recorded before
+ * one of them reads it as false and keeps its old path for good (it is never asked mid-run).
+ * - `due-dates-in-workflow` (issue 21): due dates and reminder moments computed by the workflow
+ *   itself with `input.dueCalendar`, instead of one local activity per newly dated step;
+ * - `children-not-awaited-at-start` (issue 21): the start answers once the programme itself is
+ *   projected; its children start, project and report right after, not before the answer;
+ * - `child-reports-change-only` (issue 21): a child's report that changes nothing in the parent
+ *   (every child's first one) no longer versions and projects the parent again.
+ */
+const START_ONLY_PATCHES = ['due-dates-in-workflow', 'children-not-awaited-at-start', 'child-reports-change-only'] as const;
 
 function throwIfRefused(refusal: Refusal | undefined): void {
   // `details` carries the refusal's params (reason and values) to the API, which sends them to screens.
@@ -204,8 +222,12 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
    * tests/fixtures/nondeterminism-patch-after-local-activity.json). Runs recorded before keep
    * asking each patch where they did.
    */
-  const decided = patched('patches-decided-at-start') ? new Map(LATER_PATCHES.map((id) => [id, patched(id)])) : undefined;
+  const decided = patched('patches-decided-at-start') ? new Map([...LATER_PATCHES, ...START_ONLY_PATCHES].map((id) => [id, patched(id)])) : undefined;
   const isPatched = (id: (typeof LATER_PATCHES)[number]): boolean => decided?.get(id) ?? patched(id);
+  const isDecidedAtStart = (id: (typeof START_ONLY_PATCHES)[number]): boolean => decided?.get(id) ?? false;
+  const dueCalendar = calendar && isDecidedAtStart('due-dates-in-workflow') ? input.dueCalendar : undefined;
+  const childrenNotAwaited = isDecidedAtStart('children-not-awaited-at-start');
+  const childReportsChangeOnly = isDecidedAtStart('child-reports-change-only');
 
   // Settling (advance, due dates, notifications, projection) runs one at a time so that
   // concurrent Updates and timers never interleave half-way through an activity call.
@@ -241,26 +263,39 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
       setDueDate(state, stepKey, await local.resolveDueDate(base), now());
       return;
     }
-    let dueAt: string;
-    try {
-      dueAt = await local.resolveDueDate({ ...base, nonWorkingDays: template.nonWorkingDays ?? 'none' });
-    } catch (err) {
-      if (!isInvalidDateFailure(err)) throw err;
+    const outcome = await resolveDueDate({ ...base, nonWorkingDays: template.nonWorkingDays ?? 'none' });
+    if ('invalid' in outcome) {
       // Visible in the journal and told to the coordinator; the step stays open without a due date.
-      recordEvent(state, now(), 'step.due_date_invalid', undefined, { stepKey, base: base.base, offset: base.offset, reason: (err instanceof ActivityFailure ? err.cause?.message : undefined) ?? err.message });
+      recordEvent(state, now(), 'step.due_date_invalid', undefined, { stepKey, base: base.base, offset: base.offset, reason: outcome.invalid });
       outbox.push({ kind: 'due_date_invalid', stepKey, to: { coordinator: true } });
       markChanged(state);
       return;
     }
-    if (setDueDate(state, stepKey, dueAt, now())) recordEvent(state, now(), 'step.overdue', undefined, { stepKey });
+    if (setDueDate(state, stepKey, outcome.dueAt, now())) recordEvent(state, now(), 'step.overdue', undefined, { stepKey });
   }
 
-  /** Day-based reminder moments, planned on working days by an activity whenever a due date is new. */
+  /** In the workflow when the run carries its hours (no activation, no history), else the worker's local activity. */
+  async function resolveDueDate(input: DueDateInput): Promise<DueDateOutcome> {
+    if (dueCalendar) return computeDueDate(input, dueCalendar.dueTime);
+    try {
+      return { dueAt: await local.resolveDueDate(input) };
+    } catch (err) {
+      if (!isInvalidDateFailure(err)) throw err;
+      return { invalid: (err instanceof ActivityFailure ? err.cause?.message : undefined) ?? err.message };
+    }
+  }
+
+  /** Reminder moments of several steps: in the workflow when the run carries its hours, else the worker's local activity. */
+  async function planReminderMoments(inputs: Parameters<typeof planReminderMomentsFor>[0]): Promise<ReturnType<typeof planReminderMomentsFor>> {
+    return dueCalendar ? planReminderMomentsFor(inputs, dueCalendar.reminderHour) : local.planReminderMoments(inputs);
+  }
+
+  /** Day-based reminder moments, planned on working days whenever a due date is new. */
   async function planWorkingDayReminders(): Promise<void> {
     const toPlan = state.steps.filter((s) => s.status === 'active' && s.dueAt && s.reminderPlan?.dueAt !== s.dueAt && policyFor(template, s.key).unit === 'days');
     if (!toPlan.length) return;
     const inputs = toPlan.map((s) => ({ programmeId: state.programmeId, stepKey: s.key, dueAt: s.dueAt!, policy: policyFor(template, s.key) }));
-    const plans = await local.planReminderMoments(inputs);
+    const plans = await planReminderMoments(inputs);
     toPlan.forEach((step, i) => {
       step.reminderPlan = { dueAt: inputs[i]!.dueAt, reminders: plans[i] ?? [] };
     });
@@ -349,7 +384,8 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
     }
   }
 
-  async function startChildProgramme(childKey: string, title: string, actor?: Actor, past?: { startDate?: string; history?: History }): Promise<ChildState> {
+  /** `awaitReport` false: return once the child has started, without waiting for its first report (see `children-not-awaited-at-start`). */
+  async function startChildProgramme(childKey: string, title: string, actor?: Actor, past?: { startDate?: string; history?: History }, awaitReport = true): Promise<ChildState> {
     // Recorded before the first await: children keep the template's order when started together.
     const child = recordChildStart(template, state, childKey, title, actor, now());
     const childId = child.programmeId;
@@ -359,13 +395,13 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
     const history = past?.history ?? (input.history && !input.carried ? childHistory(childTemplate, input.history, childKey) : undefined);
     await startChild(programmeWorkflow, {
       workflowId: childId,
-      args: [{ programmeId: childId, title, template: childTemplate, startDate: past?.startDate ?? state.startDate, coordinatorId: state.coordinatorId, parentId: state.programmeId, ...(history?.facts.length ? { history } : {}) }],
+      args: [{ programmeId: childId, title, template: childTemplate, startDate: past?.startDate ?? state.startDate, coordinatorId: state.coordinatorId, parentId: state.programmeId, ...(history?.facts.length ? { history } : {}), ...(input.dueCalendar ? { dueCalendar: input.dueCalendar } : {}) }],
       // Children live on when the parent continues-as-new or closes: they are programmes in their own right.
       parentClosePolicy: ParentClosePolicy.ABANDON,
     });
     // Read-your-writes: answer once the child has projected itself (its first progress signal).
     // Patched so that histories recorded before this wait still replay.
-    if (isPatched('wait-for-child-first-report')) await condition(() => reportedChildren.has(childId), '30 seconds');
+    if (awaitReport && isPatched('wait-for-child-first-report')) await condition(() => reportedChildren.has(childId), '30 seconds');
     return child;
   }
 
@@ -404,8 +440,10 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
   setHandler(programmeStateQuery, () => state);
   // Buffered updates run as soon as their handler is set, before the first settle is queued: wait for it.
   let initialised = false;
+  // With `children-not-awaited-at-start`, the start answers after the programme's own first projection.
+  let firstProjected = false;
   setHandler(programmeStartedUpdate, async () => {
-    await condition(() => initialised);
+    await condition(() => initialised || firstProjected);
     return state;
   });
   handleAction(completeStepUpdate, completeStep);
@@ -465,7 +503,7 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
     const late = state.steps.filter((s) => s.status === 'active' && s.late && s.dueAt && policyFor(template, s.key).unit === 'days' && policyFor(template, s.key).overdueEvery);
     if (!calendar || !late.length) return;
     const entered = now().toISOString();
-    const plans = await local.planReminderMoments(late.map((s) => ({ programmeId: state.programmeId, stepKey: s.key, dueAt: entered, policy: { ...policyFor(template, s.key), beforeDue: [], onDue: false } })));
+    const plans = await planReminderMoments(late.map((s) => ({ programmeId: state.programmeId, stepKey: s.key, dueAt: entered, policy: { ...policyFor(template, s.key), beforeDue: [], onDue: false } })));
     late.forEach((step, i) => {
       step.reminderPlan = { dueAt: step.dueAt!, reminders: backfill.overdueFromEntry(state.programmeId, step, plans[i] ?? []) };
     });
@@ -474,7 +512,7 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
 
   setHandler(childProgressSignal, (progress) => {
     reportedChildren.add(progress.programmeId);
-    if (!applyChildProgress(template, state, progress, now())) return;
+    if (!applyChildProgress(template, state, progress, now(), { changesOnly: childReportsChangeOnly })) return;
     markChanged(state);
     wake = true;
   });
@@ -485,7 +523,15 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
       const startWithParent = template.children.filter((c) => c.start === 'withParent');
       // Started together (DEFI's three tenders took three round-trips one after another);
       // patched so that runs recorded with sequential starts still replay.
-      if (isPatched('start-children-together')) await Promise.all(startWithParent.map((child) => startChildProgramme(child.key, child.title.fr)));
+      // Issue 21: the children's starts go on while the programme takes its history and projects
+      // itself (their rows follow within a workflow task or two; the start no longer waits for them).
+      let children: Promise<unknown> | undefined;
+      if (childrenNotAwaited) {
+        children = Promise.all(startWithParent.map((child) => startChildProgramme(child.key, child.title.fr, undefined, undefined, false)));
+        // Awaited below, after the projection; handled now so that a failed start is not an unhandled rejection meanwhile.
+        children.catch(() => undefined);
+      }
+      else if (isPatched('start-children-together')) await Promise.all(startWithParent.map((child) => startChildProgramme(child.key, child.title.fr)));
       else for (const child of startWithParent) await startChildProgramme(child.key, child.title.fr);
       // Issue 20: a programme started in the past takes its history before its first projection.
       if (input.history && isPatched('backfill-at-start')) {
@@ -495,6 +541,8 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
         else await takeHistory(input.history, actor);
       }
       await settle();
+      firstProjected = childrenNotAwaited;
+      await children;
     });
   } else {
     await exclusive(settle);

@@ -32,18 +32,24 @@ export function recordChildStart(template: Template, state: ProgrammeState, chil
   return child;
 }
 
-/** A child reported its progress; false when it is not one of this programme's children. */
-export function applyChildProgress(template: Template, state: ProgrammeState, progress: ChildProgress, now: Date): boolean {
+/**
+ * A child reported its progress; false when it is not one of this programme's children. With
+ * `changesOnly` (runs since issue 21), also false when the report changes nothing (a child's first
+ * report, a report of a step inside it): the parent is then neither versioned nor projected again.
+ */
+export function applyChildProgress(template: Template, state: ProgrammeState, progress: ChildProgress, now: Date, { changesOnly = false }: { changesOnly?: boolean } = {}): boolean {
   const child = state.children.find((c) => c.programmeId === progress.programmeId);
   if (!child) return false;
-  child.status = progress.status;
-  child.milestones = progress.milestones;
   const fills = template.children.find((c) => c.key === child.childKey)?.fillsSlot;
   const winner = progress.slots?.winner;
-  if (fills && winner && state.slots[fills] !== winner) {
+  const fillsSlot = Boolean(fills && winner && state.slots[fills] !== winner);
+  const changed = fillsSlot || child.status !== progress.status || child.milestones.join('\n') !== progress.milestones.join('\n');
+  child.status = progress.status;
+  child.milestones = progress.milestones;
+  if (fills && winner && fillsSlot) {
     state.slots[fills] = winner;
     reassignOpenSteps(template, state);
     recordEvent(state, now, 'slot.filled', undefined, { slot: fills, organisationId: winner, from: child.programmeId });
   }
-  return true;
+  return changesOnly ? changed : true;
 }

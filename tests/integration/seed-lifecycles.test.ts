@@ -33,7 +33,11 @@ describe('built-in lifecycles', () => {
     const defi = await ok(api.post('/api/v1/programmes', { templateKey: 'defi', title: 'DEFI — Destination Formation Innovante', startDate: '2021-01-04' }, coordinator.token), 201);
     expect(defi.phases.map((p: { key: string }) => p.key)).toEqual(['launch', 'test', 'experimentation', 'deployment', 'evaluation']);
     expect(defi.children.map((c: { childKey: string }) => c.childKey)).toEqual(['tender-intellectual-property', 'tender-communication', 'tender-evaluation']);
-    const children = await h.prisma.programme.findMany({ where: { parentId: defi.id }, orderBy: { id: 'asc' } });
+    // Issue 21: the start answers once DEFI itself is readable; its three tenders project themselves right after.
+    const children = await waitFor('the three tenders in the read model', async () => {
+      const rows = await h.prisma.programme.findMany({ where: { parentId: defi.id }, orderBy: { id: 'asc' } });
+      return rows.length === 3 && rows;
+    }, 10_000);
     expect(children.map((c) => c.templateKey)).toEqual(['tender', 'tender', 'tender']);
 
     // Test takes exactly one training organisation; Déploiement ten. Enrolment works before a phase opens.

@@ -53,6 +53,10 @@ export interface HistorySummary {
   /** The Updates accepted in this run, with their first argument. */
   updates: { name: string; input: any }[];
   childrenStarted: number;
+  /** The run was started with its deadline hours (issue 21: due dates computed in the workflow). */
+  dueCalendar: boolean;
+  /** The activity type of each local activity the run recorded, in order. */
+  localActivities: string[];
 }
 
 export function patchesOf(history: HistoryObject): Set<string> {
@@ -71,10 +75,13 @@ export function summariseHistory(file: string): HistorySummary {
   const input = payloadValue(started?.input?.payloads?.[0]);
   const updates: HistorySummary['updates'] = [];
   let childrenStarted = 0;
+  const localActivities: string[] = [];
   for (const e of events) {
+    const marker = e.markerRecordedEventAttributes;
+    if (marker?.markerName === 'core_local_activity') localActivities.push(payloadValue(marker.details?.data?.payloads?.[0])?.activity_type);
     const request = e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input;
     if (request) updates.push({ name: request.name, input: payloadValue(request.args?.payloads?.[0]) });
     if (e.startChildWorkflowExecutionInitiatedEventAttributes) childrenStarted += 1;
   }
-  return { file, workflowType: started?.workflowType?.name, templateKey: input?.template?.key, parentId: input?.parentId, patches: patchesOf(history), updates, childrenStarted };
+  return { file, workflowType: started?.workflowType?.name, templateKey: input?.template?.key, parentId: input?.parentId, patches: patchesOf(history), updates, childrenStarted, dueCalendar: Boolean(input?.dueCalendar), localActivities };
 }

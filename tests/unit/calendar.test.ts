@@ -1,5 +1,8 @@
 import Holidays from 'date-holidays';
-import { addDuration, isFrenchWorkingDay, parisDateToInstant, toParisDate } from '../../domain/calendar';
+import { FRENCH_PUBLIC_HOLIDAYS } from '../../domain/french-public-holidays';
+import { HOLIDAY_YEARS } from '../../domain/holiday-years';
+import { listFrenchPublicHolidays } from '../../scripts/generate-french-holidays';
+import { addDuration, isFrenchWorkingDay, isWorkingDate, parisDateToInstant, toParisDate } from '../../domain/calendar';
 
 function paris(date: string, time = '09:00'): Date {
   return parisDateToInstant(date, time);
@@ -84,6 +87,16 @@ describe('isFrenchWorkingDay', () => {
     expect(byDate.get('2026-05-25')).toBe('public');
     expect(byDate.get('2026-05-24')).toBe('observance');
     expect(isFrenchWorkingDay(paris('2026-05-24'))).toBe(false); // Sunday
+  });
+
+  it('reads a holiday table equal to date-holidays for every year it knows', () => {
+    // The table (domain/french-public-holidays.ts) is what the workflow reads; regenerate it with
+    // scripts/generate-french-holidays.ts when this fails after a date-holidays upgrade.
+    for (let year = HOLIDAY_YEARS.first; year <= HOLIDAY_YEARS.last; year++) {
+      expect({ year, days: FRENCH_PUBLIC_HOLIDAYS[year] }).toEqual({ year, days: listFrenchPublicHolidays(year).join(' ') });
+    }
+    expect(isWorkingDate('2031-05-22')).toBe(false); // Ascension 2031 (a Thursday), from the table
+    expect(() => isWorkingDate(`${HOLIDAY_YEARS.last + 1}-01-02`)).toThrow(RangeError);
   });
 });
 

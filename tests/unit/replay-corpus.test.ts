@@ -28,7 +28,7 @@ const updateNames = (Object.values(programme) as unknown[])
 function patchIdsInSource(): string[] {
   const dir = path.resolve(__dirname, '..', '..', 'workflows');
   const sources = fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
-  const ids = sources.flatMap((f) => [...fs.readFileSync(path.join(dir, f), 'utf8').matchAll(/\b(?:patched|isPatched)\(\s*'([^']+)'\s*\)/g)].map((m) => m[1]!));
+  const ids = sources.flatMap((f) => [...fs.readFileSync(path.join(dir, f), 'utf8').matchAll(/\b(?:patched|isPatched|isDecidedAtStart)\(\s*'([^']+)'\s*\)/g)].map((m) => m[1]!));
   return [...new Set(ids)].sort();
 }
 
@@ -53,8 +53,19 @@ describe('the replay corpus covers the current code path', () => {
   });
 
   it('has DEFI with its sub-programmes started together and awaited', () => {
-    const defi = current.filter((s) => s.templateKey === 'defi' && s.childrenStarted >= 3 && s.patches.has('wait-for-child-first-report'));
+    const defi = current.filter((s) => s.templateKey === 'defi' && s.childrenStarted >= 3 && s.patches.has('wait-for-child-first-report') && !s.patches.has('children-not-awaited-at-start'));
     expect(defi.map((s) => s.file)).not.toEqual([]);
+  });
+
+  it('has DEFI answering its start before its sub-programmes report (issue 21)', () => {
+    const defi = current.filter((s) => s.templateKey === 'defi' && s.childrenStarted >= 3 && s.patches.has('children-not-awaited-at-start') && s.patches.has('due-dates-in-workflow'));
+    expect(defi.map((s) => s.file)).not.toEqual([]);
+  });
+
+  it('asks the worker for no due date or reminder moment in runs started with their deadline hours (issue 21)', () => {
+    const inWorkflow = current.filter((s) => s.dueCalendar && s.patches.has('due-dates-in-workflow'));
+    expect(inWorkflow.length).toBeGreaterThanOrEqual(2);
+    for (const s of inWorkflow) expect({ file: s.file, calendarActivities: s.localActivities.filter((t) => t === 'resolveDueDate' || t === 'planReminderMoments') }).toEqual({ file: s.file, calendarActivities: [] });
   });
 
   it('has TI action 23 opening sectors one by one, and a sector run', () => {
