@@ -8,6 +8,14 @@
  * figures side by side as ratios (bench/metrics/peer-camunda.ts); `--no-peer` skips it.
  *
  * BENCH_ONLY=engine,timers,fanout,footprint,read-model,scale-out,peer runs a subset (development aid).
+ *
+ * BENCH_TEMPORAL (bench/env.ts) says where the application runs: `dev-server` (default) the
+ * Temporal CLI's dev server in memory, one API, one worker, one notifier; `server` the same on the
+ * real Temporal server v1.29.1 on a PostgreSQL of its own; `topology` `npm run topology`'s shape
+ * (infra/topology.ts: that server, 2 API processes behind the round-robin balancer, 2 workers,
+ * 2 notifiers, Redis with AOF, the application's PostgreSQL), the metrics' HTTP calls through the
+ * balancer and the baselines' minimal worker on the same server. `server` and `topology` need
+ * `node scripts/bootstrap.mjs --temporal-server` first; scale-out does not apply to `topology`.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -111,6 +119,7 @@ async function main(): Promise<void> {
     machine: { ...host, loadAverageAtEnd: loadAtEnd, loadAverageAtJalonsStart: loadAtStart, cpuShareWhileMeasuring: jalonsCpu },
     startedAt,
     mode: quick ? 'quick' : 'full',
+    temporal: env.temporal,
     durationSeconds: Math.round((Date.now() - t0) / 1000),
     metrics,
     notes,
@@ -127,7 +136,7 @@ async function main(): Promise<void> {
     say(`\nSide by side with Camunda 7 (harness run just before, ${peer.wallSeconds} s):\n\n${formatPeerTable(peerRows, peer.result)}\n`);
     for (const n of peerNotes) say(`- ${n}`);
   } else say(`\nPeer section skipped: ${peer.reason}`);
-  say(`\n${result.durationSeconds} s; written to ${path.relative(process.cwd(), out)}`);
+  say(`\n${result.durationSeconds} s on ${env.temporal} (load average ${loadAtStart.join(' ')} → ${loadAtEnd.join(' ')}); written to ${path.relative(process.cwd(), out)}`);
   // A client a failed metric left open must not keep the process alive.
   process.exit(failures.length ? 1 : 0);
 }

@@ -49,6 +49,8 @@ export interface Topology {
   /** The balancer in front of the API processes: what users and the load script call. */
   apiUrl: string;
   endpoints: { TEMPORAL_ADDRESS: string; DATABASE_URL: string; REDIS_URL: string; SMTP_URL: string; TEMPORAL_DATABASE_URL: string };
+  /** Where the SMTP catcher writes the e-mails (`index.jsonl` and one `.eml` each): what the bench's fan-out metric reads. */
+  mailDir: string;
   namespace: string;
   taskQueue: string;
   processes: RoleProcess[];
@@ -100,6 +102,7 @@ export async function startTopology(opts: TopologyOptions): Promise<Topology> {
   const dataDir = path.resolve(opts.dataDir);
   const runDir = path.join(dataDir, 'run');
   const logDir = path.join(dataDir, 'logs');
+  const mailDir = path.join(dataDir, 'mail');
   fs.mkdirSync(logDir, { recursive: true });
   const events: TopologyEvent[] = [];
   const note = (what: string) => {
@@ -122,7 +125,7 @@ export async function startTopology(opts: TopologyOptions): Promise<Topology> {
       track(startEmbeddedPostgres({ dataDir: path.join(dataDir, 'temporal-db') })),
       track(startEmbeddedPostgres({ dataDir: path.join(dataDir, 'app-db') })),
       track(startRedisServer({ dataDir, persistent: true })),
-      track(startSmtpCatcher({ dir: path.join(dataDir, 'mail'), port: 0 })),
+      track(startSmtpCatcher({ dir: mailDir, port: 0 })),
     ] as const);
     const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
@@ -250,6 +253,7 @@ export async function startTopology(opts: TopologyOptions): Promise<Topology> {
       dataDir,
       apiUrl: balancer.url,
       endpoints,
+      mailDir,
       namespace,
       taskQueue,
       processes,
@@ -302,7 +306,7 @@ export function describeTopology(t: Topology): string[] {
     `temporal   ${t.endpoints.TEMPORAL_ADDRESS} (namespace ${t.namespace}, task queue ${t.taskQueue})`,
     `roles      ${t.processes.map((p) => `${p.name} (pid ${p.current()?.child.pid ?? '-'})`).join(', ')}`,
     `logs       ${path.join(t.dataDir, 'logs')}`,
-    `e-mails    ${path.join(t.dataDir, 'mail')}`,
+    `e-mails    ${t.mailDir}`,
   ];
 }
 
