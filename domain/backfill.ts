@@ -16,7 +16,7 @@
  * they do not need the deliverables a live completion needs (those files are not part of the
  * history), and lifecycle modules see the fact's `data` (a tender's scores, its winner).
  */
-import type { PlannedReminder } from './deadlines';
+import { computeDueDate, type PlannedReminder } from './deadlines';
 import type { Actor, ProgrammeState, StepState } from './programme-state';
 import type { Template } from './template-schema';
 import {
@@ -139,6 +139,13 @@ export interface HistoryContext {
    * the workflow's `history-occurrences-from-today` patch; off for runs recorded before it.
    */
   occurrencesFromToday?: boolean;
+  /**
+   * The run's closing hour of a dated deadline (DUE_TIME, 'HH:mm' Paris), known to runs that compute
+   * their due dates themselves (issue 21). With it, an occurrence scheduled today whose deadline has
+   * already passed when the history is entered is closed as not recorded too, instead of opening late
+   * next to the following one.
+   */
+  dueTime?: string;
 }
 
 export interface HistoryResult {
@@ -383,7 +390,11 @@ export function applyHistory(t: Template, state: ProgrammeState, history: Histor
  * stood still; with due dates alone, every occurrence since the start would open, all of them late.
  */
 function closeOccurrencesBeforeEntry(t: Template, state: ProgrammeState, ctx: HistoryContext): void {
-  const beforeEntry = (on: string) => (on.length === 10 ? on < ctx.today : Date.parse(on) < ctx.enteredAt.getTime());
+  const dueBeforeEntry = (on: string) => {
+    const due = computeDueDate({ base: on, kind: 'date', nonWorkingDays: t.nonWorkingDays ?? 'none' }, ctx.dueTime!);
+    return 'dueAt' in due && Date.parse(due.dueAt) <= ctx.enteredAt.getTime();
+  };
+  const beforeEntry = (on: string) => (on.length === 10 ? on < ctx.today || (ctx.dueTime !== undefined && on === ctx.today && dueBeforeEntry(on)) : Date.parse(on) < ctx.enteredAt.getTime());
   for (const phaseDef of t.phases) {
     for (const def of phaseDef.steps) {
       if (!def.repeat) continue;

@@ -89,6 +89,17 @@ export interface AuditEvent {
   data: Record<string, unknown>;
 }
 
+/**
+ * What a lifecycle Update answers (issue 21): the programme and its state's version once settled
+ * and projected; the API reads the state itself from the read model, so the whole state no longer
+ * travels through Temporal and into history with every action. Runs on older code answered the
+ * whole `ProgrammeState`, which has these two fields too.
+ */
+export interface ProgrammeAnswer {
+  programmeId: string;
+  version: number;
+}
+
 export interface ProgrammeState {
   programmeId: string;
   title: string;

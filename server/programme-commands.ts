@@ -6,7 +6,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { UpdateDefinition } from '@temporalio/client';
-import type { Actor, ProgrammeState } from '../domain/programme-state';
+import type { Actor, ProgrammeAnswer, ProgrammeState } from '../domain/programme-state';
 import type { Template } from '../domain/template-schema';
 import { canSeeProgramme, type Viewer } from '../domain/visibility';
 import type { SessionUser } from './auth';
@@ -91,11 +91,33 @@ export function createProgrammeCommands(ctx: Pick<AppContext, 'prisma' | 'templa
     return ctx.temporal.update(id, update, { actor: actorOf(user), ...input } as I, updateIdFor(user, idempotencyKey));
   }
 
-  /** `act` for the Updates that answer the programme's state: the caller's view of it. */
-  async function actAndView<I extends { actor: Actor }>(id: string, user: SessionUser, idempotencyKey: string | undefined, update: UpdateDefinition<ProgrammeState, [I]>, input: Omit<I, 'actor'>, before?: (loaded: LoadedProgramme) => Promise<void>): Promise<ProgrammeView> {
-    const { result, viewer } = await act(id, user, idempotencyKey, update, input, before);
-    return view(result, viewer);
+  /**
+   * The state a lifecycle Update answered for: the read model's row at the answered version or
+   * later (the workflow answers once that version is projected, so one read finds it). A run on
+   * older code answered the whole state (a rolling deploy, a retry answered from history): taken as is.
+   * 503 `dependency_unavailable` if the row is still behind after ~2 s (a projection overwritten meanwhile).
+   */
+  async function loadAnswered(answer: ProgrammeAnswer): Promise<ProgrammeState> {
+    if ('steps' in answer) return answer as ProgrammeState;
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const row = await ctx.prisma.programme.findUnique({ where: { id: answer.programmeId }, select: { state: true, stateVersion: true } });
+      if (row && row.stateVersion >= answer.version) return row.state as unknown as ProgrammeState;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new AppError('dependency_unavailable', 'The action is applied; its result is not readable yet. Reload in a moment.', undefined, 2);
   }
 
-  return { loadVisible, loadActionable, namePeople, view, act, actAndView, send };
+  /** `act` for the Updates that answer the programme: the state after the action and the caller's viewer. */
+  async function actOnState<I extends { actor: Actor }>(id: string, user: SessionUser, idempotencyKey: string | undefined, update: UpdateDefinition<ProgrammeAnswer, [I]>, input: Omit<I, 'actor'>, before?: (loaded: LoadedProgramme) => Promise<void>): Promise<{ state: ProgrammeState; viewer: Viewer }> {
+    const { result, viewer } = await act(id, user, idempotencyKey, update, input, before);
+    return { state: await loadAnswered(result), viewer };
+  }
+
+  /** `actOnState`, answered with the caller's view of the programme. */
+  async function actAndView<I extends { actor: Actor }>(id: string, user: SessionUser, idempotencyKey: string | undefined, update: UpdateDefinition<ProgrammeAnswer, [I]>, input: Omit<I, 'actor'>, before?: (loaded: LoadedProgramme) => Promise<void>): Promise<ProgrammeView> {
+    const { state, viewer } = await actOnState(id, user, idempotencyKey, update, input, before);
+    return view(state, viewer);
+  }
+
+  return { loadVisible, loadActionable, loadAnswered, namePeople, view, act, actOnState, actAndView, send };
 }

@@ -10,7 +10,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { DueCalendarSettings } from '../domain/deadlines';
 import type { ProblemParams } from '../domain/problem-codes';
 import type { UpdateDefinition } from '@temporalio/common';
-import type { ProgrammeState } from '../domain/programme-state';
+import type { ProgrammeAnswer } from '../domain/programme-state';
 import { programmeStartedUpdate, programmeWorkflow, type ProgrammeWorkflowInput } from '../workflows/programme';
 import { CoordinatorAttribute, ProgrammeStatusAttribute, TemplateKeyAttribute } from '../workflows/search-attributes';
 import { AppError, isErrorCode } from './errors';
@@ -26,7 +26,7 @@ const TEMPORAL_CALL_DEADLINE_MS = 20_000;
 export function createTemporalGateway(client: Client, taskQueue: string, dueCalendar?: DueCalendarSettings) {
   const withDeadline = <T>(fn: () => Promise<T>) => client.withDeadline(Date.now() + TEMPORAL_CALL_DEADLINE_MS, fn);
   return {
-    async startProgramme(input: ProgrammeWorkflowInput, requestId?: string): Promise<ProgrammeState> {
+    async startProgramme(input: ProgrammeWorkflowInput, requestId?: string): Promise<ProgrammeAnswer> {
       const start = new WithStartWorkflowOperation(programmeWorkflow, {
         workflowId: input.programmeId,
         taskQueue,

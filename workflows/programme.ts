@@ -77,7 +77,7 @@ import { checkHistory, childHistory, parisToday, type History } from '../domain/
 import * as backfill from '../domain/backfill';
 import { computeDueDate, planReminderMomentsFor, type DueCalendarSettings, type DueDateInput, type DueDateOutcome } from '../domain/deadlines';
 import { nextDueAt } from '../domain/lateness';
-import type { Actor, ChildState, DeliverableState, ProgrammeState } from '../domain/programme-state';
+import type { Actor, ChildState, DeliverableState, ProgrammeAnswer, ProgrammeState } from '../domain/programme-state';
 import type { Template } from '../domain/template-schema';
 import { checkCoordinator } from '../domain/programme/guards';
 import { refuse } from '../domain/programme/refusal';
@@ -113,23 +113,23 @@ export interface OpenChildUpdateInput extends OpenChildInput {
 }
 
 export const programmeStateQuery = defineQuery<ProgrammeState>('programmeState');
-export const completeStepUpdate = defineUpdate<ProgrammeState, [CompleteStepInput]>('completeStep');
+export const completeStepUpdate = defineUpdate<ProgrammeAnswer, [CompleteStepInput]>('completeStep');
 export const addDeliverableUpdate = defineUpdate<DeliverableState, [AddDeliverableInput]>('addDeliverable');
-export const reviewDeliverableUpdate = defineUpdate<ProgrammeState, [ReviewDeliverableInput]>('reviewDeliverable');
-export const approvePhaseUpdate = defineUpdate<ProgrammeState, [ApprovePhaseInput]>('approvePhase');
-export const enrolOrganisationUpdate = defineUpdate<ProgrammeState, [EnrolInput]>('enrolOrganisation');
-export const changeStepUpdate = defineUpdate<ProgrammeState, [ChangeStepInput]>('changeStep');
-export const cancelProgrammeUpdate = defineUpdate<ProgrammeState, [CancelInput]>('cancelProgramme');
-export const pauseProgrammeUpdate = defineUpdate<ProgrammeState, [PauseInput]>('pauseProgramme');
+export const reviewDeliverableUpdate = defineUpdate<ProgrammeAnswer, [ReviewDeliverableInput]>('reviewDeliverable');
+export const approvePhaseUpdate = defineUpdate<ProgrammeAnswer, [ApprovePhaseInput]>('approvePhase');
+export const enrolOrganisationUpdate = defineUpdate<ProgrammeAnswer, [EnrolInput]>('enrolOrganisation');
+export const changeStepUpdate = defineUpdate<ProgrammeAnswer, [ChangeStepInput]>('changeStep');
+export const cancelProgrammeUpdate = defineUpdate<ProgrammeAnswer, [CancelInput]>('cancelProgramme');
+export const pauseProgrammeUpdate = defineUpdate<ProgrammeAnswer, [PauseInput]>('pauseProgramme');
 /** `keepDueDates`: do not move the due dates by the paused duration (the default moves them). */
-export const resumeProgrammeUpdate = defineUpdate<ProgrammeState, [ResumeInput]>('resumeProgramme');
-export const recordIndicatorUpdate = defineUpdate<ProgrammeState, [RecordIndicatorInput]>('recordIndicator');
+export const resumeProgrammeUpdate = defineUpdate<ProgrammeAnswer, [ResumeInput]>('resumeProgramme');
+export const recordIndicatorUpdate = defineUpdate<ProgrammeAnswer, [RecordIndicatorInput]>('recordIndicator');
 export const openChildUpdate = defineUpdate<ChildState, [OpenChildUpdateInput]>('openChild');
 /** Sent with the start (update-with-start): answers once the first projection is committed. */
-export const programmeStartedUpdate = defineUpdate<ProgrammeState, []>('programmeStarted');
-export const recordHistoryUpdate = defineUpdate<ProgrammeState, [RecordHistoryInput]>('recordHistory');
+export const programmeStartedUpdate = defineUpdate<ProgrammeAnswer, []>('programmeStarted');
+export const recordHistoryUpdate = defineUpdate<ProgrammeAnswer, [RecordHistoryInput]>('recordHistory');
 /** Issue 19: moves the programme to a newer version of its template; the validator refuses an unsafe plan. */
-export const upgradeProgrammeUpdate = defineUpdate<ProgrammeState, [UpgradeInput]>('upgradeProgramme');
+export const upgradeProgrammeUpdate = defineUpdate<ProgrammeAnswer, [UpgradeInput]>('upgradeProgramme');
 export const childProgressSignal = defineSignal<[ChildProgress]>('childProgress');
 
 const activities = proxyActivities<ProgrammeActivities>({
@@ -180,6 +180,9 @@ const LATER_PATCHES = ['projection-local-activity', 'reminders-queued-first', 'w
  *   (every child's first one) no longer versions and projects the parent again.
  */
 const START_ONLY_PATCHES = ['due-dates-in-workflow', 'children-not-awaited-at-start', 'child-reports-change-only'] as const;
+
+/** What an Update handler returns for "answer the programme once settled" (`answerOf` in the workflow). */
+const SETTLED_PROGRAMME = Symbol('settled programme');
 
 function throwIfRefused(refusal: Refusal | undefined): void {
   // `details` carries the refusal's params (reason and values) to the API, which sends them to screens.
@@ -405,8 +408,15 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
     return child;
   }
 
-  /** Registers an Update whose validator refuses with the domain's reason and whose handler applies, then settles. */
-  function handle<I, A>(def: UpdateDefinition<A, [I]>, check: (i: I) => Refusal | undefined, run: (i: I) => A | Promise<A>, validateOnly?: (i: I) => Refusal | undefined): void {
+  /** The programme's answer to a lifecycle Update, once settled and projected (see `ProgrammeAnswer`). */
+  const answerOf = (): ProgrammeAnswer => ({ programmeId: state.programmeId, version: state.version });
+
+  /**
+   * Registers an Update whose validator refuses with the domain's reason and whose handler applies,
+   * then settles. `run` returns the answer, or `SETTLED_PROGRAMME` for "the programme's answer after
+   * settling" (its version includes what settling changed).
+   */
+  function handle<I, A>(def: UpdateDefinition<A, [I]>, check: (i: I) => Refusal | undefined, run: (i: I) => A | typeof SETTLED_PROGRAMME | Promise<A | typeof SETTLED_PROGRAMME>, validateOnly?: (i: I) => Refusal | undefined): void {
     setHandler(
       def,
       (i: I) =>
@@ -415,7 +425,7 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
           throwIfRefused(check(i));
           const result = await run(i);
           await settle();
-          return result;
+          return result === SETTLED_PROGRAMME ? (answerOf() as A) : result;
         }),
       // Validators never run on replay, so checks added here cannot break a recorded history.
       { validator: (i: I) => throwIfRefused(check(i) ?? validateOnly?.(i)) },
@@ -423,15 +433,20 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
   }
 
   const context = () => ({ template, state, now: now(), calendar });
-  /** An Update run by a domain action; `answer` turns the action's result into the Update's answer (default: the action's result). */
-  function handleAction<I, R, A = R>(def: UpdateDefinition<A, [I]>, action: Action<I, R>, answer?: (result: R) => A | Promise<A>): void {
+  /**
+   * An Update run by a domain action: it answers the small `ProgrammeAnswer` once settled, or with
+   * `answer: 'result'` the action's own result (a deliverable). `after` runs once the action
+   * applied, before settling.
+   */
+  function handleAction<I, R, A = ProgrammeAnswer>(def: UpdateDefinition<A, [I]>, action: Action<I, R>, { after, answer = 'programme' }: { after?: (result: R) => Promise<void>; answer?: 'programme' | 'result' } = {}): void {
     handle(
       def,
       (i) => action.check(context(), i),
-      (i) => {
+      async (i) => {
         const { result, notifications } = applyAction(action, context(), i);
         outbox.push(...notifications);
-        return answer ? answer(result) : (result as unknown as A);
+        await after?.(result);
+        return answer === 'programme' ? SETTLED_PROGRAMME : (result as unknown as A);
       },
       action.validate && ((i) => action.validate!(context(), i)),
     );
@@ -444,18 +459,18 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
   let firstProjected = false;
   setHandler(programmeStartedUpdate, async () => {
     await condition(() => initialised || firstProjected);
-    return state;
+    return answerOf();
   });
   handleAction(completeStepUpdate, completeStep);
-  handleAction(addDeliverableUpdate, addDeliverable);
+  handleAction(addDeliverableUpdate, addDeliverable, { answer: 'result' });
   handleAction(reviewDeliverableUpdate, reviewDeliverable);
   handleAction(approvePhaseUpdate, approvePhase);
   handleAction(enrolOrganisationUpdate, enrolOrganisation);
   handleAction(changeStepUpdate, changeStep);
   handleAction(cancelProgrammeUpdate, cancelProgramme);
   handleAction(pauseProgrammeUpdate, pauseProgramme);
-  handleAction(resumeProgrammeUpdate, resumeProgramme, async (moved) => {
-    // A moved day-based due date obeys the template's non-working-day rule again.
+  // A moved day-based due date obeys the template's non-working-day rule again.
+  const redateMoved = async (moved: string[]): Promise<void> => {
     for (const stepKey of moved) {
       const unit = templateStep(template, stepKey)?.due;
       const step = stepState(state, stepKey)!;
@@ -464,23 +479,23 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
       if (!dayBased || (template.nonWorkingDays ?? 'none') === 'none') continue;
       await resolveAndSetDueDate(stepKey, { base: step.dueAt!, kind: 'instant' });
     }
-    return state;
-  });
+  };
+  handleAction(resumeProgrammeUpdate, resumeProgramme, { after: redateMoved });
   handleAction(recordIndicatorUpdate, recordIndicator);
   handle(openChildUpdate, (i) => checkOpenChild(template, state, i), (i) => startChildProgramme(i.childKey, i.title, i.actor, { startDate: i.startDate, history: i.history }));
-  handle(recordHistoryUpdate, (i) => checkRecordHistory(i), async (i) => {
+  handle(recordHistoryUpdate, (i) => checkRecordHistory(i), async (i): Promise<typeof SETTLED_PROGRAMME> => {
     await takeHistory(i.history, i.actor);
-    return state;
+    return SETTLED_PROGRAMME;
   });
   // A new Update: histories recorded before it hold none, so it needs no patch.
-  handle(upgradeProgrammeUpdate, (i) => upgradeProgramme.check(context(), i), async (i) => {
+  handle(upgradeProgrammeUpdate, (i) => upgradeProgramme.check(context(), i), async (i): Promise<typeof SETTLED_PROGRAMME> => {
     const { result } = applyAction(upgradeProgramme, context(), i);
     template = i.template;
     for (const stepKey of result.needDueDate) {
       const base = dueBase(template, state, stepKey);
       if (base) await resolveAndSetDueDate(stepKey, base);
     }
-    return state;
+    return SETTLED_PROGRAMME;
   });
 
   /** Issue 20: the history's facts at their real dates; what is still open gets its due date from today. */
@@ -494,7 +509,7 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
     return problems.length ? refuse('history_invalid', problems.map((p) => p.message).join(' ')) : undefined;
   }
   async function takeHistory(history: History, actor: Actor): Promise<void> {
-    const result = backfill.applyHistory(template, state, history, { ...historyContext(actor), occurrencesFromToday: isPatched('history-occurrences-from-today') });
+    const result = backfill.applyHistory(template, state, history, { ...historyContext(actor), occurrencesFromToday: isPatched('history-occurrences-from-today'), ...(dueCalendar ? { dueTime: dueCalendar.dueTime } : {}) });
     for (const stepKey of result.needDueDate) {
       const base = dueBase(template, state, stepKey);
       if (base) await resolveAndSetDueDate(stepKey, base);

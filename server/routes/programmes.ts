@@ -124,11 +124,11 @@ export function programmeRoutes(ctx: AppContext) {
           const problems = await findHistoryProblems(ctx, template, createInitialState(start, new Date()), body.history, actorOf(user), await childTargetsAtStart(ctx, template, start));
           if (problems.length) throw historyError(problems);
         }
-        const state = await ctx.temporal.startProgramme(
+        const answer = await ctx.temporal.startProgramme(
           { ...start, ...(body.history ? { history: body.history } : {}) },
           updateIdFor(user, idempotencyKey),
         );
-        return buildProgrammeView(template, state, viewerOf(user, true));
+        return buildProgrammeView(template, await commands.loadAnswered(answer), viewerOf(user, true));
       },
     }),
     defineRoute({
@@ -270,8 +270,8 @@ export function programmeRoutes(ctx: AppContext) {
       method: 'post', path: '/api/v1/programmes/:id/steps/:stepKey/deliverables/:deliverableId/review', summary: 'Accept or reject a deliverable', tags: ['steps'], auth: ['coordinator', 'admin'],
       params: ZStepParams.extend({ deliverableId: ZId }), body: z.strictObject({ decision: z.enum(['accepted', 'rejected']), note: z.string().max(2000).optional() }), response: ZStepView,
       async handler({ params, body, user, idempotencyKey }) {
-        const { result, viewer } = await commands.act(params.id, user, idempotencyKey, reviewDeliverableUpdate, { stepKey: params.stepKey, deliverableId: params.deliverableId, ...body });
-        return stepView(result, params.stepKey, viewer);
+        const { state, viewer } = await commands.actOnState(params.id, user, idempotencyKey, reviewDeliverableUpdate, { stepKey: params.stepKey, deliverableId: params.deliverableId, ...body });
+        return stepView(state, params.stepKey, viewer);
       },
     }),
     defineRoute({
@@ -280,8 +280,8 @@ export function programmeRoutes(ctx: AppContext) {
       body: z.strictObject({ note: z.string().max(5000).optional(), deliverableIds: z.array(ZId).max(100).optional(), organisationId: ZId.optional(), data: z.record(z.string(), z.unknown()).optional(), outcome: z.string().min(1).max(64).optional().describe('the outcome recorded, one of the step’s outcomes (required on a step that lists outcomes)') }),
       response: ZStepView,
       async handler({ params, body, user, idempotencyKey }) {
-        const { result, viewer } = await commands.act(params.id, user, idempotencyKey, completeStepUpdate, { stepKey: params.stepKey, ...body });
-        return stepView(result, params.stepKey, viewer);
+        const { state, viewer } = await commands.actOnState(params.id, user, idempotencyKey, completeStepUpdate, { stepKey: params.stepKey, ...body });
+        return stepView(state, params.stepKey, viewer);
       },
     }),
     defineRoute({
@@ -293,10 +293,10 @@ export function programmeRoutes(ctx: AppContext) {
         // A due date means that day's closing hour in Paris (DUE_TIME).
         const dueAt = 'dueAt' in body && body.dueAt ? body.dueAt : 'dueDate' in body && body.dueDate ? parisDateToInstant(body.dueDate, ctx.config.DUE_TIME).toISOString() : undefined;
         const assignee = body.assignee;
-        const { result, viewer } = await commands.act(params.id, user, idempotencyKey, changeStepUpdate, { stepKey: params.stepKey, dueAt, assigneeOrganisationId: assignee, reason: body.reason }, async () => {
+        const { state, viewer } = await commands.actOnState(params.id, user, idempotencyKey, changeStepUpdate, { stepKey: params.stepKey, dueAt, assigneeOrganisationId: assignee, reason: body.reason }, async () => {
           if (assignee) await requireOrganisation(assignee, 'body.assignee');
         });
-        return stepView(result, params.stepKey, viewer);
+        return stepView(state, params.stepKey, viewer);
       },
     }),
     defineRoute({

@@ -111,8 +111,8 @@ export function upgradeRoutes(ctx: AppContext) {
         const { state: current, viewer } = await commands.loadActionable(params.id, user);
         const next = await loadVersion(current.templateKey, body.version);
         // The workflow decides with its own state (the read model may lag); this template is only what to move to.
-        const state = await commands.send(params.id, user, idempotencyKey, upgradeProgrammeUpdate, { template: next });
-        return commands.view(state, viewer);
+        const answer = await commands.send(params.id, user, idempotencyKey, upgradeProgrammeUpdate, { template: next });
+        return commands.view(await commands.loadAnswered(answer), viewer);
       },
     }),
   ];

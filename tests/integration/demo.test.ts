@@ -135,7 +135,8 @@ describe('demo data set (2021 situation from the seed)', () => {
       const open = occurrences.filter((s) => s.status === 'active');
       expect(open).toHaveLength(1);
       expect([open[0]!.occurrence!.on >= today, open[0]!.dueAt !== undefined, open[0]!.late]).toEqual([true, true, false]);
-      expect(occurrences.filter((s) => s.status !== 'active').every((s) => s.status === 'skipped' && s.occurrence!.on < today)).toBe(true);
+      // Closed as not recorded: every earlier occurrence, and today's once its deadline has passed (a demo loaded in the evening).
+      expect(occurrences.filter((s) => s.status !== 'active').every((s) => s.status === 'skipped' && s.occurrence!.on <= today)).toBe(true);
     }
 
     // The reception points: March to June 2021 per site, as the seed's tables give them (January and February lost in the fire).

@@ -192,6 +192,25 @@ describe('a recurring series entered with its past (history at the start)', () =
     expect(closed.every((e) => e.at === enteredAt.toISOString())).toBe(true);
   });
 
+  it('closes today\'s occurrence too when its deadline has passed at entry (runs that know their DUE_TIME)', () => {
+    // The technical committee falls on 2 December 2026; entered at 19:10 Paris, after its 18:00 deadline.
+    const evening = new Date('2026-12-02T18:10:00Z');
+    const ctx = { actor: coordinator, enteredAt: evening, today: '2026-12-02', occurrencesFromToday: true };
+    const withHour = fresh();
+    applyHistory(governance, withHour, { facts: [] }, { ...ctx, dueTime: '18:00' });
+    const committee = (state: typeof withHour) => state.steps.filter((s) => definitionKey(s.key) === 'technical-committee');
+    expect(committee(withHour).filter((s) => s.status === 'active').map((s) => s.occurrence!.on)).toEqual(['2027-03-02']);
+    expect(committee(withHour).find((s) => s.occurrence!.on === '2026-12-02')!.status).toBe('skipped');
+    // Before its deadline, today's committee stays the open one.
+    const morning = fresh();
+    applyHistory(governance, morning, { facts: [] }, { ...ctx, enteredAt, dueTime: '18:00' });
+    expect(committee(morning).filter((s) => s.status === 'active').map((s) => s.occurrence!.on)).toEqual(['2026-12-02']);
+    // Without the hour (runs that ask the worker for their due dates), the rule stays by day.
+    const byDay = fresh();
+    applyHistory(governance, byDay, { facts: [] }, ctx);
+    expect(committee(byDay).filter((s) => s.status === 'active').map((s) => s.occurrence!.on)).toEqual(['2026-12-02']);
+  });
+
   it('leaves runs recorded before the patch as they were: the first occurrence open, no due date asked', () => {
     const state = fresh();
     const { needDueDate } = applyHistory(governance, state, { facts: [] }, { actor: coordinator, enteredAt, today: '2026-12-02' });
