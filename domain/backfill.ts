@@ -23,6 +23,7 @@ import {
   advance,
   applyAction,
   approvePhase,
+  dueBase,
   enrolOrganisation,
   phaseState,
   recordEvent,
@@ -390,18 +391,21 @@ export function applyHistory(t: Template, state: ProgrammeState, history: Histor
  * stood still; with due dates alone, every occurrence since the start would open, all of them late.
  */
 function closeOccurrencesBeforeEntry(t: Template, state: ProgrammeState, ctx: HistoryContext): void {
-  const dueBeforeEntry = (on: string) => {
-    const due = computeDueDate({ base: on, kind: 'date', nonWorkingDays: t.nonWorkingDays ?? 'none' }, ctx.dueTime!);
+  // A dated occurrence is before the entry when its day is, and today's too once its deadline (the
+  // step's own due date, DUE_TIME and the non-working-day rule) has passed, in runs that know DUE_TIME.
+  const beforeEntry = (step: StepState, on: string): boolean => {
+    if (on.length !== 10) return Date.parse(on) < ctx.enteredAt.getTime();
+    if (on !== ctx.today || ctx.dueTime === undefined) return on < ctx.today;
+    const due = computeDueDate({ ...dueBase(t, state, step.key)!, nonWorkingDays: t.nonWorkingDays ?? 'none' }, ctx.dueTime);
     return 'dueAt' in due && Date.parse(due.dueAt) <= ctx.enteredAt.getTime();
   };
-  const beforeEntry = (on: string) => (on.length === 10 ? on < ctx.today || (ctx.dueTime !== undefined && on === ctx.today && dueBeforeEntry(on)) : Date.parse(on) < ctx.enteredAt.getTime());
   for (const phaseDef of t.phases) {
     for (const def of phaseDef.steps) {
       if (!def.repeat) continue;
       // Bounded: a weekly series over a century has about 5,200 occurrences.
       for (let guard = 0; guard < 6000; guard++) {
         const open = occurrencesOf(state, def.key).find((s) => s.status === 'active');
-        if (!open?.occurrence || !beforeEntry(open.occurrence.on)) break;
+        if (!open?.occurrence || !beforeEntry(open, open.occurrence.on)) break;
         open.status = 'skipped';
         open.late = false;
         open.dueAt = undefined;

@@ -545,8 +545,7 @@ export async function programmeWorkflow(input: ProgrammeWorkflowInput): Promise<
         children = Promise.all(startWithParent.map((child) => startChildProgramme(child.key, child.title.fr, undefined, undefined, false)));
         // Awaited below, after the projection; handled now so that a failed start is not an unhandled rejection meanwhile.
         children.catch(() => undefined);
-      }
-      else if (isPatched('start-children-together')) await Promise.all(startWithParent.map((child) => startChildProgramme(child.key, child.title.fr)));
+      } else if (isPatched('start-children-together')) await Promise.all(startWithParent.map((child) => startChildProgramme(child.key, child.title.fr)));
       else for (const child of startWithParent) await startChildProgramme(child.key, child.title.fr);
       // Issue 20: a programme started in the past takes its history before its first projection.
       if (input.history && isPatched('backfill-at-start')) {

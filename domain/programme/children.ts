@@ -42,14 +42,14 @@ export function applyChildProgress(template: Template, state: ProgrammeState, pr
   if (!child) return false;
   const fills = template.children.find((c) => c.key === child.childKey)?.fillsSlot;
   const winner = progress.slots?.winner;
-  const fillsSlot = Boolean(fills && winner && state.slots[fills] !== winner);
-  const changed = fillsSlot || child.status !== progress.status || child.milestones.join('\n') !== progress.milestones.join('\n');
+  const fillsSlot = fills && winner && state.slots[fills] !== winner ? fills : undefined;
+  const changed = fillsSlot !== undefined || child.status !== progress.status || child.milestones.join('\n') !== progress.milestones.join('\n');
   child.status = progress.status;
   child.milestones = progress.milestones;
-  if (fills && winner && fillsSlot) {
-    state.slots[fills] = winner;
+  if (fillsSlot && winner) {
+    state.slots[fillsSlot] = winner;
     reassignOpenSteps(template, state);
-    recordEvent(state, now, 'slot.filled', undefined, { slot: fills, organisationId: winner, from: child.programmeId });
+    recordEvent(state, now, 'slot.filled', undefined, { slot: fillsSlot, organisationId: winner, from: child.programmeId });
   }
   return changesOnly ? changed : true;
 }

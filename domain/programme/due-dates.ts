@@ -15,7 +15,7 @@ export interface DueBase {
   nonWorkingDays?: Template['nonWorkingDays'];
 }
 
-/** Where a step's due rule counts from; the offset itself is resolved by an activity (holidays). */
+/** Where a step's due rule counts from; `computeDueDate` (domain/deadlines.ts) resolves the offset, in the workflow or, for older runs, its calendar activity. */
 export function dueBase(t: Template, state: ProgrammeState, stepKey: string): DueBase | undefined {
   const step = stepState(state, stepKey);
   // An occurrence of a recurring step (issue 19) is due on its scheduled date, closed like any dated
